@@ -46,7 +46,8 @@ internal sealed class LocalPostgresCluster : IAsyncDisposable
     /// </summary>
     /// <param name="dataDir">The folder that holds the cluster (in <c>postgres/</c>) and its password file.</param>
     /// <param name="durable">False for throwaway test clusters: no fsync, much faster.</param>
-    public static async Task<LocalPostgresCluster> StartAsync(string dataDir, string? binDir, bool durable, CancellationToken ct)
+    /// <param name="port">A fixed port (to restart where clients expect it); null picks a free one.</param>
+    public static async Task<LocalPostgresCluster> StartAsync(string dataDir, string? binDir, bool durable, CancellationToken ct, int? port = null)
     {
         var bin = PostgresBinaries.Locate(binDir)
             ?? throw new LocalClusterException(
@@ -68,10 +69,10 @@ internal sealed class LocalPostgresCluster : IAsyncDisposable
                 "restore it or move the folder away to start afresh");
 
         var password = (await File.ReadAllTextAsync(passwordFile, ct)).Trim();
-        var port = await RunningPortAsync(bin, pgData, runAs, ct)
-            ?? await StartServerAsync(bin, pgData, runAs, durable, ct);
+        var listening = await RunningPortAsync(bin, pgData, runAs, ct)
+            ?? await StartServerAsync(bin, pgData, runAs, durable, port, ct);
 
-        var cluster = new LocalPostgresCluster(bin, pgData, runAs, port, password);
+        var cluster = new LocalPostgresCluster(bin, pgData, runAs, listening, password);
         await cluster.EnsureDatabaseAsync(ct);
         return cluster;
     }
@@ -172,7 +173,7 @@ internal sealed class LocalPostgresCluster : IAsyncDisposable
         return lines.Length > 3 && int.TryParse(lines[3], out var port) ? port : null;
     }
 
-    private static async Task<int> StartServerAsync(string bin, string pgData, string? runAs, bool durable, CancellationToken ct)
+    private static async Task<int> StartServerAsync(string bin, string pgData, string? runAs, bool durable, int? fixedPort, CancellationToken ct)
     {
         // Sockets off: the cluster is reachable only over loopback TCP, where scram authentication applies.
         var settings = "-c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c max_connections=200";
@@ -183,7 +184,7 @@ internal sealed class LocalPostgresCluster : IAsyncDisposable
         PostgresProcess.Result? start = null;
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            var port = FreeLoopbackPort();
+            var port = fixedPort ?? FreeLoopbackPort();
             start = await PostgresProcess.RunAsync(
                 Path.Combine(bin, "pg_ctl"),
                 ["start", "-D", pgData, "-l", log, "-w", "-t", "60", "-o", $"-p {port} {settings}"],
@@ -191,7 +192,7 @@ internal sealed class LocalPostgresCluster : IAsyncDisposable
             if (start.Succeeded)
                 return port;
             // Another process may have taken the port between our probe and postgres binding it.
-            if (!LogTail(log).Contains("could not bind", StringComparison.OrdinalIgnoreCase))
+            if (fixedPort is not null || !LogTail(log).Contains("could not bind", StringComparison.OrdinalIgnoreCase))
                 break;
         }
 
