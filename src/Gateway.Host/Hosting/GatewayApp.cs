@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Gateway.Host.Features.Docs;
 using Gateway.Host.Features.Health;
 using Gateway.Host.Persistence.EventStore;
@@ -34,6 +35,8 @@ internal static class GatewayApp
         builder.Services.AddSingleton<ProjectionRunner>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ProjectionRunner>());
 
+        // Numbers are numbers: Web defaults also accept "12" for 12, which widens every schema.
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
         builder.Services.AddProblemDetails();
         builder.AddGatewayOpenApi();
         builder.AddHealthFeature();

@@ -24,7 +24,7 @@ public sealed class PostgresFixture : IAsyncLifetime
         var configured = Environment.GetEnvironmentVariable("GATEWAY_TEST_DATABASE");
         if (!string.IsNullOrWhiteSpace(configured))
         {
-            ConnectionString = Hosting.DatabaseUrl.ToConnectionString(configured);
+            ConnectionString = Gateway.Host.Hosting.DatabaseUrl.ToConnectionString(configured);
             return;
         }
 
