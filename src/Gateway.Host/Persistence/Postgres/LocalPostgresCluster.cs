@@ -128,9 +128,12 @@ internal sealed class LocalPostgresCluster : IAsyncDisposable
                 await ChownAsync(runAs, ct, pgData, Path.GetDirectoryName(pwFile)!);
                 var reach = await PostgresProcess.RunAsync("test", ["-w", pgData], runAs, ct);
                 if (!reach.Succeeded)
+                {
+                    Directory.Delete(pgData);
                     throw new LocalClusterException(
                         $"the postgres OS user cannot reach {pgData} (a parent folder is closed to it, such as /root); " +
                         "choose a data dir it can enter with --data-dir or GATEWAY_DATA_DIR");
+                }
             }
 
             List<string> args = ["-D", pgData, "-U", Superuser, $"--pwfile={pwFile}", "--auth=scram-sha-256", "-E", "UTF8", "--no-locale"];
