@@ -27,7 +27,7 @@ internal static class ServeCommand
 
     private static async Task ServeAsync(GatewaySettings settings, CancellationToken ct)
     {
-        EnsureWritable(settings.DataDir);
+        DataDirectory.EnsureWritable(settings.DataDir);
         EnsurePortsFree(settings.Urls);
         await using var database = await Database.OpenAsync(settings, ct);
         var app = GatewayApp.Build(settings, database.ConnectionString);
@@ -36,21 +36,6 @@ internal static class ServeCommand
             if (settings.AutoMigrate)
                 await app.Services.GetRequiredService<Migrator>().ApplyAsync(ct);
             await app.RunAsync();
-        }
-    }
-
-    private static void EnsureWritable(string dataDir)
-    {
-        try
-        {
-            Directory.CreateDirectory(dataDir);
-            var probe = Path.Combine(dataDir, $".write-probe-{Environment.ProcessId}");
-            File.WriteAllText(probe, "");
-            File.Delete(probe);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new SettingsException($"data dir {dataDir} is not writable ({e.Message}); choose another with {Setting.DataDir.Option} or {Setting.DataDir.EnvironmentVariable}");
         }
     }
 

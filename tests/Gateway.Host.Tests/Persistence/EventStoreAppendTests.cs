@@ -38,21 +38,7 @@ public sealed class EventStoreAppendTests(PostgresFixture postgres) : EventStore
         for (var round = 1; round <= 25; round++)
         {
             var expected = ExpectedVersion.Exactly(round);
-            using var start = new Barrier(2);
-            var attempts = Enumerable.Range(0, 2).Select(_ => Task.Run(async () =>
-            {
-                start.SignalAndWait(ct);
-                try
-                {
-                    await store.AppendAsync("s", "test", expected, [Event()], ct);
-                    return (Exception?)null;
-                }
-                catch (Exception e)
-                {
-                    return e;
-                }
-            }, ct)).ToArray();
-            var outcomes = await Task.WhenAll(attempts);
+            var outcomes = await AllAtOnceAsync(2, () => store.AppendAsync("s", "test", expected, [Event()], ct));
 
             Assert.Single(outcomes, o => o is null);
             var loser = Assert.IsType<ConcurrencyException>(Assert.Single(outcomes, o => o is not null));
@@ -69,21 +55,7 @@ public sealed class EventStoreAppendTests(PostgresFixture postgres) : EventStore
     {
         var store = Store();
         var ct = TestContext.Current.CancellationToken;
-        using var start = new Barrier(10);
-        var creators = Enumerable.Range(0, 10).Select(_ => Task.Run(async () =>
-        {
-            start.SignalAndWait(ct);
-            try
-            {
-                await store.AppendAsync("new-stream", "test", ExpectedVersion.NoStream, [Event()], ct);
-                return (Exception?)null;
-            }
-            catch (Exception e)
-            {
-                return e;
-            }
-        }, ct)).ToArray();
-        var outcomes = await Task.WhenAll(creators);
+        var outcomes = await AllAtOnceAsync(10, () => store.AppendAsync("new-stream", "test", ExpectedVersion.NoStream, [Event()], ct));
 
         Assert.Single(outcomes, o => o is null);
         Assert.All(outcomes.Where(o => o is not null), e =>
@@ -192,6 +164,25 @@ public sealed class EventStoreAppendTests(PostgresFixture postgres) : EventStore
 
         Assert.Equal(2, result.Version);
         Assert.Equal(5L, await Db.ScalarAsync<long>("select count(*) from events where stream_id = 'mixed'"));
+    }
+
+    /// <summary>Releases <paramref name="writers"/> calls together; each outcome is null (success) or what it threw.</summary>
+    private static async Task<Exception?[]> AllAtOnceAsync(int writers, Func<Task> append)
+    {
+        using var start = new Barrier(writers);
+        return await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => Task.Run(async () =>
+        {
+            start.SignalAndWait();
+            try
+            {
+                await append();
+                return null;
+            }
+            catch (Exception e)
+            {
+                return e;
+            }
+        })));
     }
 
     private sealed class CountingProjection : IInlineProjection

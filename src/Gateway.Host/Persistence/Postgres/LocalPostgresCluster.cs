@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
+using Gateway.Host.Hosting;
 using Npgsql;
 
 namespace Gateway.Host.Persistence.Postgres;
@@ -57,7 +58,7 @@ internal sealed class LocalPostgresCluster : IAsyncDisposable
         var runAs = Environment.UserName == "root" ? await RequireServiceUserAsync(ct) : null;
 
         var root = Path.GetFullPath(dataDir);
-        EnsureWritableFolder(root);
+        DataDirectory.EnsureWritable(root);
         var pgData = Path.Combine(root, "postgres");
         var passwordFile = Path.Combine(root, "postgres.password");
 
@@ -96,21 +97,6 @@ internal sealed class LocalPostgresCluster : IAsyncDisposable
                 "PostgreSQL will not run as root and there is no 'postgres' OS user to run it as: " +
                 "create one (useradd --system postgres), run the gateway as an ordinary user, or use --database-url");
         return ServiceUser;
-    }
-
-    private static void EnsureWritableFolder(string folder)
-    {
-        try
-        {
-            Directory.CreateDirectory(folder);
-            var probe = Path.Combine(folder, $".write-probe-{Environment.ProcessId}");
-            File.WriteAllText(probe, "");
-            File.Delete(probe);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new LocalClusterException($"data dir {folder} is not writable ({e.Message}); choose another with --data-dir or GATEWAY_DATA_DIR");
-        }
     }
 
     private static async Task InitialiseAsync(
