@@ -31,6 +31,22 @@ public sealed class EmbeddedDatabaseTests(PostgresFixture postgres) : IDisposabl
     }
 
     [Fact]
+    public async Task Should_run_the_embedded_cluster_as_the_ordinary_user_that_runs_the_gateway()
+    {
+        // Run as root, the suite switches to the unprivileged 'nobody' to take the ordinary user's path.
+        var user = Environment.UserName == "root" ? "nobody" : null;
+        File.SetUnixFileMode(_dir, (UnixFileMode)0b111_111_111);
+        var dataDir = Path.Combine(_dir, "data");
+
+        var run = await ServeUntilReadyAsync(dataDir, user);
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.True(run.ClusterWasRunning);
+        Assert.Equal(user ?? Environment.UserName, await OwnerAsync(Path.Combine(dataDir, "postgres")));
+        Assert.False(File.Exists(Path.Combine(dataDir, "postgres", "postmaster.pid")));
+    }
+
+    [Fact]
     public async Task Should_apply_migrations_once_when_two_migrate_commands_run_at_once()
     {
         var schema = postgres.NewSchema(nameof(EmbeddedDatabaseTests)).Schema;
@@ -53,10 +69,10 @@ public sealed class EmbeddedDatabaseTests(PostgresFixture postgres) : IDisposabl
 
     private sealed record Run(string Log, int ExitCode, bool ClusterWasRunning);
 
-    private async Task<Run> ServeUntilReadyAsync(string dataDir)
+    private async Task<Run> ServeUntilReadyAsync(string dataDir, string? user = null)
     {
         var port = FreePort();
-        await using var serve = GatewayProcess.Start(_dir, null, "serve", "--data-dir", dataDir, "--urls", $"http://127.0.0.1:{port}");
+        await using var serve = GatewayProcess.StartAs(user, _dir, null, "serve", "--data-dir", dataDir, "--urls", $"http://127.0.0.1:{port}");
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (true)

@@ -28,7 +28,11 @@ internal sealed class GatewayProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static GatewayProcess Start(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    public static GatewayProcess Start(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        StartAs(null, workingDirectory, environment, args);
+
+    /// <param name="user">Another OS user to run as (the suite must run as root to switch); null for the current one.</param>
+    public static GatewayProcess StartAs(string? user, string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -45,6 +49,13 @@ internal sealed class GatewayProcess : IAsyncDisposable
             psi.Environment.Remove(name);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
             psi.Environment[name] = value;
+        if (user is not null)
+        {
+            psi.UserName = user;
+            psi.Environment["HOME"] = workingDirectory;
+            psi.Environment["DOTNET_CLI_HOME"] = workingDirectory;
+        }
+
         return new GatewayProcess(Process.Start(psi)!);
     }
 
