@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Gateway.Bench;
+using Gateway.Host.Persistence;
 using Gateway.Host.Persistence.EventStore;
 using Gateway.Host.Persistence.Migrations;
 using Gateway.Host.Persistence.Postgres;
@@ -40,7 +41,7 @@ try
         await store.AppendFactsAsync("usage", "usage", [.. Enumerable.Range(0, 100).Select(_ => Usage())], default));
 
     var total = await CountAsync(dataSource);
-    var runner = new ProjectionRunner(dataSource, [new NullProjection()], NullLogger<ProjectionRunner>.Instance) { BatchSize = 1000 };
+    var runner = new ProjectionRunner(dataSource, [new NullProjection()], new NotificationListener(dataSource, NullLogger<NotificationListener>.Instance), NullLogger<ProjectionRunner>.Instance) { BatchSize = 1000 };
     await runner.EnsureCheckpointsAsync(default);
     var clock = Stopwatch.StartNew();
     long applied = 0;

@@ -1,15 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Security.Cryptography;
 using Gateway.Host.Hosting;
 
 namespace Gateway.Host.Cli;
 
 internal static class InitCommand
 {
-    /// <summary>Prefix of platform-admin tokens, so a leaked one is recognisable in a secret scanner.</summary>
-    internal const string AdminTokenPrefix = "gwa_";
-
     public static Command Create()
     {
         var command = new Command("init", "Write a new .env (or YAML config) holding a fresh master key and bootstrap admin token. Never overwrites.");
@@ -33,8 +29,8 @@ internal static class InitCommand
 
     private static int Write(string path, bool yaml)
     {
-        var masterKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-        var adminToken = AdminTokenPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+        var masterKey = LocalSecrets.NewMasterKey();
+        var adminToken = LocalSecrets.NewAdminToken();
         var stamp = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
         var text = yaml
             ? $"""
@@ -73,10 +69,7 @@ internal static class InitCommand
             return CliErrors.Fail($"cannot write {path}: {e.Message}");
         }
 
-        Console.WriteLine($"wrote {path}: a new master key and bootstrap admin token ({AdminTokenPrefix}…); keep the file private");
+        Console.WriteLine($"wrote {path}: a new master key and bootstrap admin token ({LocalSecrets.AdminTokenPrefix}…); keep the file private");
         return 0;
     }
-
-    private static string Base64Url(byte[] bytes) =>
-        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 }

@@ -50,6 +50,8 @@ internal static class OpenApiCommand
             DataDir = Path.GetTempPath(),
             Schema = "public",
             AutoMigrate = false,
+            MasterKey = new byte[32],
+            AdminToken = "unused",
         };
         await using var app = GatewayApp.Build(settings, "Host=127.0.0.1;Database=unused");
         return await OpenApiDocument.GenerateAsync(app.Services, ct);

@@ -29,6 +29,7 @@ internal static class ServeCommand
     {
         DataDirectory.EnsureWritable(settings.DataDir);
         EnsurePortsFree(settings.Urls);
+        settings = LocalSecrets.Ensure(settings, message => Console.WriteLine($"gateway: {message}"));
         await using var database = await Database.OpenAsync(settings, ct);
         var app = GatewayApp.Build(settings, database.ConnectionString);
         await using (app)

@@ -1,7 +1,13 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
+using Gateway.Host.Features.Auth;
 using Gateway.Host.Features.Docs;
 using Gateway.Host.Features.Health;
+using Gateway.Host.Features.Tenancy;
+using Gateway.Host.Features.Tenancy.Audit;
+using Gateway.Host.Features.Tenancy.Keys;
+using Gateway.Host.Features.Tenancy.Organizations;
+using Gateway.Host.Features.Tenancy.Users;
+using Gateway.Host.Http;
+using Gateway.Host.Persistence;
 using Gateway.Host.Persistence.EventStore;
 using Gateway.Host.Persistence.Migrations;
 using Npgsql;
@@ -30,13 +36,25 @@ internal static class GatewayApp
         builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(database.ConnectionString));
         builder.Services.AddSingleton(sp => new Migrator(
             sp.GetRequiredService<NpgsqlDataSource>(), settings.Schema, sp.GetRequiredService<ILogger<Migrator>>()));
-        builder.Services.AddSingleton(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(GatewayJson.Options);
+        builder.Services.AddSingleton<NotificationListener>();
         builder.Services.AddSingleton<EventStore>();
+        builder.Services.AddSingleton<IInlineProjection, TenancyProjection>();
         builder.Services.AddSingleton<ProjectionRunner>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ProjectionRunner>());
 
-        // Numbers are numbers: Web defaults also accept "12" for 12, which widens every schema.
-        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict);
+        builder.Services.AddSingleton(new KeySecrets(
+            settings.MasterKey ?? throw new SettingsException($"{Setting.MasterKey.EnvironmentVariable} is not set; run `gateway init`"),
+            settings.AdminToken ?? throw new SettingsException($"{Setting.AdminToken.EnvironmentVariable} is not set; run `gateway init`")));
+        builder.Services.AddSingleton<KeyDirectory>();
+        builder.Services.AddSingleton<KeyUsageTracker>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<KeyUsageTracker>());
+        builder.Services.AddHostedService<TenancyChangeListener>();
+        builder.Services.AddSingleton<TenancyReadStore>();
+        builder.Services.AddSingleton<TenancyWriter>();
+
+        builder.Services.ConfigureHttpJsonOptions(o => GatewayJson.Configure(o.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.AddGatewayOpenApi();
         builder.AddHealthFeature();
@@ -46,9 +64,15 @@ internal static class GatewayApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();
+        app.UseMiddleware<AuthenticationMiddleware>();
         app.MapGatewayOpenApi();
         app.MapDocs();
         app.MapHealth();
+        app.MapMe();
+        app.MapOrganizations();
+        app.MapUsers();
+        app.MapKeys();
+        app.MapAudit();
         // Explicit, so the endpoints are registered at build time: `gateway openapi` describes them
         // without starting a server.
         app.UseEndpoints(_ => { });

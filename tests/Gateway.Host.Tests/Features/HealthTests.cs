@@ -1,7 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using Gateway.Host.Features.Health;
+using Gateway.Host.Persistence.Migrations;
 using Gateway.Host.Persistence.Postgres;
+using Microsoft.Extensions.Logging.Abstractions;
 using Gateway.Host.Tests.Infrastructure;
 
 namespace Gateway.Host.Tests.Features;
@@ -33,6 +35,8 @@ public sealed class HealthTests(PostgresFixture postgres)
         var cluster = await LocalPostgresCluster.StartAsync(dir, null, durable: false, ct);
         try
         {
+            await using (var dataSource = Npgsql.NpgsqlDataSource.Create(cluster.ConnectionString))
+                await new Migrator(dataSource, "public", NullLogger<Migrator>.Instance).ApplyAsync(ct);
             await using var server = await GatewayServer.StartAsync(cluster.ConnectionString, "public");
             Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync("/health/readiness", ct)).StatusCode);
 

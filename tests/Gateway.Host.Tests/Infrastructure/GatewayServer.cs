@@ -21,6 +21,12 @@ internal sealed class GatewayServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>The platform admin's bearer token of every test server.</summary>
+    public const string AdminToken = "gwa_test-admin-token-for-the-suite-only";
+
+    /// <summary>Shared by every server of a test, as instances of one deployment share theirs.</summary>
+    public static readonly byte[] MasterKey = [.. Enumerable.Range(1, 32).Select(i => (byte)i)];
+
     public static async Task<GatewayServer> StartAsync(string connectionString, string schema)
     {
         var settings = new GatewaySettings
@@ -29,6 +35,8 @@ internal sealed class GatewayServer : IAsyncDisposable
             DataDir = Path.GetTempPath(),
             Schema = schema,
             AutoMigrate = false,
+            MasterKey = MasterKey,
+            AdminToken = AdminToken,
         };
         var app = GatewayApp.Build(settings, connectionString);
         await app.StartAsync();

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using Gateway.Host.Persistence;
 using Gateway.Host.Persistence.EventStore;
 using Gateway.Host.Tests.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -12,7 +13,7 @@ public sealed class ProjectionRunnerTests(PostgresFixture postgres) : EventStore
     private sealed record Append(long Started, long Ended, Guid[] Ids);
 
     private ProjectionRunner Runner(params IAsyncProjection[] projections) =>
-        new(Db.DataSource, projections, NullLogger<ProjectionRunner>.Instance) { BatchSize = 300, PollInterval = TimeSpan.FromMilliseconds(200) };
+        new(Db.DataSource, projections, new NotificationListener(Db.DataSource, NullLogger<NotificationListener>.Instance), NullLogger<ProjectionRunner>.Instance) { BatchSize = 300, PollInterval = TimeSpan.FromMilliseconds(200) };
 
     [Fact]
     public async Task Should_see_every_event_exactly_once_in_commit_order_when_eight_writers_append_a_thousand_events_each()
@@ -96,6 +97,9 @@ public sealed class ProjectionRunnerTests(PostgresFixture postgres) : EventStore
         await first.StartAsync(ct);
         await store.AppendAsync("s", "test", ExpectedVersion.NoStream, Events(100), ct);
         await before.WaitForAsync(100, TimeSpan.FromSeconds(20));
+        // The recorder hears of a batch before it commits: stop only once the checkpoint is stored,
+        // or the batch rolls back and is (rightly) delivered again.
+        await WaitForCheckpointAsync("orders", before.Seen[^1].Seq, ct);
         await first.StopAsync(ct);
 
         var later = Events(50);
@@ -148,6 +152,13 @@ public sealed class ProjectionRunnerTests(PostgresFixture postgres) : EventStore
         await DrainUntilAsync(runner, recorder, seen: 3, ct);
 
         Assert.Equal([lateId, quick.Id], recorder.Seen.Skip(1).Select(e => e.Id));
+    }
+
+    private async Task WaitForCheckpointAsync(string projection, long seq, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (await Db.ScalarAsync<long>($"select seq from projection_progress where name = '{projection}'") < seq && DateTime.UtcNow < deadline)
+            await Task.Delay(20, ct);
     }
 
     /// <summary>

@@ -12,6 +12,7 @@ namespace Gateway.Host.Persistence.EventStore;
 internal sealed partial class ProjectionRunner(
     NpgsqlDataSource dataSource,
     IEnumerable<IAsyncProjection> projections,
+    NotificationListener notifications,
     ILogger<ProjectionRunner> logger) : BackgroundService
 {
     private readonly IAsyncProjection[] _projections = [.. projections];
@@ -89,7 +90,9 @@ internal sealed partial class ProjectionRunner(
         if (_projections.Length == 0)
             return;
         await EnsureCheckpointsAsync(stoppingToken);
-        var listener = ListenAsync(stoppingToken);
+        // Polling keeps projections moving while the listener reconnects.
+        var listener = notifications.RunAsync(
+            EventStore.NotifyChannel, _ => _wake.Writer.TryWrite(true), _ => Task.CompletedTask, PollInterval, stoppingToken);
 
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -133,51 +136,7 @@ internal sealed partial class ProjectionRunner(
         }
     }
 
-    private async Task ListenAsync(CancellationToken ct)
-    {
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                await using var conn = await dataSource.OpenConnectionAsync(ct);
-                await using (var schemaCmd = new NpgsqlCommand("select current_schema()", conn))
-                {
-                    var schema = (string)(await schemaCmd.ExecuteScalarAsync(ct))!;
-                    conn.Notification += (_, e) =>
-                    {
-                        if (e.Payload == schema)
-                            _wake.Writer.TryWrite(true);
-                    };
-                }
-
-                await using (var listen = new NpgsqlCommand($"listen {EventStore.NotifyChannel}", conn))
-                    await listen.ExecuteNonQueryAsync(ct);
-                while (!ct.IsCancellationRequested)
-                    await conn.WaitAsync(ct);
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                // Polling keeps projections moving while the listener reconnects.
-                LogListenerFailed(e);
-                try
-                {
-                    await Task.Delay(PollInterval, ct);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Error, Message = "Projection {Projection} failed; its batch was rolled back and will be retried")]
     private partial void LogProjectionFailed(Exception exception, string projection);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Event notification listener lost its connection; reconnecting")]
-    private partial void LogListenerFailed(Exception exception);
 }

@@ -1,0 +1,9 @@
+namespace Gateway.Host.Features.Dialects;
+
+/// <summary>The wire dialect a client speaks; errors are written in it so its SDK can read them.</summary>
+internal enum Dialect
+{
+    OpenAI,
+    Anthropic,
+    Gemini,
+}

@@ -1,0 +1,38 @@
+using Gateway.Domain.Tenancy;
+
+namespace Gateway.Host.Features.Tenancy.Keys;
+
+/// <summary>A virtual key as lists and reads show it: never its secret, which only issue and rotate return.</summary>
+/// <param name="Prefix">The secret's first characters, to tell keys apart.</param>
+/// <param name="Status">What the key can do now: active, revoked, expired, or disabled (owner blocked or deleted, organization suspended).</param>
+/// <param name="UserId">The owning user; null for a key owned by the organization itself.</param>
+/// <param name="PreviousKeyValidUntil">After a rotation with a grace period: until when the replaced secret still works.</param>
+/// <param name="LastUsedAt">Recorded within a few seconds of use.</param>
+internal record KeyResponse(
+    string Id, string OrgId, string? UserId, string Name, string Prefix, KeyStatus Status, DateTimeOffset? ExpiresAt,
+    IReadOnlyList<string> AllowedModels, int? RpmLimit, int? TpmLimit, IReadOnlyDictionary<string, string> Metadata, long Version,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? PreviousKeyValidUntil)
+{
+    public static KeyResponse From(KeyRow row, DateTimeOffset now)
+    {
+        var k = row.State;
+        return new(k.Id, k.OrgId, k.UserId, k.Name, k.Prefix, row.StatusAt(now), k.ExpiresAt, k.AllowedModels, k.RpmLimit, k.TpmLimit,
+            k.Metadata, k.Version, row.CreatedAt, row.UpdatedAt, row.LastUsedAt, row.PreviousValidUntil > now ? row.PreviousValidUntil : null);
+    }
+}
+
+/// <summary>A key with its secret: returned once, by issue and rotate. Store it now; it cannot be shown again.</summary>
+/// <param name="Secret">Send it as Authorization: Bearer, x-api-key, x-goog-api-key or ?key=.</param>
+internal sealed record KeyWithSecretResponse(
+    string Id, string OrgId, string? UserId, string Name, string Prefix, KeyStatus Status, DateTimeOffset? ExpiresAt,
+    IReadOnlyList<string> AllowedModels, int? RpmLimit, int? TpmLimit, IReadOnlyDictionary<string, string> Metadata, long Version,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? PreviousKeyValidUntil, string Secret)
+    : KeyResponse(Id, OrgId, UserId, Name, Prefix, Status, ExpiresAt, AllowedModels, RpmLimit, TpmLimit, Metadata, Version, CreatedAt, UpdatedAt, LastUsedAt, PreviousKeyValidUntil)
+{
+    public static KeyWithSecretResponse From(KeyRow row, DateTimeOffset now, string secret)
+    {
+        var k = KeyResponse.From(row, now);
+        return new(k.Id, k.OrgId, k.UserId, k.Name, k.Prefix, k.Status, k.ExpiresAt, k.AllowedModels, k.RpmLimit, k.TpmLimit, k.Metadata, k.Version,
+            k.CreatedAt, k.UpdatedAt, k.LastUsedAt, k.PreviousKeyValidUntil, secret);
+    }
+}

@@ -1,0 +1,41 @@
+using Gateway.Domain.Tenancy;
+using Gateway.Host.Features.Auth;
+using Gateway.Host.Http;
+using Gateway.Host.Persistence.EventStore;
+using Npgsql;
+
+namespace Gateway.Host.Features.Tenancy;
+
+/// <summary>
+/// Appends one tenancy event with who did it, then updates this instance's key directory at once
+/// (other instances hear of it by NOTIFY). Turns storage refusals into HTTP answers.
+/// </summary>
+internal sealed class TenancyWriter(EventStore store, KeyDirectory directory)
+{
+    internal sealed record Outcome(long Version, IResult? Refusal);
+
+    public async Task<Outcome> AppendAsync(HttpContext context, ITenancyEvent e, string orgId, ExpectedVersion expected, CancellationToken ct)
+    {
+        var correlation = context.Request.Headers.TryGetValue("x-request-id", out var requestId) && requestId.Count > 0
+            ? requestId.ToString()
+            : context.TraceIdentifier;
+        var metadata = new EventMetadata(orgId, context.Principal().Actor, correlation);
+        var type = TenancyEventTypes.ByClrType[e.GetType()];
+        try
+        {
+            var result = await store.AppendAsync(e.StreamId, type.Split('.')[0], expected, [NewEvent.Create(type, e, metadata)], ct);
+            await directory.RefreshAsync(e.StreamId, ct);
+            return new Outcome(result.Version, null);
+        }
+        catch (ConcurrencyException conflict)
+        {
+            return new Outcome(0, Versioning.SentIfMatch(context.Request)
+                ? Problems.PreconditionFailed(conflict.Actual ?? 0)
+                : Problems.Conflict("the resource was changed by another request at the same moment; read it again and retry"));
+        }
+        catch (PostgresException unique) when (unique.SqlState == PostgresErrorCodes.UniqueViolation && unique.ConstraintName == "users_external_id_unique")
+        {
+            return new Outcome(0, Problems.Conflict("a user with this external_id already exists in the organization"));
+        }
+    }
+}

@@ -1,0 +1,15 @@
+using Gateway.Domain.Tenancy;
+
+namespace Gateway.Host.Features.Tenancy.Users;
+
+/// <summary>A user of an organisation.</summary>
+/// <param name="ExternalId">Your identifier for the user (unique within the organisation).</param>
+/// <param name="Version">Changes with every update; send it back as <c>If-Match</c>.</param>
+internal sealed record UserResponse(
+    string Id, string OrgId, string ExternalId, string? Alias, string? Email, OrgRole Role, IReadOnlyDictionary<string, string> Metadata,
+    UserStatus Status, long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
+{
+    public static UserResponse From(UserRow row) => new(
+        row.State.Id, row.State.OrgId, row.State.ExternalId, row.State.Alias, row.State.Email, row.State.Role, row.State.Metadata,
+        row.State.Status, row.State.Version, row.CreatedAt, row.UpdatedAt);
+}
