@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Gateway.Host.Http;
 
@@ -17,6 +18,8 @@ internal static class GatewayJson
         options.DictionaryKeyPolicy = null;
         options.NumberHandling = JsonNumberHandling.Strict;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false));
+        // RequestBody asks for type metadata up front, before any serializer call would set the default.
+        options.TypeInfoResolver ??= new DefaultJsonTypeInfoResolver();
         return options;
     }
 }
