@@ -5,6 +5,7 @@ using Gateway.Host.Features.Auth;
 using Gateway.Host.Http;
 using Gateway.Host.Persistence.EventStore;
 using Npgsql;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Gateway.Host.Features.Tenancy.Audit;
 
@@ -28,7 +29,7 @@ internal static class AuditEndpoints
             .Produces<ListResponse<AuditEntry>>().WithManagementProblems();
 
     private static async Task<IResult> ListAsync(
-        HttpContext context, NpgsqlDataSource dataSource, string? orgId, string? resourceId, string? type, string? cursor, int? limit, CancellationToken ct)
+        HttpContext context, NpgsqlDataSource dataSource, [FromQuery(Name = "org_id")] string? orgId, [FromQuery(Name = "resource_id")] string? resourceId, string? type, string? cursor, int? limit, CancellationToken ct)
     {
         var principal = context.Principal();
         var errors = new FieldErrors();

@@ -2,6 +2,7 @@ using Gateway.Domain.Tenancy;
 using Gateway.Host.Features.Auth;
 using Gateway.Host.Http;
 using Gateway.Host.Persistence.EventStore;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Gateway.Host.Features.Tenancy.Keys;
 
@@ -86,7 +87,7 @@ internal static class KeyEndpoints
     }
 
     private static async Task<IResult> ListAsync(
-        HttpContext context, TenancyReadStore read, TimeProvider time, string? orgId, string? userId, string? cursor, int? limit, CancellationToken ct)
+        HttpContext context, TenancyReadStore read, TimeProvider time, [FromQuery(Name = "org_id")] string? orgId, [FromQuery(Name = "user_id")] string? userId, string? cursor, int? limit, CancellationToken ct)
     {
         var principal = context.Principal();
         var errors = new FieldErrors();

@@ -2,6 +2,7 @@ using Gateway.Domain.Tenancy;
 using Gateway.Host.Features.Auth;
 using Gateway.Host.Http;
 using Gateway.Host.Persistence.EventStore;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Gateway.Host.Features.Tenancy.Users;
 
@@ -75,7 +76,7 @@ internal static class UserEndpoints
     }
 
     private static async Task<IResult> ListAsync(
-        HttpContext context, TenancyReadStore read, string? orgId, OrgRole? role, UserStatus? status, string? externalId, string? cursor, int? limit,
+        HttpContext context, TenancyReadStore read, [FromQuery(Name = "org_id")] string? orgId, OrgRole? role, UserStatus? status, [FromQuery(Name = "external_id")] string? externalId, string? cursor, int? limit,
         CancellationToken ct)
     {
         var principal = context.Principal();
