@@ -51,6 +51,26 @@ public sealed class DocsTests(PostgresFixture postgres) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Should_give_request_bodies_examples_and_authenticated_operations_their_key_schemes()
+    {
+        var document = JsonNode.Parse(await _server.Client.GetStringAsync("/openapi.json", TestContext.Current.CancellationToken))!;
+        var schemas = document["components"]!["schemas"]!.AsObject();
+        var operations = document["paths"]!.AsObject()
+            .SelectMany(p => p.Value!.AsObject().Select(o => (Path: p.Key, Operation: o.Value!)))
+            .ToList();
+
+        foreach (var (path, op) in operations.Where(o => o.Operation["requestBody"] is not null))
+        {
+            var reference = (string)op["requestBody"]!["content"]!["application/json"]!["schema"]!["$ref"]!;
+            Assert.True(schemas[reference.Split('/')[^1]]!["examples"] is JsonArray { Count: > 0 }, $"{path}: request schema {reference} has no example");
+        }
+
+        Assert.All(operations.Where(o => o.Path.StartsWith("/v1/", StringComparison.Ordinal)), o =>
+            Assert.Equal(["bearer", "x-api-key", "x-goog-api-key", "key"], o.Operation["security"]!.AsArray().Select(r => r!.AsObject().Single().Key)));
+        Assert.All(operations.Where(o => o.Path.StartsWith("/health", StringComparison.Ordinal)), o => Assert.Null(o.Operation["security"]));
+    }
+
+    [Fact]
     public async Task Should_serve_the_scalar_reference_page_and_its_bundle_without_a_cdn()
     {
         var ct = TestContext.Current.CancellationToken;

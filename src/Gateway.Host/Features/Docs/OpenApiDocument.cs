@@ -1,5 +1,8 @@
+using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Gateway.Host.Http;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -17,6 +20,11 @@ internal static class OpenApiDocument
         builder.Services.AddOpenApi(DocumentName, options =>
         {
             options.OpenApiVersion = OpenApiSpecVersion.OpenApi3_1;
+            // Each slice names its own CreateRequest; the schema id says whose (OrganizationCreateRequest).
+            options.CreateSchemaReferenceId = info =>
+                info.Type.IsNested && info.Type.Name.EndsWith("Request", StringComparison.Ordinal) && info.Type.DeclaringType!.Name.EndsWith("Endpoints", StringComparison.Ordinal)
+                    ? info.Type.DeclaringType.Name[..^"Endpoints".Length] + info.Type.Name
+                    : OpenApiOptions.CreateDefaultSchemaReferenceId(info);
             options.AddDocumentTransformer((document, _, _) =>
             {
                 document.Info = new OpenApiInfo
@@ -27,9 +35,59 @@ internal static class OpenApiDocument
                 };
                 // The committed document must not depend on where it was generated.
                 document.Servers?.Clear();
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes = SecuritySchemes();
+                return Task.CompletedTask;
+            });
+            options.AddOperationTransformer((operation, context, _) =>
+            {
+                if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IAllowAnonymous>().Any())
+                    return Task.CompletedTask;
+                // Any one of the four will do: each SDK sends its key its own way.
+                operation.Security = [.. SecuritySchemes().Keys.Select(name =>
+                    new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(name, context.Document)] = [] })];
+                return Task.CompletedTask;
+            });
+            options.AddSchemaTransformer((schema, context, _) =>
+            {
+                // Request and response records carry a static Example beside their fields.
+                var type = context.JsonTypeInfo.Type;
+                if (type.GetProperty("Example", BindingFlags.Public | BindingFlags.Static) is { } example && example.PropertyType == type)
+                    schema.Examples = [JsonSerializer.SerializeToNode(example.GetValue(null), type, GatewayJson.Options)!];
                 return Task.CompletedTask;
             });
         });
+
+    private static Dictionary<string, IOpenApiSecurityScheme> SecuritySchemes() => new()
+    {
+        ["bearer"] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.Http,
+            Scheme = "bearer",
+            Description = "A virtual key (gw_…) or the platform admin token, as OpenAI SDKs send it.",
+        },
+        ["x-api-key"] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.ApiKey,
+            In = ParameterLocation.Header,
+            Name = "x-api-key",
+            Description = "The same key, as Anthropic SDKs send it.",
+        },
+        ["x-goog-api-key"] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.ApiKey,
+            In = ParameterLocation.Header,
+            Name = "x-goog-api-key",
+            Description = "The same key, as Gemini SDKs send it.",
+        },
+        ["key"] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.ApiKey,
+            In = ParameterLocation.Query,
+            Name = "key",
+            Description = "The same key as a query parameter, as Gemini REST examples send it.",
+        },
+    };
 
     public static void MapGatewayOpenApi(this WebApplication app) =>
         app.MapOpenApi("/openapi.json").ExcludeFromDescription().AllowAnonymous();

@@ -11,15 +11,27 @@ internal static class KeyEndpoints
 {
     internal sealed record IssueRequest(
         string? OrgId, string? UserId, string? Name, DateTimeOffset? ExpiresAt, List<string>? AllowedModels,
-        int? RpmLimit, int? TpmLimit, Dictionary<string, string>? Metadata);
+        int? RpmLimit, int? TpmLimit, Dictionary<string, string>? Metadata)
+    {
+        public static IssueRequest Example { get; } = new(null, "usr_019a8b2c3d4e7f00a1b2c3d4e5f60719", "alice laptop", new DateTimeOffset(2027, 1, 31, 0, 0, 0, TimeSpan.Zero), ["gemini:*"], 60, 100_000, new() { ["purpose"] = "notebooks" });
+    }
 
     internal sealed record UpdateRequest(
-        string? Name, DateTimeOffset? ExpiresAt, List<string>? AllowedModels, int? RpmLimit, int? TpmLimit, Dictionary<string, string>? Metadata);
+        string? Name, DateTimeOffset? ExpiresAt, List<string>? AllowedModels, int? RpmLimit, int? TpmLimit, Dictionary<string, string>? Metadata)
+    {
+        public static UpdateRequest Example { get; } = new(null, null, null, 120, null, null);
+    }
 
-    internal sealed record RevokeRequest(string? Reason);
+    internal sealed record RevokeRequest(string? Reason)
+    {
+        public static RevokeRequest Example { get; } = new("secret posted in a public issue");
+    }
 
     /// <param name="GracePeriodSeconds">How long the replaced secret keeps working (0 to 2592000); 0 or absent: it stops at once.</param>
-    internal sealed record RotateRequest(int? GracePeriodSeconds);
+    internal sealed record RotateRequest(int? GracePeriodSeconds)
+    {
+        public static RotateRequest Example { get; } = new(3600);
+    }
 
     public static void MapKeys(this IEndpointRouteBuilder app)
     {

@@ -13,6 +13,11 @@ internal record KeyResponse(
     IReadOnlyList<string> AllowedModels, int? RpmLimit, int? TpmLimit, IReadOnlyDictionary<string, string> Metadata, long Version,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? PreviousKeyValidUntil)
 {
+    public static KeyResponse Example { get; } = new(
+        "key_019a8b2c3d4e7f00a1b2c3d4e5f6071a", "org_019a8b2c3d4e7f00a1b2c3d4e5f60718", "usr_019a8b2c3d4e7f00a1b2c3d4e5f60719", "alice laptop",
+        "gw_Xq3vB9kLm", KeyStatus.Active, new DateTimeOffset(2027, 1, 31, 0, 0, 0, TimeSpan.Zero), ["gemini:*"], 60, 100_000,
+        new Dictionary<string, string> { ["purpose"] = "notebooks" }, 1, new DateTimeOffset(2026, 11, 22, 9, 30, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 22, 9, 30, 0, TimeSpan.Zero), null, null);
+
     public static KeyResponse From(KeyRow row, DateTimeOffset now)
     {
         var k = row.State;
@@ -29,10 +34,11 @@ internal sealed record KeyWithSecretResponse(
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? LastUsedAt, DateTimeOffset? PreviousKeyValidUntil, string Secret)
     : KeyResponse(Id, OrgId, UserId, Name, Prefix, Status, ExpiresAt, AllowedModels, RpmLimit, TpmLimit, Metadata, Version, CreatedAt, UpdatedAt, LastUsedAt, PreviousKeyValidUntil)
 {
-    public static KeyWithSecretResponse From(KeyRow row, DateTimeOffset now, string secret)
-    {
-        var k = KeyResponse.From(row, now);
-        return new(k.Id, k.OrgId, k.UserId, k.Name, k.Prefix, k.Status, k.ExpiresAt, k.AllowedModels, k.RpmLimit, k.TpmLimit, k.Metadata, k.Version,
+    public static new KeyWithSecretResponse Example { get; } = From(KeyResponse.Example, "gw_Xq3vB9kLmT2rW8yZp4sN6dF1hJ5cV7bA0eG3iK9oU2q");
+
+    public static KeyWithSecretResponse From(KeyRow row, DateTimeOffset now, string secret) => From(KeyResponse.From(row, now), secret);
+
+    private static KeyWithSecretResponse From(KeyResponse k, string secret) =>
+        new(k.Id, k.OrgId, k.UserId, k.Name, k.Prefix, k.Status, k.ExpiresAt, k.AllowedModels, k.RpmLimit, k.TpmLimit, k.Metadata, k.Version,
             k.CreatedAt, k.UpdatedAt, k.LastUsedAt, k.PreviousKeyValidUntil, secret);
-    }
 }

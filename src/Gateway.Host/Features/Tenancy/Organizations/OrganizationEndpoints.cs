@@ -8,11 +8,20 @@ namespace Gateway.Host.Features.Tenancy.Organizations;
 /// <summary><c>/v1/organizations</c>: tenants. The platform admin creates, suspends and deletes them; their admins update them.</summary>
 internal static class OrganizationEndpoints
 {
-    internal sealed record CreateRequest(string? Name, Dictionary<string, string>? Metadata, List<string>? AllowedModels);
+    internal sealed record CreateRequest(string? Name, Dictionary<string, string>? Metadata, List<string>? AllowedModels)
+    {
+        public static CreateRequest Example { get; } = new("Acme Research", new() { ["cost_center"] = "R&D-42" }, ["openai:*", "gemini:gemini-2.5-*"]);
+    }
 
-    internal sealed record UpdateRequest(string? Name, Dictionary<string, string>? Metadata, List<string>? AllowedModels);
+    internal sealed record UpdateRequest(string? Name, Dictionary<string, string>? Metadata, List<string>? AllowedModels)
+    {
+        public static UpdateRequest Example { get; } = new("Acme Research Labs", null, null);
+    }
 
-    internal sealed record ReasonRequest(string? Reason);
+    internal sealed record ReasonRequest(string? Reason)
+    {
+        public static ReasonRequest Example { get; } = new("invoice 2026-10 unpaid");
+    }
 
     public static void MapOrganizations(this IEndpointRouteBuilder app)
     {

@@ -9,6 +9,10 @@ internal sealed record OrganizationResponse(
     string Id, string Name, IReadOnlyDictionary<string, string> Metadata, IReadOnlyList<string> AllowedModels,
     OrganizationStatus Status, long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {
+    public static OrganizationResponse Example { get; } = new(
+        "org_019a8b2c3d4e7f00a1b2c3d4e5f60718", "Acme Research", new Dictionary<string, string> { ["cost_center"] = "R&D-42" },
+        ["openai:*", "gemini:gemini-2.5-*"], OrganizationStatus.Active, 1, new DateTimeOffset(2026, 11, 22, 9, 30, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 22, 9, 30, 0, TimeSpan.Zero));
+
     public static OrganizationResponse From(OrganizationRow row) => new(
         row.State.Id, row.State.Name, row.State.Metadata, row.State.AllowedModels, row.State.Status, row.State.Version, row.CreatedAt, row.UpdatedAt);
 }

@@ -10,11 +10,20 @@ namespace Gateway.Host.Features.Tenancy.Users;
 internal static class UserEndpoints
 {
     internal sealed record CreateRequest(
-        string? OrgId, string? ExternalId, string? Alias, string? Email, OrgRole? Role, Dictionary<string, string>? Metadata);
+        string? OrgId, string? ExternalId, string? Alias, string? Email, OrgRole? Role, Dictionary<string, string>? Metadata)
+    {
+        public static CreateRequest Example { get; } = new("org_019a8b2c3d4e7f00a1b2c3d4e5f60718", "alice@acme", "Alice", "alice@acme.example", OrgRole.Member, new() { ["team"] = "search" });
+    }
 
-    internal sealed record UpdateRequest(string? Alias, string? Email, OrgRole? Role, Dictionary<string, string>? Metadata);
+    internal sealed record UpdateRequest(string? Alias, string? Email, OrgRole? Role, Dictionary<string, string>? Metadata)
+    {
+        public static UpdateRequest Example { get; } = new(null, null, OrgRole.Admin, null);
+    }
 
-    internal sealed record ReasonRequest(string? Reason);
+    internal sealed record ReasonRequest(string? Reason)
+    {
+        public static ReasonRequest Example { get; } = new("left the company");
+    }
 
     public static void MapUsers(this IEndpointRouteBuilder app)
     {
