@@ -9,7 +9,7 @@ using Gateway.Host.Persistence.Postgres;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
-// Event store write and read rates on a real, durable PostgreSQL cluster started from this machine's
+// Event store write and read rates, then authentication cost, on a real, durable PostgreSQL cluster started from this machine's
 // binaries (fsync and synchronous commit on, as in production). Bounded: each scenario runs for
 // --seconds (default 5) and the whole run stops by itself.
 var seconds = args.SkipWhile(a => a != "--seconds").Skip(1).Select(int.Parse).FirstOrDefault(5);
@@ -49,6 +49,8 @@ try
     while ((batch = await runner.RunBatchAsync(new NullProjection(), default)) > 0)
         applied += batch;
     Console.WriteLine($"{"async projection catch-up (batches of 1000)",-48} {"",10} {(applied / clock.Elapsed.TotalSeconds).ToString("N0", CultureInfo.InvariantCulture),10}   ({applied:N0} of {total:N0} events)");
+
+    await AuthBench.RunAsync(connection.ConnectionString, duration);
 }
 finally
 {
