@@ -22,7 +22,7 @@ internal static class LocalSecrets
     {
         var masterKey = settings.MasterKey ?? Convert.FromBase64String(ReadOrCreate(
             Path.Combine(settings.DataDir, "master.key"), NewMasterKey,
-            path => report($"generated a master key in {path}; back it up (stored secrets are encrypted under it) or set {Setting.MasterKey.EnvironmentVariable}")));
+            path => report($"generated a master key in {path}; back it up (every virtual key is hashed under it: lose it and all keys stop working) or set {Setting.MasterKey.EnvironmentVariable}")));
         var adminToken = settings.AdminToken ?? ReadOrCreate(
             Path.Combine(settings.DataDir, "admin.token"), NewAdminToken,
             path => report($"generated a bootstrap admin token in {path}; use it as the bearer token of the management API"));

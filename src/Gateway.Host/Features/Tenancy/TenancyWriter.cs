@@ -14,6 +14,26 @@ internal sealed class TenancyWriter(EventStore store, KeyDirectory directory)
 {
     internal sealed record Outcome(long Version, IResult? Refusal);
 
+    /// <summary>
+    /// The common tail of every change to an existing resource: hold it to If-Match, refuse what the
+    /// domain refused, append, set the new ETag, then answer with <paramref name="respond"/>(new version).
+    /// </summary>
+    public async Task<IResult> ApplyAsync(
+        HttpContext context, string orgId, long currentVersion, Decision decision, Func<long, Task<IResult>> respond, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        var expected = Versioning.Expected(context.Request, currentVersion, errors);
+        if (errors.Count > 0)
+            return Problems.Validation(errors);
+        if (decision.Error is not null)
+            return Problems.From(decision.Error);
+        var outcome = await AppendAsync(context, decision.Event!, orgId, expected, ct);
+        if (outcome.Refusal is not null)
+            return outcome.Refusal;
+        Versioning.SetETag(context, outcome.Version);
+        return await respond(outcome.Version);
+    }
+
     public async Task<Outcome> AppendAsync(HttpContext context, ITenancyEvent e, string orgId, ExpectedVersion expected, CancellationToken ct)
     {
         var correlation = context.Request.Headers.TryGetValue("x-request-id", out var requestId) && requestId.Count > 0

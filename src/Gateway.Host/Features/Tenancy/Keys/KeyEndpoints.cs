@@ -147,11 +147,10 @@ internal static class KeyEndpoints
         var now = time.GetUtcNow();
         var errors = new FieldErrors();
         Validate(request.Name, request.ExpiresAt, request.AllowedModels, request.RpmLimit, request.TpmLimit, request.Metadata, now, errors, nameRequired: false);
-        var expected = Versioning.Expected(context.Request, row!.State.Version, errors);
         if (errors.Count > 0)
             return Problems.Validation(errors);
 
-        var k = row.State;
+        var k = row!.State;
         var updated = new KeyUpdated(
             id,
             request.Name?.Trim() ?? k.Name,
@@ -160,7 +159,7 @@ internal static class KeyEndpoints
             body.Has("rpm_limit") ? request.RpmLimit : k.RpmLimit,
             body.Has("tpm_limit") ? request.TpmLimit : k.TpmLimit,
             request.Metadata ?? k.Metadata);
-        return await RespondAsync(context, read, await writer.AppendAsync(context, updated, k.OrgId, expected, ct), id, now, null, ct);
+        return await DecideAsync(context, read, writer, row, Decision.Emit(updated), now, null, ct);
     }
 
     private static async Task<IResult> RevokeAsync(string id, HttpContext context, TenancyReadStore read, TenancyWriter writer, TimeProvider time, CancellationToken ct)
@@ -205,27 +204,14 @@ internal static class KeyEndpoints
         return Problems.Deny(Access.Manage(context.Principal(), row.State.OrgId), "key", action) is { } denied ? (row, denied) : (row, null);
     }
 
-    private static async Task<IResult> DecideAsync(
-        HttpContext context, TenancyReadStore read, TenancyWriter writer, KeyRow row, Decision decision, DateTimeOffset now, string? secret, CancellationToken ct)
-    {
-        var errors = new FieldErrors();
-        var expected = Versioning.Expected(context.Request, row.State.Version, errors);
-        if (errors.Count > 0)
-            return Problems.Validation(errors);
-        if (decision.Error is not null)
-            return Problems.From(decision.Error);
-        return await RespondAsync(context, read, await writer.AppendAsync(context, decision.Event!, row.State.OrgId, expected, ct), row.State.Id, now, secret, ct);
-    }
-
-    private static async Task<IResult> RespondAsync(
-        HttpContext context, TenancyReadStore read, TenancyWriter.Outcome outcome, string id, DateTimeOffset now, string? secret, CancellationToken ct)
-    {
-        if (outcome.Refusal is not null)
-            return outcome.Refusal;
-        Versioning.SetETag(context, outcome.Version);
-        var row = (await read.KeyAsync(id, ct))!;
-        return secret is null ? TypedResults.Ok(KeyResponse.From(row, now)) : TypedResults.Ok(KeyWithSecretResponse.From(row, now, secret));
-    }
+    /// <param name="secret">The new secret after a rotation, returned this once.</param>
+    private static Task<IResult> DecideAsync(
+        HttpContext context, TenancyReadStore read, TenancyWriter writer, KeyRow row, Decision decision, DateTimeOffset now, string? secret, CancellationToken ct) =>
+        writer.ApplyAsync(context, row.State.OrgId, row.State.Version, decision, async _ =>
+        {
+            var after = (await read.KeyAsync(row.State.Id, ct))!;
+            return secret is null ? TypedResults.Ok(KeyResponse.From(after, now)) : TypedResults.Ok(KeyWithSecretResponse.From(after, now, secret));
+        }, ct);
 
     private static void Validate(
         string? name, DateTimeOffset? expiresAt, List<string>? allowedModels, int? rpm, int? tpm, Dictionary<string, string>? metadata,

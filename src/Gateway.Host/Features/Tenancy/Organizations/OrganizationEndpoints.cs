@@ -117,13 +117,12 @@ internal static class OrganizationEndpoints
         TenancyRules.Name("name", request.Name, errors, required: false);
         TenancyRules.Metadata("metadata", request.Metadata, errors);
         TenancyRules.AllowedModels("allowed_models", request.AllowedModels, errors);
-        var expected = Versioning.Expected(context.Request, row.State.Version, errors);
         if (errors.Count > 0)
             return Problems.Validation(errors);
 
         var updated = new OrganizationUpdated(
             id, request.Name?.Trim() ?? row.State.Name, request.Metadata ?? row.State.Metadata, request.AllowedModels ?? row.State.AllowedModels);
-        return await RespondAsync(id, context, read, await writer.AppendAsync(context, updated, id, expected, ct), ct);
+        return await writer.ApplyAsync(context, id, row.State.Version, Decision.Emit(updated), version => RespondAsync(read, row, version, ct), ct);
     }
 
     private static async Task<IResult> ChangeStatusAsync(
@@ -137,28 +136,14 @@ internal static class OrganizationEndpoints
         var row = await read.OrganizationAsync(id, ct);
         if (row is null)
             return Problems.NotFound("organization");
-        var errors = new FieldErrors();
-        var expected = Versioning.Expected(context.Request, row.State.Version, errors);
-        if (errors.Count > 0)
-            return Problems.Validation(errors);
-
-        var decision = decide(row.State, body.Value!.Reason);
-        if (decision.Error is not null)
-            return Problems.From(decision.Error);
-        var outcome = await writer.AppendAsync(context, decision.Event!, id, expected, ct);
-        if (outcome.Refusal is not null)
-            return outcome.Refusal;
-        var after = await read.OrganizationAsync(id, ct);
-        Versioning.SetETag(context, outcome.Version);
-        // A deleted organization is no longer readable: answer with its last state.
-        return TypedResults.Ok(OrganizationResponse.From(after ?? row with { State = row.State with { Status = OrganizationStatus.Deleted, Version = outcome.Version } }));
+        return await writer.ApplyAsync(context, id, row.State.Version, decide(row.State, body.Value!.Reason), version => RespondAsync(read, row, version, ct), ct);
     }
 
-    private static async Task<IResult> RespondAsync(string id, HttpContext context, TenancyReadStore read, TenancyWriter.Outcome outcome, CancellationToken ct)
+    private static async Task<IResult> RespondAsync(TenancyReadStore read, OrganizationRow before, long version, CancellationToken ct)
     {
-        if (outcome.Refusal is not null)
-            return outcome.Refusal;
-        Versioning.SetETag(context, outcome.Version);
-        return TypedResults.Ok(OrganizationResponse.From((await read.OrganizationAsync(id, ct))!));
+        // A deleted organization is no longer readable: answer with its last state.
+        var after = await read.OrganizationAsync(before.State.Id, ct)
+            ?? before with { State = before.State with { Status = OrganizationStatus.Deleted, Version = version } };
+        return TypedResults.Ok(OrganizationResponse.From(after));
     }
 }

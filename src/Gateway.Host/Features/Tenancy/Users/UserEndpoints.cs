@@ -126,7 +126,6 @@ internal static class UserEndpoints
         TenancyRules.Name("alias", request.Alias, errors, required: false);
         TenancyRules.Email("email", request.Email, errors);
         TenancyRules.Metadata("metadata", request.Metadata, errors);
-        var expected = Versioning.Expected(context.Request, row.State.Version, errors);
         if (errors.Count > 0)
             return Problems.Validation(errors);
 
@@ -137,8 +136,7 @@ internal static class UserEndpoints
             body.Has("email") ? request.Email : row.State.Email,
             request.Role ?? row.State.Role,
             request.Metadata ?? row.State.Metadata);
-        var outcome = await writer.AppendAsync(context, updated, row.State.OrgId, expected, ct);
-        return await RespondAsync(id, context, read, outcome, row, ct);
+        return await writer.ApplyAsync(context, row.State.OrgId, row.State.Version, Decision.Emit(updated), version => RespondAsync(read, row, version, ct), ct);
     }
 
     private static async Task<IResult> ChangeStatusAsync(
@@ -152,25 +150,15 @@ internal static class UserEndpoints
         var body = await RequestBody.ReadOptionalAsync(context.Request, new ReasonRequest(null), ct);
         if (!body.IsValid)
             return Problems.Validation(body.Errors);
-        var errors = new FieldErrors();
-        var expected = Versioning.Expected(context.Request, row.State.Version, errors);
-        if (errors.Count > 0)
-            return Problems.Validation(errors);
-        var decision = decide(row.State, body.Value!.Reason);
-        if (decision.Error is not null)
-            return Problems.From(decision.Error);
-        var outcome = await writer.AppendAsync(context, decision.Event!, row.State.OrgId, expected, ct);
-        return await RespondAsync(id, context, read, outcome, row, ct);
+        return await writer.ApplyAsync(
+            context, row.State.OrgId, row.State.Version, decide(row.State, body.Value!.Reason), version => RespondAsync(read, row, version, ct), ct);
     }
 
-    private static async Task<IResult> RespondAsync(string id, HttpContext context, TenancyReadStore read, TenancyWriter.Outcome outcome, UserRow before, CancellationToken ct)
+    private static async Task<IResult> RespondAsync(TenancyReadStore read, UserRow before, long version, CancellationToken ct)
     {
-        if (outcome.Refusal is not null)
-            return outcome.Refusal;
-        Versioning.SetETag(context, outcome.Version);
         // A deleted user is no longer readable: answer with their last state.
-        var after = await read.UserAsync(id, ct)
-            ?? before with { State = before.State with { Status = UserStatus.Deleted, Version = outcome.Version } };
+        var after = await read.UserAsync(before.State.Id, ct)
+            ?? before with { State = before.State with { Status = UserStatus.Deleted, Version = version } };
         return TypedResults.Ok(UserResponse.From(after));
     }
 
