@@ -1,0 +1,344 @@
+namespace Gateway.Domain.Upstreams;
+
+/// <summary>
+/// The keys of one provider instance and everything the gateway knows about their limits. Pure: the
+/// caller passes the time, nothing here sleeps or does I/O, so every rule is testable with a fixed clock.
+/// Thread-safe: one lock around each decision (decisions take microseconds).
+/// </summary>
+public sealed class KeyPool(ProviderKind kind, PoolOptions options, Random? random = null)
+{
+    private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
+    private readonly Lock _lock = new();
+    private readonly List<KeyState> _keys = [];
+    private readonly Dictionary<(string Scope, string Group), QuotaState> _quotas = [];
+    private readonly Random _random = random ?? Random.Shared;
+    private int _roundRobin = -1;
+
+    public PoolOptions Options => options;
+
+    public void Add(PoolKey key)
+    {
+        lock (_lock)
+        {
+            _keys.RemoveAll(k => k.Key.Id == key.Id);
+            _keys.Add(new KeyState(key));
+        }
+    }
+
+    public void Remove(string keyId)
+    {
+        lock (_lock)
+            _keys.RemoveAll(k => k.Key.Id == keyId);
+    }
+
+    /// <summary>Takes a key out of rotation until <see cref="Enable"/>, with the reason shown on its status.</summary>
+    public void Disable(string keyId, string reason)
+    {
+        lock (_lock)
+            Find(keyId)?.Disable(reason);
+    }
+
+    public void Enable(string keyId)
+    {
+        lock (_lock)
+        {
+            if (Find(keyId) is { } state)
+            {
+                state.DisabledReason = null;
+                state.ConsecutiveFailures = 0;
+            }
+        }
+    }
+
+    /// <summary>Picks a key for one request and counts the request against its quotas straight away.</summary>
+    /// <param name="exclude">Keys this request already tried.</param>
+    /// <param name="stickyKey">Who is asking, for <see cref="SelectionStrategy.Sticky"/>.</param>
+    /// <param name="estimatedTokens">Prompt plus expected output, checked against tokens-per-minute.</param>
+    public PoolSelection Acquire(string model, DateTimeOffset now, IReadOnlySet<string>? exclude = null, string? stickyKey = null, int estimatedTokens = 0)
+    {
+        var group = options.GroupOf(model);
+        lock (_lock)
+        {
+            var available = new List<KeyState>();
+            DateTimeOffset? firstFree = null;
+            var reasons = new SortedSet<string>(StringComparer.Ordinal);
+            foreach (var state in _keys)
+            {
+                if (exclude?.Contains(state.Key.Id) == true)
+                    continue;
+                var (freeAt, reason) = Blocked(state, group, now, estimatedTokens);
+                if (reason is null)
+                {
+                    available.Add(state);
+                    continue;
+                }
+
+                reasons.Add(reason);
+                if (freeAt is not null && (firstFree is null || freeAt < firstFree))
+                    firstFree = freeAt;
+            }
+
+            if (available.Count == 0)
+            {
+                var why = _keys.Count == 0 ? "no keys are configured" : reasons.Count == 0 ? "every key was already tried" : string.Join("; ", reasons);
+                return PoolSelection.Exhausted(firstFree, why);
+            }
+
+            var tier = available.Min(s => s.Key.Priority);
+            var chosen = Choose([.. available.Where(s => s.Key.Priority == tier)], group, now, stickyKey);
+            var quota = Quota(chosen.Key.Scope, group, now);
+            chosen.InFlight++;
+            chosen.TotalRequests++;
+            chosen.LastUsedAt = now;
+            quota.Requests.Enqueue(now);
+            quota.RequestsToday++;
+            return new PoolSelection(new PoolLease(chosen.Key.Id, chosen.Key.Scope, group, model), null, null);
+        }
+    }
+
+    /// <summary>The request succeeded: free the slot, count its tokens, forget past failures.</summary>
+    public void Succeed(PoolLease lease, int tokens, DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            var state = Release(lease);
+            if (state is not null)
+                state.ConsecutiveFailures = 0;
+            if (tokens > 0)
+                Quota(lease.Scope, lease.Group, now).Tokens.Enqueue((now, tokens));
+        }
+    }
+
+    /// <summary>
+    /// The upstream refused: cool the scope down for rate limits (to the next daily reset for a spent
+    /// daily quota), disable the key when it was rejected, and climb the cooldown ladder when failures
+    /// repeat without an upstream hint. Errors of the request itself leave the key untouched.
+    /// </summary>
+    public void Fail(PoolLease lease, UpstreamFailure failure, DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            var state = Release(lease);
+            if (state is null || failure.Kind is FailureKind.BadRequest or FailureKind.ContextLength)
+                return;
+            state.Failures++;
+            state.ConsecutiveFailures++;
+            state.LastError = failure.Detail;
+            var group = failure.Model is null ? lease.Group : options.GroupOf(failure.Model);
+            var quota = Quota(lease.Scope, group, now);
+            switch (failure.Kind)
+            {
+                case FailureKind.KeyRejected:
+                    state.Disable(failure.Detail);
+                    break;
+                case FailureKind.DailyQuotaExhausted:
+                    quota.CoolDown(QuotaClock.NextDailyReset(kind, now), failure.Detail);
+                    break;
+                case FailureKind.RateLimited:
+                    var wait = failure.RetryAfter is { } hint ? TimeSpan.FromSeconds(Math.Max(1, hint.TotalSeconds)) : options.Cooldown(state.ConsecutiveFailures);
+                    quota.CoolDown(now + wait, failure.Detail);
+                    break;
+                case FailureKind.Transient when state.ConsecutiveFailures >= 2:
+                    // The first transient failure is retried on the same key; repeated ones bench it.
+                    quota.CoolDown(now + (failure.RetryAfter ?? options.Cooldown(state.ConsecutiveFailures - 1)), failure.Detail);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>The request ended without an upstream verdict (the client left): only free the slot.</summary>
+    public void Abandon(PoolLease lease)
+    {
+        lock (_lock)
+            Release(lease);
+    }
+
+    public IReadOnlyList<PoolKeyStatus> Status(DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            return [.. _keys.Select(s => new PoolKeyStatus(
+                s.Key.Id, s.Key.Scope, s.Key.Priority, s.InFlight, s.TotalRequests, s.Failures, s.ConsecutiveFailures,
+                s.DisabledReason, s.LastError, s.LastUsedAt,
+                _quotas.Where(q => q.Key.Scope == s.Key.Scope).ToDictionary(
+                    q => q.Key.Group,
+                    q =>
+                    {
+                        q.Value.Roll(now, kind);
+                        return new PoolQuotaStatus(
+                            q.Value.Requests.Count, q.Value.Tokens.Sum(t => t.Tokens), q.Value.RequestsToday,
+                            q.Value.CooldownUntil > now ? q.Value.CooldownUntil : null, q.Value.CooldownUntil > now ? q.Value.CooldownReason : null);
+                    })))];
+        }
+    }
+
+    /// <returns>Null reason when the key can take the request; otherwise why not and when that ends.</returns>
+    private (DateTimeOffset? FreeAt, string? Reason) Blocked(KeyState state, string group, DateTimeOffset now, int estimatedTokens)
+    {
+        if (state.DisabledReason is not null)
+            return (null, "disabled");
+        var cap = Capacity(state.Key);
+        if (cap is not null && state.InFlight >= cap)
+            return (now + TimeSpan.FromSeconds(1), "at its concurrency limit");
+        var quota = Quota(state.Key.Scope, group, now);
+        if (quota.CooldownUntil > now)
+            return (quota.CooldownUntil, "cooling down");
+        var limits = options.ModelLimits?.GetValueOrDefault(group) ?? state.Key.Limits ?? QuotaLimits.None;
+        if (limits.Rpd is { } rpd && quota.RequestsToday >= rpd)
+            return (QuotaClock.NextDailyReset(kind, now), "daily quota used");
+        if (limits.Rpm is { } rpm && quota.Requests.Count >= rpm)
+            return (quota.Requests.Peek() + Minute, "requests-per-minute limit reached");
+        if (limits.Tpm is { } tpm && quota.Tokens.Count > 0 && quota.Tokens.Sum(t => t.Tokens) + estimatedTokens > tpm)
+            return (quota.Tokens.Peek().At + Minute, "tokens-per-minute limit reached");
+        return (null, null);
+    }
+
+    private int? Capacity(PoolKey key) =>
+        key.MaxConcurrency is { } max
+            ? Math.Max(1, (int)Math.Floor(max * (options.ConcurrencyMultipliers?.GetValueOrDefault(key.Priority, 1.0) ?? 1.0)))
+            : null;
+
+    private KeyState Choose(List<KeyState> tier, string group, DateTimeOffset now, string? stickyKey)
+    {
+        switch (options.Strategy)
+        {
+            case SelectionStrategy.Sequential:
+                return tier[0];
+            case SelectionStrategy.RoundRobin:
+                var order = _keys.ToList();
+                for (var step = 1; step <= order.Count; step++)
+                {
+                    var candidate = order[(_roundRobin + step) % order.Count];
+                    if (tier.Contains(candidate))
+                    {
+                        _roundRobin = order.IndexOf(candidate);
+                        return candidate;
+                    }
+                }
+
+                return tier[0];
+            case SelectionStrategy.LowestRequestsToday:
+                return tier.MinBy(s => (Quota(s.Key.Scope, group, now).RequestsToday, s.LastUsedAt ?? DateTimeOffset.MinValue))!;
+            case SelectionStrategy.WeightedByRemaining:
+                return Weighted(tier, group, now);
+            case SelectionStrategy.Sticky when stickyKey is not null:
+                // Rendezvous hashing: each caller ranks keys the same way every time, so it returns to
+                // its key as soon as that key can serve again, and only its share moves when keys change.
+                return tier.MaxBy(s => StableHash(stickyKey + "\n" + s.Key.Id))!;
+            default:
+                return tier.MinBy(s => (s.InFlight, Quota(s.Key.Scope, group, now).Requests.Count, s.LastUsedAt ?? DateTimeOffset.MinValue))!;
+        }
+    }
+
+    private KeyState Weighted(List<KeyState> tier, string group, DateTimeOffset now)
+    {
+        var weights = tier.Select(s =>
+        {
+            var quota = Quota(s.Key.Scope, group, now);
+            var limits = options.ModelLimits?.GetValueOrDefault(group) ?? s.Key.Limits ?? QuotaLimits.None;
+            var left = limits switch
+            {
+                { Rpd: { } rpd } => (double)(rpd - quota.RequestsToday) / rpd,
+                { Rpm: { } rpm } => (double)(rpm - quota.Requests.Count) / rpm,
+                _ => 1.0,
+            };
+            return Math.Max(left, 0.001) * Math.Max(s.Key.Weight, 0.001);
+        }).ToArray();
+        var pick = _random.NextDouble() * weights.Sum();
+        for (var i = 0; i < tier.Count; i++)
+        {
+            pick -= weights[i];
+            if (pick <= 0)
+                return tier[i];
+        }
+
+        return tier[^1];
+    }
+
+    private QuotaState Quota(string scope, string group, DateTimeOffset now)
+    {
+        if (!_quotas.TryGetValue((scope, group), out var quota))
+            _quotas[(scope, group)] = quota = new QuotaState(QuotaClock.QuotaDay(kind, now));
+        quota.Roll(now, kind);
+        return quota;
+    }
+
+    private KeyState? Release(PoolLease lease)
+    {
+        var state = Find(lease.KeyId);
+        if (state is not null && state.InFlight > 0)
+            state.InFlight--;
+        return state;
+    }
+
+    private KeyState? Find(string keyId) => _keys.Find(k => k.Key.Id == keyId);
+
+    private static ulong StableHash(string text)
+    {
+        // FNV-1a: stable across processes, unlike string.GetHashCode.
+        var hash = 14695981039346656037UL;
+        foreach (var c in text)
+            hash = (hash ^ c) * 1099511628211UL;
+        return hash;
+    }
+
+    private sealed class KeyState(PoolKey key)
+    {
+        public PoolKey Key { get; } = key;
+
+        public int InFlight { get; set; }
+
+        public long TotalRequests { get; set; }
+
+        public long Failures { get; set; }
+
+        public int ConsecutiveFailures { get; set; }
+
+        public string? DisabledReason { get; set; }
+
+        public string? LastError { get; set; }
+
+        public DateTimeOffset? LastUsedAt { get; set; }
+
+        public void Disable(string reason) => DisabledReason = reason;
+    }
+
+    private sealed class QuotaState(DateOnly day)
+    {
+        public Queue<DateTimeOffset> Requests { get; } = new();
+
+        public Queue<(DateTimeOffset At, int Tokens)> Tokens { get; } = new();
+
+        public DateOnly Day { get; private set; } = day;
+
+        public int RequestsToday { get; set; }
+
+        public DateTimeOffset? CooldownUntil { get; private set; }
+
+        public string? CooldownReason { get; private set; }
+
+        public void CoolDown(DateTimeOffset until, string reason)
+        {
+            if (CooldownUntil is null || until > CooldownUntil)
+            {
+                CooldownUntil = until;
+                CooldownReason = reason;
+            }
+        }
+
+        /// <summary>Drops what left the one-minute windows and starts a new day's count at the reset.</summary>
+        public void Roll(DateTimeOffset now, ProviderKind kind)
+        {
+            while (Requests.Count > 0 && Requests.Peek() <= now - Minute)
+                Requests.Dequeue();
+            while (Tokens.Count > 0 && Tokens.Peek().At <= now - Minute)
+                Tokens.Dequeue();
+            var today = QuotaClock.QuotaDay(kind, now);
+            if (today != Day)
+            {
+                Day = today;
+                RequestsToday = 0;
+            }
+        }
+    }
+}

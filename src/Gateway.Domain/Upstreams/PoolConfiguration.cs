@@ -1,0 +1,64 @@
+namespace Gateway.Domain.Upstreams;
+
+/// <summary>How the pool picks among the keys of one priority tier that can take a request.</summary>
+public enum SelectionStrategy
+{
+    /// <summary>Fewest requests in flight, then fewest in the last minute, then the least recently used.</summary>
+    LeastUsed,
+
+    /// <summary>Each key in turn, in configured order.</summary>
+    RoundRobin,
+
+    /// <summary>The key (or project) with the fewest requests today: spreads daily quotas evenly.</summary>
+    LowestRequestsToday,
+
+    /// <summary>At random, weighted by the share of the daily (else per-minute) quota left, times the key's weight.</summary>
+    WeightedByRemaining,
+
+    /// <summary>The same caller to the same key while that key can serve (rendezvous hashing), so upstream prompt caches hit.</summary>
+    Sticky,
+
+    /// <summary>Fill-first: the first key in configured order until it is limited, then the next.</summary>
+    Sequential,
+}
+
+/// <summary>Requests per minute, requests per day, tokens per minute; null means no limit known.</summary>
+public sealed record QuotaLimits(int? Rpm, int? Rpd, int? Tpm)
+{
+    public static QuotaLimits None { get; } = new(null, null, null);
+}
+
+/// <summary>One upstream key as the pool sees it: never the secret itself.</summary>
+/// <param name="Project">Keys of one Google Cloud project share its quota; null: the key is its own scope.</param>
+/// <param name="Priority">Lower tiers are used first (paid before free): a tier is touched only when every lower one is unavailable.</param>
+/// <param name="Weight">Relative share for <see cref="SelectionStrategy.WeightedByRemaining"/>.</param>
+/// <param name="MaxConcurrency">Requests in flight at once on this key, before the tier multiplier; null: unlimited.</param>
+public sealed record PoolKey(string Id, string? Project = null, int Priority = 0, double Weight = 1, int? MaxConcurrency = null, QuotaLimits? Limits = null)
+{
+    /// <summary>Counters and cooldowns are kept per scope: the project when keys share one.</summary>
+    public string Scope => Project is null ? "key:" + Id : "project:" + Project;
+}
+
+/// <param name="QuotaGroups">Models that share one quota (model to group name); a model not listed is its own group.</param>
+/// <param name="ModelLimits">Limits per model or quota group, overriding the key's own (the free-tier table lives here).</param>
+/// <param name="ConcurrencyMultipliers">Per priority tier, scales <see cref="PoolKey.MaxConcurrency"/> (paid tiers take more).</param>
+/// <param name="CooldownLadder">Cooldowns for repeated failures without an upstream hint: 1st, 2nd, ... (the last repeats).</param>
+public sealed record PoolOptions(
+    SelectionStrategy Strategy = SelectionStrategy.LeastUsed,
+    IReadOnlyDictionary<string, string>? QuotaGroups = null,
+    IReadOnlyDictionary<string, QuotaLimits>? ModelLimits = null,
+    IReadOnlyDictionary<int, double>? ConcurrencyMultipliers = null,
+    IReadOnlyList<TimeSpan>? CooldownLadder = null)
+{
+    public static IReadOnlyList<TimeSpan> DefaultLadder { get; } =
+        [TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(120), TimeSpan.FromSeconds(300)];
+
+    public string GroupOf(string model) => QuotaGroups?.GetValueOrDefault(model) ?? model;
+
+    /// <summary>The cooldown after the <paramref name="failures"/>-th failure in a row (1-based).</summary>
+    public TimeSpan Cooldown(int failures)
+    {
+        var ladder = CooldownLadder is { Count: > 0 } custom ? custom : DefaultLadder;
+        return ladder[Math.Clamp(failures, 1, ladder.Count) - 1];
+    }
+}
