@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
+using Gateway.Host.Features.Providers;
 using Gateway.Host.Hosting;
 using Gateway.Host.Persistence.Migrations;
 
@@ -34,6 +35,8 @@ internal static class ServeCommand
         var app = GatewayApp.Build(settings, database.ConnectionString);
         await using (app)
         {
+            // Provider configuration is checked now, so a mistake stops the gateway before it serves.
+            app.Services.GetRequiredService<ProviderRegistry>();
             if (settings.AutoMigrate)
                 await app.Services.GetRequiredService<Migrator>().ApplyAsync(ct);
             await app.RunAsync();

@@ -1,6 +1,9 @@
 using Gateway.Host.Features.Auth;
 using Gateway.Host.Features.Docs;
 using Gateway.Host.Features.Health;
+using Gateway.Host.Features.Inference;
+using Gateway.Host.Features.Inference.OpenAI;
+using Gateway.Host.Features.Providers;
 using Gateway.Host.Features.Tenancy;
 using Gateway.Host.Features.Tenancy.Audit;
 using Gateway.Host.Features.Tenancy.Keys;
@@ -54,6 +57,12 @@ internal static class GatewayApp
         builder.Services.AddSingleton<TenancyReadStore>();
         builder.Services.AddSingleton<TenancyWriter>();
 
+        builder.Services.AddSingleton(sp => ProviderRegistry.FromConfiguration(builder.Configuration, sp.GetRequiredService<KeySecrets>()));
+        builder.Services.AddSingleton<UpstreamHttp>();
+        builder.Services.AddSingleton<UpstreamCaller>();
+        builder.Services.AddSingleton<RequestLog>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RequestLog>());
+
         builder.Services.ConfigureHttpJsonOptions(o => GatewayJson.Configure(o.SerializerOptions));
         builder.Services.AddProblemDetails();
         builder.AddGatewayOpenApi();
@@ -73,6 +82,8 @@ internal static class GatewayApp
         app.MapUsers();
         app.MapKeys();
         app.MapAudit();
+        app.MapChatCompletions();
+        app.MapModels();
         // Explicit, so the endpoints are registered at build time: `gateway openapi` describes them
         // without starting a server.
         app.UseEndpoints(_ => { });

@@ -27,7 +27,8 @@ internal sealed class GatewayServer : IAsyncDisposable
     /// <summary>Shared by every server of a test, as instances of one deployment share theirs.</summary>
     public static readonly byte[] MasterKey = [.. Enumerable.Range(1, 32).Select(i => (byte)i)];
 
-    public static async Task<GatewayServer> StartAsync(string connectionString, string schema)
+    /// <param name="config">Configuration as the YAML file would give it, flattened (<c>providers:0:name</c>).</param>
+    public static async Task<GatewayServer> StartAsync(string connectionString, string schema, IReadOnlyDictionary<string, string?>? config = null)
     {
         var settings = new GatewaySettings
         {
@@ -37,6 +38,7 @@ internal sealed class GatewayServer : IAsyncDisposable
             AutoMigrate = false,
             MasterKey = MasterKey,
             AdminToken = AdminToken,
+            ConfigValues = config ?? new Dictionary<string, string?>(),
         };
         var app = GatewayApp.Build(settings, connectionString);
         await app.StartAsync();

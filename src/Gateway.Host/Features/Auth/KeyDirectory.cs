@@ -21,7 +21,7 @@ internal sealed class KeyDirectory(NpgsqlDataSource dataSource, KeySecrets secre
     {
         public ConcurrentDictionary<string, string> KeyIdByHash { get; } = new(StringComparer.Ordinal);
         public ConcurrentDictionary<string, KeyEntry> Keys { get; } = new(StringComparer.Ordinal);
-        public ConcurrentDictionary<string, OrganizationStatus> Orgs { get; } = new(StringComparer.Ordinal);
+        public ConcurrentDictionary<string, (OrganizationStatus Status, string[] AllowedModels)> Orgs { get; } = new(StringComparer.Ordinal);
         public ConcurrentDictionary<string, (UserStatus Status, OrgRole Role)> Users { get; } = new(StringComparer.Ordinal);
     }
 
@@ -59,7 +59,7 @@ internal sealed class KeyDirectory(NpgsqlDataSource dataSource, KeySecrets secre
         if (key.ExpiresAt <= now)
             return AuthResult.Unauthenticated("expired_api_key", "The API key has expired.");
 
-        var org = state.Orgs.GetValueOrDefault(key.OrgId, OrganizationStatus.Deleted);
+        var org = state.Orgs.TryGetValue(key.OrgId, out var o) ? o.Status : OrganizationStatus.Deleted;
         if (org == OrganizationStatus.Deleted)
             return AuthResult.Unauthenticated("invalid_api_key", "The API key is not valid.");
         if (org == OrganizationStatus.Suspended)
@@ -78,6 +78,22 @@ internal sealed class KeyDirectory(NpgsqlDataSource dataSource, KeySecrets secre
 
         var kind = role == OrgRole.Admin ? PrincipalKind.OrgAdmin : PrincipalKind.Member;
         return AuthResult.Success(new Principal(kind, key.OrgId, key.UserId, key.Id));
+    }
+
+    /// <summary>
+    /// Whether the caller may use a model: both its organisation's and its key's allow-lists must
+    /// admit it (an empty list admits all). Patterns match <c>provider:model</c> or the bare model name.
+    /// </summary>
+    public bool MayUse(Principal principal, string provider, string model)
+    {
+        if (principal.KeyId is null)
+            return true;
+        var state = _state;
+        var orgAllowed = principal.OrgId is not null && state.Orgs.TryGetValue(principal.OrgId, out var org) ? org.AllowedModels : [];
+        var keyAllowed = state.Keys.TryGetValue(principal.KeyId, out var key) ? key.AllowedModels : [];
+        var qualified = provider + ":" + model;
+        return (ModelPattern.Allows(orgAllowed, qualified) || ModelPattern.Allows(orgAllowed, model))
+            && (ModelPattern.Allows(keyAllowed, qualified) || ModelPattern.Allows(keyAllowed, model));
     }
 
     /// <summary>Reads everything afresh and swaps it in whole.</summary>
@@ -128,11 +144,11 @@ internal sealed class KeyDirectory(NpgsqlDataSource dataSource, KeySecrets secre
 
     private static async Task LoadOrganizationsAsync(NpgsqlConnection conn, State state, string? id, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand("select id, status from organizations where $1::text is null or id = $1", conn);
+        await using var cmd = new NpgsqlCommand("select id, status, allowed_models from organizations where $1::text is null or id = $1", conn);
         cmd.Parameters.Add(new() { Value = (object?)id ?? DBNull.Value });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
-            state.Orgs[reader.GetString(0)] = TenancyReadStore.Enum<OrganizationStatus>(reader.GetString(1));
+            state.Orgs[reader.GetString(0)] = (TenancyReadStore.Enum<OrganizationStatus>(reader.GetString(1)), reader.GetFieldValue<string[]>(2));
     }
 
     private static async Task LoadUsersAsync(NpgsqlConnection conn, State state, string? id, CancellationToken ct)

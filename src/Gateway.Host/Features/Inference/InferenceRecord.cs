@@ -1,0 +1,20 @@
+namespace Gateway.Host.Features.Inference;
+
+/// <summary>One upstream attempt of a request, with why it ended as it did.</summary>
+/// <param name="Outcome">ok, rate_limited, daily_quota_exhausted, key_rejected, transient, context_length, bad_request, cancelled.</param>
+internal sealed record AttemptRecord(string Provider, string KeyId, int? Status, string Outcome, string? Detail, double LatencyMs);
+
+/// <summary>
+/// The fact recorded for every inference request, streams included: who asked, what served it, what it
+/// cost in tokens and time, and every attempt on the way. Budgets and usage reports build on it.
+/// </summary>
+/// <param name="UsageEstimated">True when the upstream never reported usage (a client left mid-stream) and tokens were estimated.</param>
+internal sealed record InferenceRecord(
+    string RequestId, string? OrgId, string? UserId, string? KeyId, string Dialect, string Endpoint, string RequestedModel,
+    string? Provider, string? UpstreamModel, string? UpstreamKeyId, int Status, bool Stream,
+    DateTimeOffset StartedAt, double LatencyMs, double? TimeToFirstTokenMs,
+    int PromptTokens, int CompletionTokens, int CachedTokens, bool UsageEstimated, bool ClientCancelled,
+    IReadOnlyList<AttemptRecord> Attempts)
+{
+    public const string EventType = "inference.completed";
+}

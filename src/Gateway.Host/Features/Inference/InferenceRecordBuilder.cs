@@ -1,0 +1,17 @@
+using System.Diagnostics;
+using Gateway.Domain.Tenancy;
+using Gateway.Host.Features.Inference.OpenAI;
+
+namespace Gateway.Host.Features.Inference;
+
+/// <summary>Collects what is known of a request at its start, and completes its record at its end.</summary>
+internal sealed class InferenceRecordBuilder(
+    Principal principal, string dialect, string endpoint, string requestedModel, bool stream, DateTimeOffset startedAt, string requestId)
+{
+    public InferenceRecord Finish(
+        int status, Stopwatch clock, IReadOnlyList<AttemptRecord> attempts, string? provider = null, string? upstreamModel = null,
+        string? upstreamKeyId = null, OpenAIUsage usage = default, bool usageEstimated = false, double? timeToFirstTokenMs = null, bool clientCancelled = false) =>
+        new(requestId, principal.OrgId, principal.UserId, principal.KeyId, dialect, endpoint, requestedModel, provider, upstreamModel, upstreamKeyId,
+            status, stream, startedAt, clock.Elapsed.TotalMilliseconds, timeToFirstTokenMs,
+            usage.PromptTokens, usage.CompletionTokens, usage.CachedTokens, usageEstimated, clientCancelled, attempts);
+}

@@ -1,0 +1,192 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Gateway.Domain.Upstreams;
+using Gateway.Host.Features.Auth;
+using Gateway.Host.Features.Dialects;
+using Gateway.Host.Features.Providers;
+
+namespace Gateway.Host.Features.Inference.OpenAI;
+
+/// <summary>
+/// <c>POST /v1/chat/completions</c> in the OpenAI dialect. To OpenAI-compatible upstreams the body passes
+/// through untouched but for the model name (unknown fields kept); streams are relayed event by event.
+/// </summary>
+internal static class ChatCompletionsEndpoint
+{
+    private const int MaxBodyBytes = 32 * 1024 * 1024;
+
+    public static void MapChatCompletions(this IEndpointRouteBuilder app) =>
+        app.MapPost("/v1/chat/completions", HandleAsync)
+            .WithTags("OpenAI").WithName("createChatCompletion")
+            .WithSummary("Chat completion in the OpenAI format, streamed (SSE) or not, routed to the model's providers and key pools")
+            .Accepts<JsonObject>("application/json")
+            .Produces<JsonObject>(StatusCodes.Status200OK, "application/json", "text/event-stream")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status500InternalServerError);
+
+    private static async Task HandleAsync(
+        HttpContext context, ProviderRegistry registry, KeyDirectory directory, UpstreamCaller caller, RequestLog log, TimeProvider time)
+    {
+        var clock = Stopwatch.StartNew();
+        var startedAt = time.GetUtcNow();
+        var principal = context.Principal();
+        var ct = context.RequestAborted;
+
+        var (body, problem) = await ReadAsync(context.Request, ct);
+        if (body is null)
+        {
+            await Refuse(context, 400, "invalid_request_error", problem!);
+            return;
+        }
+
+        var requested = (string)body["model"]!;
+        var (targets, routeError) = registry.Router.Resolve(requested);
+        if (routeError is not null)
+        {
+            await Refuse(context, 404, "model_not_found", routeError);
+            return;
+        }
+
+        targets = [.. targets.Where(t => directory.MayUse(principal, t.Provider, t.Model))];
+        if (targets.Count == 0)
+        {
+            await Refuse(context, 403, "model_not_allowed", $"this key may not use the model '{requested}'");
+            return;
+        }
+
+        var unsupported = targets.FirstOrDefault(t => registry.Providers[t.Provider].Kind != ProviderKind.OpenAI);
+        if (unsupported is not null)
+        {
+            await Refuse(context, 501, "dialect_translation_unavailable",
+                $"provider '{unsupported.Provider}' speaks {registry.Providers[unsupported.Provider].Kind}; translating OpenAI requests to it is not available yet");
+            return;
+        }
+
+        var stream = body["stream"]?.GetValueKind() == JsonValueKind.True;
+        var clientWantsUsage = body["stream_options"]?["include_usage"]?.GetValueKind() == JsonValueKind.True;
+        if (stream && !clientWantsUsage)
+            body["stream_options"] = new JsonObject { ["include_usage"] = true };
+
+        var outcome = await caller.SendAsync(
+            targets, registry.Providers, (provider, target, key) => Upstream(provider, target, key, body),
+            principal.KeyId, EstimateTokens(body), ct);
+
+        var record = new InferenceRecordBuilder(principal, "openai", "/v1/chat/completions", requested, stream, startedAt, context.TraceIdentifier);
+        if (outcome.Exhausted is { } exhausted)
+        {
+            var wait = exhausted.RetryAt is { } at ? Math.Max(1, (int)Math.Ceiling((at - time.GetUtcNow()).TotalSeconds)) : 60;
+            context.Response.Headers.RetryAfter = wait.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await Refuse(context, 429, "all_keys_exhausted", $"every upstream key for '{requested}' is rate limited, out of quota or disabled ({exhausted.Reason}); retry in {wait} s");
+            log.Record(record.Finish(429, clock, outcome.Attempts));
+            return;
+        }
+
+        if (outcome.Error is { } error)
+        {
+            context.Response.StatusCode = error.Status;
+            context.Response.ContentType = error.ContentType ?? "application/json";
+            await context.Response.Body.WriteAsync(error.Body, ct);
+            log.Record(record.Finish(error.Status, clock, outcome.Attempts, error.Provider.Name, error.Target.Model));
+            return;
+        }
+
+        var success = outcome.Success!;
+        using var response = success.Response;
+        context.Response.StatusCode = (int)response.StatusCode;
+        context.Response.ContentType = response.Content.Headers.ContentType?.ToString() ?? (stream ? "text/event-stream" : "application/json");
+        await using var upstream = await response.Content.ReadAsStreamAsync(ct);
+        if (stream)
+        {
+            context.Response.Headers.CacheControl = "no-cache";
+            var relayed = await SseForwarder.ForwardAsync(upstream, context.Response, holdBackUsageChunk: !clientWantsUsage, clock, ct);
+            var usage = relayed.Usage ?? new OpenAIUsage(EstimateTokens(body), relayed.EstimatedCompletionTokens, 0);
+            Settle(success, usage, relayed.ClientCancelled, time);
+            log.Record(record.Finish(
+                relayed.UpstreamBroke ? 502 : relayed.ClientCancelled ? 499 : 200, clock, outcome.Attempts, success.Provider.Name, success.Target.Model,
+                success.Key.Id, usage, relayed.Usage is null, relayed.TimeToFirstTokenMs, relayed.ClientCancelled));
+            return;
+        }
+
+        using var buffered = new MemoryStream();
+        await upstream.CopyToAsync(buffered, ct);
+        var bytes = buffered.ToArray();
+        var reported = TryUsage(bytes);
+        await context.Response.Body.WriteAsync(bytes, ct);
+        Settle(success, reported ?? default, false, time);
+        log.Record(record.Finish(
+            200, clock, outcome.Attempts, success.Provider.Name, success.Target.Model, success.Key.Id, reported ?? default, reported is null, clock.Elapsed.TotalMilliseconds, false));
+    }
+
+    private static HttpRequestMessage Upstream(Provider provider, RouteTarget target, UpstreamKey key, JsonObject body)
+    {
+        body["model"] = target.Model;
+        var request = new HttpRequestMessage(HttpMethod.Post, provider.Endpoint("chat/completions"))
+        {
+            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body)),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key.Secret);
+        foreach (var (name, value) in provider.Headers)
+            request.Headers.TryAddWithoutValidation(name, value);
+        return request;
+    }
+
+    private static void Settle(UpstreamCaller.Success success, OpenAIUsage usage, bool cancelled, TimeProvider time)
+    {
+        var tokens = usage.PromptTokens + usage.CompletionTokens;
+        if (cancelled)
+            success.Provider.Pool.Abandon(success.Lease);
+        else
+            success.Provider.Pool.Succeed(success.Lease, tokens, time.GetUtcNow());
+    }
+
+    private static async Task<(JsonObject? Body, string? Problem)> ReadAsync(HttpRequest request, CancellationToken ct)
+    {
+        if (request.ContentLength > MaxBodyBytes)
+            return (null, $"the request body is larger than {MaxBodyBytes / (1024 * 1024)} MiB");
+        JsonNode? node;
+        try
+        {
+            node = await JsonNode.ParseAsync(request.Body, cancellationToken: ct);
+        }
+        catch (JsonException e)
+        {
+            return (null, $"the request body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})");
+        }
+
+        if (node is not JsonObject body)
+            return (null, "the request body must be a JSON object");
+        if (body["model"]?.GetValueKind() != JsonValueKind.String || string.IsNullOrWhiteSpace((string?)body["model"]))
+            return (null, "'model' is required and must be a string");
+        if (body["messages"] is not JsonArray { Count: > 0 })
+            return (null, "'messages' is required and must be a non-empty array");
+        return (body, null);
+    }
+
+    /// <summary>A rough count for tokens-per-minute checks: about four characters a token, plus the output cap.</summary>
+    private static int EstimateTokens(JsonObject body)
+    {
+        var prompt = body["messages"]!.ToJsonString().Length / 4;
+        var output = (int?)(body["max_completion_tokens"] ?? body["max_tokens"]) ?? 0;
+        return prompt + output;
+    }
+
+    private static OpenAIUsage? TryUsage(byte[] bytes)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(bytes);
+            return OpenAIUsage.From(document.RootElement);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static Task Refuse(HttpContext context, int status, string code, string message) =>
+        DialectErrors.WriteAsync(context, Dialect.OpenAI, status, code, message);
+}

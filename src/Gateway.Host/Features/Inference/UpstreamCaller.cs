@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using Gateway.Domain.Upstreams;
+using Gateway.Host.Features.Providers;
+
+namespace Gateway.Host.Features.Inference;
+
+/// <summary>
+/// Sends one request upstream, walking the fallback chain and each provider's key pool: a first
+/// transient failure is retried on the same key, rate limits and rejected keys move on to another key,
+/// errors of the request itself come back at once. Returns before any byte reaches the client, so every
+/// retry here is invisible to it.
+/// </summary>
+internal sealed class UpstreamCaller(UpstreamHttp http, TimeProvider time)
+{
+    private const int MaxErrorBody = 64 * 1024;
+
+    /// <summary>A live upstream response; the caller streams it and settles the lease.</summary>
+    internal sealed record Success(HttpResponseMessage Response, Provider Provider, RouteTarget Target, UpstreamKey Key, PoolLease Lease);
+
+    /// <summary>An upstream error no other key could fix, to be passed on to the client.</summary>
+    internal sealed record UpstreamError(int Status, byte[] Body, string? ContentType, Provider Provider, RouteTarget Target);
+
+    /// <summary>Nothing could serve: every key of every target is limited, cooling down or disabled.</summary>
+    internal sealed record Exhausted(DateTimeOffset? RetryAt, string Reason);
+
+    internal sealed record Outcome(Success? Success, UpstreamError? Error, Exhausted? Exhausted, IReadOnlyList<AttemptRecord> Attempts);
+
+    /// <param name="build">Makes the upstream request for a target and key (each attempt gets a fresh one).</param>
+    public async Task<Outcome> SendAsync(
+        IReadOnlyList<RouteTarget> targets, IReadOnlyDictionary<string, Provider> providers,
+        Func<Provider, RouteTarget, UpstreamKey, HttpRequestMessage> build, string? stickyKey, int estimatedTokens, CancellationToken ct)
+    {
+        var attempts = new List<AttemptRecord>();
+        DateTimeOffset? retryAt = null;
+        var reasons = new List<string>();
+        foreach (var target in targets)
+        {
+            var provider = providers[target.Provider];
+            var tried = new HashSet<string>();
+            var failuresOnKey = new Dictionary<string, int>();
+            string? retryKey = null;
+            while (attempts.Count < provider.MaxAttempts)
+            {
+                // A retry on the same key excludes every other key, so it is that key or nothing.
+                var exclude = retryKey is null ? tried : [.. provider.Keys.Keys.Where(k => k != retryKey)];
+                var selection = provider.Pool.Acquire(target.Model, time.GetUtcNow(), exclude, stickyKey, estimatedTokens);
+                if (selection.Lease is null)
+                {
+                    if (retryKey is not null)
+                    {
+                        tried.Add(retryKey);
+                        retryKey = null;
+                        continue;
+                    }
+
+                    reasons.Add($"{target}: {selection.Reason}");
+                    if (selection.RetryAt is { } at && (retryAt is null || at < retryAt))
+                        retryAt = at;
+                    break;
+                }
+
+                retryKey = null;
+                var lease = selection.Lease;
+                var key = provider.Keys[lease.KeyId];
+                var clock = Stopwatch.StartNew();
+                using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                deadline.CancelAfter(provider.Timeout);
+                HttpResponseMessage? response = null;
+                UpstreamFailure failure;
+                try
+                {
+                    var request = build(provider, target, key);
+                    response = await http.SendAsync(request, deadline.Token);
+                    if (response.IsSuccessStatusCode)
+                    {
+                        attempts.Add(new AttemptRecord(provider.Name, key.Id, (int)response.StatusCode, "ok", null, clock.Elapsed.TotalMilliseconds));
+                        return new Outcome(new Success(response, provider, target, key, lease), null, null, attempts);
+                    }
+
+                    var body = await ReadBoundedAsync(response, deadline.Token);
+                    failure = FailureClassifier.Classify(
+                        (int)response.StatusCode, response.Headers.TryGetValues("Retry-After", out var values) ? values.FirstOrDefault() : null,
+                        System.Text.Encoding.UTF8.GetString(body), time.GetUtcNow());
+                    if (RetryPolicy.After(failure, failuresOnKey.GetValueOrDefault(key.Id) + 1) == NextStep.Answer)
+                    {
+                        provider.Pool.Fail(lease, failure, time.GetUtcNow());
+                        attempts.Add(Record(provider, key, (int)response.StatusCode, failure, clock));
+                        var error = new UpstreamError((int)response.StatusCode, body, response.Content.Headers.ContentType?.ToString(), provider, target);
+                        response.Dispose();
+                        return new Outcome(null, error, null, attempts);
+                    }
+
+                    response.Dispose();
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    response?.Dispose();
+                    provider.Pool.Abandon(lease);
+                    throw;
+                }
+                catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
+                {
+                    response?.Dispose();
+                    failure = new UpstreamFailure(
+                        FailureKind.Transient, null, null,
+                        e is OperationCanceledException ? $"no response within {provider.Timeout.TotalSeconds:0} s" : $"connection failed: {e.Message}");
+                }
+
+                provider.Pool.Fail(lease, failure, time.GetUtcNow());
+                attempts.Add(Record(provider, key, response is null ? null : (int)response.StatusCode, failure, clock));
+                failuresOnKey[key.Id] = failuresOnKey.GetValueOrDefault(key.Id) + 1;
+                if (RetryPolicy.After(failure, failuresOnKey[key.Id]) == NextStep.RetrySameKey)
+                    retryKey = key.Id;
+                else
+                    tried.Add(key.Id);
+            }
+
+            if (attempts.Count >= provider.MaxAttempts)
+                reasons.Add($"{target}: gave up after {provider.MaxAttempts} attempts");
+        }
+
+        return new Outcome(null, null, new Exhausted(retryAt, string.Join("; ", reasons)), attempts);
+    }
+
+    private static AttemptRecord Record(Provider provider, UpstreamKey key, int? status, UpstreamFailure failure, Stopwatch clock) =>
+        new(provider.Name, key.Id, status, System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(failure.Kind.ToString()), failure.Detail, clock.Elapsed.TotalMilliseconds);
+
+    private static async Task<byte[]> ReadBoundedAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        await using var stream = await response.Content.ReadAsStreamAsync(ct);
+        var buffer = new byte[MaxErrorBody];
+        var total = 0;
+        int read;
+        while (total < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(total), ct)) > 0)
+            total += read;
+        return buffer[..total];
+    }
+}

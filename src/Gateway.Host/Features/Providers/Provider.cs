@@ -1,0 +1,19 @@
+using Gateway.Domain.Upstreams;
+
+namespace Gateway.Host.Features.Providers;
+
+/// <summary>One provider instance at run time: where it is, how to talk to it, and its key pool.</summary>
+internal sealed record Provider(
+    string Name, ProviderKind Kind, Uri BaseUrl, IReadOnlyDictionary<string, string> Headers, TimeSpan Timeout, int MaxAttempts,
+    IReadOnlyList<string> Models, KeyPool Pool, IReadOnlyDictionary<string, UpstreamKey> Keys)
+{
+    public static Uri DefaultBaseUrl(ProviderKind kind) => kind switch
+    {
+        ProviderKind.Anthropic => new Uri("https://api.anthropic.com/"),
+        ProviderKind.Gemini => new Uri("https://generativelanguage.googleapis.com/"),
+        _ => new Uri("https://api.openai.com/v1/"),
+    };
+
+    /// <summary>A path below the base URL, whether or not the configured URL ends with a slash.</summary>
+    public Uri Endpoint(string relative) => new(new Uri(BaseUrl.ToString().TrimEnd('/') + "/"), relative);
+}

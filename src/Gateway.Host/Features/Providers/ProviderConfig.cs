@@ -1,0 +1,75 @@
+namespace Gateway.Host.Features.Providers;
+
+/// <summary>One provider instance as declared under <c>providers:</c> in the YAML config.</summary>
+internal sealed class ProviderConfig
+{
+    public string Name { get; set; } = "";
+
+    /// <summary>openai (any OpenAI-compatible API), anthropic or gemini.</summary>
+    public string Type { get; set; } = "";
+
+    [ConfigurationKeyName("base_url")]
+    public string? BaseUrl { get; set; }
+
+    /// <summary>Extra headers sent upstream with every request (OpenRouter's HTTP-Referer, ...).</summary>
+    public Dictionary<string, string> Headers { get; set; } = [];
+
+    [ConfigurationKeyName("timeout_seconds")]
+    public int TimeoutSeconds { get; set; } = 300;
+
+    /// <summary>least_used, round_robin, lowest_requests_today, weighted_by_remaining, sticky or sequential.</summary>
+    public string Strategy { get; set; } = "least_used";
+
+    /// <summary>Models this instance serves; empty: whatever it is asked for by provider:model.</summary>
+    public List<string> Models { get; set; } = [];
+
+    /// <summary>Groups of models that share one quota: group name to its models.</summary>
+    [ConfigurationKeyName("quota_groups")]
+    public Dictionary<string, List<string>> QuotaGroups { get; set; } = [];
+
+    /// <summary>Limits per model or quota group, overriding each key's own.</summary>
+    [ConfigurationKeyName("model_limits")]
+    public Dictionary<string, LimitsConfig> ModelLimits { get; set; } = [];
+
+    /// <summary>Per priority tier, the multiplier of max_concurrency.</summary>
+    [ConfigurationKeyName("concurrency_multipliers")]
+    public Dictionary<string, double> ConcurrencyMultipliers { get; set; } = [];
+
+    [ConfigurationKeyName("max_attempts")]
+    public int MaxAttempts { get; set; } = 8;
+
+    public List<KeyConfig> Keys { get; set; } = [];
+}
+
+internal sealed class KeyConfig
+{
+    /// <summary>The upstream secret, usually ${ENV_VAR}: it never leaves the process.</summary>
+    public string Key { get; set; } = "";
+
+    public string? Label { get; set; }
+
+    /// <summary>Google Cloud project: its keys share one quota.</summary>
+    public string? Project { get; set; }
+
+    public int Priority { get; set; }
+
+    public double Weight { get; set; } = 1;
+
+    [ConfigurationKeyName("max_concurrency")]
+    public int? MaxConcurrency { get; set; }
+
+    public int? Rpm { get; set; }
+
+    public int? Rpd { get; set; }
+
+    public int? Tpm { get; set; }
+}
+
+internal sealed class LimitsConfig
+{
+    public int? Rpm { get; set; }
+
+    public int? Rpd { get; set; }
+
+    public int? Tpm { get; set; }
+}

@@ -1,0 +1,92 @@
+using Gateway.Domain.Upstreams;
+using Gateway.Host.Features.Auth;
+using Gateway.Host.Hosting;
+
+namespace Gateway.Host.Features.Providers;
+
+/// <summary>
+/// The provider instances declared under <c>providers:</c> and the model aliases under <c>aliases:</c>,
+/// checked once at start: a mistake stops the gateway with a line naming the field.
+/// </summary>
+internal sealed class ProviderRegistry
+{
+    private ProviderRegistry(IReadOnlyDictionary<string, Provider> providers, ModelRouter router)
+    {
+        Providers = providers;
+        Router = router;
+    }
+
+    public IReadOnlyDictionary<string, Provider> Providers { get; }
+
+    public ModelRouter Router { get; }
+
+    public static ProviderRegistry FromConfiguration(IConfiguration configuration, KeySecrets secrets)
+    {
+        var declared = configuration.GetSection("providers").Get<List<ProviderConfig>>() ?? [];
+        var providers = new Dictionary<string, Provider>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < declared.Count; i++)
+        {
+            var provider = Build(declared[i], $"providers[{i}]", secrets);
+            if (!providers.TryAdd(provider.Name, provider))
+                throw new SettingsException($"providers[{i}].name '{provider.Name}' is declared twice");
+        }
+
+        var aliases = new Dictionary<string, IReadOnlyList<string>>(StringComparer.OrdinalIgnoreCase);
+        foreach (var alias in configuration.GetSection("aliases").GetChildren())
+        {
+            aliases[alias.Key] = alias.Value is { } single
+                ? [single]
+                : [.. alias.GetChildren().Select(c => c.Value).OfType<string>()];
+        }
+
+        var router = new ModelRouter([.. providers.Values.Select(p => new RoutableProvider(p.Name, p.Models))], aliases);
+        return new ProviderRegistry(providers, router);
+    }
+
+    private static Provider Build(ProviderConfig config, string at, KeySecrets secrets)
+    {
+        if (string.IsNullOrWhiteSpace(config.Name) || config.Name.Any(c => c is ':' or '/' || char.IsWhiteSpace(c)))
+            throw new SettingsException($"{at}.name is required and may not contain ':', '/' or spaces");
+        var kind = config.Type.ToLowerInvariant() switch
+        {
+            "openai" => ProviderKind.OpenAI,
+            "anthropic" => ProviderKind.Anthropic,
+            "gemini" => ProviderKind.Gemini,
+            _ => throw new SettingsException($"{at}.type must be openai, anthropic or gemini, not '{config.Type}'"),
+        };
+        var baseUrl = Provider.DefaultBaseUrl(kind);
+        if (config.BaseUrl is not null && (!Uri.TryCreate(config.BaseUrl, UriKind.Absolute, out baseUrl!) || baseUrl.Scheme is not ("http" or "https")))
+            throw new SettingsException($"{at}.base_url '{config.BaseUrl}' is not an http(s) URL");
+        if (!Enum.TryParse<SelectionStrategy>(config.Strategy.Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out var strategy))
+            throw new SettingsException($"{at}.strategy must be least_used, round_robin, lowest_requests_today, weighted_by_remaining, sticky or sequential");
+        if (config.TimeoutSeconds is < 1 or > 3600)
+            throw new SettingsException($"{at}.timeout_seconds must be between 1 and 3600");
+        if (config.MaxAttempts is < 1 or > 50)
+            throw new SettingsException($"{at}.max_attempts must be between 1 and 50");
+
+        var options = new PoolOptions(
+            strategy,
+            config.QuotaGroups.SelectMany(g => g.Value.Select(m => (Model: m, Group: g.Key))).ToDictionary(x => x.Model, x => x.Group),
+            config.ModelLimits.ToDictionary(l => l.Key, l => new QuotaLimits(l.Value.Rpm, l.Value.Rpd, l.Value.Tpm)),
+            config.ConcurrencyMultipliers.ToDictionary(m => int.Parse(m.Key, System.Globalization.CultureInfo.InvariantCulture), m => m.Value));
+        var pool = new KeyPool(kind, options);
+        var keys = new Dictionary<string, UpstreamKey>();
+        for (var k = 0; k < config.Keys.Count; k++)
+        {
+            var key = config.Keys[k];
+            if (string.IsNullOrWhiteSpace(key.Key))
+                throw new SettingsException($"{at}.keys[{k}].key is empty (is its ${{VARIABLE}} set?)");
+            var id = "pk_" + Convert.ToHexStringLower(secrets.Hash(key.Key.Trim()))[..16];
+            // The same secret listed twice would double its share of the pool without adding quota.
+            if (keys.ContainsKey(id))
+                continue;
+            var secret = key.Key.Trim();
+            keys[id] = new UpstreamKey(id, secret, key.Label ?? $"key {k + 1}", secret[^Math.Min(4, secret.Length)..]);
+            pool.Add(new PoolKey(id, key.Project, key.Priority, key.Weight, key.MaxConcurrency, new QuotaLimits(key.Rpm, key.Rpd, key.Tpm)));
+        }
+
+        return new Provider(
+            config.Name, kind, baseUrl, config.Headers, TimeSpan.FromSeconds(config.TimeoutSeconds), config.MaxAttempts,
+            config.Models, pool, keys);
+    }
+}

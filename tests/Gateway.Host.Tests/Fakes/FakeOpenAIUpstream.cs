@@ -1,0 +1,183 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Gateway.Host.Tests.Fakes;
+
+/// <summary>
+/// An OpenAI-compatible upstream on 127.0.0.1: a real Kestrel server speaking the chat completions
+/// wire format. Each upstream key can be scripted (429, 401, 500, context length, slow or cut streams);
+/// everything received is recorded, and the exact bytes of every stream it sent are kept.
+/// </summary>
+internal sealed class FakeOpenAIUpstream : IAsyncDisposable
+{
+    internal sealed record Received(string Key, JsonObject Body);
+
+    /// <summary>How the fake answers one request.</summary>
+    internal abstract record Reply
+    {
+        public static Reply Ok(string text = "Hello from the fake upstream") => new OkReply(text);
+
+        public static Reply Status(int status, string body, string? retryAfter = null) => new StatusReply(status, body, retryAfter);
+
+        public static Reply RateLimited(int retryAfterSeconds) =>
+            new StatusReply(429, """{"error":{"message":"Rate limit reached for requests","type":"requests","code":"rate_limit_exceeded"}}""", retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        public static Reply SlowStream(int chunks, TimeSpan between) => new SlowStreamReply(chunks, between);
+
+        public static Reply CutStream(int chunksBeforeCut) => new CutStreamReply(chunksBeforeCut);
+    }
+
+    private sealed record OkReply(string Text) : Reply;
+
+    private sealed record StatusReply(int Code, string Body, string? RetryAfter) : Reply;
+
+    private sealed record SlowStreamReply(int Chunks, TimeSpan Between) : Reply;
+
+    private sealed record CutStreamReply(int ChunksBeforeCut) : Reply;
+
+    private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<Reply>> _scripts = new();
+
+    private FakeOpenAIUpstream(WebApplication app) => _app = app;
+
+    public Uri BaseUrl { get; private set; } = null!;
+
+    public ConcurrentQueue<Received> Requests { get; } = new();
+
+    /// <summary>The exact bytes of each streamed response, in order.</summary>
+    public ConcurrentQueue<byte[]> StreamedBytes { get; } = new();
+
+    /// <summary>Set when a client (the gateway) hung up on a stream before it finished.</summary>
+    public TaskCompletionSource StreamAbandoned { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public IEnumerable<string> KeysUsed => Requests.Select(r => r.Key);
+
+    public void Script(string key, params Reply[] replies)
+    {
+        var queue = _scripts.GetOrAdd(key, _ => new ConcurrentQueue<Reply>());
+        foreach (var reply in replies)
+            queue.Enqueue(reply);
+    }
+
+    public static async Task<FakeOpenAIUpstream> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        var fake = new FakeOpenAIUpstream(app);
+        app.MapPost("/v1/chat/completions", fake.HandleAsync);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        fake.BaseUrl = new Uri(address + "/v1");
+        return fake;
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var key = context.Request.Headers.Authorization.ToString().Replace("Bearer ", "", StringComparison.Ordinal);
+        var body = (JsonObject)(await JsonNode.ParseAsync(context.Request.Body))!;
+        Requests.Enqueue(new Received(key, body));
+        var reply = _scripts.TryGetValue(key, out var queue) && queue.TryDequeue(out var next) ? next : Reply.Ok();
+        var model = (string?)body["model"] ?? "unknown";
+        var stream = body["stream"]?.GetValueKind() == JsonValueKind.True;
+        var includeUsage = body["stream_options"]?["include_usage"]?.GetValueKind() == JsonValueKind.True;
+
+        switch (reply)
+        {
+            case StatusReply status:
+                context.Response.StatusCode = status.Code;
+                if (status.RetryAfter is not null)
+                    context.Response.Headers.RetryAfter = status.RetryAfter;
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(status.Body);
+                return;
+            case OkReply ok when !stream:
+                context.Response.ContentType = "application/json";
+                await context.Response.WriteAsync(JsonSerializer.Serialize(new
+                {
+                    id = "chatcmpl-fake",
+                    @object = "chat.completion",
+                    created = 1_763_800_000,
+                    model,
+                    choices = new[] { new { index = 0, message = new { role = "assistant", content = ok.Text }, finish_reason = "stop" } },
+                    usage = new { prompt_tokens = 12, completion_tokens = 7, total_tokens = 19, prompt_tokens_details = new { cached_tokens = 3 } },
+                    system_fingerprint = "fp_fake",
+                }));
+                return;
+            case OkReply ok:
+                await StreamAsync(context, model, ok.Text.Split(' ').Select((w, i) => i == 0 ? w : " " + w).ToList(), includeUsage, TimeSpan.Zero, cutAfter: null);
+                return;
+            case SlowStreamReply slow:
+                await StreamAsync(context, model, [.. Enumerable.Range(0, slow.Chunks).Select(i => $"word{i} ")], includeUsage, slow.Between, cutAfter: null);
+                return;
+            case CutStreamReply cut:
+                await StreamAsync(context, model, [.. Enumerable.Range(0, cut.ChunksBeforeCut + 5).Select(i => $"word{i} ")], includeUsage, TimeSpan.Zero, cut.ChunksBeforeCut);
+                return;
+        }
+    }
+
+    private async Task StreamAsync(HttpContext context, string model, List<string> pieces, bool includeUsage, TimeSpan between, int? cutAfter)
+    {
+        context.Response.ContentType = "text/event-stream";
+        var sent = new MemoryStream();
+        async Task SendAsync(string data)
+        {
+            var bytes = Encoding.UTF8.GetBytes($"data: {data}\n\n");
+            sent.Write(bytes);
+            await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+        }
+
+        try
+        {
+            await SendAsync(Chunk(model, new { role = "assistant", content = "" }, null));
+            for (var i = 0; i < pieces.Count; i++)
+            {
+                if (cutAfter == i)
+                {
+                    context.Abort();
+                    return;
+                }
+
+                if (between > TimeSpan.Zero)
+                    await Task.Delay(between, context.RequestAborted);
+                await SendAsync(Chunk(model, new { content = pieces[i] }, null));
+            }
+
+            await SendAsync(Chunk(model, new { }, "stop"));
+            if (includeUsage)
+                await SendAsync(JsonSerializer.Serialize(new { id = "chatcmpl-fake", @object = "chat.completion.chunk", created = 1_763_800_000, model, choices = Array.Empty<object>(), usage = new { prompt_tokens = 12, completion_tokens = pieces.Count, total_tokens = 12 + pieces.Count } }));
+            await SendAsync("[DONE]");
+            StreamedBytes.Enqueue(sent.ToArray());
+        }
+        catch (OperationCanceledException)
+        {
+            StreamAbandoned.TrySetResult();
+        }
+    }
+
+    private static string Chunk(string model, object delta, string? finish) => JsonSerializer.Serialize(new
+    {
+        id = "chatcmpl-fake",
+        @object = "chat.completion.chunk",
+        created = 1_763_800_000,
+        model,
+        choices = new[] { new { index = 0, delta, finish_reason = finish } },
+    });
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}

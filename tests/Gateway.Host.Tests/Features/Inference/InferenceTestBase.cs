@@ -1,0 +1,84 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Gateway.Host.Tests.Fakes;
+using Gateway.Host.Tests.Features.Tenancy;
+using Gateway.Host.Tests.Infrastructure;
+
+namespace Gateway.Host.Tests.Features.Inference;
+
+/// <summary>
+/// A gateway whose provider "fake" (OpenAI-compatible, keys up-1..up-3) and "backup" (one key) are fake
+/// upstreams on 127.0.0.1, and a virtual key of an organisation to call it with.
+/// </summary>
+public abstract class InferenceTestBase(PostgresFixture postgres) : IAsyncLifetime
+{
+    internal FakeOpenAIUpstream Upstream { get; private set; } = null!;
+
+    internal FakeOpenAIUpstream Backup { get; private set; } = null!;
+
+    internal TestDatabase Db { get; private set; } = null!;
+
+    internal GatewayServer Server { get; private set; } = null!;
+
+    internal TenancyApi Admin { get; private set; } = null!;
+
+    internal string Secret { get; private set; } = "";
+
+    internal string OrgId { get; private set; } = "";
+
+    internal HttpClient Http { get; private set; } = null!;
+
+    /// <summary>Pool strategy of the "fake" provider; round robin makes the key order predictable.</summary>
+    protected virtual string Strategy => "round_robin";
+
+    public async ValueTask InitializeAsync()
+    {
+        Upstream = await FakeOpenAIUpstream.StartAsync();
+        Backup = await FakeOpenAIUpstream.StartAsync();
+        Db = await postgres.NewDatabaseAsync(GetType().Name);
+        Server = await GatewayServer.StartAsync(Db.ConnectionString, Db.Schema, new Dictionary<string, string?>
+        {
+            ["providers:0:name"] = "fake",
+            ["providers:0:type"] = "openai",
+            ["providers:0:base_url"] = Upstream.BaseUrl.ToString(),
+            ["providers:0:strategy"] = Strategy,
+            ["providers:0:models:0"] = "gpt-4o-mini",
+            ["providers:0:models:1"] = "gpt-4o",
+            ["providers:0:keys:0:key"] = "up-1",
+            ["providers:0:keys:1:key"] = "up-2",
+            ["providers:0:keys:2:key"] = "up-3",
+            ["providers:1:name"] = "backup",
+            ["providers:1:type"] = "openai",
+            ["providers:1:base_url"] = Backup.BaseUrl.ToString(),
+            ["providers:1:models:0"] = "backup-model",
+            ["providers:1:keys:0:key"] = "backup-1",
+            ["aliases:smart:0"] = "fake:gpt-4o",
+            ["aliases:smart:1"] = "backup:backup-model",
+        });
+        Admin = TenancyApi.Admin(Server);
+        OrgId = await Admin.CreateOrganizationAsync();
+        (_, Secret) = await Admin.IssueKeyAsync(new { org_id = OrgId, name = "inference" });
+        Http = new HttpClient { BaseAddress = Server.Client.BaseAddress };
+        Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Secret);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        Admin.Dispose();
+        await Server.DisposeAsync();
+        await Db.DisposeAsync();
+        await Upstream.DisposeAsync();
+        await Backup.DisposeAsync();
+    }
+
+    internal Task<HttpResponseMessage> ChatAsync(string model = "fake:gpt-4o-mini", bool stream = false, bool includeUsage = false) =>
+        Http.PostAsJsonAsync("/v1/chat/completions", new Dictionary<string, object?>
+        {
+            ["model"] = model,
+            ["messages"] = new[] { new { role = "user", content = "Say hello" } },
+            ["stream"] = stream,
+            ["stream_options"] = includeUsage ? new { include_usage = true } : null,
+            ["x_vendor_extension"] = new { keep = "me" },
+        }.Where(p => p.Value is not null).ToDictionary());
+}
