@@ -64,9 +64,16 @@ public sealed class KeyPool(ProviderKind kind, PoolOptions options, Random? rand
             var reasons = new SortedSet<string>(StringComparer.Ordinal);
             foreach (var state in _keys)
             {
-                if (exclude?.Contains(state.Key.Id) == true)
-                    continue;
                 var (freeAt, reason) = Blocked(state, group, now, estimatedTokens);
+                if (exclude?.Contains(state.Key.Id) == true)
+                {
+                    // Tried already by this request, yet it still tells the next request when to come back.
+                    freeAt = reason is null ? now + TimeSpan.FromSeconds(1) : freeAt;
+                    if (freeAt is not null && (firstFree is null || freeAt < firstFree))
+                        firstFree = freeAt;
+                    continue;
+                }
+
                 if (reason is null)
                 {
                     available.Add(state);

@@ -302,6 +302,18 @@ public sealed class KeyPoolTests
         var pool = Pool(SelectionStrategy.LeastUsed, new PoolKey("a"));
 
         Assert.Equal("no keys are configured", empty.Acquire(Flash, Now).Reason);
-        Assert.Equal("every key was already tried", pool.Acquire(Flash, Now, exclude: new HashSet<string> { "a" }).Reason);
+        var tried = pool.Acquire(Flash, Now, exclude: new HashSet<string> { "a" });
+        Assert.Equal("every key was already tried", tried.Reason);
+        Assert.Equal(Now.AddSeconds(1), tried.RetryAt);
+    }
+
+    [Fact]
+    public void Should_report_when_a_key_this_request_already_tried_frees_up()
+    {
+        var pool = Pool(SelectionStrategy.LeastUsed, new PoolKey("a"), new PoolKey("b"));
+        pool.Fail(pool.Acquire(Flash, Now).Lease!, RateLimited(TimeSpan.FromSeconds(40)), Now);
+        pool.Fail(pool.Acquire(Flash, Now).Lease!, RateLimited(TimeSpan.FromSeconds(20)), Now);
+
+        Assert.Equal(Now.AddSeconds(20), pool.Acquire(Flash, Now, exclude: new HashSet<string> { "a", "b" }).RetryAt);
     }
 }

@@ -145,6 +145,8 @@ internal sealed class FakeOpenAIUpstream : IAsyncDisposable
             {
                 if (cutAfter == i)
                 {
+                    // A reset discards what the reader has not read yet: let the chunks land first.
+                    await Task.Delay(300, context.RequestAborted);
                     context.Abort();
                     return;
                 }

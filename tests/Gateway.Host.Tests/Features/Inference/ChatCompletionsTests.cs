@@ -135,7 +135,7 @@ public sealed class ChatCompletionsTests(PostgresFixture postgres) : InferenceTe
     private static async Task<JsonObject> ErrorAsync(HttpResponseMessage response) =>
         JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!.AsObject();
 
-    internal async Task<JsonObject> LastRecordAsync()
+    private async Task<JsonObject> LastRecordAsync()
     {
         await Server.Services.GetRequiredService<Gateway.Host.Features.Inference.RequestLog>().FlushAsync(TestContext.Current.CancellationToken);
         var data = await Db.ScalarAsync<string>("select data::text from events where type = 'inference.completed' order by seq desc limit 1");

@@ -21,7 +21,7 @@ internal static class ChatCompletionsEndpoint
         app.MapPost("/v1/chat/completions", HandleAsync)
             .WithTags("OpenAI").WithName("createChatCompletion")
             .WithSummary("Chat completion in the OpenAI format, streamed (SSE) or not, routed to the model's providers and key pools")
-            .Accepts<JsonObject>("application/json")
+            .Accepts<ChatCompletionRequest>("application/json")
             .Produces<JsonObject>(StatusCodes.Status200OK, "application/json", "text/event-stream")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
