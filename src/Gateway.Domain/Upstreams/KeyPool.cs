@@ -7,7 +7,6 @@ namespace Gateway.Domain.Upstreams;
 /// </summary>
 public sealed class KeyPool(ProviderKind kind, PoolOptions options, Random? random = null)
 {
-    private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
     private readonly Lock _lock = new();
     private readonly List<KeyState> _keys = [];
     private readonly Dictionary<(string Scope, string Group), QuotaState> _quotas = [];
@@ -97,7 +96,7 @@ public sealed class KeyPool(ProviderKind kind, PoolOptions options, Random? rand
             chosen.InFlight++;
             chosen.TotalRequests++;
             chosen.LastUsedAt = now;
-            quota.Requests.Enqueue(now);
+            quota.Requests.Add(now, 1);
             quota.RequestsToday++;
             return new PoolSelection(new PoolLease(chosen.Key.Id, chosen.Key.Scope, group, model), null, null);
         }
@@ -112,7 +111,7 @@ public sealed class KeyPool(ProviderKind kind, PoolOptions options, Random? rand
             if (state is not null)
                 state.ConsecutiveFailures = 0;
             if (tokens > 0)
-                Quota(lease.Scope, lease.Group, now).Tokens.Enqueue((now, tokens));
+                Quota(lease.Scope, lease.Group, now).Tokens.Add(now, tokens);
         }
     }
 
@@ -173,7 +172,7 @@ public sealed class KeyPool(ProviderKind kind, PoolOptions options, Random? rand
                     {
                         q.Value.Roll(now, kind);
                         return new PoolQuotaStatus(
-                            q.Value.Requests.Count, q.Value.Tokens.Sum(t => t.Tokens), q.Value.RequestsToday,
+                            q.Value.Requests.Sum(now), q.Value.Tokens.Sum(now), q.Value.RequestsToday,
                             q.Value.CooldownUntil > now ? q.Value.CooldownUntil : null, q.Value.CooldownUntil > now ? q.Value.CooldownReason : null);
                     })))];
         }
@@ -193,10 +192,10 @@ public sealed class KeyPool(ProviderKind kind, PoolOptions options, Random? rand
         var limits = options.ModelLimits?.GetValueOrDefault(group) ?? state.Key.Limits ?? QuotaLimits.None;
         if (limits.Rpd is { } rpd && quota.RequestsToday >= rpd)
             return (QuotaClock.NextDailyReset(kind, now), "daily quota used");
-        if (limits.Rpm is { } rpm && quota.Requests.Count >= rpm)
-            return (quota.Requests.Peek() + Minute, "requests-per-minute limit reached");
-        if (limits.Tpm is { } tpm && quota.Tokens.Count > 0 && quota.Tokens.Sum(t => t.Tokens) + estimatedTokens > tpm)
-            return (quota.Tokens.Peek().At + Minute, "tokens-per-minute limit reached");
+        if (limits.Rpm is { } rpm && quota.Requests.Sum(now) >= rpm)
+            return (quota.Requests.NextExpiry(now), "requests-per-minute limit reached");
+        if (limits.Tpm is { } tpm && quota.Tokens.Sum(now) is > 0 and var used && used + estimatedTokens > tpm)
+            return (quota.Tokens.NextExpiry(now), "tokens-per-minute limit reached");
         return (null, null);
     }
 
@@ -233,7 +232,7 @@ public sealed class KeyPool(ProviderKind kind, PoolOptions options, Random? rand
                 // its key as soon as that key can serve again, and only its share moves when keys change.
                 return tier.MaxBy(s => StableHash(stickyKey + "\n" + s.Key.Id))!;
             default:
-                return tier.MinBy(s => (s.InFlight, Quota(s.Key.Scope, group, now).Requests.Count, s.LastUsedAt ?? DateTimeOffset.MinValue))!;
+                return tier.MinBy(s => (s.InFlight, Quota(s.Key.Scope, group, now).Requests.Sum(now), s.LastUsedAt ?? DateTimeOffset.MinValue))!;
         }
     }
 
@@ -246,7 +245,7 @@ public sealed class KeyPool(ProviderKind kind, PoolOptions options, Random? rand
             var left = limits switch
             {
                 { Rpd: { } rpd } => (double)(rpd - quota.RequestsToday) / rpd,
-                { Rpm: { } rpm } => (double)(rpm - quota.Requests.Count) / rpm,
+                { Rpm: { } rpm } => (double)(rpm - quota.Requests.Sum(now)) / rpm,
                 _ => 1.0,
             };
             return Math.Max(left, 0.001) * Math.Max(s.Key.Weight, 0.001);
@@ -312,9 +311,9 @@ public sealed class KeyPool(ProviderKind kind, PoolOptions options, Random? rand
 
     private sealed class QuotaState(DateOnly day)
     {
-        public Queue<DateTimeOffset> Requests { get; } = new();
+        public MinuteWindow Requests { get; } = new();
 
-        public Queue<(DateTimeOffset At, int Tokens)> Tokens { get; } = new();
+        public MinuteWindow Tokens { get; } = new();
 
         public DateOnly Day { get; private set; } = day;
 
@@ -333,13 +332,9 @@ public sealed class KeyPool(ProviderKind kind, PoolOptions options, Random? rand
             }
         }
 
-        /// <summary>Drops what left the one-minute windows and starts a new day's count at the reset.</summary>
+        /// <summary>Starts a new day's count at the daily reset.</summary>
         public void Roll(DateTimeOffset now, ProviderKind kind)
         {
-            while (Requests.Count > 0 && Requests.Peek() <= now - Minute)
-                Requests.Dequeue();
-            while (Tokens.Count > 0 && Tokens.Peek().At <= now - Minute)
-                Tokens.Dequeue();
             var today = QuotaClock.QuotaDay(kind, now);
             if (today != Day)
             {

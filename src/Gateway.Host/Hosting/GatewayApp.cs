@@ -60,6 +60,7 @@ internal static class GatewayApp
         builder.Services.AddSingleton(sp => ProviderRegistry.FromConfiguration(builder.Configuration, sp.GetRequiredService<KeySecrets>()));
         builder.Services.AddSingleton<UpstreamHttp>();
         builder.Services.AddSingleton<UpstreamCaller>();
+        builder.Services.AddSingleton<Gateway.Domain.Upstreams.CallerLimits>();
         builder.Services.AddSingleton<RequestLog>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RequestLog>());
 

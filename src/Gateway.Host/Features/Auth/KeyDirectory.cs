@@ -96,6 +96,10 @@ internal sealed class KeyDirectory(NpgsqlDataSource dataSource, KeySecrets secre
             && (ModelPattern.Allows(keyAllowed, qualified) || ModelPattern.Allows(keyAllowed, model));
     }
 
+    /// <summary>The virtual key's own requests- and tokens-per-minute limits (none for the admin token).</summary>
+    public (int? Rpm, int? Tpm) RateLimits(string? keyId) =>
+        keyId is not null && _state.Keys.TryGetValue(keyId, out var key) ? (key.RpmLimit, key.TpmLimit) : (null, null);
+
     /// <summary>Reads everything afresh and swaps it in whole.</summary>
     public async Task ReloadAsync(CancellationToken ct)
     {

@@ -113,6 +113,27 @@ public sealed class ChatCompletionsTests(PostgresFixture postgres) : InferenceTe
     }
 
     [Fact]
+    public async Task Should_enforce_the_virtual_keys_requests_per_minute_with_retry_after()
+    {
+        var (_, limitedSecret) = await Admin.IssueKeyAsync(new { org_id = OrgId, name = "two a minute", rpm_limit = 2 });
+        using var limited = new HttpClient { BaseAddress = Server.Client.BaseAddress };
+        limited.DefaultRequestHeaders.Authorization = new("Bearer", limitedSecret);
+        var request = """{"model":"fake:gpt-4o-mini","messages":[{"role":"user","content":"hi"}]}""";
+
+        var first = await limited.PostAsync("/v1/chat/completions", Json(request), TestContext.Current.CancellationToken);
+        var second = await limited.PostAsync("/v1/chat/completions", Json(request), TestContext.Current.CancellationToken);
+        var third = await limited.PostAsync("/v1/chat/completions", Json(request), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, third.StatusCode);
+        Assert.Equal("rate_limit_exceeded", (string?)(await ErrorAsync(third))["code"]);
+        Assert.InRange(int.Parse(third.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture), 55, 60);
+        Assert.Equal(2, Upstream.Requests.Count);
+        Assert.Equal(HttpStatusCode.OK, (await ChatAsync()).StatusCode);
+    }
+
+    [Fact]
     public async Task Should_list_the_models_a_key_may_use()
     {
         var (_, restricted) = await Admin.IssueKeyAsync(new { org_id = OrgId, name = "backup only", allowed_models = new[] { "backup:*" } });

@@ -28,7 +28,7 @@ internal static class ChatCompletionsEndpoint
             .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status500InternalServerError);
 
     private static async Task HandleAsync(
-        HttpContext context, ProviderRegistry registry, KeyDirectory directory, UpstreamCaller caller, RequestLog log, TimeProvider time)
+        HttpContext context, ProviderRegistry registry, KeyDirectory directory, CallerLimits limits, UpstreamCaller caller, RequestLog log, TimeProvider time)
     {
         var clock = Stopwatch.StartNew();
         var startedAt = time.GetUtcNow();
@@ -65,6 +65,16 @@ internal static class ChatCompletionsEndpoint
             return;
         }
 
+        var estimate = EstimateTokens(body);
+        var (rpm, tpm) = directory.RateLimits(principal.KeyId);
+        if (limits.TryAdmit(principal.KeyId ?? "", rpm, tpm, estimate, time.GetUtcNow()) is { } limited)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling((limited.RetryAt - time.GetUtcNow()).TotalSeconds));
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await Refuse(context, 429, "rate_limit_exceeded", $"{limited.Reason}; retry in {seconds} s");
+            return;
+        }
+
         var stream = body["stream"]?.GetValueKind() == JsonValueKind.True;
         var clientWantsUsage = body["stream_options"]?["include_usage"]?.GetValueKind() == JsonValueKind.True;
         if (stream && !clientWantsUsage)
@@ -72,7 +82,7 @@ internal static class ChatCompletionsEndpoint
 
         var outcome = await caller.SendAsync(
             targets, registry.Providers, (provider, target, key) => Upstream(provider, target, key, body),
-            principal.KeyId, EstimateTokens(body), ct);
+            principal.KeyId, estimate, ct);
 
         var record = new InferenceRecordBuilder(principal, "openai", "/v1/chat/completions", requested, stream, startedAt, context.TraceIdentifier);
         if (outcome.Exhausted is { } exhausted)
@@ -102,8 +112,9 @@ internal static class ChatCompletionsEndpoint
         {
             context.Response.Headers.CacheControl = "no-cache";
             var relayed = await SseForwarder.ForwardAsync(upstream, context.Response, holdBackUsageChunk: !clientWantsUsage, clock, ct);
-            var usage = relayed.Usage ?? new OpenAIUsage(EstimateTokens(body), relayed.EstimatedCompletionTokens, 0);
+            var usage = relayed.Usage ?? new OpenAIUsage(estimate, relayed.EstimatedCompletionTokens, 0);
             Settle(success, usage, relayed.ClientCancelled, time);
+            limits.Charge(principal.KeyId ?? "", usage.PromptTokens + usage.CompletionTokens, time.GetUtcNow());
             log.Record(record.Finish(
                 relayed.UpstreamBroke ? 502 : relayed.ClientCancelled ? 499 : 200, clock, outcome.Attempts, success.Provider.Name, success.Target.Model,
                 success.Key.Id, usage, relayed.Usage is null, relayed.TimeToFirstTokenMs, relayed.ClientCancelled));
@@ -116,6 +127,7 @@ internal static class ChatCompletionsEndpoint
         var reported = TryUsage(bytes);
         await context.Response.Body.WriteAsync(bytes, ct);
         Settle(success, reported ?? default, false, time);
+        limits.Charge(principal.KeyId ?? "", (reported?.PromptTokens ?? 0) + (reported?.CompletionTokens ?? 0), time.GetUtcNow());
         log.Record(record.Finish(
             200, clock, outcome.Attempts, success.Provider.Name, success.Target.Model, success.Key.Id, reported ?? default, reported is null, clock.Elapsed.TotalMilliseconds, false));
     }
