@@ -83,7 +83,7 @@ internal static class GatewayApp
         app.MapUsers();
         app.MapKeys();
         app.MapAudit();
-        app.MapChatCompletions();
+        app.MapOpenAIInference();
         app.MapModels();
         // Explicit, so the endpoints are registered at build time: `gateway openapi` describes them
         // without starting a server.

@@ -45,6 +45,7 @@ internal sealed class FakeOpenAIUpstream : IAsyncDisposable
     private sealed record CutStreamReply(int ChunksBeforeCut) : Reply;
 
     private readonly WebApplication _app;
+
     private readonly ConcurrentDictionary<string, ConcurrentQueue<Reply>> _scripts = new();
 
     private FakeOpenAIUpstream(WebApplication app) => _app = app;
@@ -76,6 +77,8 @@ internal sealed class FakeOpenAIUpstream : IAsyncDisposable
         var app = builder.Build();
         var fake = new FakeOpenAIUpstream(app);
         app.MapPost("/v1/chat/completions", fake.HandleAsync);
+        app.MapPost("/v1/embeddings", fake.EmbeddingsAsync);
+        app.MapPost("/v1/moderations", fake.ModerationsAsync);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         fake.BaseUrl = new Uri(address + "/v1");
@@ -84,9 +87,8 @@ internal sealed class FakeOpenAIUpstream : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
-        var key = context.Request.Headers.Authorization.ToString().Replace("Bearer ", "", StringComparison.Ordinal);
-        var body = (JsonObject)(await JsonNode.ParseAsync(context.Request.Body))!;
-        Requests.Enqueue(new Received(key, body));
+        var body = await ReceiveAsync(context);
+        var key = Requests.Last().Key;
         var reply = _scripts.TryGetValue(key, out var queue) && queue.TryDequeue(out var next) ? next : Reply.Ok();
         var model = (string?)body["model"] ?? "unknown";
         var stream = body["stream"]?.GetValueKind() == JsonValueKind.True;
@@ -124,6 +126,38 @@ internal sealed class FakeOpenAIUpstream : IAsyncDisposable
                 await StreamAsync(context, model, [.. Enumerable.Range(0, cut.ChunksBeforeCut + 5).Select(i => $"word{i} ")], includeUsage, TimeSpan.Zero, cut.ChunksBeforeCut);
                 return;
         }
+    }
+
+    private async Task EmbeddingsAsync(HttpContext context)
+    {
+        var body = await ReceiveAsync(context);
+        var inputs = body["input"] is JsonArray array ? array.Count : 1;
+        await context.Response.WriteAsJsonAsync(new
+        {
+            @object = "list",
+            data = Enumerable.Range(0, inputs).Select(i => new { @object = "embedding", index = i, embedding = new[] { 0.125f, -0.25f, 0.5f } }),
+            model = (string?)body["model"],
+            usage = new { prompt_tokens = 4 * inputs, total_tokens = 4 * inputs },
+        });
+    }
+
+    private async Task ModerationsAsync(HttpContext context)
+    {
+        var body = await ReceiveAsync(context);
+        await context.Response.WriteAsJsonAsync(new
+        {
+            id = "modr-fake",
+            model = (string?)body["model"],
+            results = new[] { new { flagged = true, categories = new { violence = true }, category_scores = new { violence = 0.91 } } },
+        });
+    }
+
+    private async Task<JsonObject> ReceiveAsync(HttpContext context)
+    {
+        var key = context.Request.Headers.Authorization.ToString().Replace("Bearer ", "", StringComparison.Ordinal);
+        var body = (JsonObject)(await JsonNode.ParseAsync(context.Request.Body))!;
+        Requests.Enqueue(new Received(key, body));
+        return body;
     }
 
     private async Task StreamAsync(HttpContext context, string model, List<string> pieces, bool includeUsage, TimeSpan between, int? cutAfter)

@@ -10,32 +10,48 @@ using Gateway.Host.Features.Providers;
 namespace Gateway.Host.Features.Inference.OpenAI;
 
 /// <summary>
-/// <c>POST /v1/chat/completions</c> in the OpenAI dialect. To OpenAI-compatible upstreams the body passes
-/// through untouched but for the model name (unknown fields kept); streams are relayed event by event.
+/// The OpenAI dialect's inference endpoints. To OpenAI-compatible upstreams the body passes through
+/// untouched but for the model name (unknown fields kept); streams are relayed event by event.
 /// </summary>
-internal static class ChatCompletionsEndpoint
+internal static class OpenAIEndpoints
 {
     private const int MaxBodyBytes = 32 * 1024 * 1024;
 
-    public static void MapChatCompletions(this IEndpointRouteBuilder app) =>
-        app.MapPost("/v1/chat/completions", HandleAsync)
-            .WithTags("OpenAI").WithName("createChatCompletion")
-            .WithSummary("Chat completion in the OpenAI format, streamed (SSE) or not, routed to the model's providers and key pools")
+    /// <summary>One endpoint: its path below /v1, the field it cannot do without, whether it streams.</summary>
+    private sealed record Route(string Path, string RequiredField, bool Streams);
+
+    private static readonly Route Chat = new("chat/completions", "messages", Streams: true);
+    private static readonly Route Embeddings = new("embeddings", "input", Streams: false);
+    private static readonly Route Moderations = new("moderations", "input", Streams: false);
+
+    public static void MapOpenAIInference(this IEndpointRouteBuilder app)
+    {
+        Map(app, Chat, "createChatCompletion", "Chat completion in the OpenAI format, streamed (SSE) or not, routed to the model's providers and key pools")
             .Accepts<ChatCompletionRequest>("application/json")
-            .Produces<JsonObject>(StatusCodes.Status200OK, "application/json", "text/event-stream")
+            .Produces<JsonObject>(StatusCodes.Status200OK, "application/json", "text/event-stream");
+        Map(app, Embeddings, "createEmbedding", "Embeddings in the OpenAI format, routed like chat")
+            .Accepts<EmbeddingRequest>("application/json").Produces<JsonObject>();
+        Map(app, Moderations, "createModeration", "Moderation in the OpenAI format, passed through to an OpenAI-compatible provider")
+            .Accepts<ModerationRequest>("application/json").Produces<JsonObject>();
+    }
+
+    private static RouteHandlerBuilder Map(IEndpointRouteBuilder app, Route route, string name, string summary) =>
+        app.MapPost("/v1/" + route.Path, (HttpContext c, ProviderRegistry r, KeyDirectory d, CallerLimits l, UpstreamCaller u, RequestLog g, TimeProvider t) =>
+                HandleAsync(route, c, r, d, l, u, g, t))
+            .WithTags("OpenAI").WithName(name).WithSummary(summary)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status500InternalServerError);
 
     private static async Task HandleAsync(
-        HttpContext context, ProviderRegistry registry, KeyDirectory directory, CallerLimits limits, UpstreamCaller caller, RequestLog log, TimeProvider time)
+        Route route, HttpContext context, ProviderRegistry registry, KeyDirectory directory, CallerLimits limits, UpstreamCaller caller, RequestLog log, TimeProvider time)
     {
         var clock = Stopwatch.StartNew();
         var startedAt = time.GetUtcNow();
         var principal = context.Principal();
         var ct = context.RequestAborted;
 
-        var (body, problem) = await ReadAsync(context.Request, ct);
+        var (body, problem) = await ReadAsync(context.Request, route.RequiredField, ct);
         if (body is null)
         {
             await Refuse(context, 400, "invalid_request_error", problem!);
@@ -75,16 +91,16 @@ internal static class ChatCompletionsEndpoint
             return;
         }
 
-        var stream = body["stream"]?.GetValueKind() == JsonValueKind.True;
+        var stream = route.Streams && body["stream"]?.GetValueKind() == JsonValueKind.True;
         var clientWantsUsage = body["stream_options"]?["include_usage"]?.GetValueKind() == JsonValueKind.True;
         if (stream && !clientWantsUsage)
             body["stream_options"] = new JsonObject { ["include_usage"] = true };
 
         var outcome = await caller.SendAsync(
-            targets, registry.Providers, (provider, target, key) => Upstream(provider, target, key, body),
+            targets, registry.Providers, (provider, target, key) => Upstream(provider, target, key, route.Path, body),
             principal.KeyId, estimate, ct);
 
-        var record = new InferenceRecordBuilder(principal, "openai", "/v1/chat/completions", requested, stream, startedAt, context.TraceIdentifier);
+        var record = new InferenceRecordBuilder(principal, "openai", "/v1/" + route.Path, requested, stream, startedAt, context.TraceIdentifier);
         if (outcome.Exhausted is { } exhausted)
         {
             var wait = exhausted.RetryAt is { } at ? Math.Max(1, (int)Math.Ceiling((at - time.GetUtcNow()).TotalSeconds)) : 60;
@@ -132,10 +148,10 @@ internal static class ChatCompletionsEndpoint
             200, clock, outcome.Attempts, success.Provider.Name, success.Target.Model, success.Key.Id, reported ?? default, reported is null, clock.Elapsed.TotalMilliseconds, false));
     }
 
-    private static HttpRequestMessage Upstream(Provider provider, RouteTarget target, UpstreamKey key, JsonObject body)
+    private static HttpRequestMessage Upstream(Provider provider, RouteTarget target, UpstreamKey key, string path, JsonObject body)
     {
         body["model"] = target.Model;
-        var request = new HttpRequestMessage(HttpMethod.Post, provider.Endpoint("chat/completions"))
+        var request = new HttpRequestMessage(HttpMethod.Post, provider.Endpoint(path))
         {
             Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body)),
         };
@@ -155,7 +171,7 @@ internal static class ChatCompletionsEndpoint
             success.Provider.Pool.Succeed(success.Lease, tokens, time.GetUtcNow());
     }
 
-    private static async Task<(JsonObject? Body, string? Problem)> ReadAsync(HttpRequest request, CancellationToken ct)
+    private static async Task<(JsonObject? Body, string? Problem)> ReadAsync(HttpRequest request, string requiredField, CancellationToken ct)
     {
         if (request.ContentLength > MaxBodyBytes)
             return (null, $"the request body is larger than {MaxBodyBytes / (1024 * 1024)} MiB");
@@ -173,15 +189,17 @@ internal static class ChatCompletionsEndpoint
             return (null, "the request body must be a JSON object");
         if (body["model"]?.GetValueKind() != JsonValueKind.String || string.IsNullOrWhiteSpace((string?)body["model"]))
             return (null, "'model' is required and must be a string");
-        if (body["messages"] is not JsonArray { Count: > 0 })
+        if (requiredField == "messages" && body["messages"] is not JsonArray { Count: > 0 })
             return (null, "'messages' is required and must be a non-empty array");
+        if (body[requiredField] is null)
+            return (null, $"'{requiredField}' is required");
         return (body, null);
     }
 
     /// <summary>A rough count for tokens-per-minute checks: about four characters a token, plus the output cap.</summary>
     private static int EstimateTokens(JsonObject body)
     {
-        var prompt = body["messages"]!.ToJsonString().Length / 4;
+        var prompt = (body["messages"] ?? body["input"])!.ToJsonString().Length / 4;
         var output = (int?)(body["max_completion_tokens"] ?? body["max_tokens"]) ?? 0;
         return prompt + output;
     }
