@@ -1,70 +1,31 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Text.Json;
 using Gateway.Bench;
-using Gateway.Host.Persistence;
-using Gateway.Host.Persistence.EventStore;
-using Gateway.Host.Persistence.Migrations;
-using Gateway.Host.Persistence.Postgres;
-using Microsoft.Extensions.Logging.Abstractions;
-using Npgsql;
 
-// Event store write and read rates, then authentication cost, on a real, durable PostgreSQL cluster started from this machine's
-// binaries (fsync and synchronous commit on, as in production). Bounded: each scenario runs for
-// --seconds (default 5) and the whole run stops by itself.
+// Runnable benchmarks; every run is bounded in time and stops by itself, and every target is on 127.0.0.1.
+//   dotnet run -c Release --project bench/Gateway.Bench -- [eventstore|proxy|all] [--seconds N] [--writers N]
+//   (the "upstream --port N" command is the fake upstream the proxy benchmark starts as its own process)
+var command = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 var seconds = args.SkipWhile(a => a != "--seconds").Skip(1).Select(int.Parse).FirstOrDefault(5);
 var writers = args.SkipWhile(a => a != "--writers").Skip(1).Select(int.Parse).FirstOrDefault(8);
 var duration = TimeSpan.FromSeconds(seconds);
 
-var dir = Path.Combine(Path.GetTempPath(), $"gateway-bench-{Guid.NewGuid():N}");
-Directory.CreateDirectory(dir);
-if (Environment.UserName == "root")
-    File.SetUnixFileMode(dir, File.GetUnixFileMode(dir) | UnixFileMode.OtherExecute | UnixFileMode.GroupExecute);
-var cluster = await LocalPostgresCluster.StartAsync(dir, null, durable: true, CancellationToken.None);
-try
+switch (command)
 {
-    var connection = new NpgsqlConnectionStringBuilder(cluster.ConnectionString) { SearchPath = "bench", MaxPoolSize = 64 };
-    await using var dataSource = NpgsqlDataSource.Create(connection.ConnectionString);
-    await new Migrator(dataSource, "bench", NullLogger<Migrator>.Instance).ApplyAsync(CancellationToken.None);
-    var store = new EventStore(dataSource, new JsonSerializerOptions(JsonSerializerDefaults.Web), []);
-
-    Console.WriteLine($"event store on PostgreSQL ({cluster.ConnectionString.Split(';')[0]}), durable, {writers} concurrent writers, {seconds} s per scenario, {Environment.ProcessorCount} cores");
-    Console.WriteLine($"{"scenario",-48} {"appends/s",10} {"events/s",10} {"p50 ms",8} {"p99 ms",8}");
-
-    await Scenario.RunAsync("versioned append, 1 event, own stream per writer", writers, duration, 1, async (w, i) =>
-        await store.AppendAsync($"own-{w}", "bench", i == 0 ? ExpectedVersion.NoStream : ExpectedVersion.Exactly(i), [Usage()], default));
-    await Scenario.RunAsync("versioned append, 1 event, all writers on 1 stream", writers, duration, 1, async (_, _) =>
-        await store.AppendAsync("hot", "bench", ExpectedVersion.Any, [Usage()], default));
-    await Scenario.RunAsync("fact fast path, 1 event per call", writers, duration, 1, async (_, _) =>
-        await store.AppendFactsAsync("usage", "usage", [Usage()], default));
-    await Scenario.RunAsync("fact fast path, batches of 100", writers, duration, 100, async (_, _) =>
-        await store.AppendFactsAsync("usage", "usage", [.. Enumerable.Range(0, 100).Select(_ => Usage())], default));
-
-    var total = await CountAsync(dataSource);
-    var runner = new ProjectionRunner(dataSource, [new NullProjection()], new NotificationListener(dataSource, NullLogger<NotificationListener>.Instance), NullLogger<ProjectionRunner>.Instance) { BatchSize = 1000 };
-    await runner.EnsureCheckpointsAsync(default);
-    var clock = Stopwatch.StartNew();
-    long applied = 0;
-    int batch;
-    while ((batch = await runner.RunBatchAsync(new NullProjection(), default)) > 0)
-        applied += batch;
-    Console.WriteLine($"{"async projection catch-up (batches of 1000)",-48} {"",10} {(applied / clock.Elapsed.TotalSeconds).ToString("N0", CultureInfo.InvariantCulture),10}   ({applied:N0} of {total:N0} events)");
-
-    await AuthBench.RunAsync(connection.ConnectionString, duration);
-}
-finally
-{
-    await cluster.StopAsync();
-    Directory.Delete(dir, recursive: true);
+    case "upstream":
+        await BenchUpstream.RunAsync(args.SkipWhile(a => a != "--port").Skip(1).Select(int.Parse).First());
+        break;
+    case "eventstore":
+        await EventStoreBench.RunAsync(duration, writers);
+        break;
+    case "proxy":
+        await ProxyBench.RunAsync(duration);
+        break;
+    case "all":
+        await EventStoreBench.RunAsync(duration, writers);
+        await ProxyBench.RunAsync(duration);
+        break;
+    default:
+        Console.Error.WriteLine($"unknown benchmark '{command}': use eventstore, proxy or all");
+        return 2;
 }
 
-static NewEvent Usage() => NewEvent.Create(
-    "usage.recorded",
-    new { model = "gemini:gemini-2.5-flash", input_tokens = 1200, output_tokens = 300, cost_usd = 0.00042m, latency_ms = 812 },
-    new EventMetadata("org-1", "key:bench", Guid.NewGuid().ToString("N")));
-
-static async Task<long> CountAsync(NpgsqlDataSource dataSource)
-{
-    await using var cmd = dataSource.CreateCommand("select count(*) from events");
-    return (long)(await cmd.ExecuteScalarAsync())!;
-}
+return 0;

@@ -1,0 +1,58 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace Gateway.Bench;
+
+/// <summary>A closed-loop load generator: N workers, each sending its next request when the last one ends.</summary>
+internal static class LoadGenerator
+{
+    internal sealed record Target(string Name, Uri Url, IReadOnlyDictionary<string, string> Headers, string Model);
+
+    internal sealed record Result(double RequestsPerSecond, double P50Ms, double P99Ms, int Errors);
+
+    public static async Task<Result> RunAsync(Target target, bool stream, int concurrency, TimeSpan duration)
+    {
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, UseProxy = false, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
+        using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
+        var body = Encoding.UTF8.GetBytes(
+            $$"""{"model":"{{target.Model}}","messages":[{"role":"user","content":"Say something short."}],"stream":{{(stream ? "true" : "false")}}}""");
+
+        async Task<bool> OnceAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, target.Url) { Content = new ByteArrayContent(body) };
+            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            foreach (var (name, value) in target.Headers)
+                request.Headers.TryAddWithoutValidation(name, value);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+            await using var content = await response.Content.ReadAsStreamAsync();
+            await content.CopyToAsync(Stream.Null);
+            return response.IsSuccessStatusCode;
+        }
+
+        var warmup = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            while (warmup.Elapsed < TimeSpan.FromSeconds(1))
+                await OnceAsync();
+        }));
+
+        var latencies = new List<double>[concurrency];
+        var errors = 0;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
+        {
+            var mine = latencies[w] = [];
+            while (clock.Elapsed < duration)
+            {
+                var start = Stopwatch.GetTimestamp();
+                var ok = await OnceAsync();
+                mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                if (!ok)
+                    Interlocked.Increment(ref errors);
+            }
+        })));
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        return new Result(all.Length / clock.Elapsed.TotalSeconds, all[all.Length / 2], all[Math.Min(all.Length - 1, (int)(all.Length * 0.99))], errors);
+    }
+}

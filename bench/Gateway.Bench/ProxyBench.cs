@@ -1,0 +1,163 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+
+namespace Gateway.Bench;
+
+/// <summary>
+/// Added latency and throughput: the same fake upstream (its own process) measured directly, through
+/// the real gateway process (authentication, key pool, usage recording on, embedded PostgreSQL) and
+/// through Portkey's gateway, at concurrency 1 and 16, plain and streamed.
+/// </summary>
+internal static class ProxyBench
+{
+    private const string PortkeyVersion = "1.15.2";
+    private const string AdminToken = "gwa_bench-proxy-admin-token";
+
+    public static async Task RunAsync(TimeSpan duration)
+    {
+        var work = Directory.CreateTempSubdirectory("gateway-proxybench-").FullName;
+        // Run as root, the embedded PostgreSQL runs as the postgres user, which must enter this folder.
+        File.SetUnixFileMode(work, (UnixFileMode)0b111_101_101);
+        var self = typeof(ProxyBench).Assembly.Location;
+        var upstreamPort = FreePort();
+        var gatewayPort = FreePort();
+        try
+        {
+            await using var upstream = ChildProcess.Start("dotnet", [self, "upstream", "--port", upstreamPort.ToString(CultureInfo.InvariantCulture)], work, Path.Combine(work, "upstream.log"));
+            await ChildProcess.WaitForAsync(new Uri($"http://127.0.0.1:{upstreamPort}/health"), TimeSpan.FromSeconds(30), upstream);
+
+            await File.WriteAllTextAsync(Path.Combine(work, "gateway.yaml"), $"""
+                providers:
+                  - name: fake
+                    type: openai
+                    base_url: http://127.0.0.1:{upstreamPort}/v1
+                    models: [bench-model]
+                    keys:
+                      - key: bench-upstream-key
+                """);
+            var gatewayDll = Path.Combine(AppContext.BaseDirectory, "gateway.dll");
+            await using var gateway = ChildProcess.Start(
+                "dotnet", [gatewayDll, "serve", "--urls", $"http://127.0.0.1:{gatewayPort}", "--data-dir", Path.Combine(work, "data"), "--config", Path.Combine(work, "gateway.yaml")],
+                work, Path.Combine(work, "gateway.log"),
+                new Dictionary<string, string> { ["GATEWAY_ADMIN_TOKEN"] = AdminToken, ["GATEWAY_MASTER_KEY"] = Convert.ToBase64String(new byte[32]) });
+            await ChildProcess.WaitForAsync(new Uri($"http://127.0.0.1:{gatewayPort}/health/readiness"), TimeSpan.FromSeconds(120), gateway);
+            var virtualKey = await IssueKeyAsync(gatewayPort);
+
+            await using var portkey = await StartPortkeyAsync(work);
+
+            var targets = new List<LoadGenerator.Target>
+            {
+                new("direct", new Uri($"http://127.0.0.1:{upstreamPort}/v1/chat/completions"), new Dictionary<string, string> { ["Authorization"] = "Bearer bench-upstream-key" }, "bench-model"),
+                new("gateway", new Uri($"http://127.0.0.1:{gatewayPort}/v1/chat/completions"), new Dictionary<string, string> { ["Authorization"] = $"Bearer {virtualKey}" }, "fake:bench-model"),
+            };
+            if (portkey is not null)
+            {
+                targets.Add(new("portkey", new Uri("http://localhost:8787/v1/chat/completions"), new Dictionary<string, string>
+                {
+                    ["Authorization"] = "Bearer bench-upstream-key",
+                    ["x-portkey-provider"] = "openai",
+                    ["x-portkey-custom-host"] = $"http://127.0.0.1:{upstreamPort}/v1",
+                }, "bench-model"));
+            }
+
+            Console.WriteLine();
+            Console.WriteLine($"proxy overhead: fake upstream, gateway and {(portkey is null ? "(Portkey unavailable)" : $"Portkey {PortkeyVersion}")} as separate processes on 127.0.0.1, {duration.TotalSeconds:0} s per run, {Environment.ProcessorCount} cores shared with the load generator");
+            Console.WriteLine($"{"target",-8} {"mode",-7} {"conc",5} {"req/s",10} {"p50 ms",8} {"p99 ms",8} {"errors",7}");
+            var results = new Dictionary<(string, bool, int), LoadGenerator.Result>();
+            foreach (var stream in new[] { false, true })
+            {
+                foreach (var concurrency in new[] { 1, 16 })
+                {
+                    foreach (var target in targets)
+                    {
+                        var r = await LoadGenerator.RunAsync(target, stream, concurrency, duration);
+                        results[(target.Name, stream, concurrency)] = r;
+                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                            $"{target.Name,-8} {(stream ? "stream" : "json"),-7} {concurrency,5} {r.RequestsPerSecond,10:N0} {r.P50Ms,8:N2} {r.P99Ms,8:N2} {r.Errors,7}"));
+                    }
+                }
+            }
+
+            Console.WriteLine();
+            foreach (var stream in new[] { false, true })
+            {
+                foreach (var concurrency in new[] { 1, 16 })
+                {
+                    var direct = results[("direct", stream, concurrency)];
+                    var ours = results[("gateway", stream, concurrency)];
+                    var line = string.Create(CultureInfo.InvariantCulture,
+                        $"{(stream ? "stream" : "json"),-7} c={concurrency,-3} gateway added p50 {ours.P50Ms - direct.P50Ms,6:N2} ms, added p99 {ours.P99Ms - direct.P99Ms,6:N2} ms");
+                    if (results.TryGetValue(("portkey", stream, concurrency), out var theirs))
+                    {
+                        line += string.Create(CultureInfo.InvariantCulture,
+                            $"; Portkey added p99 {theirs.P99Ms - direct.P99Ms,6:N2} ms; gateway throughput {ours.RequestsPerSecond / theirs.RequestsPerSecond,5:N1}x Portkey's");
+                    }
+
+                    Console.WriteLine(line);
+                }
+            }
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private static async Task<string> IssueKeyAsync(int gatewayPort)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gatewayPort}") };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", AdminToken);
+        var org = (await (await http.PostAsJsonAsync("/v1/organizations", new { name = "bench" })).Content.ReadFromJsonAsync<JsonObject>())!;
+        var key = (await (await http.PostAsJsonAsync("/v1/keys", new { org_id = (string)org["id"]!, name = "bench" })).Content.ReadFromJsonAsync<JsonObject>())!;
+        return (string)key["secret"]!;
+    }
+
+    /// <summary>Portkey's gateway from npm, installed once under bench/.portkey; null when npm cannot provide it.</summary>
+    private static async Task<ChildProcess?> StartPortkeyAsync(string work)
+    {
+        var home = Path.Combine(FindRepoRoot(), "bench", ".portkey");
+        var script = Path.Combine(home, "node_modules", "@portkey-ai", "gateway", "build", "start-server.js");
+        try
+        {
+            if (!File.Exists(script))
+            {
+                Directory.CreateDirectory(home);
+                await using var install = ChildProcess.Start("npm", ["install", "--no-audit", "--no-fund", "--prefix", home, $"@portkey-ai/gateway@{PortkeyVersion}"], home, Path.Combine(work, "portkey-install.log"));
+                if (await install.WaitForExitAsync(TimeSpan.FromMinutes(3)) != 0)
+                    Console.WriteLine("Portkey not measured: npm could not install it");
+            }
+
+            if (!File.Exists(script))
+                return null;
+            var portkey = ChildProcess.Start("node", [script], work, Path.Combine(work, "portkey.log"));
+            await ChildProcess.WaitForAsync(new Uri("http://localhost:8787/"), TimeSpan.FromSeconds(30), portkey);
+            return portkey;
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception)
+        {
+            Console.WriteLine($"Portkey not measured: {e.Message}");
+            return null;
+        }
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Gateway.sln")))
+                return dir.FullName;
+        }
+
+        return Directory.GetCurrentDirectory();
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
