@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using Gateway.Host.Persistence.Migrations;
 using Gateway.Host.Tests.Infrastructure;
 
@@ -8,7 +6,7 @@ namespace Gateway.Host.Tests.Cli;
 /// <summary><c>gateway serve</c> with no database configured, as a first-time user runs it.</summary>
 public sealed class EmbeddedDatabaseTests(PostgresFixture postgres) : IDisposable
 {
-    private readonly string _dir = TraversableTempDirectory();
+    private readonly string _dir = GatewayProcess.TraversableTempDirectory("gateway-embedded-");
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
@@ -72,25 +70,10 @@ public sealed class EmbeddedDatabaseTests(PostgresFixture postgres) : IDisposabl
 
     private async Task<Run> ServeUntilReadyAsync(string dataDir, string? user = null)
     {
-        var port = FreePort();
+        var port = GatewayProcess.FreePort();
         await using var serve = GatewayProcess.StartAs(user, _dir, null, "serve", "--data-dir", dataDir, "--urls", $"http://127.0.0.1:{port}");
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (true)
-        {
-            try
-            {
-                if ((await http.GetAsync("/health/readiness")).StatusCode == HttpStatusCode.OK)
-                    break;
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
-            {
-                // Not listening yet: the cluster is still starting.
-            }
-
-            Assert.True(DateTime.UtcNow < deadline && !serve.HasExited, $"gateway never became ready:\n{serve.StdOut}\n{serve.StdErr}");
-            await Task.Delay(200);
-        }
+        await serve.WaitUntilReadyAsync(http, TimeSpan.FromSeconds(90));
 
         var clusterWasRunning = File.Exists(Path.Combine(dataDir, "postgres", "postmaster.pid"));
         await serve.TerminateAsync(TimeSpan.FromSeconds(60));
@@ -101,20 +84,5 @@ public sealed class EmbeddedDatabaseTests(PostgresFixture postgres) : IDisposabl
     {
         using var stat = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%U", path]) { RedirectStandardOutput = true })!;
         return (await stat.StandardOutput.ReadToEndAsync()).Trim();
-    }
-
-    /// <summary>Run as root, the cluster belongs to the postgres OS user, which must be able to enter the folder.</summary>
-    private static string TraversableTempDirectory()
-    {
-        var dir = Directory.CreateTempSubdirectory("gateway-embedded-");
-        dir.UnixFileMode |= UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
-        return dir.FullName;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

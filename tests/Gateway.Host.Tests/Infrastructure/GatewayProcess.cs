@@ -83,6 +83,42 @@ internal sealed class GatewayProcess : IAsyncDisposable
         await WaitForExitAsync(timeout);
     }
 
+    /// <summary>Polls readiness until the gateway answers 200; fails with its output if it exits or stalls.</summary>
+    public async Task WaitUntilReadyAsync(HttpClient http, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                if ((await http.GetAsync("/health/readiness")).StatusCode == System.Net.HttpStatusCode.OK)
+                    return;
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+                // Not listening yet: its embedded PostgreSQL is still starting.
+            }
+
+            Assert.True(DateTime.UtcNow < deadline && !HasExited, $"gateway never became ready:\n{StdOut}\n{StdErr}");
+            await Task.Delay(200);
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>Run as root, the embedded cluster belongs to the postgres OS user, which must be able to enter the folder.</summary>
+    public static string TraversableTempDirectory(string prefix)
+    {
+        var dir = Directory.CreateTempSubdirectory(prefix);
+        dir.UnixFileMode |= UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        return dir.FullName;
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

@@ -1,4 +1,5 @@
 using System.Net;
+using Gateway.Host.Features.Providers;
 
 namespace Gateway.Host.Features.Inference;
 
@@ -21,7 +22,8 @@ internal sealed class UpstreamHttp : IDisposable
     });
 
     /// <summary>Sends and returns as soon as the headers are in; the body is streamed by the caller.</summary>
-    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct) => _invoker.SendAsync(request, ct);
+    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct) =>
+        request.RequestUri?.Host == MockUpstream.Host ? MockUpstream.AnswerAsync(request, ct) : _invoker.SendAsync(request, ct);
 
     public void Dispose() => _invoker.Dispose();
 }

@@ -5,7 +5,7 @@ internal sealed class ProviderConfig
 {
     public string Name { get; set; } = "";
 
-    /// <summary>openai (any OpenAI-compatible API), anthropic or gemini.</summary>
+    /// <summary>openai (any OpenAI-compatible API), anthropic, gemini, or mock (answers in-process, for trying the gateway without a provider account).</summary>
     public string Type { get; set; } = "";
 
     [ConfigurationKeyName("base_url")]

@@ -47,15 +47,18 @@ internal sealed class ProviderRegistry
     {
         if (string.IsNullOrWhiteSpace(config.Name) || config.Name.Any(c => c is ':' or '/' || char.IsWhiteSpace(c)))
             throw new SettingsException($"{at}.name is required and may not contain ':', '/' or spaces");
+        var mock = config.Type.Equals("mock", StringComparison.OrdinalIgnoreCase);
         var kind = config.Type.ToLowerInvariant() switch
         {
-            "openai" => ProviderKind.OpenAI,
+            "openai" or "mock" => ProviderKind.OpenAI,
             "anthropic" => ProviderKind.Anthropic,
             "gemini" => ProviderKind.Gemini,
-            _ => throw new SettingsException($"{at}.type must be openai, anthropic or gemini, not '{config.Type}'"),
+            _ => throw new SettingsException($"{at}.type must be openai, anthropic, gemini or mock, not '{config.Type}'"),
         };
-        var baseUrl = Provider.DefaultBaseUrl(kind);
-        if (config.BaseUrl is not null && (!Uri.TryCreate(config.BaseUrl, UriKind.Absolute, out baseUrl!) || baseUrl.Scheme is not ("http" or "https")))
+        var baseUrl = mock ? MockUpstream.BaseUrl : Provider.DefaultBaseUrl(kind);
+        if (mock && config.Keys.Count == 0)
+            config.Keys.Add(new KeyConfig { Key = "mock-key", Label = "mock" });
+        if (!mock && config.BaseUrl is not null && (!Uri.TryCreate(config.BaseUrl, UriKind.Absolute, out baseUrl!) || baseUrl.Scheme is not ("http" or "https")))
             throw new SettingsException($"{at}.base_url '{config.BaseUrl}' is not an http(s) URL");
         if (!Enum.TryParse<SelectionStrategy>(config.Strategy.Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out var strategy))
             throw new SettingsException($"{at}.strategy must be least_used, round_robin, lowest_requests_today, weighted_by_remaining, sticky or sequential");
