@@ -85,6 +85,7 @@ internal static class GatewayApp
         app.MapAudit();
         app.MapOpenAIInference();
         app.MapModels();
+        app.MapProviders();
         // Explicit, so the endpoints are registered at build time: `gateway openapi` describes them
         // without starting a server.
         app.UseEndpoints(_ => { });

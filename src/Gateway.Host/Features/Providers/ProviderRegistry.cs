@@ -84,7 +84,8 @@ internal sealed class ProviderRegistry
             if (keys.ContainsKey(id))
                 continue;
             var secret = key.Key.Trim();
-            keys[id] = new UpstreamKey(id, secret, key.Label ?? $"key {k + 1}", secret[^Math.Min(4, secret.Length)..]);
+            // The last four characters identify a key only when they are a small part of it.
+            keys[id] = new UpstreamKey(id, secret, key.Label ?? $"key {k + 1}", secret.Length >= 16 ? secret[^4..] : "");
             pool.Add(new PoolKey(id, key.Project, key.Priority, key.Weight, key.MaxConcurrency, new QuotaLimits(key.Rpm, key.Rpd, key.Tpm)));
         }
 
