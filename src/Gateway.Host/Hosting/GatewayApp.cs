@@ -58,6 +58,10 @@ internal static class GatewayApp
         builder.Services.AddSingleton<TenancyWriter>();
 
         builder.Services.AddSingleton(sp => ProviderRegistry.FromConfiguration(builder.Configuration, sp.GetRequiredService<KeySecrets>()));
+        builder.Services.AddSingleton(new SecretBox(settings.MasterKey!));
+        builder.Services.AddSingleton<IInlineProjection, ProviderKeyProjection>();
+        builder.Services.AddSingleton<ProviderKeyStore>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ProviderKeyStore>());
         builder.Services.AddSingleton<UpstreamHttp>();
         builder.Services.AddSingleton<UpstreamCaller>();
         builder.Services.AddSingleton<Gateway.Domain.Upstreams.CallerLimits>();
@@ -86,6 +90,7 @@ internal static class GatewayApp
         app.MapOpenAIInference();
         app.MapModels();
         app.MapProviders();
+        app.MapProviderKeys();
         // Explicit, so the endpoints are registered at build time: `gateway openapi` describes them
         // without starting a server.
         app.UseEndpoints(_ => { });

@@ -29,6 +29,18 @@ public sealed class EventStoreAppendTests(PostgresFixture postgres) : EventStore
     }
 
     [Fact]
+    public async Task Should_append_again_to_a_stream_of_platform_events_that_have_no_tenant()
+    {
+        var store = Store();
+        var ct = TestContext.Current.CancellationToken;
+
+        await store.AppendAsync("platform", "test", ExpectedVersion.Any, [Event(tenant: null)], ct);
+        var second = await store.AppendAsync("platform", "test", ExpectedVersion.Any, [Event(tenant: null)], ct);
+
+        Assert.Equal(2, second.Version);
+    }
+
+    [Fact]
     public async Task Should_let_exactly_one_writer_win_when_two_append_at_the_same_expected_version()
     {
         var store = Store();

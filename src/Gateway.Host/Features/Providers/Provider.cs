@@ -1,11 +1,14 @@
+using System.Collections.Concurrent;
 using Gateway.Domain.Upstreams;
 
 namespace Gateway.Host.Features.Providers;
 
 /// <summary>One provider instance at run time: where it is, how to talk to it, and its key pool.</summary>
+/// <param name="Keys">Every key of the pool by id; keys added at run time join those of the config file.</param>
+/// <param name="ConfiguredKeys">Ids of the keys declared in the config file: the API may not remove those.</param>
 internal sealed record Provider(
     string Name, ProviderKind Kind, Uri BaseUrl, IReadOnlyDictionary<string, string> Headers, TimeSpan Timeout, int MaxAttempts,
-    IReadOnlyList<string> Models, KeyPool Pool, IReadOnlyDictionary<string, UpstreamKey> Keys)
+    IReadOnlyList<string> Models, KeyPool Pool, ConcurrentDictionary<string, UpstreamKey> Keys, IReadOnlySet<string> ConfiguredKeys)
 {
     public static Uri DefaultBaseUrl(ProviderKind kind) => kind switch
     {

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Auth;
 using Gateway.Host.Hosting;
@@ -73,24 +74,32 @@ internal sealed class ProviderRegistry
             config.ModelLimits.ToDictionary(l => l.Key, l => new QuotaLimits(l.Value.Rpm, l.Value.Rpd, l.Value.Tpm)),
             config.ConcurrencyMultipliers.ToDictionary(m => int.Parse(m.Key, System.Globalization.CultureInfo.InvariantCulture), m => m.Value));
         var pool = new KeyPool(kind, options);
-        var keys = new Dictionary<string, UpstreamKey>();
+        var keys = new ConcurrentDictionary<string, UpstreamKey>();
         for (var k = 0; k < config.Keys.Count; k++)
         {
             var key = config.Keys[k];
             if (string.IsNullOrWhiteSpace(key.Key))
                 throw new SettingsException($"{at}.keys[{k}].key is empty (is its ${{VARIABLE}} set?)");
-            var id = "pk_" + Convert.ToHexStringLower(secrets.Hash(key.Key.Trim()))[..16];
+            var id = KeyId(secrets, key.Key);
             // The same secret listed twice would double its share of the pool without adding quota.
             if (keys.ContainsKey(id))
                 continue;
             var secret = key.Key.Trim();
-            // The last four characters identify a key only when they are a small part of it.
-            keys[id] = new UpstreamKey(id, secret, key.Label ?? $"key {k + 1}", secret.Length >= 16 ? secret[^4..] : "");
+            keys[id] = new UpstreamKey(id, secret, key.Label ?? $"key {k + 1}", LastFour(secret));
             pool.Add(new PoolKey(id, key.Project, key.Priority, key.Weight, key.MaxConcurrency, new QuotaLimits(key.Rpm, key.Rpd, key.Tpm)));
         }
 
         return new Provider(
             config.Name, kind, baseUrl, config.Headers, TimeSpan.FromSeconds(config.TimeoutSeconds), config.MaxAttempts,
-            config.Models, pool, keys);
+            config.Models, pool, keys, keys.Keys.ToHashSet());
     }
+
+    /// <summary>Derived from a keyed hash of the secret: stable across restarts, the same for duplicates, revealing nothing.</summary>
+    public static string KeyId(KeySecrets secrets, string secret) => "pk_" + Convert.ToHexStringLower(secrets.Hash(secret.Trim()))[..16];
+
+    /// <summary>The last four characters identify a key only when they are a small part of it.</summary>
+    public static string LastFour(string secret) => secret.Length >= 16 ? secret[^4..] : "";
+
+    /// <summary>The provider holding a key, whichever way it was added.</summary>
+    public Provider? ProviderOf(string keyId) => Providers.Values.FirstOrDefault(p => p.Keys.ContainsKey(keyId));
 }

@@ -60,9 +60,10 @@ internal sealed class EventStore(NpgsqlDataSource dataSource, JsonSerializerOpti
                 ? "insert into streams (id, type, tenant_id, version) values ($1, $2, $3, $4)"
                 : "update streams set version = $4, updated_at = now() where id = $1", conn, tx))
         {
+            // Typed: the update branch does not use $2 and $3, and an untyped null cannot be inferred.
             upsert.Parameters.Add(new() { Value = streamId });
-            upsert.Parameters.Add(new() { Value = streamType });
-            upsert.Parameters.Add(new() { Value = (object?)events[0].Metadata.TenantId ?? DBNull.Value });
+            upsert.Parameters.Add(new() { Value = streamType, NpgsqlDbType = NpgsqlDbType.Text });
+            upsert.Parameters.Add(new() { Value = (object?)events[0].Metadata.TenantId ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
             upsert.Parameters.Add(new() { Value = newVersion });
             await upsert.ExecuteNonQueryAsync(ct);
         }

@@ -26,6 +26,9 @@ public abstract class InferenceTestBase(PostgresFixture postgres) : IAsyncLifeti
 
     internal string OrgId { get; private set; } = "";
 
+    /// <summary>The configuration every server of the test runs with (a second instance uses it too).</summary>
+    internal IReadOnlyDictionary<string, string?> Config { get; private set; } = null!;
+
     internal HttpClient Http { get; private set; } = null!;
 
     /// <summary>Pool strategy of the "fake" provider; round robin makes the key order predictable.</summary>
@@ -36,7 +39,7 @@ public abstract class InferenceTestBase(PostgresFixture postgres) : IAsyncLifeti
         Upstream = await FakeOpenAIUpstream.StartAsync();
         Backup = await FakeOpenAIUpstream.StartAsync();
         Db = await postgres.NewDatabaseAsync(GetType().Name);
-        Server = await GatewayServer.StartAsync(Db.ConnectionString, Db.Schema, new Dictionary<string, string?>
+        Config = new Dictionary<string, string?>
         {
             ["providers:0:name"] = "fake",
             ["providers:0:type"] = "openai",
@@ -54,7 +57,8 @@ public abstract class InferenceTestBase(PostgresFixture postgres) : IAsyncLifeti
             ["providers:1:keys:0:key"] = "backup-1",
             ["aliases:smart:0"] = "fake:gpt-4o",
             ["aliases:smart:1"] = "backup:backup-model",
-        });
+        };
+        Server = await GatewayServer.StartAsync(Db.ConnectionString, Db.Schema, Config);
         Admin = TenancyApi.Admin(Server);
         OrgId = await Admin.CreateOrganizationAsync();
         (_, Secret) = await Admin.IssueKeyAsync(new { org_id = OrgId, name = "inference" });
