@@ -51,7 +51,7 @@ internal static class AuditEndpoints
 
         await using var cmd = dataSource.CreateCommand($"""
             select {EventStore.SelectEventColumns} from events
-            where split_part(type, '.', 1) in ('organization', 'user', 'key')
+            where version is not null and split_part(type, '.', 1) in ('organization', 'user', 'key')
               and ($1::text is null or tenant_id = $1) and ($2::text is null or stream_id = $2) and ($3::text is null or type = $3)
               and ($4::bigint is null or seq < $4)
             order by seq desc limit $5
