@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
+using Gateway.Host.Features.Auth;
 using Gateway.Host.Features.Providers;
 using Gateway.Host.Hosting;
 using Gateway.Host.Persistence.Migrations;
@@ -31,12 +32,13 @@ internal static class ServeCommand
         DataDirectory.EnsureWritable(settings.DataDir);
         EnsurePortsFree(settings.Urls);
         settings = LocalSecrets.Ensure(settings, message => Console.WriteLine($"gateway: {message}"));
+        // Before the database starts: a mistake in the providers fails in a second, with one line.
+        ProviderRegistry.FromConfiguration(
+            new ConfigurationBuilder().AddInMemoryCollection(settings.ConfigValues).Build(), new KeySecrets(settings.MasterKey!, settings.AdminToken!));
         await using var database = await Database.OpenAsync(settings, ct);
         var app = GatewayApp.Build(settings, database.ConnectionString);
         await using (app)
         {
-            // Provider configuration is checked now, so a mistake stops the gateway before it serves.
-            app.Services.GetRequiredService<ProviderRegistry>();
             if (settings.AutoMigrate)
                 await app.Services.GetRequiredService<Migrator>().ApplyAsync(ct);
             await app.RunAsync();

@@ -83,6 +83,17 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Should_exit_with_one_clear_line_naming_a_bad_provider_before_starting_any_database()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_dir, "gateway.yaml"), "providers:\n  - { name: x, type: bard }\n", TestContext.Current.CancellationToken);
+
+        await using var serve = await GatewayProcess.RunAsync(_dir, null, "serve", "--postgres-bin", "/nonexistent/bin");
+
+        Assert.Equal(1, serve.ExitCode);
+        Assert.Contains("providers[0].type must be openai, anthropic, gemini or mock", OneErrorLine(serve), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Should_exit_with_one_clear_line_when_the_port_is_taken()
     {
         using var occupant = new TcpListener(IPAddress.Loopback, 0);
