@@ -138,6 +138,21 @@ public sealed class ManagementInputTests(PostgresFixture postgres) : TenancyTest
     }
 
     [Fact]
+    public async Task Should_name_an_unknown_filter_value_and_filter_by_a_known_one()
+    {
+        var org = await Admin.CreateOrganizationAsync();
+        await Admin.CreateUserAsync(org, "admin");
+        await Admin.CreateUserAsync(org);
+
+        var problem = await ProblemAsync(await Admin.SendAsync(HttpMethod.Get, $"/v1/users?org_id={org}&role=boss&status=asleep"), HttpStatusCode.BadRequest);
+        var admins = await Admin.OkAsync(HttpMethod.Get, $"/v1/users?org_id={org}&role=admin");
+
+        Assert.Equal(["role", "status"], problem["errors"]!.AsObject().Select(e => e.Key).Order());
+        Assert.Contains("member, admin", (string?)problem["errors"]!["role"]![0], StringComparison.Ordinal);
+        Assert.Equal("admin", (string?)Assert.Single(admins["data"]!.AsArray())!["role"]);
+    }
+
+    [Fact]
     public async Task Should_answer_404_for_ids_that_do_not_exist_or_are_malformed()
     {
         Assert.Equal(HttpStatusCode.NotFound, (await Admin.SendAsync(HttpMethod.Get, "/v1/organizations/org_00000000000000000000000000000000")).StatusCode);

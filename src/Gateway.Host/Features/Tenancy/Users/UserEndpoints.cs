@@ -85,18 +85,20 @@ internal static class UserEndpoints
     }
 
     private static async Task<IResult> ListAsync(
-        HttpContext context, TenancyReadStore read, [FromQuery(Name = "org_id")] string? orgId, OrgRole? role, UserStatus? status, [FromQuery(Name = "external_id")] string? externalId, string? cursor, int? limit,
+        HttpContext context, TenancyReadStore read, [FromQuery(Name = "org_id")] string? orgId, string? role, string? status, [FromQuery(Name = "external_id")] string? externalId, string? cursor, int? limit,
         CancellationToken ct)
     {
         var principal = context.Principal();
         var errors = new FieldErrors();
         var paging = Paging.Parse(cursor, limit, errors);
+        Filter<OrgRole>("role", role, errors);
+        Filter<UserStatus>("status", status, errors);
         if (errors.Count > 0)
             return Problems.Validation(errors);
         orgId ??= principal.OrgId;
         if (orgId is not null && Problems.Deny(Access.Manage(principal, orgId), "organization", "list users") is { } denied)
             return denied;
-        var rows = await read.UsersAsync(orgId, Snake(role), Snake(status), externalId, paging, ct);
+        var rows = await read.UsersAsync(orgId, role, status, externalId, paging, ct);
         return TypedResults.Ok(paging.Page(rows, r => r.State.Id, UserResponse.From));
     }
 
@@ -162,6 +164,11 @@ internal static class UserEndpoints
         return TypedResults.Ok(UserResponse.From(after));
     }
 
-    private static string? Snake<T>(T? value) where T : struct, Enum =>
-        value is null ? null : System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(value.Value.ToString());
+    /// <summary>A filter value must be one of the enum's wire names (member, admin; active, blocked).</summary>
+    private static void Filter<T>(string field, string? value, FieldErrors errors) where T : struct, Enum
+    {
+        var names = Enum.GetNames<T>().Select(n => System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(n)).ToList();
+        if (value is not null && !names.Contains(value))
+            errors.Add(field, $"must be one of {string.Join(", ", names)}");
+    }
 }
