@@ -3,12 +3,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Gateway.Host.Tests.Fakes;
 
@@ -44,11 +39,10 @@ internal sealed class FakeOpenAIUpstream : IAsyncDisposable
 
     private sealed record CutStreamReply(int ChunksBeforeCut) : Reply;
 
-    private readonly WebApplication _app;
+    private WebApplication _app = null!;
 
     private readonly ConcurrentDictionary<string, ConcurrentQueue<Reply>> _scripts = new();
 
-    private FakeOpenAIUpstream(WebApplication app) => _app = app;
 
     public Uri BaseUrl { get; private set; } = null!;
 
@@ -71,16 +65,13 @@ internal sealed class FakeOpenAIUpstream : IAsyncDisposable
 
     public static async Task<FakeOpenAIUpstream> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
-        var fake = new FakeOpenAIUpstream(app);
-        app.MapPost("/v1/chat/completions", fake.HandleAsync);
-        app.MapPost("/v1/embeddings", fake.EmbeddingsAsync);
-        app.MapPost("/v1/moderations", fake.ModerationsAsync);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
+        var fake = new FakeOpenAIUpstream();
+        (fake._app, var address) = await LoopbackServer.StartAsync(app =>
+        {
+            app.MapPost("/v1/chat/completions", fake.HandleAsync);
+            app.MapPost("/v1/embeddings", fake.EmbeddingsAsync);
+            app.MapPost("/v1/moderations", fake.ModerationsAsync);
+        });
         fake.BaseUrl = new Uri(address + "/v1");
         return fake;
     }

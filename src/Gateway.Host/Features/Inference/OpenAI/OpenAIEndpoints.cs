@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Gateway.Domain.Chat;
 using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Auth;
 using Gateway.Host.Features.Dialects;
@@ -73,12 +74,31 @@ internal static class OpenAIEndpoints
             return;
         }
 
-        var unsupported = targets.FirstOrDefault(t => registry.Providers[t.Provider].Kind != ProviderKind.OpenAI);
+        // Chat reaches Anthropic upstreams through the canonical model; the rest is OpenAI-compatible only.
+        var unsupported = targets.FirstOrDefault(t => registry.Providers[t.Provider].Kind switch
+        {
+            ProviderKind.OpenAI => false,
+            ProviderKind.Anthropic => route != Chat,
+            _ => true,
+        });
         if (unsupported is not null)
         {
             await Refuse(context, 501, "dialect_translation_unavailable",
-                $"provider '{unsupported.Provider}' speaks {registry.Providers[unsupported.Provider].Kind}; translating OpenAI requests to it is not available yet");
+                $"provider '{unsupported.Provider}' speaks {registry.Providers[unsupported.Provider].Kind}; translating OpenAI /v1/{route.Path} requests to it is not available yet");
             return;
+        }
+
+        ChatRequest? canonical = null;
+        if (targets.Any(t => registry.Providers[t.Provider].Kind == ProviderKind.Anthropic))
+        {
+            var (read, problems) = OpenAIChat.ReadRequest(body);
+            if (read is null)
+            {
+                await Refuse(context, 400, "invalid_request_error", string.Join("; ", problems));
+                return;
+            }
+
+            canonical = read;
         }
 
         var estimate = EstimateTokens(body);
@@ -97,7 +117,10 @@ internal static class OpenAIEndpoints
             body["stream_options"] = new JsonObject { ["include_usage"] = true };
 
         var outcome = await caller.SendAsync(
-            targets, registry.Providers, (provider, target, key) => Upstream(provider, target, key, route.Path, body),
+            targets, registry.Providers,
+            (provider, target, key) => provider.Kind == ProviderKind.Anthropic
+                ? AnthropicUpstream(provider, target, key, canonical!)
+                : Upstream(provider, target, key, route.Path, body),
             principal.KeyId, estimate, ct);
 
         var record = new InferenceRecordBuilder(principal, "openai", "/v1/" + route.Path, requested, stream, startedAt, context.TraceIdentifier);
@@ -107,6 +130,14 @@ internal static class OpenAIEndpoints
             context.Response.Headers.RetryAfter = wait.ToString(System.Globalization.CultureInfo.InvariantCulture);
             await Refuse(context, 429, "all_keys_exhausted", $"every upstream key for '{requested}' is rate limited, out of quota or disabled ({exhausted.Reason}); retry in {wait} s");
             log.Record(record.Finish(429, clock, outcome.Attempts));
+            return;
+        }
+
+        if (outcome.Error is { Provider.Kind: ProviderKind.Anthropic } translated)
+        {
+            var (code, message) = AnthropicError(translated.Body);
+            await Refuse(context, translated.Status, code, message);
+            log.Record(record.Finish(translated.Status, clock, outcome.Attempts, translated.Provider.Name, translated.Target.Model));
             return;
         }
 
@@ -121,13 +152,18 @@ internal static class OpenAIEndpoints
 
         var success = outcome.Success!;
         using var response = success.Response;
+        var translate = success.Provider.Kind == ProviderKind.Anthropic;
         context.Response.StatusCode = (int)response.StatusCode;
-        context.Response.ContentType = response.Content.Headers.ContentType?.ToString() ?? (stream ? "text/event-stream" : "application/json");
+        context.Response.ContentType = translate
+            ? (stream ? "text/event-stream" : "application/json")
+            : response.Content.Headers.ContentType?.ToString() ?? (stream ? "text/event-stream" : "application/json");
         await using var upstream = await response.Content.ReadAsStreamAsync(ct);
         if (stream)
         {
             context.Response.Headers.CacheControl = "no-cache";
-            var relayed = await SseForwarder.ForwardAsync(upstream, context.Response, holdBackUsageChunk: !clientWantsUsage, clock, ct);
+            var relayed = translate
+                ? await AnthropicStreamRelay.RelayAsync(upstream, context.Response, clientWantsUsage, time.GetUtcNow().ToUnixTimeSeconds(), clock, ct)
+                : await SseForwarder.ForwardAsync(upstream, context.Response, holdBackUsageChunk: !clientWantsUsage, clock, ct);
             var usage = relayed.Usage ?? new OpenAIUsage(estimate, relayed.EstimatedCompletionTokens, 0);
             Settle(success, usage, relayed.ClientCancelled, time);
             limits.Charge(principal.KeyId ?? "", usage.PromptTokens + usage.CompletionTokens, time.GetUtcNow());
@@ -140,6 +176,12 @@ internal static class OpenAIEndpoints
         using var buffered = new MemoryStream();
         await upstream.CopyToAsync(buffered, ct);
         var bytes = buffered.ToArray();
+        if (translate)
+        {
+            using var anthropic = JsonDocument.Parse(bytes);
+            bytes = JsonSerializer.SerializeToUtf8Bytes(OpenAIChat.WriteResponse(AnthropicMessages.ReadResponse(anthropic.RootElement), time.GetUtcNow().ToUnixTimeSeconds()));
+        }
+
         var reported = TryUsage(bytes);
         await context.Response.Body.WriteAsync(bytes, ct);
         Settle(success, reported ?? default, false, time);
@@ -160,6 +202,36 @@ internal static class OpenAIEndpoints
         foreach (var (name, value) in provider.Headers)
             request.Headers.TryAddWithoutValidation(name, value);
         return request;
+    }
+
+    /// <summary>Anthropic's Messages API: x-api-key and a pinned anthropic-version, the body from the canonical request.</summary>
+    private static HttpRequestMessage AnthropicUpstream(Provider provider, RouteTarget target, UpstreamKey key, ChatRequest request)
+    {
+        var message = new HttpRequestMessage(HttpMethod.Post, provider.Endpoint("v1/messages"))
+        {
+            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(AnthropicMessages.WriteRequest(request, target.Model))),
+        };
+        message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        message.Headers.TryAddWithoutValidation("x-api-key", key.Secret);
+        message.Headers.TryAddWithoutValidation("anthropic-version", "2023-06-01");
+        foreach (var (name, value) in provider.Headers)
+            message.Headers.TryAddWithoutValidation(name, value);
+        return message;
+    }
+
+    /// <summary>Anthropic's {"type":"error","error":{"type","message"}} as a code and message for the OpenAI shape.</summary>
+    private static (string Code, string Message) AnthropicError(byte[] body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var error = document.RootElement.GetProperty("error");
+            return (error.GetProperty("type").GetString() ?? "upstream_error", error.GetProperty("message").GetString() ?? "upstream error");
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return ("upstream_error", "the upstream answered with an error it did not describe");
+        }
     }
 
     private static void Settle(UpstreamCaller.Success success, OpenAIUsage usage, bool cancelled, TimeProvider time)

@@ -1,0 +1,218 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Gateway.Domain.Chat;
+
+/// <summary>
+/// Anthropic's Messages API, to and from the canonical model. What Anthropic has no field for is
+/// mapped to the nearest behaviour and said so here:
+/// <list type="bullet">
+/// <item>max_tokens is required by Anthropic: absent, it becomes <see cref="DefaultMaxTokens"/>.</item>
+/// <item>JSON mode has no Anthropic switch: it becomes a system instruction (with the schema, if any).</item>
+/// <item>reasoning_effort becomes an extended-thinking budget; thinking text is not passed back to OpenAI clients.</item>
+/// <item>Tool results are user messages of tool_result blocks; consecutive ones are merged, as Anthropic requires.</item>
+/// </list>
+/// </summary>
+public static class AnthropicMessages
+{
+    public const int DefaultMaxTokens = 4096;
+
+    public static JsonObject WriteRequest(ChatRequest request, string model)
+    {
+        var system = request.System;
+        if (request.ResponseFormat is { Kind: not ResponseFormatKind.Text } format)
+        {
+            var instruction = format.SchemaJson is null
+                ? "Respond with a single JSON object and nothing else."
+                : $"Respond with a single JSON object that conforms to this JSON Schema, and nothing else: {format.SchemaJson}";
+            system = system is null ? instruction : system + "\n\n" + instruction;
+        }
+
+        var thinking = request.Reasoning switch
+        {
+            ReasoningEffort.Low => 1024,
+            ReasoningEffort.Medium => 4096,
+            ReasoningEffort.High => 16384,
+            _ => 0,
+        };
+        var maxTokens = request.MaxTokens ?? DefaultMaxTokens;
+        var body = new JsonObject
+        {
+            ["model"] = model,
+            ["max_tokens"] = thinking > 0 ? Math.Max(maxTokens, thinking + 1024) : maxTokens,
+            ["messages"] = Messages(request.Messages),
+        };
+        if (system is not null)
+            body["system"] = system;
+        if (request.Temperature is { } temperature && thinking == 0)
+            body["temperature"] = Math.Min(temperature, 1.0);
+        if (request.TopP is { } topP && thinking == 0)
+            body["top_p"] = topP;
+        if (request.Stop.Count > 0)
+            body["stop_sequences"] = new JsonArray([.. request.Stop.Select(s => (JsonNode)s)]);
+        if (thinking > 0)
+            body["thinking"] = new JsonObject { ["type"] = "enabled", ["budget_tokens"] = thinking };
+        if (request.User is not null)
+            body["metadata"] = new JsonObject { ["user_id"] = request.User };
+        if (request.Stream)
+            body["stream"] = true;
+        if (request.Tools.Count > 0 && request.ToolChoice?.Kind != ToolChoiceKind.None)
+        {
+            body["tools"] = new JsonArray([.. request.Tools.Select(t => (JsonNode)new JsonObject
+            {
+                ["name"] = t.Name,
+                ["description"] = t.Description,
+                ["input_schema"] = JsonNode.Parse(t.ParametersJson),
+            })]);
+            JsonObject? choice = request.ToolChoice?.Kind switch
+            {
+                ToolChoiceKind.Required => new JsonObject { ["type"] = "any" },
+                ToolChoiceKind.Named => new JsonObject { ["type"] = "tool", ["name"] = request.ToolChoice.Name },
+                ToolChoiceKind.Auto => new JsonObject { ["type"] = "auto" },
+                _ => null,
+            };
+            if (request.ParallelToolCalls == false)
+                (choice ??= new JsonObject { ["type"] = "auto" })["disable_parallel_tool_use"] = true;
+            if (choice is not null)
+                body["tool_choice"] = choice;
+        }
+
+        return body;
+    }
+
+    public static ChatResponse ReadResponse(JsonElement root)
+    {
+        var parts = new List<ChatPart>();
+        foreach (var block in root.GetProperty("content").EnumerateArray())
+        {
+            switch (block.GetProperty("type").GetString())
+            {
+                case "text":
+                    parts.Add(new TextPart(block.GetProperty("text").GetString() ?? ""));
+                    break;
+                case "tool_use":
+                    parts.Add(new ToolCallPart(block.GetProperty("id").GetString()!, block.GetProperty("name").GetString()!, block.GetProperty("input").GetRawText()));
+                    break;
+            }
+        }
+
+        return new ChatResponse(
+            root.GetProperty("id").GetString()!,
+            root.GetProperty("model").GetString()!,
+            parts,
+            Finish(root.TryGetProperty("stop_reason", out var reason) ? reason.GetString() : null),
+            Usage(root.GetProperty("usage")));
+    }
+
+    /// <summary>
+    /// Reads one streamed event. Anthropic numbers content blocks (text, thinking, tool_use) together;
+    /// OpenAI numbers tool calls alone, so the reader keeps the mapping for the stream it reads.
+    /// </summary>
+    public sealed class StreamReader
+    {
+        private readonly Dictionary<int, int> _toolIndexByBlock = [];
+
+        public IEnumerable<ChatDelta> Read(string eventType, JsonElement data)
+        {
+            switch (eventType)
+            {
+                case "message_start":
+                    var message = data.GetProperty("message");
+                    var usage = Usage(message.GetProperty("usage"));
+                    yield return new StreamStarted(message.GetProperty("id").GetString()!, message.GetProperty("model").GetString()!, usage.PromptTokens, usage.CachedTokens);
+                    break;
+                case "content_block_start":
+                    var block = data.GetProperty("content_block");
+                    if (block.GetProperty("type").GetString() == "tool_use")
+                    {
+                        var index = _toolIndexByBlock.Count;
+                        _toolIndexByBlock[data.GetProperty("index").GetInt32()] = index;
+                        yield return new ToolCallStarted(index, block.GetProperty("id").GetString()!, block.GetProperty("name").GetString()!);
+                    }
+
+                    break;
+                case "content_block_delta":
+                    var delta = data.GetProperty("delta");
+                    switch (delta.GetProperty("type").GetString())
+                    {
+                        case "text_delta":
+                            yield return new TextDelta(delta.GetProperty("text").GetString() ?? "");
+                            break;
+                        case "input_json_delta" when _toolIndexByBlock.TryGetValue(data.GetProperty("index").GetInt32(), out var tool):
+                            yield return new ToolCallArgumentsDelta(tool, delta.GetProperty("partial_json").GetString() ?? "");
+                            break;
+                    }
+
+                    break;
+                case "message_delta":
+                    var output = data.TryGetProperty("usage", out var u) && u.TryGetProperty("output_tokens", out var o) ? o.GetInt32() : (int?)null;
+                    yield return new StreamFinished(Finish(data.GetProperty("delta").TryGetProperty("stop_reason", out var r) ? r.GetString() : null), output);
+                    break;
+                case "error":
+                    yield return new StreamFailed(data.TryGetProperty("error", out var e) && e.TryGetProperty("message", out var m) ? m.GetString() ?? "upstream error" : "upstream error");
+                    break;
+            }
+        }
+    }
+
+    private static JsonArray Messages(IReadOnlyList<ChatMessage> messages)
+    {
+        var result = new JsonArray();
+        JsonObject? previous = null;
+        foreach (var message in messages)
+        {
+            var role = message.Role == ChatRole.Assistant ? "assistant" : "user";
+            var blocks = new JsonArray([.. message.Parts.Select(Block).OfType<JsonNode>()]);
+            // Anthropic wants roles to alternate: tool results after tool results (or a user turn) join it.
+            if (previous is not null && (string?)previous["role"] == role && role == "user")
+            {
+                foreach (var block in blocks.ToList())
+                {
+                    blocks.Remove(block);
+                    ((JsonArray)previous["content"]!).Add(block);
+                }
+
+                continue;
+            }
+
+            previous = new JsonObject { ["role"] = role, ["content"] = blocks };
+            result.Add(previous);
+        }
+
+        return result;
+    }
+
+    private static JsonObject? Block(ChatPart part) => part switch
+    {
+        TextPart text when text.Text.Length > 0 => new JsonObject { ["type"] = "text", ["text"] = text.Text },
+        ImagePart { Base64Data: { } data } image => new JsonObject
+        {
+            ["type"] = "image", ["source"] = new JsonObject { ["type"] = "base64", ["media_type"] = image.MediaType, ["data"] = data },
+        },
+        ImagePart { Url: { } url } => new JsonObject { ["type"] = "image", ["source"] = new JsonObject { ["type"] = "url", ["url"] = url } },
+        ToolCallPart call => new JsonObject
+        {
+            ["type"] = "tool_use", ["id"] = call.Id, ["name"] = call.Name, ["input"] = JsonNode.Parse(string.IsNullOrWhiteSpace(call.ArgumentsJson) ? "{}" : call.ArgumentsJson),
+        },
+        ToolResultPart result => new JsonObject { ["type"] = "tool_result", ["tool_use_id"] = result.ToolCallId, ["content"] = result.Content },
+        _ => null,
+    };
+
+    private static FinishReason? Finish(string? stopReason) => stopReason switch
+    {
+        "end_turn" or "stop_sequence" or "pause_turn" => FinishReason.Stop,
+        "max_tokens" => FinishReason.Length,
+        "tool_use" => FinishReason.ToolCalls,
+        "refusal" => FinishReason.ContentFilter,
+        _ => null,
+    };
+
+    /// <summary>Anthropic counts cached prompt tokens apart from input_tokens; OpenAI counts them inside prompt_tokens.</summary>
+    private static ChatUsage Usage(JsonElement usage)
+    {
+        int Read(string name) => usage.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : 0;
+        var cacheRead = Read("cache_read_input_tokens");
+        var prompt = Read("input_tokens") + cacheRead + Read("cache_creation_input_tokens");
+        return new ChatUsage(prompt, Read("output_tokens"), cacheRead);
+    }
+}

@@ -1,0 +1,108 @@
+namespace Gateway.Domain.Chat;
+
+/// <summary>
+/// The one chat model every dialect translates to and from. A dialect never translates to another
+/// directly: OpenAI to Anthropic is OpenAI to this, then this to Anthropic.
+/// </summary>
+public sealed record ChatRequest(
+    string Model,
+    string? System,
+    IReadOnlyList<ChatMessage> Messages,
+    int? MaxTokens,
+    double? Temperature,
+    double? TopP,
+    IReadOnlyList<string> Stop,
+    IReadOnlyList<ChatTool> Tools,
+    ChatToolChoice? ToolChoice,
+    bool? ParallelToolCalls,
+    ChatResponseFormat? ResponseFormat,
+    ReasoningEffort? Reasoning,
+    string? User,
+    bool Stream);
+
+public enum ChatRole
+{
+    User,
+    Assistant,
+
+    /// <summary>The result of a tool call, sent back by the client.</summary>
+    Tool,
+}
+
+public sealed record ChatMessage(ChatRole Role, IReadOnlyList<ChatPart> Parts);
+
+public abstract record ChatPart;
+
+public sealed record TextPart(string Text) : ChatPart;
+
+/// <summary>An image given inline (base64 with its media type) or by URL.</summary>
+public sealed record ImagePart(string? MediaType, string? Base64Data, string? Url) : ChatPart;
+
+/// <param name="ArgumentsJson">The arguments as a JSON object text, as the model produced them.</param>
+public sealed record ToolCallPart(string Id, string Name, string ArgumentsJson) : ChatPart;
+
+public sealed record ToolResultPart(string ToolCallId, string Content) : ChatPart;
+
+/// <param name="ParametersJson">JSON Schema of the arguments, as text.</param>
+public sealed record ChatTool(string Name, string? Description, string ParametersJson);
+
+public enum ToolChoiceKind
+{
+    Auto,
+    None,
+
+    /// <summary>Some tool must be called.</summary>
+    Required,
+
+    /// <summary>This named tool must be called.</summary>
+    Named,
+}
+
+public sealed record ChatToolChoice(ToolChoiceKind Kind, string? Name = null);
+
+public enum ResponseFormatKind
+{
+    Text,
+    JsonObject,
+    JsonSchema,
+}
+
+public sealed record ChatResponseFormat(ResponseFormatKind Kind, string? SchemaJson = null, string? Name = null);
+
+public enum ReasoningEffort
+{
+    Low,
+    Medium,
+    High,
+}
+
+public enum FinishReason
+{
+    Stop,
+    Length,
+    ToolCalls,
+    ContentFilter,
+}
+
+public sealed record ChatUsage(int PromptTokens, int CompletionTokens, int CachedTokens);
+
+public sealed record ChatResponse(string Id, string Model, IReadOnlyList<ChatPart> Parts, FinishReason? FinishReason, ChatUsage Usage);
+
+/// <summary>One step of a streamed answer, whatever dialect it arrived in.</summary>
+public abstract record ChatDelta;
+
+/// <param name="PromptTokens">Known up front by some upstreams (Anthropic's message_start).</param>
+public sealed record StreamStarted(string Id, string Model, int? PromptTokens, int CachedTokens) : ChatDelta;
+
+public sealed record TextDelta(string Text) : ChatDelta;
+
+/// <param name="Index">Position of the call in this answer; its argument deltas carry the same index.</param>
+public sealed record ToolCallStarted(int Index, string Id, string Name) : ChatDelta;
+
+public sealed record ToolCallArgumentsDelta(int Index, string JsonFragment) : ChatDelta;
+
+/// <param name="CompletionTokens">Reported at the end by some upstreams (Anthropic's message_delta).</param>
+public sealed record StreamFinished(FinishReason? Reason, int? CompletionTokens) : ChatDelta;
+
+/// <summary>The upstream reported an error after the stream began.</summary>
+public sealed record StreamFailed(string Message) : ChatDelta;

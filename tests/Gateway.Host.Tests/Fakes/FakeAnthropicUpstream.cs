@@ -1,0 +1,95 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace Gateway.Host.Tests.Fakes;
+
+/// <summary>
+/// Anthropic's Messages API on 127.0.0.1: a real Kestrel server that answers text or a tool call,
+/// streamed with Anthropic's event sequence or not, and can be scripted per key to refuse.
+/// </summary>
+internal sealed class FakeAnthropicUpstream : IAsyncDisposable
+{
+    internal sealed record Received(string Key, string? Version, JsonObject Body);
+
+    internal sealed record Refusal(int Status, string Body);
+
+    private WebApplication _app = null!;
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<Refusal>> _refusals = new();
+
+
+    public Uri BaseUrl { get; private set; } = null!;
+
+    public ConcurrentQueue<Received> Requests { get; } = new();
+
+    /// <summary>When set, the next answers call this tool instead of answering in text.</summary>
+    public string? CallTool { get; set; }
+
+    public void Refuse(string key, int status, string body) =>
+        _refusals.GetOrAdd(key, _ => new ConcurrentQueue<Refusal>()).Enqueue(new Refusal(status, body));
+
+    public static async Task<FakeAnthropicUpstream> StartAsync()
+    {
+        var fake = new FakeAnthropicUpstream();
+        (fake._app, var address) = await LoopbackServer.StartAsync(app =>
+        {
+            app.MapPost("/v1/messages", fake.HandleAsync);
+        });
+        fake.BaseUrl = new Uri(address + "/");
+        return fake;
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var key = context.Request.Headers["x-api-key"].ToString();
+        var body = (JsonObject)(await JsonNode.ParseAsync(context.Request.Body))!;
+        Requests.Enqueue(new Received(key, context.Request.Headers["anthropic-version"].ToString(), body));
+        if (_refusals.TryGetValue(key, out var queue) && queue.TryDequeue(out var refusal))
+        {
+            context.Response.StatusCode = refusal.Status;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(refusal.Body);
+            return;
+        }
+
+        var model = (string)body["model"]!;
+        var tool = CallTool;
+        if (body["stream"]?.GetValueKind() != JsonValueKind.True)
+        {
+            object content = tool is null
+                ? new object[] { new { type = "text", text = "Hello from Claude" } }
+                : new object[] { new { type = "text", text = "Checking." }, new { type = "tool_use", id = "toolu_01", name = tool, input = new { city = "Oslo" } } };
+            await context.Response.WriteAsJsonAsync(new
+            {
+                id = "msg_fake", type = "message", role = "assistant", model, content,
+                stop_reason = tool is null ? "end_turn" : "tool_use", stop_sequence = (string?)null,
+                usage = new { input_tokens = 21, cache_read_input_tokens = 4, output_tokens = 9 },
+            });
+            return;
+        }
+
+        context.Response.ContentType = "text/event-stream";
+        async Task Send(string type, object data)
+        {
+            await context.Response.WriteAsync($"event: {type}\ndata: {JsonSerializer.Serialize(data)}\n\n");
+            await context.Response.Body.FlushAsync();
+        }
+
+        await Send("message_start", new { type = "message_start", message = new { id = "msg_stream", type = "message", role = "assistant", model, content = Array.Empty<object>(), usage = new { input_tokens = 21, output_tokens = 1 } } });
+        await Send("content_block_start", new { type = "content_block_start", index = 0, content_block = new { type = "text", text = "" } });
+        await Send("ping", new { type = "ping" });
+        foreach (var piece in new[] { "Hello", " from", " Claude" })
+            await Send("content_block_delta", new { type = "content_block_delta", index = 0, delta = new { type = "text_delta", text = piece } });
+        await Send("content_block_stop", new { type = "content_block_stop", index = 0 });
+        await Send("message_delta", new { type = "message_delta", delta = new { stop_reason = "end_turn", stop_sequence = (string?)null }, usage = new { output_tokens = 3 } });
+        await Send("message_stop", new { type = "message_stop" });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
