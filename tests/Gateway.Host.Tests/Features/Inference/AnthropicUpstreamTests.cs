@@ -1,30 +1,23 @@
-using System.ClientModel;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Gateway.Host.Tests.Fakes;
-using Gateway.Host.Tests.Features.Tenancy;
 using Gateway.Host.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
-using OpenAI;
 using OpenAI.Chat;
 
 namespace Gateway.Host.Tests.Features.Inference;
 
 /// <summary>OpenAI clients reaching Claude: requests and answers translated through the canonical model.</summary>
-public sealed class AnthropicUpstreamTests(PostgresFixture postgres) : IAsyncLifetime
+public sealed class AnthropicUpstreamTests(PostgresFixture postgres) : SingleProviderTestBase(postgres)
 {
     private FakeAnthropicUpstream _claude = null!;
-    private TestDatabase _db = null!;
-    private GatewayServer _server = null!;
-    private string _secret = "";
 
-    public async ValueTask InitializeAsync()
+    protected override async Task<IReadOnlyDictionary<string, string?>> StartUpstreamAsync()
     {
         _claude = await FakeAnthropicUpstream.StartAsync();
-        _db = await postgres.NewDatabaseAsync(nameof(AnthropicUpstreamTests));
-        _server = await GatewayServer.StartAsync(_db.ConnectionString, _db.Schema, new Dictionary<string, string?>
+        return new Dictionary<string, string?>
         {
             ["providers:0:name"] = "claude",
             ["providers:0:type"] = "anthropic",
@@ -33,25 +26,17 @@ public sealed class AnthropicUpstreamTests(PostgresFixture postgres) : IAsyncLif
             ["providers:0:models:0"] = "claude-sonnet-4-5",
             ["providers:0:keys:0:key"] = "sk-ant-first",
             ["providers:0:keys:1:key"] = "sk-ant-second",
-        });
-        using var admin = TenancyApi.Admin(_server);
-        (_, _secret) = await admin.IssueKeyAsync(new { org_id = await admin.CreateOrganizationAsync(), name = "claude" });
+        };
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _server.DisposeAsync();
-        await _db.DisposeAsync();
-        await _claude.DisposeAsync();
-    }
+    protected override ValueTask StopUpstreamAsync() => _claude.DisposeAsync();
 
-    private ChatClient Sdk() =>
-        new("claude:claude-sonnet-4-5", new ApiKeyCredential(_secret), new OpenAIClientOptions { Endpoint = new Uri(_server.Client.BaseAddress!, "/v1") });
+    private ChatClient Claude() => Sdk("claude:claude-sonnet-4-5");
 
     [Fact]
     public async Task Should_answer_an_openai_sdk_chat_from_claude_with_anthropics_headers_and_required_fields()
     {
-        ChatCompletion completion = await Sdk().CompleteChatAsync(
+        ChatCompletion completion = await Claude().CompleteChatAsync(
             [new SystemChatMessage("Be brief."), new UserChatMessage("Hi")], cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal("Hello from Claude", completion.Content[0].Text);
@@ -70,14 +55,14 @@ public sealed class AnthropicUpstreamTests(PostgresFixture postgres) : IAsyncLif
     public async Task Should_stream_claudes_events_to_the_openai_sdk_as_chunks_and_record_their_usage()
     {
         var text = new StringBuilder();
-        await foreach (var update in Sdk().CompleteChatStreamingAsync([new UserChatMessage("Hi")], cancellationToken: TestContext.Current.CancellationToken))
+        await foreach (var update in Claude().CompleteChatStreamingAsync([new UserChatMessage("Hi")], cancellationToken: TestContext.Current.CancellationToken))
         {
             foreach (var part in update.ContentUpdate)
                 text.Append(part.Text);
         }
 
-        await _server.Services.GetRequiredService<Gateway.Host.Features.Inference.RequestLog>().FlushAsync(TestContext.Current.CancellationToken);
-        var record = JsonNode.Parse(await _db.ScalarAsync<string>("select data::text from events where type = 'inference.completed' order by seq desc limit 1"))!;
+        await Server.Services.GetRequiredService<Gateway.Host.Features.Inference.RequestLog>().FlushAsync(TestContext.Current.CancellationToken);
+        var record = JsonNode.Parse(await Db.ScalarAsync<string>("select data::text from events where type = 'inference.completed' order by seq desc limit 1"))!;
         Assert.Equal("Hello from Claude", text.ToString());
         Assert.Equal(21, (int)record["prompt_tokens"]!);
         Assert.Equal(3, (int)record["completion_tokens"]!);
@@ -92,12 +77,12 @@ public sealed class AnthropicUpstreamTests(PostgresFixture postgres) : IAsyncLif
         var options = new ChatCompletionOptions { Tools = { weather } };
         List<OpenAI.Chat.ChatMessage> messages = [new UserChatMessage("Weather in Oslo?")];
 
-        ChatCompletion first = await Sdk().CompleteChatAsync(messages, options, TestContext.Current.CancellationToken);
+        ChatCompletion first = await Claude().CompleteChatAsync(messages, options, TestContext.Current.CancellationToken);
         var call = Assert.Single(first.ToolCalls);
         messages.Add(new AssistantChatMessage(first));
         messages.Add(new ToolChatMessage(call.Id, "-3 C"));
         _claude.CallTool = null;
-        ChatCompletion second = await Sdk().CompleteChatAsync(messages, options, TestContext.Current.CancellationToken);
+        ChatCompletion second = await Claude().CompleteChatAsync(messages, options, TestContext.Current.CancellationToken);
 
         Assert.Equal(ChatFinishReason.ToolCalls, first.FinishReason);
         Assert.Equal("weather", call.FunctionName);
@@ -114,8 +99,8 @@ public sealed class AnthropicUpstreamTests(PostgresFixture postgres) : IAsyncLif
     {
         _claude.Refuse("sk-ant-first", 529, """{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}""");
         _claude.Refuse("sk-ant-first", 529, """{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}""");
-        using var http = new HttpClient { BaseAddress = _server.Client.BaseAddress };
-        http.DefaultRequestHeaders.Authorization = new("Bearer", _secret);
+        using var http = new HttpClient { BaseAddress = Server.Client.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new("Bearer", Secret);
 
         var rotated = await http.PostAsJsonAsync("/v1/chat/completions", new { model = "claude:claude-sonnet-4-5", messages = new[] { new { role = "user", content = "Hi" } } }, TestContext.Current.CancellationToken);
         _claude.Refuse("sk-ant-second", 400, """{"type":"error","error":{"type":"invalid_request_error","message":"prompt is too long: 210000 tokens > 200000 maximum"}}""");

@@ -74,13 +74,8 @@ internal static class OpenAIEndpoints
             return;
         }
 
-        // Chat reaches Anthropic upstreams through the canonical model; the rest is OpenAI-compatible only.
-        var unsupported = targets.FirstOrDefault(t => registry.Providers[t.Provider].Kind switch
-        {
-            ProviderKind.OpenAI => false,
-            ProviderKind.Anthropic => route != Chat,
-            _ => true,
-        });
+        // Chat reaches Anthropic and Gemini upstreams through the canonical model; the rest is OpenAI-compatible only.
+        var unsupported = targets.FirstOrDefault(t => registry.Providers[t.Provider].Kind != ProviderKind.OpenAI && route != Chat);
         if (unsupported is not null)
         {
             await Refuse(context, 501, "dialect_translation_unavailable",
@@ -89,7 +84,7 @@ internal static class OpenAIEndpoints
         }
 
         ChatRequest? canonical = null;
-        if (targets.Any(t => registry.Providers[t.Provider].Kind == ProviderKind.Anthropic))
+        if (targets.Any(t => registry.Providers[t.Provider].Kind != ProviderKind.OpenAI))
         {
             var (read, problems) = OpenAIChat.ReadRequest(body);
             if (read is null)
@@ -118,9 +113,12 @@ internal static class OpenAIEndpoints
 
         var outcome = await caller.SendAsync(
             targets, registry.Providers,
-            (provider, target, key) => provider.Kind == ProviderKind.Anthropic
-                ? AnthropicUpstream(provider, target, key, canonical!)
-                : Upstream(provider, target, key, route.Path, body),
+            (provider, target, key) => provider.Kind switch
+            {
+                ProviderKind.Anthropic => AnthropicUpstream(provider, target, key, canonical!),
+                ProviderKind.Gemini => GeminiUpstream(provider, target, key, canonical!),
+                _ => Upstream(provider, target, key, route.Path, body),
+            },
             principal.KeyId, estimate, ct);
 
         var record = new InferenceRecordBuilder(principal, "openai", "/v1/" + route.Path, requested, stream, startedAt, context.TraceIdentifier);
@@ -133,9 +131,9 @@ internal static class OpenAIEndpoints
             return;
         }
 
-        if (outcome.Error is { Provider.Kind: ProviderKind.Anthropic } translated)
+        if (outcome.Error is { Provider.Kind: not ProviderKind.OpenAI } translated)
         {
-            var (code, message) = AnthropicError(translated.Body);
+            var (code, message) = UpstreamError(translated.Body);
             await Refuse(context, translated.Status, code, message);
             log.Record(record.Finish(translated.Status, clock, outcome.Attempts, translated.Provider.Name, translated.Target.Model));
             return;
@@ -152,7 +150,7 @@ internal static class OpenAIEndpoints
 
         var success = outcome.Success!;
         using var response = success.Response;
-        var translate = success.Provider.Kind == ProviderKind.Anthropic;
+        var translate = success.Provider.Kind != ProviderKind.OpenAI;
         context.Response.StatusCode = (int)response.StatusCode;
         context.Response.ContentType = translate
             ? (stream ? "text/event-stream" : "application/json")
@@ -162,7 +160,7 @@ internal static class OpenAIEndpoints
         {
             context.Response.Headers.CacheControl = "no-cache";
             var relayed = translate
-                ? await AnthropicStreamRelay.RelayAsync(upstream, context.Response, clientWantsUsage, time.GetUtcNow().ToUnixTimeSeconds(), clock, ct)
+                ? await TranslatedStreamRelay.RelayAsync(upstream, Reader(success.Provider.Kind), context.Response, clientWantsUsage, time.GetUtcNow().ToUnixTimeSeconds(), clock, ct)
                 : await SseForwarder.ForwardAsync(upstream, context.Response, holdBackUsageChunk: !clientWantsUsage, clock, ct);
             var usage = relayed.Usage ?? new OpenAIUsage(estimate, relayed.EstimatedCompletionTokens, 0);
             Settle(success, usage, relayed.ClientCancelled, time);
@@ -178,8 +176,11 @@ internal static class OpenAIEndpoints
         var bytes = buffered.ToArray();
         if (translate)
         {
-            using var anthropic = JsonDocument.Parse(bytes);
-            bytes = JsonSerializer.SerializeToUtf8Bytes(OpenAIChat.WriteResponse(AnthropicMessages.ReadResponse(anthropic.RootElement), time.GetUtcNow().ToUnixTimeSeconds()));
+            using var answer = JsonDocument.Parse(bytes);
+            var canonicalAnswer = success.Provider.Kind == ProviderKind.Anthropic
+                ? AnthropicMessages.ReadResponse(answer.RootElement)
+                : GeminiContent.ReadResponse(answer.RootElement);
+            bytes = JsonSerializer.SerializeToUtf8Bytes(OpenAIChat.WriteResponse(canonicalAnswer, time.GetUtcNow().ToUnixTimeSeconds()));
         }
 
         var reported = TryUsage(bytes);
@@ -219,14 +220,46 @@ internal static class OpenAIEndpoints
         return message;
     }
 
-    /// <summary>Anthropic's {"type":"error","error":{"type","message"}} as a code and message for the OpenAI shape.</summary>
-    private static (string Code, string Message) AnthropicError(byte[] body)
+    /// <summary>Gemini's generateContent (or streamGenerateContent as SSE), the key in x-goog-api-key.</summary>
+    private static HttpRequestMessage GeminiUpstream(Provider provider, RouteTarget target, UpstreamKey key, ChatRequest request)
+    {
+        var action = request.Stream ? "streamGenerateContent?alt=sse" : "generateContent";
+        var message = new HttpRequestMessage(HttpMethod.Post, provider.Endpoint($"v1beta/models/{Uri.EscapeDataString(target.Model)}:{action}"))
+        {
+            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(GeminiContent.WriteRequest(request))),
+        };
+        message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        message.Headers.TryAddWithoutValidation("x-goog-api-key", key.Secret);
+        foreach (var (name, value) in provider.Headers)
+            message.Headers.TryAddWithoutValidation(name, value);
+        return message;
+    }
+
+    /// <summary>A fresh stream reader of the upstream's dialect, as a function of (event name, data).</summary>
+    private static Func<string, JsonElement, IEnumerable<ChatDelta>> Reader(ProviderKind kind)
+    {
+        if (kind == ProviderKind.Anthropic)
+        {
+            var anthropic = new AnthropicMessages.StreamReader();
+            return anthropic.Read;
+        }
+
+        var gemini = new GeminiContent.StreamReader();
+        return (_, data) => gemini.Read(data);
+    }
+
+    /// <summary>
+    /// Anthropic's {"type":"error","error":{"type","message"}} or Google's {"error":{"code","message","status"}}
+    /// as a code and message for the OpenAI shape.
+    /// </summary>
+    private static (string Code, string Message) UpstreamError(byte[] body)
     {
         try
         {
             using var document = JsonDocument.Parse(body);
             var error = document.RootElement.GetProperty("error");
-            return (error.GetProperty("type").GetString() ?? "upstream_error", error.GetProperty("message").GetString() ?? "upstream error");
+            var code = error.TryGetProperty("type", out var type) ? type.GetString() : error.TryGetProperty("status", out var status) ? status.GetString() : null;
+            return (code ?? "upstream_error", error.GetProperty("message").GetString() ?? "upstream error");
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {

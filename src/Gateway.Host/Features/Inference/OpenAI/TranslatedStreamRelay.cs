@@ -6,15 +6,17 @@ using Gateway.Domain.Chat;
 namespace Gateway.Host.Features.Inference.OpenAI;
 
 /// <summary>
-/// Reads Anthropic's event stream and writes OpenAI chunks as each event arrives, through the
-/// canonical deltas. Ends with the usage chunk when the client asked for it, then [DONE].
+/// Reads another dialect's event stream (Anthropic's named events, Gemini's data-only chunks) and
+/// writes OpenAI chunks as each event arrives, through the canonical deltas. Ends with the usage chunk
+/// when the client asked for it, then [DONE].
 /// </summary>
-internal static class AnthropicStreamRelay
+internal static class TranslatedStreamRelay
 {
+    /// <param name="read">The dialect's reader: the event name (empty when the stream has none) and its data, to deltas.</param>
     public static async Task<SseForwarder.Result> RelayAsync(
-        Stream upstream, HttpResponse client, bool includeUsage, long created, Stopwatch clock, CancellationToken clientAborted)
+        Stream upstream, Func<string, JsonElement, IEnumerable<ChatDelta>> read, HttpResponse client, bool includeUsage, long created, Stopwatch clock,
+        CancellationToken clientAborted)
     {
-        var reader = new AnthropicMessages.StreamReader();
         using var lines = new StreamReader(upstream, Encoding.UTF8);
         string id = "chatcmpl-gateway", model = "";
         int prompt = 0, cached = 0, chars = 0;
@@ -31,10 +33,10 @@ internal static class AnthropicStreamRelay
                     continue;
                 }
 
-                if (!line.StartsWith("data:", StringComparison.Ordinal) || eventType is null)
+                if (!line.StartsWith("data:", StringComparison.Ordinal))
                     continue;
                 using var data = JsonDocument.Parse(line[5..].Trim());
-                foreach (var delta in reader.Read(eventType, data.RootElement))
+                foreach (var delta in read(eventType ?? "", data.RootElement))
                 {
                     switch (delta)
                     {

@@ -1,0 +1,90 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace Gateway.Host.Tests.Fakes;
+
+/// <summary>
+/// Gemini's generateContent REST surface on 127.0.0.1 (<c>/v1beta/models/{model}:generateContent</c> and
+/// <c>:streamGenerateContent?alt=sse</c>), scriptable per key with Google's 429 bodies.
+/// </summary>
+internal sealed class FakeGeminiUpstream : IAsyncDisposable
+{
+    internal sealed record Received(string Key, string Model, bool Stream, JsonObject Body);
+
+    private WebApplication _app = null!;
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<(int Status, string Body)>> _refusals = new();
+
+    public Uri BaseUrl { get; private set; } = null!;
+
+    public ConcurrentQueue<Received> Requests { get; } = new();
+
+    public static string QuotaExhausted(string quotaId) => $$$"""
+        {"error":{"code":429,"message":"You exceeded your current quota, please check your plan and billing details.","status":"RESOURCE_EXHAUSTED","details":[
+          {"@type":"type.googleapis.com/google.rpc.QuotaFailure","violations":[{"quotaMetric":"generativelanguage.googleapis.com/generate_content_free_tier_requests","quotaId":"{{{quotaId}}}","quotaDimensions":{"location":"global","model":"gemini-2.5-flash"},"quotaValue":"250"}]},
+          {"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"21s"}]}}
+        """;
+
+    public void Refuse(string key, int status, string body) =>
+        _refusals.GetOrAdd(key, _ => new ConcurrentQueue<(int, string)>()).Enqueue((status, body));
+
+    public static async Task<FakeGeminiUpstream> StartAsync()
+    {
+        var fake = new FakeGeminiUpstream();
+        (fake._app, var address) = await LoopbackServer.StartAsync(app => app.MapPost("/v1beta/models/{**call}", fake.HandleAsync));
+        fake.BaseUrl = new Uri(address + "/");
+        return fake;
+    }
+
+    private async Task HandleAsync(string call, HttpContext context)
+    {
+        var key = context.Request.Headers["x-goog-api-key"].ToString();
+        var (model, action) = (call[..call.IndexOf(':', StringComparison.Ordinal)], call[(call.IndexOf(':', StringComparison.Ordinal) + 1)..]);
+        var body = (JsonObject)(await JsonNode.ParseAsync(context.Request.Body))!;
+        var stream = action == "streamGenerateContent";
+        Requests.Enqueue(new Received(key, model, stream, body));
+        if (_refusals.TryGetValue(key, out var queue) && queue.TryDequeue(out var refusal))
+        {
+            context.Response.StatusCode = refusal.Status;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(refusal.Body);
+            return;
+        }
+
+        if (!stream)
+        {
+            await context.Response.WriteAsJsonAsync(new
+            {
+                candidates = new[] { new { content = new { role = "model", parts = new[] { new { text = "Hello from Gemini" } } }, finishReason = "STOP" } },
+                usageMetadata = new { promptTokenCount = 11, candidatesTokenCount = 4, totalTokenCount = 15 },
+                modelVersion = model,
+                responseId = "resp-fake",
+            });
+            return;
+        }
+
+        context.Response.ContentType = "text/event-stream";
+        string[] pieces = ["Hello", " from", " Gemini"];
+        for (var i = 0; i < pieces.Length; i++)
+        {
+            var last = i == pieces.Length - 1;
+            var chunk = JsonSerializer.Serialize(new
+            {
+                candidates = new[] { new { content = new { role = "model", parts = new[] { new { text = pieces[i] } } }, finishReason = last ? "STOP" : null } },
+                usageMetadata = new { promptTokenCount = 11, candidatesTokenCount = last ? 4 : 0 },
+                modelVersion = model,
+                responseId = "resp-stream",
+            });
+            await context.Response.WriteAsync($"data: {chunk}\r\n\r\n");
+            await context.Response.Body.FlushAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
