@@ -53,6 +53,13 @@ internal sealed class FakeGeminiUpstream : IAsyncDisposable
             return;
         }
 
+        if (action == "batchEmbedContents")
+        {
+            var count = body["requests"]!.AsArray().Count;
+            await context.Response.WriteAsJsonAsync(new { embeddings = Enumerable.Range(0, count).Select(i => new { values = new[] { 0.25f * (i + 1), -0.5f } }) });
+            return;
+        }
+
         if (!stream)
         {
             await context.Response.WriteAsJsonAsync(new

@@ -52,6 +52,20 @@ public sealed class GeminiUpstreamTests(PostgresFixture postgres) : SingleProvid
     }
 
     [Fact]
+    public async Task Should_answer_the_openai_sdks_embedding_client_from_gemini_batch_embeddings()
+    {
+        var client = new OpenAI.Embeddings.EmbeddingClient("gemini:gemini-embedding-001", new System.ClientModel.ApiKeyCredential(Secret),
+            new OpenAI.OpenAIClientOptions { Endpoint = new Uri(Server.Client.BaseAddress!, "/v1") });
+
+        var embeddings = await client.GenerateEmbeddingsAsync(["first", "second"], cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal([0.5f, -0.5f], embeddings.Value[1].ToFloats().ToArray());
+        var received = Assert.Single(_gemini.Requests);
+        Assert.Equal("gemini-embedding-001", received.Model);
+        Assert.Equal("models/gemini-embedding-001", (string?)received.Body["requests"]![0]!["model"]);
+    }
+
+    [Fact]
     public async Task Should_stream_geminis_chunks_to_the_openai_sdk()
     {
         var text = new StringBuilder();

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Domain.Chat;
+using Gateway.Domain.Embeddings;
 using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Auth;
 using Gateway.Host.Features.Dialects;
@@ -74,8 +75,14 @@ internal static class OpenAIEndpoints
             return;
         }
 
-        // Chat reaches Anthropic and Gemini upstreams through the canonical model; the rest is OpenAI-compatible only.
-        var unsupported = targets.FirstOrDefault(t => registry.Providers[t.Provider].Kind != ProviderKind.OpenAI && route != Chat);
+        // Chat reaches Anthropic and Gemini upstreams through the canonical model, embeddings reach Gemini;
+        // the rest is OpenAI-compatible only.
+        var unsupported = targets.FirstOrDefault(t => registry.Providers[t.Provider].Kind switch
+        {
+            ProviderKind.OpenAI => false,
+            ProviderKind.Gemini => route == Moderations,
+            _ => route != Chat,
+        });
         if (unsupported is not null)
         {
             await Refuse(context, 501, "dialect_translation_unavailable",
@@ -83,8 +90,19 @@ internal static class OpenAIEndpoints
             return;
         }
 
+        IReadOnlyList<string>? texts = null;
+        if (route == Embeddings && targets.Any(t => registry.Providers[t.Provider].Kind == ProviderKind.Gemini))
+        {
+            texts = GeminiEmbeddings.Inputs(body["input"]);
+            if (texts is null)
+            {
+                await Refuse(context, 400, "invalid_request_error", "'input' must be a string or an array of strings for Gemini models");
+                return;
+            }
+        }
+
         ChatRequest? canonical = null;
-        if (targets.Any(t => registry.Providers[t.Provider].Kind != ProviderKind.OpenAI))
+        if (route == Chat && targets.Any(t => registry.Providers[t.Provider].Kind != ProviderKind.OpenAI))
         {
             var (read, problems) = OpenAIChat.ReadRequest(body);
             if (read is null)
@@ -116,7 +134,10 @@ internal static class OpenAIEndpoints
             (provider, target, key) => provider.Kind switch
             {
                 ProviderKind.Anthropic => AnthropicUpstream(provider, target, key, canonical!),
-                ProviderKind.Gemini => GeminiUpstream(provider, target, key, canonical!),
+                ProviderKind.Gemini when route == Embeddings => GeminiCall(provider, target, key, "batchEmbedContents",
+                    GeminiEmbeddings.WriteRequest(target.Model, texts!, (int?)body["dimensions"])),
+                ProviderKind.Gemini => GeminiCall(provider, target, key, canonical!.Stream ? "streamGenerateContent?alt=sse" : "generateContent",
+                    GeminiContent.WriteRequest(canonical)),
                 _ => Upstream(provider, target, key, route.Path, body),
             },
             principal.KeyId, estimate, ct);
@@ -177,18 +198,21 @@ internal static class OpenAIEndpoints
         if (translate)
         {
             using var answer = JsonDocument.Parse(bytes);
-            var canonicalAnswer = success.Provider.Kind == ProviderKind.Anthropic
-                ? AnthropicMessages.ReadResponse(answer.RootElement)
-                : GeminiContent.ReadResponse(answer.RootElement);
-            bytes = JsonSerializer.SerializeToUtf8Bytes(OpenAIChat.WriteResponse(canonicalAnswer, time.GetUtcNow().ToUnixTimeSeconds()));
+            bytes = JsonSerializer.SerializeToUtf8Bytes(route == Embeddings
+                ? GeminiEmbeddings.ToOpenAI(answer.RootElement, success.Target.Model, texts!)
+                : OpenAIChat.WriteResponse(
+                    success.Provider.Kind == ProviderKind.Anthropic ? AnthropicMessages.ReadResponse(answer.RootElement) : GeminiContent.ReadResponse(answer.RootElement),
+                    time.GetUtcNow().ToUnixTimeSeconds()));
         }
 
+        // Gemini reports no tokens for embeddings: the count is an estimate.
+        var estimated = translate && route == Embeddings;
         var reported = TryUsage(bytes);
         await context.Response.Body.WriteAsync(bytes, ct);
         Settle(success, reported ?? default, false, time);
         limits.Charge(principal.KeyId ?? "", (reported?.PromptTokens ?? 0) + (reported?.CompletionTokens ?? 0), time.GetUtcNow());
         log.Record(record.Finish(
-            200, clock, outcome.Attempts, success.Provider.Name, success.Target.Model, success.Key.Id, reported ?? default, reported is null, clock.Elapsed.TotalMilliseconds, false));
+            200, clock, outcome.Attempts, success.Provider.Name, success.Target.Model, success.Key.Id, reported ?? default, reported is null || estimated, clock.Elapsed.TotalMilliseconds, false));
     }
 
     private static HttpRequestMessage Upstream(Provider provider, RouteTarget target, UpstreamKey key, string path, JsonObject body)
@@ -220,13 +244,12 @@ internal static class OpenAIEndpoints
         return message;
     }
 
-    /// <summary>Gemini's generateContent (or streamGenerateContent as SSE), the key in x-goog-api-key.</summary>
-    private static HttpRequestMessage GeminiUpstream(Provider provider, RouteTarget target, UpstreamKey key, ChatRequest request)
+    /// <summary>A Gemini model action (generateContent, batchEmbedContents, ...), the key in x-goog-api-key.</summary>
+    private static HttpRequestMessage GeminiCall(Provider provider, RouteTarget target, UpstreamKey key, string action, JsonObject body)
     {
-        var action = request.Stream ? "streamGenerateContent?alt=sse" : "generateContent";
         var message = new HttpRequestMessage(HttpMethod.Post, provider.Endpoint($"v1beta/models/{Uri.EscapeDataString(target.Model)}:{action}"))
         {
-            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(GeminiContent.WriteRequest(request))),
+            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body)),
         };
         message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         message.Headers.TryAddWithoutValidation("x-goog-api-key", key.Secret);
