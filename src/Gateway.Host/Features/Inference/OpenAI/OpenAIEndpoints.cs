@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Domain.Chat;
@@ -133,12 +132,12 @@ internal static class OpenAIEndpoints
             targets, registry.Providers,
             (provider, target, key) => provider.Kind switch
             {
-                ProviderKind.Anthropic => AnthropicUpstream(provider, target, key, canonical!),
-                ProviderKind.Gemini when route == Embeddings => GeminiCall(provider, target, key, "batchEmbedContents",
+                ProviderKind.Anthropic => UpstreamRequests.Anthropic(provider, target, key, canonical!),
+                ProviderKind.Gemini when route == Embeddings => UpstreamRequests.Gemini(provider, target, key, "batchEmbedContents",
                     GeminiEmbeddings.WriteRequest(target.Model, texts!, (int?)body["dimensions"])),
-                ProviderKind.Gemini => GeminiCall(provider, target, key, canonical!.Stream ? "streamGenerateContent?alt=sse" : "generateContent",
+                ProviderKind.Gemini => UpstreamRequests.Gemini(provider, target, key, canonical!.Stream ? "streamGenerateContent?alt=sse" : "generateContent",
                     GeminiContent.WriteRequest(canonical)),
-                _ => Upstream(provider, target, key, route.Path, body),
+                _ => UpstreamRequests.OpenAI(provider, target, key, route.Path, body),
             },
             principal.KeyId, estimate, ct);
 
@@ -154,7 +153,7 @@ internal static class OpenAIEndpoints
 
         if (outcome.Error is { Provider.Kind: not ProviderKind.OpenAI } translated)
         {
-            var (code, message) = UpstreamError(translated.Body);
+            var (code, message) = UpstreamRequests.Error(translated.Body);
             await Refuse(context, translated.Status, code, message);
             log.Record(record.Finish(translated.Status, clock, outcome.Attempts, translated.Provider.Name, translated.Target.Model));
             return;
@@ -181,7 +180,7 @@ internal static class OpenAIEndpoints
         {
             context.Response.Headers.CacheControl = "no-cache";
             var relayed = translate
-                ? await TranslatedStreamRelay.RelayAsync(upstream, Reader(success.Provider.Kind), context.Response, clientWantsUsage, time.GetUtcNow().ToUnixTimeSeconds(), clock, ct)
+                ? await TranslatedStreamRelay.RelayAsync(upstream, UpstreamRequests.StreamReader(success.Provider.Kind), context.Response, clientWantsUsage, time.GetUtcNow().ToUnixTimeSeconds(), clock, ct)
                 : await SseForwarder.ForwardAsync(upstream, context.Response, holdBackUsageChunk: !clientWantsUsage, clock, ct);
             var usage = relayed.Usage ?? new OpenAIUsage(estimate, relayed.EstimatedCompletionTokens, 0);
             Settle(success, usage, relayed.ClientCancelled, time);
@@ -213,81 +212,6 @@ internal static class OpenAIEndpoints
         limits.Charge(principal.KeyId ?? "", (reported?.PromptTokens ?? 0) + (reported?.CompletionTokens ?? 0), time.GetUtcNow());
         log.Record(record.Finish(
             200, clock, outcome.Attempts, success.Provider.Name, success.Target.Model, success.Key.Id, reported ?? default, reported is null || estimated, clock.Elapsed.TotalMilliseconds, false));
-    }
-
-    private static HttpRequestMessage Upstream(Provider provider, RouteTarget target, UpstreamKey key, string path, JsonObject body)
-    {
-        body["model"] = target.Model;
-        var request = new HttpRequestMessage(HttpMethod.Post, provider.Endpoint(path))
-        {
-            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body)),
-        };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key.Secret);
-        foreach (var (name, value) in provider.Headers)
-            request.Headers.TryAddWithoutValidation(name, value);
-        return request;
-    }
-
-    /// <summary>Anthropic's Messages API: x-api-key and a pinned anthropic-version, the body from the canonical request.</summary>
-    private static HttpRequestMessage AnthropicUpstream(Provider provider, RouteTarget target, UpstreamKey key, ChatRequest request)
-    {
-        var message = new HttpRequestMessage(HttpMethod.Post, provider.Endpoint("v1/messages"))
-        {
-            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(AnthropicMessages.WriteRequest(request, target.Model))),
-        };
-        message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        message.Headers.TryAddWithoutValidation("x-api-key", key.Secret);
-        message.Headers.TryAddWithoutValidation("anthropic-version", "2023-06-01");
-        foreach (var (name, value) in provider.Headers)
-            message.Headers.TryAddWithoutValidation(name, value);
-        return message;
-    }
-
-    /// <summary>A Gemini model action (generateContent, batchEmbedContents, ...), the key in x-goog-api-key.</summary>
-    private static HttpRequestMessage GeminiCall(Provider provider, RouteTarget target, UpstreamKey key, string action, JsonObject body)
-    {
-        var message = new HttpRequestMessage(HttpMethod.Post, provider.Endpoint($"v1beta/models/{Uri.EscapeDataString(target.Model)}:{action}"))
-        {
-            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body)),
-        };
-        message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        message.Headers.TryAddWithoutValidation("x-goog-api-key", key.Secret);
-        foreach (var (name, value) in provider.Headers)
-            message.Headers.TryAddWithoutValidation(name, value);
-        return message;
-    }
-
-    /// <summary>A fresh stream reader of the upstream's dialect, as a function of (event name, data).</summary>
-    private static Func<string, JsonElement, IEnumerable<ChatDelta>> Reader(ProviderKind kind)
-    {
-        if (kind == ProviderKind.Anthropic)
-        {
-            var anthropic = new AnthropicMessages.StreamReader();
-            return anthropic.Read;
-        }
-
-        var gemini = new GeminiContent.StreamReader();
-        return (_, data) => gemini.Read(data);
-    }
-
-    /// <summary>
-    /// Anthropic's {"type":"error","error":{"type","message"}} or Google's {"error":{"code","message","status"}}
-    /// as a code and message for the OpenAI shape.
-    /// </summary>
-    private static (string Code, string Message) UpstreamError(byte[] body)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            var error = document.RootElement.GetProperty("error");
-            var code = error.TryGetProperty("type", out var type) ? type.GetString() : error.TryGetProperty("status", out var status) ? status.GetString() : null;
-            return (code ?? "upstream_error", error.GetProperty("message").GetString() ?? "upstream error");
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            return ("upstream_error", "the upstream answered with an error it did not describe");
-        }
     }
 
     private static void Settle(UpstreamCaller.Success success, OpenAIUsage usage, bool cancelled, TimeProvider time)

@@ -1,0 +1,90 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Gateway.Domain.Chat;
+using Gateway.Domain.Upstreams;
+using Gateway.Host.Features.Providers;
+
+namespace Gateway.Host.Features.Inference.OpenAI;
+
+/// <summary>
+/// Upstream requests in each provider's own dialect, with its way of sending the key, and the reading
+/// of its stream events and errors.
+/// </summary>
+internal static class UpstreamRequests
+{
+    public static HttpRequestMessage OpenAI(Provider provider, RouteTarget target, UpstreamKey key, string path, JsonObject body)
+    {
+        body["model"] = target.Model;
+        var request = new HttpRequestMessage(HttpMethod.Post, provider.Endpoint(path))
+        {
+            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body)),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key.Secret);
+        foreach (var (name, value) in provider.Headers)
+            request.Headers.TryAddWithoutValidation(name, value);
+        return request;
+    }
+
+    /// <summary>Anthropic's Messages API: x-api-key and a pinned anthropic-version, the body from the canonical request.</summary>
+    public static HttpRequestMessage Anthropic(Provider provider, RouteTarget target, UpstreamKey key, ChatRequest request)
+    {
+        var message = new HttpRequestMessage(HttpMethod.Post, provider.Endpoint("v1/messages"))
+        {
+            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(AnthropicMessages.WriteRequest(request, target.Model))),
+        };
+        message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        message.Headers.TryAddWithoutValidation("x-api-key", key.Secret);
+        message.Headers.TryAddWithoutValidation("anthropic-version", "2023-06-01");
+        foreach (var (name, value) in provider.Headers)
+            message.Headers.TryAddWithoutValidation(name, value);
+        return message;
+    }
+
+    /// <summary>A Gemini model action (generateContent, batchEmbedContents, ...), the key in x-goog-api-key.</summary>
+    public static HttpRequestMessage Gemini(Provider provider, RouteTarget target, UpstreamKey key, string action, JsonObject body)
+    {
+        var message = new HttpRequestMessage(HttpMethod.Post, provider.Endpoint($"v1beta/models/{Uri.EscapeDataString(target.Model)}:{action}"))
+        {
+            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body)),
+        };
+        message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        message.Headers.TryAddWithoutValidation("x-goog-api-key", key.Secret);
+        foreach (var (name, value) in provider.Headers)
+            message.Headers.TryAddWithoutValidation(name, value);
+        return message;
+    }
+
+    /// <summary>A fresh stream reader of the upstream's dialect, as a function of (event name, data).</summary>
+    public static Func<string, JsonElement, IEnumerable<ChatDelta>> StreamReader(ProviderKind kind)
+    {
+        if (kind == ProviderKind.Anthropic)
+        {
+            var anthropic = new AnthropicMessages.StreamReader();
+            return anthropic.Read;
+        }
+
+        var gemini = new GeminiContent.StreamReader();
+        return (_, data) => gemini.Read(data);
+    }
+
+    /// <summary>
+    /// Anthropic's {"type":"error","error":{"type","message"}} or Google's {"error":{"code","message","status"}}
+    /// as a code and message for the OpenAI shape.
+    /// </summary>
+    public static (string Code, string Message) Error(byte[] body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            var error = document.RootElement.GetProperty("error");
+            var code = error.TryGetProperty("type", out var type) ? type.GetString() : error.TryGetProperty("status", out var status) ? status.GetString() : null;
+            return (code ?? "upstream_error", error.GetProperty("message").GetString() ?? "upstream error");
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return ("upstream_error", "the upstream answered with an error it did not describe");
+        }
+    }
+}
