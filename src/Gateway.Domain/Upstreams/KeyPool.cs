@@ -37,6 +37,19 @@ public sealed class KeyPool(ProviderKind kind, PoolOptions options, Random? rand
             Find(keyId)?.Disable(reason);
     }
 
+    /// <summary>
+    /// The models a key serves, as its upstream listed them; null: unknown, so it is tried for any model.
+    /// Keys of one provider can differ (one project has a preview model, another not).
+    /// </summary>
+    public void SetModels(string keyId, IReadOnlySet<string>? models)
+    {
+        lock (_lock)
+        {
+            if (Find(keyId) is { } state)
+                state.Models = models;
+        }
+    }
+
     public void Enable(string keyId)
     {
         lock (_lock)
@@ -63,7 +76,7 @@ public sealed class KeyPool(ProviderKind kind, PoolOptions options, Random? rand
             var reasons = new SortedSet<string>(StringComparer.Ordinal);
             foreach (var state in _keys)
             {
-                var (freeAt, reason) = Blocked(state, group, now, estimatedTokens);
+                var (freeAt, reason) = Blocked(state, model, group, now, estimatedTokens);
                 if (exclude?.Contains(state.Key.Id) == true)
                 {
                     // Tried already by this request, yet it still tells the next request when to come back.
@@ -179,10 +192,12 @@ public sealed class KeyPool(ProviderKind kind, PoolOptions options, Random? rand
     }
 
     /// <returns>Null reason when the key can take the request; otherwise why not and when that ends.</returns>
-    private (DateTimeOffset? FreeAt, string? Reason) Blocked(KeyState state, string group, DateTimeOffset now, int estimatedTokens)
+    private (DateTimeOffset? FreeAt, string? Reason) Blocked(KeyState state, string model, string group, DateTimeOffset now, int estimatedTokens)
     {
         if (state.DisabledReason is not null)
             return (null, "disabled");
+        if (state.Models is { } models && !models.Contains(model))
+            return (null, "does not serve this model");
         var cap = Capacity(state.Key);
         if (cap is not null && state.InFlight >= cap)
             return (now + TimeSpan.FromSeconds(1), "at its concurrency limit");
@@ -301,6 +316,8 @@ public sealed class KeyPool(ProviderKind kind, PoolOptions options, Random? rand
         public int ConsecutiveFailures { get; set; }
 
         public string? DisabledReason { get; set; }
+
+        public IReadOnlySet<string>? Models { get; set; }
 
         public string? LastError { get; set; }
 

@@ -63,6 +63,8 @@ internal static class GatewayApp
         builder.Services.AddSingleton<ProviderKeyStore>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ProviderKeyStore>());
         builder.Services.AddSingleton<UpstreamHttp>();
+        builder.Services.AddSingleton<ModelDiscovery>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ModelDiscovery>());
         builder.Services.AddSingleton<UpstreamCaller>();
         builder.Services.AddSingleton<Gateway.Domain.Upstreams.CallerLimits>();
         builder.Services.AddSingleton<RequestLog>();

@@ -296,6 +296,23 @@ public sealed class KeyPoolTests
     }
 
     [Fact]
+    public void Should_send_a_model_only_to_keys_that_list_it_and_any_model_to_keys_whose_list_is_unknown()
+    {
+        var pool = Pool(SelectionStrategy.RoundRobin, new PoolKey("old"), new PoolKey("new"), new PoolKey("unknown"));
+        pool.SetModels("old", new HashSet<string> { Flash });
+        pool.SetModels("new", new HashSet<string> { Flash, "gemini-3-pro-preview" });
+
+        var preview = Enumerable.Range(0, 4).Select(_ => Use(pool, model: "gemini-3-pro-preview")).ToList();
+        var refused = Pool(SelectionStrategy.LeastUsed, new PoolKey("old"));
+        refused.SetModels("old", new HashSet<string> { Flash });
+
+        Assert.DoesNotContain("old", preview);
+        Assert.Contains("new", preview);
+        Assert.Contains("unknown", preview);
+        Assert.Equal("does not serve this model", refused.Acquire("gemini-3-pro-preview", Now).Reason);
+    }
+
+    [Fact]
     public void Should_say_why_nothing_can_serve()
     {
         var empty = Pool(SelectionStrategy.LeastUsed);

@@ -56,6 +56,9 @@ internal sealed class FakeOpenAIUpstream : IAsyncDisposable
 
     public IEnumerable<string> KeysUsed => Requests.Select(r => r.Key);
 
+    /// <summary>What GET /v1/models lists for each key; a key not here is refused with 401.</summary>
+    public ConcurrentDictionary<string, string[]> ModelsByKey { get; } = new();
+
     public void Script(string key, params Reply[] replies)
     {
         var queue = _scripts.GetOrAdd(key, _ => new ConcurrentQueue<Reply>());
@@ -71,6 +74,7 @@ internal sealed class FakeOpenAIUpstream : IAsyncDisposable
             app.MapPost("/v1/chat/completions", fake.HandleAsync);
             app.MapPost("/v1/embeddings", fake.EmbeddingsAsync);
             app.MapPost("/v1/moderations", fake.ModerationsAsync);
+            app.MapGet("/v1/models", fake.ModelsAsync);
         });
         fake.BaseUrl = new Uri(address + "/v1");
         return fake;
@@ -130,6 +134,19 @@ internal sealed class FakeOpenAIUpstream : IAsyncDisposable
             model = (string?)body["model"],
             usage = new { prompt_tokens = 4 * inputs, total_tokens = 4 * inputs },
         });
+    }
+
+    private async Task ModelsAsync(HttpContext context)
+    {
+        var key = context.Request.Headers.Authorization.ToString().Replace("Bearer ", "", StringComparison.Ordinal);
+        if (!ModelsByKey.TryGetValue(key, out var models))
+        {
+            context.Response.StatusCode = 401;
+            await context.Response.WriteAsync("""{"error":{"message":"Incorrect API key provided"}}""");
+            return;
+        }
+
+        await context.Response.WriteAsJsonAsync(new { @object = "list", data = models.Select(m => new { id = m, @object = "model", owned_by = "fake" }) });
     }
 
     private async Task ModerationsAsync(HttpContext context)

@@ -6,10 +6,18 @@ namespace Gateway.Host.Features.Providers;
 /// <summary>One provider instance at run time: where it is, how to talk to it, and its key pool.</summary>
 /// <param name="Keys">Every key of the pool by id; keys added at run time join those of the config file.</param>
 /// <param name="ConfiguredKeys">Ids of the keys declared in the config file: the API may not remove those.</param>
+/// <param name="Discovery">How often to ask the upstream for its models; null: never (the declared list is the list).</param>
 internal sealed record Provider(
     string Name, ProviderKind Kind, Uri BaseUrl, IReadOnlyDictionary<string, string> Headers, TimeSpan Timeout, int MaxAttempts,
-    IReadOnlyList<string> Models, KeyPool Pool, ConcurrentDictionary<string, UpstreamKey> Keys, IReadOnlySet<string> ConfiguredKeys)
+    IReadOnlyList<string> Models, KeyPool Pool, ConcurrentDictionary<string, UpstreamKey> Keys, IReadOnlySet<string> ConfiguredKeys,
+    TimeSpan? Discovery = null)
 {
+    /// <summary>Models the upstream listed for any of the keys, as last discovered.</summary>
+    public IReadOnlySet<string> Discovered { get; set; } = new HashSet<string>();
+
+    /// <summary>What this provider serves: declared models and discovered ones.</summary>
+    public IReadOnlyList<string> AllModels => [.. Models.Union(Discovered.Order(StringComparer.Ordinal))];
+
     public static Uri DefaultBaseUrl(ProviderKind kind) => kind switch
     {
         ProviderKind.Anthropic => new Uri("https://api.anthropic.com/"),

@@ -35,6 +35,13 @@ internal sealed class ProviderConfig
     [ConfigurationKeyName("concurrency_multipliers")]
     public Dictionary<string, double> ConcurrencyMultipliers { get; set; } = [];
 
+    /// <summary>Ask each key's upstream for its model list, at start and every discovery_interval_minutes. Default: when models is empty.</summary>
+    [ConfigurationKeyName("discover_models")]
+    public bool? DiscoverModels { get; set; }
+
+    [ConfigurationKeyName("discovery_interval_minutes")]
+    public int DiscoveryIntervalMinutes { get; set; } = 360;
+
     [ConfigurationKeyName("max_attempts")]
     public int MaxAttempts { get; set; } = 8;
 

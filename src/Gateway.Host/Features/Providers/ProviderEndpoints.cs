@@ -48,7 +48,7 @@ internal static class ProviderEndpoints
         Problems.Deny(Access.Operate(context.Principal(), null), "provider", "see provider keys");
 
     private static ProviderSummary Summary(Provider provider, DateTimeOffset now) => new(
-        provider.Name, provider.Kind, provider.BaseUrl.ToString(), provider.Pool.Options.Strategy, provider.Models, provider.Keys.Count,
+        provider.Name, provider.Kind, provider.BaseUrl.ToString(), provider.Pool.Options.Strategy, provider.AllModels, provider.Keys.Count,
         provider.Pool.Status(now).Count(s => State(s) == "active"));
 
     private static KeyStatusResponse Key(Provider provider, PoolKeyStatus status)

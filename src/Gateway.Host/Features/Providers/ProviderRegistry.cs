@@ -11,15 +11,28 @@ namespace Gateway.Host.Features.Providers;
 /// </summary>
 internal sealed class ProviderRegistry
 {
-    private ProviderRegistry(IReadOnlyDictionary<string, Provider> providers, ModelRouter router)
+    private readonly IReadOnlyDictionary<string, IReadOnlyList<string>> _aliases;
+
+    private ProviderRegistry(IReadOnlyDictionary<string, Provider> providers, IReadOnlyDictionary<string, IReadOnlyList<string>> aliases)
     {
         Providers = providers;
-        Router = router;
+        _aliases = aliases;
+        Router = BuildRouter();
     }
 
     public IReadOnlyDictionary<string, Provider> Providers { get; }
 
-    public ModelRouter Router { get; }
+    /// <summary>Rebuilt when discovery changes what a provider serves; readers take the current one.</summary>
+    public ModelRouter Router { get; private set; }
+
+    /// <summary>Records what a provider's keys listed and routes bare model names to it from now on.</summary>
+    public void Discovered(Provider provider, IReadOnlySet<string> models)
+    {
+        provider.Discovered = models;
+        Router = BuildRouter();
+    }
+
+    private ModelRouter BuildRouter() => new([.. Providers.Values.Select(p => new RoutableProvider(p.Name, p.AllModels))], _aliases);
 
     public static ProviderRegistry FromConfiguration(IConfiguration configuration, KeySecrets secrets)
     {
@@ -40,8 +53,7 @@ internal sealed class ProviderRegistry
                 : [.. alias.GetChildren().Select(c => c.Value).OfType<string>()];
         }
 
-        var router = new ModelRouter([.. providers.Values.Select(p => new RoutableProvider(p.Name, p.Models))], aliases);
-        return new ProviderRegistry(providers, router);
+        return new ProviderRegistry(providers, aliases);
     }
 
     private static Provider Build(ProviderConfig config, string at, KeySecrets secrets)
@@ -67,6 +79,8 @@ internal sealed class ProviderRegistry
             throw new SettingsException($"{at}.timeout_seconds must be between 1 and 3600");
         if (config.MaxAttempts is < 1 or > 50)
             throw new SettingsException($"{at}.max_attempts must be between 1 and 50");
+        if (config.DiscoveryIntervalMinutes is < 1 or > 10080)
+            throw new SettingsException($"{at}.discovery_interval_minutes must be between 1 and 10080 (a week)");
 
         var options = new PoolOptions(
             strategy,
@@ -91,7 +105,8 @@ internal sealed class ProviderRegistry
 
         return new Provider(
             config.Name, kind, baseUrl, config.Headers, TimeSpan.FromSeconds(config.TimeoutSeconds), config.MaxAttempts,
-            config.Models, pool, keys, keys.Keys.ToHashSet());
+            config.Models, pool, keys, keys.Keys.ToHashSet(),
+            !mock && (config.DiscoverModels ?? config.Models.Count == 0) ? TimeSpan.FromMinutes(config.DiscoveryIntervalMinutes) : null);
     }
 
     /// <summary>Derived from a keyed hash of the secret: stable across restarts, the same for duplicates, revealing nothing.</summary>

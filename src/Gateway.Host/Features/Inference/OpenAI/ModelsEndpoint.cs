@@ -35,7 +35,7 @@ internal static class ModelsEndpoint
     {
         var principal = context.Principal();
         return [.. registry.Providers.Values
-            .SelectMany(p => p.Models.Select(m => (Provider: p.Name, Model: m)))
+            .SelectMany(p => p.AllModels.Select(m => (Provider: p.Name, Model: m)))
             .Where(x => directory.MayUse(principal, x.Provider, x.Model))
             .Select(x => new Model($"{x.Provider}:{x.Model}", "model", 0, x.Provider))];
     }

@@ -1,0 +1,104 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Gateway.Domain.Upstreams;
+using Gateway.Host.Features.Inference;
+
+namespace Gateway.Host.Features.Providers;
+
+/// <summary>
+/// Asks each key's upstream which models it serves, at start and then every provider's discovery
+/// interval. Requests for a model go only to keys that listed it, and bare model names route to the
+/// providers that list them. A key whose list cannot be read keeps serving whatever it is asked for.
+/// </summary>
+internal sealed partial class ModelDiscovery(ProviderRegistry registry, UpstreamHttp http, TimeProvider time, ILogger<ModelDiscovery> logger) : BackgroundService
+{
+    private static readonly TimeSpan ListTimeout = TimeSpan.FromSeconds(30);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var due = registry.Providers.Values.Where(p => p.Discovery is not null).ToDictionary(p => p, _ => DateTimeOffset.MinValue);
+        while (due.Count > 0 && !stoppingToken.IsCancellationRequested)
+        {
+            foreach (var provider in due.Keys.Where(p => due[p] <= time.GetUtcNow()).ToList())
+            {
+                await DiscoverAsync(provider, stoppingToken);
+                due[provider] = time.GetUtcNow() + provider.Discovery!.Value;
+            }
+
+            var wait = due.Values.Min() - time.GetUtcNow();
+            try
+            {
+                await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.FromSeconds(1), stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    public async Task DiscoverAsync(Provider provider, CancellationToken ct)
+    {
+        var union = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var key in provider.Keys.Values)
+        {
+            try
+            {
+                using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                deadline.CancelAfter(ListTimeout);
+                using var request = ListRequest(provider, key);
+                using var response = await http.SendAsync(request, deadline.Token);
+                if (!response.IsSuccessStatusCode)
+                {
+                    LogListRefused(provider.Name, key.Label, (int)response.StatusCode);
+                    continue;
+                }
+
+                await using var body = await response.Content.ReadAsStreamAsync(deadline.Token);
+                using var document = await JsonDocument.ParseAsync(body, cancellationToken: deadline.Token);
+                var models = ModelLists.Read(document.RootElement);
+                provider.Pool.SetModels(key.Id, models);
+                union.UnionWith(models);
+            }
+            catch (Exception e) when (e is HttpRequestException or OperationCanceledException or JsonException && !ct.IsCancellationRequested)
+            {
+                LogListFailed(e, provider.Name, key.Label);
+            }
+        }
+
+        registry.Discovered(provider, union);
+    }
+
+    private static HttpRequestMessage ListRequest(Provider provider, UpstreamKey key)
+    {
+        var request = provider.Kind switch
+        {
+            ProviderKind.Anthropic => new HttpRequestMessage(HttpMethod.Get, provider.Endpoint("v1/models?limit=1000")),
+            ProviderKind.Gemini => new HttpRequestMessage(HttpMethod.Get, provider.Endpoint("v1beta/models?pageSize=1000")),
+            _ => new HttpRequestMessage(HttpMethod.Get, provider.Endpoint("models")),
+        };
+        switch (provider.Kind)
+        {
+            case ProviderKind.Anthropic:
+                request.Headers.TryAddWithoutValidation("x-api-key", key.Secret);
+                request.Headers.TryAddWithoutValidation("anthropic-version", "2023-06-01");
+                break;
+            case ProviderKind.Gemini:
+                request.Headers.TryAddWithoutValidation("x-goog-api-key", key.Secret);
+                break;
+            default:
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key.Secret);
+                break;
+        }
+
+        foreach (var (name, value) in provider.Headers)
+            request.Headers.TryAddWithoutValidation(name, value);
+        return request;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Provider {Provider} refused to list models for key {Key} ({Status}); that key keeps serving any model")]
+    private partial void LogListRefused(string provider, string key, int status);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not list the models of provider {Provider} for key {Key}; that key keeps serving any model")]
+    private partial void LogListFailed(Exception exception, string provider, string key);
+}
