@@ -60,6 +60,10 @@ internal static class GatewayApp
         builder.Services.AddSingleton(sp => ProviderRegistry.FromConfiguration(builder.Configuration, sp.GetRequiredService<KeySecrets>()));
         builder.Services.AddSingleton(new SecretBox(settings.MasterKey!));
         builder.Services.AddSingleton<IInlineProjection, ProviderKeyProjection>();
+        builder.Services.AddSingleton<IInlineProjection, ProviderProjection>();
+        // Providers first: the keys stored for a provider declared at run time need it in the registry.
+        builder.Services.AddSingleton<ProviderStore>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ProviderStore>());
         builder.Services.AddSingleton<ProviderKeyStore>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ProviderKeyStore>());
         builder.Services.AddSingleton<UpstreamHttp>();
@@ -93,6 +97,7 @@ internal static class GatewayApp
         app.MapModels();
         app.MapProviders();
         app.MapProviderKeys();
+        app.MapProviderDeclarations();
         // Explicit, so the endpoints are registered at build time: `gateway openapi` describes them
         // without starting a server.
         app.UseEndpoints(_ => { });

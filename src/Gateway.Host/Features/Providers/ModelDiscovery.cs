@@ -16,19 +16,27 @@ internal sealed partial class ModelDiscovery(ProviderRegistry registry, Upstream
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var due = registry.Providers.Values.Where(p => p.Discovery is not null).ToDictionary(p => p, _ => DateTimeOffset.MinValue);
-        while (due.Count > 0 && !stoppingToken.IsCancellationRequested)
+        var due = new Dictionary<Provider, DateTimeOffset>();
+        while (!stoppingToken.IsCancellationRequested)
         {
+            // Providers come and go at run time: new ones are due at once, removed ones are dropped.
+            var current = registry.Providers.Values.Where(p => p.Discovery is not null).ToHashSet();
+            foreach (var gone in due.Keys.Where(p => !current.Contains(p)).ToList())
+                due.Remove(gone);
+            foreach (var added in current)
+                due.TryAdd(added, DateTimeOffset.MinValue);
+
             foreach (var provider in due.Keys.Where(p => due[p] <= time.GetUtcNow()).ToList())
             {
                 await DiscoverAsync(provider, stoppingToken);
                 due[provider] = time.GetUtcNow() + provider.Discovery!.Value;
             }
 
-            var wait = due.Values.Min() - time.GetUtcNow();
+            // Looked at again at least every minute, so a provider declared meanwhile is not kept waiting long.
+            var wait = due.Count == 0 ? TimeSpan.FromMinutes(1) : due.Values.Min() - time.GetUtcNow();
             try
             {
-                await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.FromSeconds(1), stoppingToken);
+                await Task.Delay(wait < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : wait > TimeSpan.FromMinutes(1) ? TimeSpan.FromMinutes(1) : wait, stoppingToken);
             }
             catch (OperationCanceledException)
             {

@@ -28,7 +28,7 @@ internal static class ProviderEndpoints
     {
         var group = app.MapGroup("/v1/providers").WithTags("Providers");
         group.MapGet("", (HttpContext context, ProviderRegistry registry, TimeProvider time) =>
-                Denied(context) ?? TypedResults.Ok(registry.Providers.Values.Select(p => Summary(p, time.GetUtcNow())).ToList()))
+                Denied(context) ?? TypedResults.Ok(registry.InOrder.Select(p => Summary(p, time.GetUtcNow())).ToList()))
             .WithName("listProviders").WithSummary("Provider instances and how many of their keys can serve now (platform admin)")
             .Produces<List<ProviderSummary>>().WithManagementProblems();
         group.MapGet("/{name}", (string name, HttpContext context, ProviderRegistry registry, TimeProvider time) =>

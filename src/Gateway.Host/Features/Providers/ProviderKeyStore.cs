@@ -19,6 +19,12 @@ internal sealed partial class ProviderKeyStore(
         await base.StartAsync(cancellationToken);
     }
 
+    public override void Dispose()
+    {
+        _gate.Dispose();
+        base.Dispose();
+    }
+
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         notifications.RunAsync(
             ProviderKeyProjection.Channel,
@@ -27,8 +33,25 @@ internal sealed partial class ProviderKeyStore(
             TimeSpan.FromSeconds(1),
             stoppingToken);
 
+    // One apply at a time: a full reload and a single change racing could otherwise each see the
+    // other's half-done work (a version recorded, the provider not yet in the registry).
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
     /// <summary>Applies one key's stored state (or every key's, with null) to its pool.</summary>
     public async Task ApplyAsync(string? keyId, CancellationToken ct)
+    {
+        await _gate.WaitAsync(ct);
+        try
+        {
+            await ApplyUnderGateAsync(keyId, ct);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task ApplyUnderGateAsync(string? keyId, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand("""
             select id, provider, label, last_four, sealed_secret, project, priority, weight, max_concurrency, rpm, rpd, tpm, disabled_reason, removed
@@ -80,7 +103,7 @@ internal sealed partial class ProviderKeyStore(
             foreach (var provider in registry.Providers.Values)
             {
                 foreach (var configuredKey in provider.ConfiguredKeys)
-                    await ApplyAsync(configuredKey, ct);
+                    await ApplyUnderGateAsync(configuredKey, ct);
             }
         }
     }

@@ -13,14 +13,43 @@ internal sealed class ProviderRegistry
 {
     private readonly IReadOnlyDictionary<string, IReadOnlyList<string>> _aliases;
 
-    private ProviderRegistry(IReadOnlyDictionary<string, Provider> providers, IReadOnlyDictionary<string, IReadOnlyList<string>> aliases)
+    private readonly ConcurrentDictionary<string, Provider> _providers;
+    private readonly List<string> _configOrder;
+
+    private ProviderRegistry(Dictionary<string, Provider> providers, IReadOnlyDictionary<string, IReadOnlyList<string>> aliases)
     {
-        Providers = providers;
+        _providers = new ConcurrentDictionary<string, Provider>(providers, StringComparer.OrdinalIgnoreCase);
+        Configured = providers.Keys.ToHashSet(StringComparer.OrdinalIgnoreCase);
+        _configOrder = [.. providers.Keys];
         _aliases = aliases;
         Router = BuildRouter();
     }
 
-    public IReadOnlyDictionary<string, Provider> Providers { get; }
+    public IReadOnlyDictionary<string, Provider> Providers => _providers;
+
+    /// <summary>For stable listings: the config file's providers in its order, then run-time ones by name.</summary>
+    public IEnumerable<Provider> InOrder =>
+        _configOrder.Select(n => _providers.GetValueOrDefault(n)).OfType<Provider>()
+            .Concat(_providers.Values.Where(p => !Configured.Contains(p.Name)).OrderBy(p => p.Name, StringComparer.Ordinal));
+
+    /// <summary>Providers of the config file: the API may neither replace nor remove them.</summary>
+    public IReadOnlySet<string> Configured { get; }
+
+    /// <summary>Adds or replaces a provider declared at run time; its keys are (re)loaded by the caller.</summary>
+    public void Put(Provider provider)
+    {
+        _providers[provider.Name] = provider;
+        Router = BuildRouter();
+    }
+
+    public void Remove(string name)
+    {
+        _providers.TryRemove(name, out _);
+        Router = BuildRouter();
+    }
+
+    /// <summary>Checks and builds one provider from its settings, as at start (errors name the field).</summary>
+    public static Provider Build(ProviderConfig config, KeySecrets secrets) => Build(config, config.Name, secrets);
 
     /// <summary>Rebuilt when discovery changes what a provider serves; readers take the current one.</summary>
     public ModelRouter Router { get; private set; }
@@ -32,7 +61,7 @@ internal sealed class ProviderRegistry
         Router = BuildRouter();
     }
 
-    private ModelRouter BuildRouter() => new([.. Providers.Values.Select(p => new RoutableProvider(p.Name, p.AllModels))], _aliases);
+    private ModelRouter BuildRouter() => new([.. InOrder.Select(p => new RoutableProvider(p.Name, p.AllModels))], _aliases);
 
     public static ProviderRegistry FromConfiguration(IConfiguration configuration, KeySecrets secrets)
     {

@@ -139,10 +139,18 @@ public sealed class KeyRotationTests(PostgresFixture postgres) : InferenceTestBa
         Assert.Equal(502, (int)(await RecordAsync())["status"]!);
     }
 
+    /// <summary>The request's record; the handler writes it after the response ends, so wait for it to appear.</summary>
     private async Task<JsonObject> RecordAsync()
     {
-        await Server.Services.GetRequiredService<Gateway.Host.Features.Inference.RequestLog>().FlushAsync(TestContext.Current.CancellationToken);
-        var data = await Db.ScalarAsync<string>("select data::text from events where type = 'inference.completed' order by seq desc limit 1");
-        return JsonNode.Parse(data)!.AsObject();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            await Server.Services.GetRequiredService<Gateway.Host.Features.Inference.RequestLog>().FlushAsync(TestContext.Current.CancellationToken);
+            var data = await Db.ScalarAsync<string?>("select data::text from events where type = 'inference.completed' order by seq desc limit 1");
+            if (data is not null)
+                return JsonNode.Parse(data)!.AsObject();
+            Assert.True(DateTime.UtcNow < deadline, "no inference record was written");
+            await Task.Delay(50, TestContext.Current.CancellationToken);
+        }
     }
 }

@@ -34,7 +34,7 @@ internal static class ModelsEndpoint
     private static List<Model> Visible(HttpContext context, ProviderRegistry registry, KeyDirectory directory)
     {
         var principal = context.Principal();
-        return [.. registry.Providers.Values
+        return [.. registry.InOrder
             .SelectMany(p => p.AllModels.Select(m => (Provider: p.Name, Model: m)))
             .Where(x => directory.MayUse(principal, x.Provider, x.Model))
             .Select(x => new Model($"{x.Provider}:{x.Model}", "model", 0, x.Provider))];

@@ -1,0 +1,85 @@
+using Gateway.Domain.Tenancy;
+using Gateway.Host.Features.Auth;
+using Gateway.Host.Hosting;
+using Gateway.Host.Http;
+using Gateway.Host.Persistence.EventStore;
+using static Gateway.Host.Features.Providers.ProviderEvents;
+
+namespace Gateway.Host.Features.Providers;
+
+/// <summary>
+/// <c>PUT</c> and <c>DELETE /v1/providers/{name}</c> (platform admin): provider instances declared at run
+/// time, on every instance and after restarts. Providers of the config file are changed in the file.
+/// </summary>
+internal static class ProviderDeclarationEndpoints
+{
+    public static void MapProviderDeclarations(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/providers").WithTags("Providers");
+        group.MapPut("/{name}", PutAsync).WithName("putProvider")
+            .WithSummary("Declare or replace a provider at run time; add its keys with /v1/provider-keys (platform admin)")
+            .Accepts<ProviderSpecRequest>("application/json").Produces<ProviderEndpoints.ProviderSummary>()
+            .WithManagementProblems().ProducesProblem(StatusCodes.Status409Conflict);
+        group.MapDelete("/{name}", DeleteAsync).WithName("removeProvider")
+            .WithSummary("Remove a provider declared at run time (platform admin)")
+            .Produces(StatusCodes.Status204NoContent).WithManagementProblems().ProducesProblem(StatusCodes.Status409Conflict);
+    }
+
+    /// <param name="Type">openai, anthropic or gemini.</param>
+    internal sealed record ProviderSpecRequest(
+        string? Type, string? BaseUrl, string? Strategy, List<string>? Models, Dictionary<string, string>? Headers, int? TimeoutSeconds, int? MaxAttempts,
+        bool? DiscoverModels, Dictionary<string, List<string>>? QuotaGroups)
+    {
+        public static ProviderSpecRequest Example { get; } = new("openai", "https://api.groq.com/openai/v1", "least_used", ["llama-3.1-8b-instant"], null, 60, null, false, null);
+    }
+
+    private static async Task<IResult> PutAsync(
+        string name, HttpContext context, ProviderRegistry registry, KeySecrets secrets, EventStore store, ProviderStore providers, CancellationToken ct)
+    {
+        if (Denied(context) is { } denied)
+            return denied;
+        if (registry.Configured.Contains(name))
+            return Problems.Conflict($"provider '{name}' is declared in the config file; change it there");
+        var body = await RequestBody.ReadAsync<ProviderSpecRequest>(context.Request, ct);
+        if (!body.IsValid)
+            return Problems.Validation(body.Errors);
+        var request = body.Value!;
+        if (request.Type is null)
+            return Problems.Validation(new FieldErrors { { "type", "is required: openai, anthropic or gemini" } });
+        var spec = new ProviderSpec(request.Type, request.BaseUrl, request.Strategy, request.Models, request.Headers, request.TimeoutSeconds, request.MaxAttempts,
+            request.DiscoverModels, request.QuotaGroups);
+        try
+        {
+            // Built once here only to check it: the registry builds its own when the event applies.
+            ProviderRegistry.Build(spec.ToConfig(name), secrets);
+        }
+        catch (SettingsException e)
+        {
+            return Problems.Validation(new FieldErrors { { "body", e.Message } });
+        }
+
+        await store.AppendAsync(StreamId(name), StreamType, ExpectedVersion.Any,
+            [NewEvent.Create(Declared, new ProviderDeclared(name, spec), new EventMetadata(null, context.Principal().Actor, context.TraceIdentifier))], ct);
+        await providers.ApplyAsync(name, ct);
+        var provider = registry.Providers[name];
+        return TypedResults.Ok(new ProviderEndpoints.ProviderSummary(
+            provider.Name, provider.Kind, provider.BaseUrl.ToString(), provider.Pool.Options.Strategy, provider.AllModels, provider.Keys.Count, provider.Keys.Count));
+    }
+
+    private static async Task<IResult> DeleteAsync(string name, HttpContext context, ProviderRegistry registry, EventStore store, ProviderStore providers, CancellationToken ct)
+    {
+        if (Denied(context) is { } denied)
+            return denied;
+        if (registry.Configured.Contains(name))
+            return Problems.Conflict($"provider '{name}' is declared in the config file; remove it there");
+        if (!registry.Providers.ContainsKey(name))
+            return Problems.NotFound("provider");
+        await store.AppendAsync(StreamId(name), StreamType, ExpectedVersion.Any,
+            [NewEvent.Create(Removed, new ProviderRemoved(name), new EventMetadata(null, context.Principal().Actor, context.TraceIdentifier))], ct);
+        await providers.ApplyAsync(name, ct);
+        return TypedResults.NoContent();
+    }
+
+    private static IResult? Denied(HttpContext context) =>
+        Problems.Deny(Access.Operate(context.Principal(), null), "provider", "declare providers");
+}

@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.Net;
+using Gateway.Host.Tests.Infrastructure;
+
+namespace Gateway.Host.Tests.Features.Inference;
+
+/// <summary>Providers declared at run time: serving at once, on every instance, after restarts, and gone when removed.</summary>
+public sealed class RuntimeProvidersTests(PostgresFixture postgres) : InferenceTestBase(postgres)
+{
+    private const string ExtraKey = "sk-extra-0123456789abcdef";
+
+    private async Task DeclareExtraAsync()
+    {
+        await Admin.OkAsync(HttpMethod.Put, "/v1/providers/extra", new { type = "openai", base_url = Backup.BaseUrl.ToString(), models = new[] { "extra-model" } });
+        await Admin.OkAsync(HttpMethod.Post, "/v1/provider-keys", new { provider = "extra", key = ExtraKey, label = "extra" }, HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task Should_serve_a_provider_declared_at_run_time_with_a_key_added_at_run_time()
+    {
+        await DeclareExtraAsync();
+
+        var response = await ChatAsync("extra:extra-model");
+        var models = await Http.GetStringAsync("/v1/models", TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(ExtraKey, Assert.Single(Backup.Requests).Key);
+        Assert.Contains("extra:extra-model", models, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Should_apply_a_declared_provider_on_another_instance_within_two_seconds_and_after_a_restart()
+    {
+        await using (var second = await GatewayServer.StartAsync(Db.ConnectionString, Db.Schema, Config))
+        {
+            using var onSecond = new HttpClient { BaseAddress = second.Client.BaseAddress };
+            onSecond.DefaultRequestHeaders.Authorization = new("Bearer", Secret);
+            await DeclareExtraAsync();
+            var clock = Stopwatch.StartNew();
+            while (!(await onSecond.GetStringAsync("/v1/models", TestContext.Current.CancellationToken)).Contains("extra:extra-model", StringComparison.Ordinal))
+            {
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "the second instance never saw the provider");
+                await Task.Delay(25, TestContext.Current.CancellationToken);
+            }
+
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"the second instance saw the provider after {clock.Elapsed}");
+        }
+
+        await using var restarted = await GatewayServer.StartAsync(Db.ConnectionString, Db.Schema, Config);
+        using var afterRestart = new HttpClient { BaseAddress = restarted.Client.BaseAddress };
+        afterRestart.DefaultRequestHeaders.Authorization = new("Bearer", Secret);
+        var served = await afterRestart.PostAsync("/v1/chat/completions",
+            new StringContent("""{"model":"extra:extra-model","messages":[{"role":"user","content":"hi"}]}""", System.Text.Encoding.UTF8, "application/json"),
+            TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        Assert.Equal(ExtraKey, Backup.Requests.Last().Key);
+    }
+
+    [Fact]
+    public async Task Should_remove_a_run_time_provider_and_refuse_changes_to_configured_ones_or_bad_settings()
+    {
+        await DeclareExtraAsync();
+
+        var removed = await Admin.SendAsync(HttpMethod.Delete, "/v1/providers/extra");
+        var afterwards = await ChatAsync("extra:extra-model");
+        var configured = await Admin.SendAsync(HttpMethod.Put, "/v1/providers/fake", new { type = "openai" });
+        var bad = await Admin.SendAsync(HttpMethod.Put, "/v1/providers/other", new { type = "bard" });
+        var (_, orgAdmin) = await Admin.IssueKeyAsync(new { user_id = await Admin.CreateUserAsync(OrgId, "admin"), name = "org admin" });
+        var forbidden = await Admin.As(orgAdmin).SendAsync(HttpMethod.Put, "/v1/providers/mine", new { type = "openai" });
+
+        Assert.Equal(HttpStatusCode.NoContent, removed.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, afterwards.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, configured.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("type must be openai, anthropic, gemini or mock", await bad.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+    }
+}
