@@ -11,47 +11,10 @@ namespace Gateway.Host.Features.Providers;
 /// </summary>
 internal sealed partial class ProviderKeyStore(
     NpgsqlDataSource dataSource, ProviderRegistry registry, SecretBox box, EventStore store, NotificationListener notifications,
-    ILogger<ProviderKeyStore> logger) : BackgroundService
+    ILogger<ProviderKeyStore> logger) : NotifiedStore(notifications, ProviderKeyProjection.Channel, logger)
 {
-    public override async Task StartAsync(CancellationToken cancellationToken)
-    {
-        await ApplyAsync(null, cancellationToken);
-        await base.StartAsync(cancellationToken);
-    }
-
-    public override void Dispose()
-    {
-        _gate.Dispose();
-        base.Dispose();
-    }
-
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        notifications.RunAsync(
-            ProviderKeyProjection.Channel,
-            keyId => _ = ApplyLoggedAsync(keyId, stoppingToken),
-            ct => ApplyAsync(null, ct),
-            TimeSpan.FromSeconds(1),
-            stoppingToken);
-
-    // One apply at a time: a full reload and a single change racing could otherwise each see the
-    // other's half-done work (a version recorded, the provider not yet in the registry).
-    private readonly SemaphoreSlim _gate = new(1, 1);
-
     /// <summary>Applies one key's stored state (or every key's, with null) to its pool.</summary>
-    public async Task ApplyAsync(string? keyId, CancellationToken ct)
-    {
-        await _gate.WaitAsync(ct);
-        try
-        {
-            await ApplyUnderGateAsync(keyId, ct);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    private async Task ApplyUnderGateAsync(string? keyId, CancellationToken ct)
+    protected override async Task ApplyUnderGateAsync(string? keyId, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand("""
             select id, provider, label, last_four, sealed_secret, project, priority, weight, max_concurrency, rpm, rpd, tpm, disabled_reason, removed
@@ -116,21 +79,6 @@ internal sealed partial class ProviderKeyStore(
             provider.Pool.Disable(keyId, disabledReason);
     }
 
-    private async Task ApplyLoggedAsync(string keyId, CancellationToken ct)
-    {
-        try
-        {
-            await ApplyAsync(keyId, ct);
-        }
-        catch (Exception e) when (e is NpgsqlException or System.Security.Cryptography.CryptographicException or TimeoutException)
-        {
-            LogApplyFailed(e, keyId);
-        }
-    }
-
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stored provider key {KeyId} belongs to provider {Provider}, which the configuration no longer declares")]
     private partial void LogUnknownProvider(string keyId, string provider);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not apply the change to provider key {KeyId}; the next reload will")]
-    private partial void LogApplyFailed(Exception exception, string keyId);
 }

@@ -10,48 +10,16 @@ namespace Gateway.Host.Features.Providers;
 /// Brings providers declared at run time into the registry: all of them at start (before their keys
 /// are loaded), then each change as its NOTIFY arrives, reloading the keys stored for it.
 /// </summary>
-internal sealed partial class ProviderStore(
+internal sealed class ProviderStore(
     NpgsqlDataSource dataSource, ProviderRegistry registry, KeySecrets secrets, NotificationListener notifications,
-    IServiceProvider services, ILogger<ProviderStore> logger) : BackgroundService
+    IServiceProvider services, ILogger<ProviderStore> logger) : NotifiedStore(notifications, ProviderProjection.Channel, logger)
 {
     // The stored version applied per provider: a reload after a reconnect must not rebuild (and so
     // empty the pool of) a provider that did not change.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _applied = new(StringComparer.OrdinalIgnoreCase);
 
-    public override async Task StartAsync(CancellationToken cancellationToken)
-    {
-        await ApplyAsync(null, cancellationToken);
-        await base.StartAsync(cancellationToken);
-    }
-
-    public override void Dispose()
-    {
-        _gate.Dispose();
-        base.Dispose();
-    }
-
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        notifications.RunAsync(ProviderProjection.Channel, name => _ = ApplyLoggedAsync(name, stoppingToken), ct => ApplyAsync(null, ct), TimeSpan.FromSeconds(1), stoppingToken);
-
-    // One apply at a time: a full reload and a single change racing could otherwise each see the
-    // other's half-done work (a version recorded, the provider not yet in the registry).
-    private readonly SemaphoreSlim _gate = new(1, 1);
-
     /// <summary>Applies one provider's stored state (or every one's, with null), then the keys stored for it.</summary>
-    public async Task ApplyAsync(string? name, CancellationToken ct)
-    {
-        await _gate.WaitAsync(ct);
-        try
-        {
-            await ApplyUnderGateAsync(name, ct);
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
-    private async Task ApplyUnderGateAsync(string? name, CancellationToken ct)
+    protected override async Task ApplyUnderGateAsync(string? name, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand("select name, spec::text, removed, version from providers where $1::text is null or name = $1");
         cmd.Parameters.Add(new() { Value = (object?)name ?? DBNull.Value });
@@ -84,19 +52,4 @@ internal sealed partial class ProviderStore(
         if (changed)
             await services.GetRequiredService<ProviderKeyStore>().ApplyAsync(null, ct);
     }
-
-    private async Task ApplyLoggedAsync(string name, CancellationToken ct)
-    {
-        try
-        {
-            await ApplyAsync(name, ct);
-        }
-        catch (Exception e) when (e is NpgsqlException or Hosting.SettingsException or JsonException)
-        {
-            LogApplyFailed(e, name);
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not apply the change to provider {Provider}; the next reload will")]
-    private partial void LogApplyFailed(Exception exception, string provider);
 }
