@@ -84,7 +84,10 @@ public enum FinishReason
     ContentFilter,
 }
 
-public sealed record ChatUsage(int PromptTokens, int CompletionTokens, int CachedTokens);
+public sealed record ChatUsage(int PromptTokens, int CompletionTokens, int CachedTokens)
+{
+    public static ChatUsage None { get; } = new(0, 0, 0);
+}
 
 public sealed record ChatResponse(string Id, string Model, IReadOnlyList<ChatPart> Parts, FinishReason? FinishReason, ChatUsage Usage);
 

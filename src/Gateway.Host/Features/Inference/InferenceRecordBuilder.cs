@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Gateway.Domain.Tenancy;
-using Gateway.Host.Features.Inference.OpenAI;
+using Gateway.Domain.Chat;
 
 namespace Gateway.Host.Features.Inference;
 
@@ -10,8 +10,8 @@ internal sealed class InferenceRecordBuilder(
 {
     public InferenceRecord Finish(
         int status, Stopwatch clock, IReadOnlyList<AttemptRecord> attempts, string? provider = null, string? upstreamModel = null,
-        string? upstreamKeyId = null, OpenAIUsage usage = default, bool usageEstimated = false, double? timeToFirstTokenMs = null, bool clientCancelled = false) =>
+        string? upstreamKeyId = null, ChatUsage? usage = null, bool usageEstimated = false, double? timeToFirstTokenMs = null, bool clientCancelled = false) =>
         new(requestId, principal.OrgId, principal.UserId, principal.KeyId, dialect, endpoint, requestedModel, provider, upstreamModel, upstreamKeyId,
             status, stream, startedAt, clock.Elapsed.TotalMilliseconds, timeToFirstTokenMs,
-            usage.PromptTokens, usage.CompletionTokens, usage.CachedTokens, usageEstimated, clientCancelled, attempts);
+            usage?.PromptTokens ?? 0, usage?.CompletionTokens ?? 0, usage?.CachedTokens ?? 0, usageEstimated, clientCancelled, attempts);
 }

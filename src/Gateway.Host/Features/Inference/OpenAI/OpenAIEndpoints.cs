@@ -182,7 +182,7 @@ internal static class OpenAIEndpoints
             var relayed = translate
                 ? await TranslatedStreamRelay.RelayAsync(upstream, UpstreamRequests.StreamReader(success.Provider.Kind), context.Response, clientWantsUsage, time.GetUtcNow().ToUnixTimeSeconds(), clock, ct)
                 : await SseForwarder.ForwardAsync(upstream, context.Response, holdBackUsageChunk: !clientWantsUsage, clock, ct);
-            var usage = relayed.Usage ?? new OpenAIUsage(estimate, relayed.EstimatedCompletionTokens, 0);
+            var usage = relayed.Usage ?? new ChatUsage(estimate, relayed.EstimatedCompletionTokens, 0);
             Settle(success, usage, relayed.ClientCancelled, time);
             limits.Charge(principal.KeyId ?? "", usage.PromptTokens + usage.CompletionTokens, time.GetUtcNow());
             log.Record(record.Finish(
@@ -208,13 +208,13 @@ internal static class OpenAIEndpoints
         var estimated = translate && route == Embeddings;
         var reported = TryUsage(bytes);
         await context.Response.Body.WriteAsync(bytes, ct);
-        Settle(success, reported ?? default, false, time);
+        Settle(success, reported ?? ChatUsage.None, false, time);
         limits.Charge(principal.KeyId ?? "", (reported?.PromptTokens ?? 0) + (reported?.CompletionTokens ?? 0), time.GetUtcNow());
         log.Record(record.Finish(
-            200, clock, outcome.Attempts, success.Provider.Name, success.Target.Model, success.Key.Id, reported ?? default, reported is null || estimated, clock.Elapsed.TotalMilliseconds, false));
+            200, clock, outcome.Attempts, success.Provider.Name, success.Target.Model, success.Key.Id, reported, reported is null || estimated, clock.Elapsed.TotalMilliseconds, false));
     }
 
-    private static void Settle(UpstreamCaller.Success success, OpenAIUsage usage, bool cancelled, TimeProvider time)
+    private static void Settle(UpstreamCaller.Success success, ChatUsage usage, bool cancelled, TimeProvider time)
     {
         var tokens = usage.PromptTokens + usage.CompletionTokens;
         if (cancelled)
@@ -259,7 +259,7 @@ internal static class OpenAIEndpoints
         return prompt + output;
     }
 
-    private static OpenAIUsage? TryUsage(byte[] bytes)
+    private static ChatUsage? TryUsage(byte[] bytes)
     {
         try
         {

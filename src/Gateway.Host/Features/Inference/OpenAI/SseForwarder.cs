@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using Gateway.Domain.Chat;
 
 namespace Gateway.Host.Features.Inference.OpenAI;
 
@@ -14,13 +15,13 @@ internal static class SseForwarder
 {
     private static readonly byte[] DataPrefix = "data: "u8.ToArray();
 
-    internal sealed record Result(OpenAIUsage? Usage, int EstimatedCompletionTokens, double? TimeToFirstTokenMs, bool UpstreamBroke, bool ClientCancelled);
+    internal sealed record Result(ChatUsage? Usage, int EstimatedCompletionTokens, double? TimeToFirstTokenMs, bool UpstreamBroke, bool ClientCancelled);
 
     public static async Task<Result> ForwardAsync(Stream upstream, HttpResponse client, bool holdBackUsageChunk, Stopwatch clock, CancellationToken clientAborted)
     {
         var buffer = new ArrayBufferWriter<byte>(16 * 1024);
         var read = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        OpenAIUsage? usage = null;
+        ChatUsage? usage = null;
         var contentChars = 0;
         double? firstToken = null;
         try
@@ -97,7 +98,7 @@ internal static class SseForwarder
     }
 
     /// <summary>Usage, whether the chunk is usage only (no choices), and the characters of content it carries.</summary>
-    private static (OpenAIUsage? Usage, bool UsageOnly, int ContentChars) Inspect(ReadOnlySpan<byte> e)
+    private static (ChatUsage? Usage, bool UsageOnly, int ContentChars) Inspect(ReadOnlySpan<byte> e)
     {
         var start = e.IndexOf(DataPrefix);
         if (start < 0)

@@ -51,7 +51,7 @@ internal static class TranslatedStreamRelay
                             break;
                         case StreamFailed failed:
                             await WriteAsync(client, JsonSerializer.Serialize(new { error = new { message = failed.Message, type = "api_error", code = "upstream_error" } }), CancellationToken.None);
-                            return new SseForwarder.Result(new OpenAIUsage(prompt, completion ?? chars / 4, cached), chars / 4, firstToken, true, false);
+                            return new SseForwarder.Result(new ChatUsage(prompt, completion ?? chars / 4, cached), chars / 4, firstToken, true, false);
                     }
 
                     if (OpenAIChat.WriteChunk(delta, id, model, created) is { } chunk)
@@ -64,9 +64,9 @@ internal static class TranslatedStreamRelay
                 eventType = null;
             }
 
-            var usage = new OpenAIUsage(prompt, completion ?? chars / 4, cached);
+            var usage = new ChatUsage(prompt, completion ?? chars / 4, cached);
             if (includeUsage)
-                await WriteAsync(client, OpenAIChat.UsageChunk(id, model, created, new ChatUsage(usage.PromptTokens, usage.CompletionTokens, usage.CachedTokens)).ToJsonString(), clientAborted);
+                await WriteAsync(client, OpenAIChat.UsageChunk(id, model, created, usage).ToJsonString(), clientAborted);
             await WriteAsync(client, "[DONE]", clientAborted);
             return new SseForwarder.Result(completion is null ? null : usage, chars / 4, firstToken, false, false);
         }
