@@ -1,8 +1,7 @@
 using System.Globalization;
-using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json.Nodes;
+using Gateway.Host.Persistence.Postgres;
 
 namespace Gateway.Bench;
 
@@ -22,8 +21,8 @@ internal static class ProxyBench
         // Run as root, the embedded PostgreSQL runs as the postgres user, which must enter this folder.
         File.SetUnixFileMode(work, (UnixFileMode)0b111_101_101);
         var self = typeof(ProxyBench).Assembly.Location;
-        var upstreamPort = FreePort();
-        var gatewayPort = FreePort();
+        var upstreamPort = LocalPostgresCluster.FreeLoopbackPort();
+        var gatewayPort = LocalPostgresCluster.FreeLoopbackPort();
         try
         {
             await using var upstream = ChildProcess.Start("dotnet", [self, "upstream", "--port", upstreamPort.ToString(CultureInfo.InvariantCulture)], work, Path.Combine(work, "upstream.log"));
@@ -152,12 +151,5 @@ internal static class ProxyBench
         }
 
         return Directory.GetCurrentDirectory();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,4 +1,5 @@
 using Gateway.Host.Persistence.Migrations;
+using Gateway.Host.Persistence.Postgres;
 using Gateway.Host.Tests.Infrastructure;
 
 namespace Gateway.Host.Tests.Cli;
@@ -70,7 +71,7 @@ public sealed class EmbeddedDatabaseTests(PostgresFixture postgres) : IDisposabl
 
     private async Task<Run> ServeUntilReadyAsync(string dataDir, string? user = null)
     {
-        var port = GatewayProcess.FreePort();
+        var port = LocalPostgresCluster.FreeLoopbackPort();
         await using var serve = GatewayProcess.StartAs(user, _dir, null, "serve", "--data-dir", dataDir, "--urls", $"http://127.0.0.1:{port}");
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         await serve.WaitUntilReadyAsync(http, TimeSpan.FromSeconds(90));

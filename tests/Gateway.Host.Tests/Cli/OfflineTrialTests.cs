@@ -1,6 +1,7 @@
 using System.ClientModel;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Gateway.Host.Persistence.Postgres;
 using Gateway.Host.Tests.Infrastructure;
 using OpenAI;
 using OpenAI.Chat;
@@ -17,7 +18,7 @@ public sealed class OfflineTrialTests : IDisposable
     [Fact]
     public async Task Should_serve_a_chat_from_the_mock_provider_with_no_provider_account()
     {
-        var port = GatewayProcess.FreePort();
+        var port = LocalPostgresCluster.FreeLoopbackPort();
         await using var serve = GatewayProcess.Start(_dir, null, "serve", "--config", RepositoryFiles.PathOf("examples/mock.yaml"), "--urls", $"http://127.0.0.1:{port}");
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         await serve.WaitUntilReadyAsync(http, TimeSpan.FromSeconds(90));

@@ -104,13 +104,6 @@ internal sealed class GatewayProcess : IAsyncDisposable
         }
     }
 
-    public static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
     /// <summary>Run as root, the embedded cluster belongs to the postgres OS user, which must be able to enter the folder.</summary>
     public static string TraversableTempDirectory(string prefix)
     {

@@ -201,7 +201,8 @@ internal sealed class LocalPostgresCluster : IAsyncDisposable
         }
     }
 
-    private static int FreeLoopbackPort()
+    /// <summary>A port free on 127.0.0.1 right now (the embedded cluster's, and the test and bench servers').</summary>
+    internal static int FreeLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
