@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json.Nodes;
 using Gateway.Host.Tests.Fakes;
 using Gateway.Host.Tests.Infrastructure;
@@ -54,16 +53,11 @@ public sealed class AnthropicUpstreamTests(PostgresFixture postgres) : SinglePro
     [Fact]
     public async Task Should_stream_claudes_events_to_the_openai_sdk_as_chunks_and_record_their_usage()
     {
-        var text = new StringBuilder();
-        await foreach (var update in Claude().CompleteChatStreamingAsync([new UserChatMessage("Hi")], cancellationToken: TestContext.Current.CancellationToken))
-        {
-            foreach (var part in update.ContentUpdate)
-                text.Append(part.Text);
-        }
+        var text = await SdkStreams.TextAsync(Claude(), "Hi");
 
         await Server.Services.GetRequiredService<Gateway.Host.Features.Inference.RequestLog>().FlushAsync(TestContext.Current.CancellationToken);
         var record = JsonNode.Parse(await Db.ScalarAsync<string>("select data::text from events where type = 'inference.completed' order by seq desc limit 1"))!;
-        Assert.Equal("Hello from Claude", text.ToString());
+        Assert.Equal("Hello from Claude", text);
         Assert.Equal(21, (int)record["prompt_tokens"]!);
         Assert.Equal(3, (int)record["completion_tokens"]!);
         Assert.False((bool)record["usage_estimated"]!);

@@ -30,14 +30,9 @@ public sealed class ChatCompletionsTests(PostgresFixture postgres) : InferenceTe
     [Fact]
     public async Task Should_stream_to_the_official_openai_sdk()
     {
-        var text = new StringBuilder();
-        await foreach (var update in Sdk().CompleteChatStreamingAsync([new UserChatMessage("Say hello")], cancellationToken: TestContext.Current.CancellationToken))
-        {
-            foreach (var part in update.ContentUpdate)
-                text.Append(part.Text);
-        }
+        var text = await SdkStreams.TextAsync(Sdk(), "Say hello");
 
-        Assert.Equal("Hello from the fake upstream", text.ToString());
+        Assert.Equal("Hello from the fake upstream", text);
     }
 
     [Fact]

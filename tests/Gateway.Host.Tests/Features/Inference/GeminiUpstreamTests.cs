@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json.Nodes;
 using Gateway.Host.Tests.Fakes;
 using Gateway.Host.Tests.Infrastructure;
@@ -68,14 +67,9 @@ public sealed class GeminiUpstreamTests(PostgresFixture postgres) : SingleProvid
     [Fact]
     public async Task Should_stream_geminis_chunks_to_the_openai_sdk()
     {
-        var text = new StringBuilder();
-        await foreach (var update in Flash().CompleteChatStreamingAsync([new UserChatMessage("Hi")], cancellationToken: TestContext.Current.CancellationToken))
-        {
-            foreach (var part in update.ContentUpdate)
-                text.Append(part.Text);
-        }
+        var text = await SdkStreams.TextAsync(Flash(), "Hi");
 
-        Assert.Equal("Hello from Gemini", text.ToString());
+        Assert.Equal("Hello from Gemini", text);
         Assert.True(Assert.Single(_gemini.Requests).Stream);
     }
 
