@@ -104,7 +104,7 @@ public sealed class KeyPool(ProviderKind kind, PoolOptions options, Random? rand
             }
 
             var tier = available.Min(s => s.Key.Priority);
-            var chosen = Choose([.. available.Where(s => s.Key.Priority == tier)], group, now, stickyKey);
+            var chosen = Choose([.. available.Where(s => s.Key.Priority == tier)], model, group, now, stickyKey);
             var quota = Quota(chosen.Key.Scope, group, now);
             chosen.InFlight++;
             chosen.TotalRequests++;
@@ -186,8 +186,10 @@ public sealed class KeyPool(ProviderKind kind, PoolOptions options, Random? rand
                         q.Value.Roll(now, kind);
                         return new PoolQuotaStatus(
                             q.Value.Requests.Sum(now), q.Value.Tokens.Sum(now), q.Value.RequestsToday,
-                            q.Value.CooldownUntil > now ? q.Value.CooldownUntil : null, q.Value.CooldownUntil > now ? q.Value.CooldownReason : null);
-                    })))];
+                            q.Value.CooldownUntil > now ? q.Value.CooldownUntil : null, q.Value.CooldownUntil > now ? q.Value.CooldownReason : null,
+                            s.LimitsFor(q.Key.Group, options));
+                    }),
+                s.Key.Table?.Name))];
         }
     }
 
@@ -204,7 +206,7 @@ public sealed class KeyPool(ProviderKind kind, PoolOptions options, Random? rand
         var quota = Quota(state.Key.Scope, group, now);
         if (quota.CooldownUntil > now)
             return (quota.CooldownUntil, "cooling down");
-        var limits = options.ModelLimits?.GetValueOrDefault(group) ?? state.Key.Limits ?? QuotaLimits.None;
+        var limits = state.LimitsFor(model, options);
         if (limits.Rpd is { } rpd && quota.RequestsToday >= rpd)
             return (QuotaClock.NextDailyReset(kind, now), "daily quota used");
         if (limits.Rpm is { } rpm && quota.Requests.Sum(now) >= rpm)
@@ -219,7 +221,7 @@ public sealed class KeyPool(ProviderKind kind, PoolOptions options, Random? rand
             ? Math.Max(1, (int)Math.Floor(max * (options.ConcurrencyMultipliers?.GetValueOrDefault(key.Priority, 1.0) ?? 1.0)))
             : null;
 
-    private KeyState Choose(List<KeyState> tier, string group, DateTimeOffset now, string? stickyKey)
+    private KeyState Choose(List<KeyState> tier, string model, string group, DateTimeOffset now, string? stickyKey)
     {
         switch (options.Strategy)
         {
@@ -241,7 +243,7 @@ public sealed class KeyPool(ProviderKind kind, PoolOptions options, Random? rand
             case SelectionStrategy.LowestRequestsToday:
                 return tier.MinBy(s => (Quota(s.Key.Scope, group, now).RequestsToday, s.LastUsedAt ?? DateTimeOffset.MinValue))!;
             case SelectionStrategy.WeightedByRemaining:
-                return Weighted(tier, group, now);
+                return Weighted(tier, model, group, now);
             case SelectionStrategy.Sticky when stickyKey is not null:
                 // Rendezvous hashing: each caller ranks keys the same way every time, so it returns to
                 // its key as soon as that key can serve again, and only its share moves when keys change.
@@ -251,12 +253,12 @@ public sealed class KeyPool(ProviderKind kind, PoolOptions options, Random? rand
         }
     }
 
-    private KeyState Weighted(List<KeyState> tier, string group, DateTimeOffset now)
+    private KeyState Weighted(List<KeyState> tier, string model, string group, DateTimeOffset now)
     {
         var weights = tier.Select(s =>
         {
             var quota = Quota(s.Key.Scope, group, now);
-            var limits = options.ModelLimits?.GetValueOrDefault(group) ?? s.Key.Limits ?? QuotaLimits.None;
+            var limits = s.LimitsFor(model, options);
             var left = limits switch
             {
                 { Rpd: { } rpd } => (double)(rpd - quota.RequestsToday) / rpd,
@@ -324,6 +326,22 @@ public sealed class KeyPool(ProviderKind kind, PoolOptions options, Random? rand
         public DateTimeOffset? LastUsedAt { get; set; }
 
         public void Disable(string reason) => DisabledReason = reason;
+
+        // Merged once per model: the options and the key never change while this state lives.
+        private readonly Dictionary<string, QuotaLimits> _limits = new(StringComparer.Ordinal);
+
+        public QuotaLimits LimitsFor(string model, PoolOptions options)
+        {
+            if (!_limits.TryGetValue(model, out var limits))
+            {
+                // Model names can come from callers (provider:anything): bound what they can make us keep.
+                if (_limits.Count >= 256)
+                    _limits.Clear();
+                _limits[model] = limits = options.LimitsFor(Key, model);
+            }
+
+            return limits;
+        }
     }
 
     private sealed class QuotaState(DateOnly day)

@@ -13,7 +13,8 @@ public sealed record PoolSelection(PoolLease? Lease, DateTimeOffset? RetryAt, st
 public sealed record PoolKeyStatus(
     string KeyId, string Scope, int Priority, int InFlight, long TotalRequests, long Failures, int ConsecutiveFailures,
     string? DisabledReason, string? LastError, DateTimeOffset? LastUsedAt,
-    IReadOnlyDictionary<string, PoolQuotaStatus> Quotas);
+    IReadOnlyDictionary<string, PoolQuotaStatus> Quotas, string? LimitsTable);
 
 /// <summary>One scope's counters for one quota group.</summary>
-public sealed record PoolQuotaStatus(int RequestsLastMinute, int TokensLastMinute, int RequestsToday, DateTimeOffset? CooldownUntil, string? CooldownReason);
+/// <param name="Limits">The limits in force for this model or quota group, after overrides and the key's published table.</param>
+public sealed record PoolQuotaStatus(int RequestsLastMinute, int TokensLastMinute, int RequestsToday, DateTimeOffset? CooldownUntil, string? CooldownReason, QuotaLimits Limits);

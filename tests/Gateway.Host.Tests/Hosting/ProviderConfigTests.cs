@@ -69,7 +69,36 @@ public sealed class ProviderConfigTests
         Assert.Single(registry.Providers["groq"].Keys);
     }
 
+    [Fact]
+    public void Should_give_keys_the_providers_table_of_published_limits_unless_they_name_their_own()
+    {
+        var registry = Load("""
+            providers:
+              - name: gemini
+                type: gemini
+                limits_table: gemini-free
+                model_limits: { gemini-2.5-pro: { rpd: 50 } }
+                keys:
+                  - { key: AIzaSyFreeKeyNumberOne000000000001, label: free }
+                  - { key: AIzaSyPaidKeyNumberOne000000000001, label: paid, limits_table: none }
+            """);
+
+        var gemini = registry.Providers["gemini"];
+        Assert.Equal("gemini-free", gemini.LimitsTable?.Name);
+        var free = gemini.Keys.Values.Single(k => k.Label == "free").Id;
+        var paid = gemini.Keys.Values.Single(k => k.Label == "paid").Id;
+        var status = gemini.Pool.Status(DateTimeOffset.UtcNow).ToDictionary(s => s.KeyId);
+        Assert.Equal("gemini-free", status[free].LimitsTable);
+        Assert.Null(status[paid].LimitsTable);
+        var freeKey = new PoolKey(free, Table: gemini.LimitsTable);
+        Assert.Equal(new QuotaLimits(5, 50, 250_000), gemini.Pool.Options.LimitsFor(freeKey, "gemini-2.5-pro"));
+    }
+
     [Theory]
+    [InlineData("providers:\n  - { name: x, type: openai, limits_table: openai-free }", "providers[0].limits_table 'openai-free' is not a shipped table (gemini-free, groq-free, none)")]
+    [InlineData("providers:\n  - { name: x, type: openai, keys: [{ key: k, limits_table: paid }] }", "providers[0].keys[0].limits_table 'paid' is not a shipped table")]
+    [InlineData("providers:\n  - { name: x, type: openai, model_limits: { m: { rpm: 0 } } }", "providers[0].model_limits.m.rpm must be at least 1")]
+    [InlineData("providers:\n  - { name: x, type: openai, keys: [{ key: k, rpd: -5 }] }", "providers[0].keys[0].rpd must be at least 1")]
     [InlineData("providers:\n  - { name: x, type: bard }", "providers[0].type must be openai, anthropic, gemini or mock, not 'bard'")]
     [InlineData("providers:\n  - { name: 'a:b', type: openai }", "providers[0].name is required and may not contain ':', '/' or spaces")]
     [InlineData("providers:\n  - { name: x, type: openai, strategy: fastest }", "providers[0].strategy must be least_used")]

@@ -6,11 +6,12 @@ namespace Gateway.Host.Features.Providers;
 /// <summary>One provider instance at run time: where it is, how to talk to it, and its key pool.</summary>
 /// <param name="Keys">Every key of the pool by id; keys added at run time join those of the config file.</param>
 /// <param name="ConfiguredKeys">Ids of the keys declared in the config file: the API may not remove those.</param>
+/// <param name="LimitsTable">Published limits for keys that name no table of their own; null: none.</param>
 /// <param name="Discovery">How often to ask the upstream for its models; null: never (the declared list is the list).</param>
 internal sealed record Provider(
     string Name, ProviderKind Kind, Uri BaseUrl, IReadOnlyDictionary<string, string> Headers, TimeSpan Timeout, int MaxAttempts,
     IReadOnlyList<string> Models, KeyPool Pool, ConcurrentDictionary<string, UpstreamKey> Keys, IReadOnlySet<string> ConfiguredKeys,
-    TimeSpan? Discovery = null)
+    KnownLimitTable? LimitsTable = null, TimeSpan? Discovery = null)
 {
     /// <summary>Models the upstream listed for any of the keys, as last discovered.</summary>
     public IReadOnlySet<string> Discovered { get; set; } = new HashSet<string>();
@@ -24,6 +25,10 @@ internal sealed record Provider(
         ProviderKind.Gemini => new Uri("https://generativelanguage.googleapis.com/"),
         _ => new Uri("https://api.openai.com/v1/"),
     };
+
+    /// <summary>The table a key uses: its own choice (a table name or none), else the provider's.</summary>
+    public KnownLimitTable? TableFor(string? keyChoice) =>
+        keyChoice is null ? LimitsTable : KnownLimits.TryFind(keyChoice, out var table) ? table : LimitsTable;
 
     /// <summary>A path below the base URL, whether or not the configured URL ends with a slash.</summary>
     public Uri Endpoint(string relative) => new(new Uri(BaseUrl.ToString().TrimEnd('/') + "/"), relative);

@@ -31,6 +31,13 @@ internal sealed class ProviderConfig
     [ConfigurationKeyName("model_limits")]
     public Dictionary<string, LimitsConfig> ModelLimits { get; set; } = [];
 
+    /// <summary>
+    /// A shipped table of published per-model limits applied to every key that names no other
+    /// (gemini-free, groq-free, or none); model_limits and a key's own limits override it field by field.
+    /// </summary>
+    [ConfigurationKeyName("limits_table")]
+    public string? LimitsTable { get; set; }
+
     /// <summary>Per priority tier, the multiplier of max_concurrency.</summary>
     [ConfigurationKeyName("concurrency_multipliers")]
     public Dictionary<string, double> ConcurrencyMultipliers { get; set; } = [];
@@ -70,6 +77,10 @@ internal sealed class KeyConfig
     public int? Rpd { get; set; }
 
     public int? Tpm { get; set; }
+
+    /// <summary>This key's table of published limits, over the provider's (none for a paid key among free ones).</summary>
+    [ConfigurationKeyName("limits_table")]
+    public string? LimitsTable { get; set; }
 }
 
 internal sealed class LimitsConfig

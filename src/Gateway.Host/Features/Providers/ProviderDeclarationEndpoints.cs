@@ -26,11 +26,14 @@ internal static class ProviderDeclarationEndpoints
     }
 
     /// <param name="Type">openai, anthropic or gemini.</param>
+    /// <param name="LimitsTable">Shipped published limits for the keys (gemini-free, groq-free or none).</param>
+    /// <param name="ModelLimits">Limits per model or quota group, over the keys' own and the table's.</param>
     internal sealed record ProviderSpecRequest(
         string? Type, string? BaseUrl, string? Strategy, List<string>? Models, Dictionary<string, string>? Headers, int? TimeoutSeconds, int? MaxAttempts,
-        bool? DiscoverModels, Dictionary<string, List<string>>? QuotaGroups)
+        bool? DiscoverModels, Dictionary<string, List<string>>? QuotaGroups, string? LimitsTable, Dictionary<string, LimitsConfig>? ModelLimits)
     {
-        public static ProviderSpecRequest Example { get; } = new("openai", "https://api.groq.com/openai/v1", "least_used", ["llama-3.1-8b-instant"], null, 60, null, false, null);
+        public static ProviderSpecRequest Example { get; } = new(
+            "openai", "https://api.groq.com/openai/v1", "least_used", ["llama-3.1-8b-instant"], null, 60, null, false, null, "groq-free", null);
     }
 
     private static async Task<IResult> PutAsync(
@@ -47,7 +50,7 @@ internal static class ProviderDeclarationEndpoints
         if (request.Type is null)
             return Problems.Validation(new FieldErrors { { "type", "is required: openai, anthropic or gemini" } });
         var spec = new ProviderSpec(request.Type, request.BaseUrl, request.Strategy, request.Models, request.Headers, request.TimeoutSeconds, request.MaxAttempts,
-            request.DiscoverModels, request.QuotaGroups);
+            request.DiscoverModels, request.QuotaGroups, request.LimitsTable, request.ModelLimits);
         try
         {
             // Built once here only to check it: the registry builds its own when the event applies.
@@ -63,7 +66,8 @@ internal static class ProviderDeclarationEndpoints
         await providers.ApplyAsync(name, ct);
         var provider = registry.Providers[name];
         return TypedResults.Ok(new ProviderEndpoints.ProviderSummary(
-            provider.Name, provider.Kind, provider.BaseUrl.ToString(), provider.Pool.Options.Strategy, provider.AllModels, provider.Keys.Count, provider.Keys.Count));
+            provider.Name, provider.Kind, provider.BaseUrl.ToString(), provider.Pool.Options.Strategy, provider.AllModels, provider.Keys.Count, provider.Keys.Count,
+            provider.LimitsTable?.Name));
     }
 
     private static async Task<IResult> DeleteAsync(string name, HttpContext context, ProviderRegistry registry, EventStore store, ProviderStore providers, CancellationToken ct)

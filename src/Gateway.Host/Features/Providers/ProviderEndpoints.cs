@@ -12,15 +12,17 @@ namespace Gateway.Host.Features.Providers;
 /// </summary>
 internal static class ProviderEndpoints
 {
+    /// <param name="LimitsTable">The shipped table of published limits its keys use unless they name another.</param>
     internal sealed record ProviderSummary(
-        string Name, ProviderKind Type, string BaseUrl, SelectionStrategy Strategy, IReadOnlyList<string> Models, int Keys, int KeysAvailable);
+        string Name, ProviderKind Type, string BaseUrl, SelectionStrategy Strategy, IReadOnlyList<string> Models, int Keys, int KeysAvailable,
+        string? LimitsTable);
 
     /// <param name="State">active, cooling_down (some quota group) or disabled.</param>
-    /// <param name="Quotas">Per model or quota group: this instance's counters and any cooldown.</param>
+    /// <param name="Quotas">Per model or quota group: this instance's counters, the limits in force and any cooldown.</param>
     internal sealed record KeyStatusResponse(
         string Id, string Label, string LastFour, string? Project, int Priority, string State, string? DisabledReason, string? LastError,
         int InFlight, long TotalRequests, long Failures, int ConsecutiveFailures, DateTimeOffset? LastUsedAt,
-        IReadOnlyDictionary<string, PoolQuotaStatus> Quotas);
+        IReadOnlyDictionary<string, PoolQuotaStatus> Quotas, string? LimitsTable);
 
     internal sealed record ProviderDetail(ProviderSummary Provider, IReadOnlyList<KeyStatusResponse> Keys);
 
@@ -49,7 +51,7 @@ internal static class ProviderEndpoints
 
     private static ProviderSummary Summary(Provider provider, DateTimeOffset now) => new(
         provider.Name, provider.Kind, provider.BaseUrl.ToString(), provider.Pool.Options.Strategy, provider.AllModels, provider.Keys.Count,
-        provider.Pool.Status(now).Count(s => State(s) == "active"));
+        provider.Pool.Status(now).Count(s => State(s) == "active"), provider.LimitsTable?.Name);
 
     private static KeyStatusResponse Key(Provider provider, PoolKeyStatus status)
     {
@@ -57,7 +59,7 @@ internal static class ProviderEndpoints
         return new KeyStatusResponse(
             key.Id, key.Label, key.LastFour, status.Scope.StartsWith("project:", StringComparison.Ordinal) ? status.Scope["project:".Length..] : null,
             status.Priority, State(status), status.DisabledReason, status.LastError, status.InFlight, status.TotalRequests, status.Failures,
-            status.ConsecutiveFailures, status.LastUsedAt, status.Quotas);
+            status.ConsecutiveFailures, status.LastUsedAt, status.Quotas, status.LimitsTable);
     }
 
     private static string State(PoolKeyStatus status) =>

@@ -18,7 +18,7 @@ internal static class ProviderEvents
 /// <summary>A provider's settings as the API takes them: the config file's fields, without keys.</summary>
 internal sealed record ProviderSpec(
     string Type, string? BaseUrl, string? Strategy, List<string>? Models, Dictionary<string, string>? Headers, int? TimeoutSeconds, int? MaxAttempts,
-    bool? DiscoverModels, Dictionary<string, List<string>>? QuotaGroups)
+    bool? DiscoverModels, Dictionary<string, List<string>>? QuotaGroups, string? LimitsTable = null, Dictionary<string, LimitsConfig>? ModelLimits = null)
 {
     public ProviderConfig ToConfig(string name) => new()
     {
@@ -32,5 +32,7 @@ internal sealed record ProviderSpec(
         MaxAttempts = MaxAttempts ?? 8,
         DiscoverModels = DiscoverModels,
         QuotaGroups = QuotaGroups ?? [],
+        LimitsTable = LimitsTable,
+        ModelLimits = ModelLimits ?? [],
     };
 }

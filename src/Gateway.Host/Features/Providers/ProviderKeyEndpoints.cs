@@ -15,16 +15,18 @@ internal static class ProviderKeyEndpoints
     /// <param name="Key">The upstream secret. Accepted once, stored sealed, never shown again.</param>
     /// <param name="Project">Google Cloud project: keys of one project share its quota.</param>
     /// <param name="Priority">Lower tiers are used first (paid keys before free ones).</param>
+    /// <param name="LimitsTable">This key's shipped published limits (gemini-free, groq-free, or none for a paid key); default: the provider's.</param>
     internal sealed record AddRequest(
-        string? Provider, string? Key, string? Label, string? Project, int? Priority, double? Weight, int? MaxConcurrency, int? Rpm, int? Rpd, int? Tpm)
+        string? Provider, string? Key, string? Label, string? Project, int? Priority, double? Weight, int? MaxConcurrency, int? Rpm, int? Rpd, int? Tpm,
+        string? LimitsTable)
     {
-        public static AddRequest Example { get; } = new("gemini", "AIza…", "free key 7", "proj-a", 1, null, 3, 10, 250, null);
+        public static AddRequest Example { get; } = new("gemini", "AIza…", "free key 7", "proj-a", 1, null, 3, 10, 250, null, "gemini-free");
     }
 
     /// <param name="Keys">Many secrets at once, all with the same settings; duplicates are skipped, not refused.</param>
-    internal sealed record ImportRequest(string? Provider, List<string>? Keys, string? Project, int? Priority)
+    internal sealed record ImportRequest(string? Provider, List<string>? Keys, string? Project, int? Priority, string? LimitsTable)
     {
-        public static ImportRequest Example { get; } = new("gemini", ["AIza…1", "AIza…2"], "proj-b", 1);
+        public static ImportRequest Example { get; } = new("gemini", ["AIza…1", "AIza…2"], "proj-b", 1, "gemini-free");
     }
 
     internal sealed record DisableRequest(string? Reason)
@@ -60,7 +62,7 @@ internal static class ProviderKeyEndpoints
         var (request, refused) = await ReadAsync<AddRequest>(context, ct);
         if (request is null)
             return refused!;
-        var errors = Validate(registry, request.Provider, request.Key is null ? null : [request.Key], request.Priority);
+        var errors = Validate(registry, request.Provider, request.Key is null ? null : [request.Key], request.Priority, request.LimitsTable);
         TenancyRules.Name("label", request.Label, errors, required: false);
         TenancyRules.RateLimit("rpm", request.Rpm, errors);
         TenancyRules.RateLimit("rpd", request.Rpd, errors);
@@ -79,7 +81,7 @@ internal static class ProviderKeyEndpoints
         var (request, refused) = await ReadAsync<ImportRequest>(context, ct);
         if (request is null)
             return refused!;
-        var errors = Validate(registry, request.Provider, request.Keys, request.Priority);
+        var errors = Validate(registry, request.Provider, request.Keys, request.Priority, request.LimitsTable);
         if (request.Keys is { Count: > 1000 })
             errors.Add("keys", "must hold at most 1000 keys per import");
         if (errors.Count > 0)
@@ -88,7 +90,7 @@ internal static class ProviderKeyEndpoints
         var added = new List<KeyResponse>();
         foreach (var (secret, i) in request.Keys!.Select(k => k.Trim()).Distinct().Select((k, i) => (k, i)))
         {
-            var one = new AddRequest(request.Provider, secret, $"imported {i + 1}", request.Project, request.Priority, null, null, null, null, null);
+            var one = new AddRequest(request.Provider, secret, $"imported {i + 1}", request.Project, request.Priority, null, null, null, null, null, request.LimitsTable);
             if (await AddOneAsync(context, registry, box, secrets, store, keys, one, ct) is { } key)
                 added.Add(key);
         }
@@ -105,7 +107,7 @@ internal static class ProviderKeyEndpoints
         var lastFour = ProviderRegistry.LastFour(request.Key!);
         var label = request.Label?.Trim() ?? $"key …{lastFour}";
         var e = new KeyAdded(id, request.Provider!, label, lastFour, box.Seal(request.Key!), request.Project, request.Priority ?? 0, request.Weight ?? 1,
-            request.MaxConcurrency, request.Rpm, request.Rpd, request.Tpm);
+            request.MaxConcurrency, request.Rpm, request.Rpd, request.Tpm, request.LimitsTable);
         await store.AppendAsync(id, StreamType, ExpectedVersion.Any, [NewEvent.Create(Added, e, Metadata(context))], ct);
         await keys.ApplyAsync(id, ct);
         return new KeyResponse(id, request.Provider!, label, lastFour, request.Project, request.Priority ?? 0);
@@ -138,7 +140,7 @@ internal static class ProviderKeyEndpoints
         return TypedResults.NoContent();
     }
 
-    private static FieldErrors Validate(ProviderRegistry registry, string? provider, List<string>? secrets, int? priority)
+    private static FieldErrors Validate(ProviderRegistry registry, string? provider, List<string>? secrets, int? priority, string? limitsTable)
     {
         var errors = new FieldErrors();
         if (provider is null)
@@ -149,6 +151,8 @@ internal static class ProviderKeyEndpoints
             errors.Add(secrets is null ? "key" : "keys", "must be a non-empty secret");
         if (priority is < 0 or > 100)
             errors.Add("priority", "must be between 0 and 100");
+        if (!Gateway.Domain.Upstreams.KnownLimits.TryFind(limitsTable, out _))
+            errors.Add("limits_table", $"must be one of {ProviderRegistry.TableNames}");
         return errors;
     }
 

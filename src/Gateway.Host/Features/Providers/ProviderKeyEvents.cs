@@ -12,7 +12,7 @@ internal static class ProviderKeyEvents
     /// <param name="SealedSecret">The key sealed under the master key; the plain key is never stored or logged.</param>
     internal sealed record KeyAdded(
         string KeyId, string Provider, string Label, string LastFour, string SealedSecret, string? Project, int Priority, double Weight,
-        int? MaxConcurrency, int? Rpm, int? Rpd, int? Tpm);
+        int? MaxConcurrency, int? Rpm, int? Rpd, int? Tpm, string? LimitsTable = null);
 
     internal sealed record KeyDisabled(string KeyId, string Reason);
 

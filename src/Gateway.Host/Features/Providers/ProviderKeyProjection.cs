@@ -23,14 +23,14 @@ internal sealed class ProviderKeyProjection : IInlineProjection
                     var added = e.Deserialize<KeyAdded>(GatewayJson.Options);
                     keyId = added.KeyId;
                     cmd.CommandText = """
-                        insert into provider_keys (id, provider, label, last_four, sealed_secret, project, priority, weight, max_concurrency, rpm, rpd, tpm, version, created_at, updated_at)
-                        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14)
+                        insert into provider_keys (id, provider, label, last_four, sealed_secret, project, priority, weight, max_concurrency, rpm, rpd, tpm, version, created_at, updated_at, limits_table)
+                        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $15)
                         on conflict (id) do update set provider = excluded.provider, label = excluded.label, last_four = excluded.last_four,
                             sealed_secret = excluded.sealed_secret, project = excluded.project, priority = excluded.priority, weight = excluded.weight,
-                            max_concurrency = excluded.max_concurrency, rpm = excluded.rpm, rpd = excluded.rpd, tpm = excluded.tpm,
+                            max_concurrency = excluded.max_concurrency, rpm = excluded.rpm, rpd = excluded.rpd, tpm = excluded.tpm, limits_table = excluded.limits_table,
                             disabled_reason = null, removed = false, version = excluded.version, updated_at = excluded.updated_at
                         """;
-                    foreach (var value in new object?[] { added.KeyId, added.Provider, added.Label, added.LastFour, added.SealedSecret, added.Project, added.Priority, added.Weight, added.MaxConcurrency, added.Rpm, added.Rpd, added.Tpm, e.Version ?? 0, e.CreatedAt })
+                    foreach (var value in new object?[] { added.KeyId, added.Provider, added.Label, added.LastFour, added.SealedSecret, added.Project, added.Priority, added.Weight, added.MaxConcurrency, added.Rpm, added.Rpd, added.Tpm, e.Version ?? 0, e.CreatedAt, added.LimitsTable })
                         cmd.Parameters.Add(new() { Value = value ?? DBNull.Value });
                     break;
                 case Disabled or Enabled or Removed:

@@ -17,7 +17,7 @@ internal sealed partial class ProviderKeyStore(
     protected override async Task ApplyUnderGateAsync(string? keyId, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand("""
-            select id, provider, label, last_four, sealed_secret, project, priority, weight, max_concurrency, rpm, rpd, tpm, disabled_reason, removed
+            select id, provider, label, last_four, sealed_secret, project, priority, weight, max_concurrency, rpm, rpd, tpm, disabled_reason, removed, limits_table
             from provider_keys where $1::text is null or id = $1
             """);
         cmd.Parameters.Add(new() { Value = (object?)keyId ?? DBNull.Value });
@@ -46,7 +46,8 @@ internal sealed partial class ProviderKeyStore(
                     provider.Keys[id] = new UpstreamKey(id, box.Open(r.GetString(4)), r.GetString(2), r.GetString(3));
                     provider.Pool.Add(new PoolKey(
                         id, r.IsDBNull(5) ? null : r.GetString(5), r.GetInt32(6), r.GetDouble(7), r.IsDBNull(8) ? null : r.GetInt32(8),
-                        new QuotaLimits(r.IsDBNull(9) ? null : r.GetInt32(9), r.IsDBNull(10) ? null : r.GetInt32(10), r.IsDBNull(11) ? null : r.GetInt32(11))));
+                        new QuotaLimits(r.IsDBNull(9) ? null : r.GetInt32(9), r.IsDBNull(10) ? null : r.GetInt32(10), r.IsDBNull(11) ? null : r.GetInt32(11)),
+                        provider.TableFor(r.IsDBNull(14) ? null : r.GetString(14))));
                 }
 
                 Apply(provider, id, r.IsDBNull(12) ? null : r.GetString(12));

@@ -111,6 +111,11 @@ internal sealed class ProviderRegistry
         if (config.DiscoveryIntervalMinutes is < 1 or > 10080)
             throw new SettingsException($"{at}.discovery_interval_minutes must be between 1 and 10080 (a week)");
 
+        foreach (var (model, limits) in config.ModelLimits)
+            CheckLimits($"{at}.model_limits.{model}", limits.Rpm, limits.Rpd, limits.Tpm);
+        if (!KnownLimits.TryFind(config.LimitsTable, out var table))
+            throw new SettingsException($"{at}.limits_table '{config.LimitsTable}' is not a shipped table ({TableNames})");
+
         var options = new PoolOptions(
             strategy,
             config.QuotaGroups.SelectMany(g => g.Value.Select(m => (Model: m, Group: g.Key))).ToDictionary(x => x.Model, x => x.Group),
@@ -127,16 +132,32 @@ internal sealed class ProviderRegistry
             // The same secret listed twice would double its share of the pool without adding quota.
             if (keys.ContainsKey(id))
                 continue;
+            CheckLimits($"{at}.keys[{k}]", key.Rpm, key.Rpd, key.Tpm);
+            if (!KnownLimits.TryFind(key.LimitsTable, out var keyTable))
+                throw new SettingsException($"{at}.keys[{k}].limits_table '{key.LimitsTable}' is not a shipped table ({TableNames})");
             var secret = key.Key.Trim();
             keys[id] = new UpstreamKey(id, secret, key.Label ?? $"key {k + 1}", LastFour(secret));
-            pool.Add(new PoolKey(id, key.Project, key.Priority, key.Weight, key.MaxConcurrency, new QuotaLimits(key.Rpm, key.Rpd, key.Tpm)));
+            pool.Add(new PoolKey(id, key.Project, key.Priority, key.Weight, key.MaxConcurrency, new QuotaLimits(key.Rpm, key.Rpd, key.Tpm),
+                key.LimitsTable is null ? table : keyTable));
         }
 
         return new Provider(
             config.Name, kind, baseUrl, config.Headers, TimeSpan.FromSeconds(config.TimeoutSeconds), config.MaxAttempts,
-            config.Models, pool, keys, keys.Keys.ToHashSet(),
+            config.Models, pool, keys, keys.Keys.ToHashSet(), table,
             !mock && (config.DiscoverModels ?? config.Models.Count == 0) ? TimeSpan.FromMinutes(config.DiscoveryIntervalMinutes) : null);
     }
+
+    private static void CheckLimits(string at, int? rpm, int? rpd, int? tpm)
+    {
+        foreach (var (name, value) in new[] { ("rpm", rpm), ("rpd", rpd), ("tpm", tpm) })
+        {
+            if (value is < 1)
+                throw new SettingsException($"{at}.{name} must be at least 1 (leave it out for no limit)");
+        }
+    }
+
+    /// <summary>The names <c>limits_table</c> accepts, for error messages.</summary>
+    public static string TableNames => string.Join(", ", KnownLimits.All.Select(t => t.Name).Append(KnownLimits.None));
 
     /// <summary>Derived from a keyed hash of the secret: stable across restarts, the same for duplicates, revealing nothing.</summary>
     public static string KeyId(KeySecrets secrets, string secret) => "pk_" + Convert.ToHexStringLower(secrets.Hash(secret.Trim()))[..16];

@@ -75,4 +75,33 @@ public sealed class RuntimeProvidersTests(PostgresFixture postgres) : InferenceT
         Assert.Contains("type must be openai, anthropic, gemini or mock", await bad.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
     }
+
+    [Fact]
+    public async Task Should_pace_a_run_time_provider_by_its_limits_and_show_them_beside_the_counters()
+    {
+        await Admin.OkAsync(HttpMethod.Put, "/v1/providers/groq", new
+        {
+            type = "openai", base_url = Backup.BaseUrl.ToString(), models = new[] { "llama-3.1-8b-instant" },
+            limits_table = "groq-free", model_limits = new Dictionary<string, object> { ["llama-3.1-8b-instant"] = new { rpm = 2 } },
+        });
+        await Admin.OkAsync(HttpMethod.Post, "/v1/provider-keys", new { provider = "groq", key = ExtraKey, label = "free" }, HttpStatusCode.Created);
+        var badTable = await Admin.SendAsync(HttpMethod.Post, "/v1/provider-keys", new { provider = "groq", key = ExtraKey + "x", limits_table = "paid" });
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+            statuses.Add((await ChatAsync("groq:llama-3.1-8b-instant")).StatusCode);
+        var detail = await Admin.OkAsync(HttpMethod.Get, "/v1/providers/groq");
+
+        Assert.Equal([HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests], statuses);
+        Assert.Equal(2, Backup.Requests.Count);
+        Assert.Equal("groq-free", (string?)detail["provider"]!["limits_table"]);
+        var key = detail["keys"]![0]!;
+        Assert.Equal("groq-free", (string?)key["limits_table"]);
+        var limits = key["quotas"]!["llama-3.1-8b-instant"]!["limits"]!;
+        Assert.Equal(2, (int)limits["rpm"]!);
+        Assert.Equal(14_400, (int)limits["rpd"]!);
+        Assert.Equal(6_000, (int)limits["tpm"]!);
+        Assert.Equal(HttpStatusCode.BadRequest, badTable.StatusCode);
+        Assert.Contains("limits_table", await badTable.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
 }
