@@ -12,18 +12,23 @@ internal sealed partial class RequestLog(EventStore store, ILogger<RequestLog> l
 {
     private const int BatchSize = 500;
     private static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(250);
-    private readonly Channel<NewEvent> _queue = Channel.CreateUnbounded<NewEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<InferenceRecord> _queue = Channel.CreateUnbounded<InferenceRecord>(new UnboundedChannelOptions { SingleReader = true });
 
-    public void Record(InferenceRecord record) =>
-        _queue.Writer.TryWrite(NewEvent.Create(InferenceRecord.EventType, record, new EventMetadata(record.OrgId, record.KeyId is null ? "platform-admin" : $"key:{record.KeyId}", record.RequestId)));
+    /// <summary>Queues a record; serialising it is left to the writer, off the request's thread.</summary>
+    public void Record(InferenceRecord record) => _queue.Writer.TryWrite(record);
+
+    // The event id is drawn here, once: a batch retried after a failure carries the same ids, so one
+    // that did land is not written twice.
+    private static NewEvent ToEvent(InferenceRecord record) =>
+        NewEvent.Create(InferenceRecord.EventType, record, new EventMetadata(record.OrgId, record.KeyId is null ? "platform-admin" : $"key:{record.KeyId}", record.RequestId));
 
     /// <summary>Writes everything queued so far (tests and shutdown).</summary>
     public async Task FlushAsync(CancellationToken ct)
     {
         var batch = new List<NewEvent>();
-        while (_queue.Reader.TryRead(out var e))
+        while (_queue.Reader.TryRead(out var record))
         {
-            batch.Add(e);
+            batch.Add(ToEvent(record));
             if (batch.Count == BatchSize)
             {
                 await store.AppendFactsAsync("inference", "inference", batch, ct);
@@ -33,6 +38,11 @@ internal sealed partial class RequestLog(EventStore store, ILogger<RequestLog> l
 
         if (batch.Count > 0)
             await store.AppendFactsAsync("inference", "inference", batch, ct);
+        if (_unwritten.Count > 0)
+        {
+            await store.AppendFactsAsync("inference", "inference", _unwritten, ct);
+            _unwritten = [];
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -49,25 +59,31 @@ internal sealed partial class RequestLog(EventStore store, ILogger<RequestLog> l
                 break;
             }
 
-            while (pending.Count < BatchSize && _queue.Reader.TryRead(out var e))
-                pending.Add(e);
-            if (pending.Count == 0)
-                continue;
-            try
+            // Drain everything queued, a batch at a time: one batch per tick would cap the write rate.
+            while (true)
             {
-                await store.AppendFactsAsync("inference", "inference", pending, stoppingToken);
-                pending.Clear();
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                // Kept and retried next round; ids make a batch that did land harmless to send again.
-                LogWriteFailed(e, pending.Count);
+                while (pending.Count < BatchSize && _queue.Reader.TryRead(out var record))
+                    pending.Add(ToEvent(record));
+                if (pending.Count == 0)
+                    break;
+                try
+                {
+                    await store.AppendFactsAsync("inference", "inference", pending, stoppingToken);
+                    pending.Clear();
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // Kept and retried next tick; ids make a batch that did land harmless to send again.
+                    LogWriteFailed(e, pending.Count);
+                    break;
+                }
             }
         }
 
-        foreach (var e in pending)
-            _queue.Writer.TryWrite(e);
+        _unwritten = pending;
     }
+
+    private List<NewEvent> _unwritten = [];
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
