@@ -13,24 +13,10 @@ public sealed record KnownLimitTable(string Name, DateOnly AsOf, string Source, 
     /// The row for a model: its exact name, else the longest listed name it extends at a '-' boundary
     /// (a dated preview such as <c>gemini-2.5-flash-preview-05-20</c> takes <c>gemini-2.5-flash</c>'s row).
     /// </summary>
-    public QuotaLimits? For(string model)
-    {
-        if (Models.TryGetValue(model, out var exact))
-            return exact;
-        QuotaLimits? best = null;
-        var bestLength = 0;
-        foreach (var (name, limits) in Models)
-        {
-            if (name.Length > bestLength && model.Length > name.Length && model[name.Length] == '-'
-                && model.StartsWith(name, StringComparison.OrdinalIgnoreCase))
-            {
-                best = limits;
-                bestLength = name.Length;
-            }
-        }
-
-        return best;
-    }
+    public QuotaLimits? For(string model) =>
+        Models.TryGetValue(model, out var exact) ? exact
+        : ModelFamily.Of(model, Models.Keys) is { } family ? Models[family]
+        : null;
 }
 
 /// <summary>The shipped tables, selected by name with a provider's (or a key's) <c>limits_table</c>.</summary>

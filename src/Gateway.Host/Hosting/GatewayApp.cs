@@ -3,8 +3,10 @@ using Gateway.Host.Features.Docs;
 using Gateway.Host.Features.Health;
 using Gateway.Host.Features.Inference;
 using Gateway.Host.Features.Inference.OpenAI;
+using Gateway.Host.Features.Pricing;
 using Gateway.Host.Features.Providers;
 using Gateway.Host.Features.Tenancy;
+using Gateway.Host.Features.Usage;
 using Gateway.Host.Features.Tenancy.Audit;
 using Gateway.Host.Features.Tenancy.Keys;
 using Gateway.Host.Features.Tenancy.Organizations;
@@ -71,8 +73,14 @@ internal static class GatewayApp
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ModelDiscovery>());
         builder.Services.AddSingleton<UpstreamCaller>();
         builder.Services.AddSingleton<Gateway.Domain.Upstreams.CallerLimits>();
-        builder.Services.AddSingleton<RequestLog>();
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<RequestLog>());
+        builder.Services.AddSingleton(PricingSettings.FromConfiguration(builder.Configuration));
+        builder.Services.AddSingleton<IInlineProjection, PriceProjection>();
+        builder.Services.AddSingleton<PriceStore>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PriceStore>());
+        builder.Services.AddSingleton(_ => new UsageJournal(UsageLog.FolderFor(settings)));
+        builder.Services.AddSingleton<UsageWriter>();
+        builder.Services.AddSingleton<UsageLog>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<UsageLog>());
 
         builder.Services.ConfigureHttpJsonOptions(o => GatewayJson.Configure(o.SerializerOptions));
         builder.Services.AddProblemDetails();
@@ -98,6 +106,7 @@ internal static class GatewayApp
         app.MapProviders();
         app.MapProviderKeys();
         app.MapProviderDeclarations();
+        app.MapPricing();
         // Explicit, so the endpoints are registered at build time: `gateway openapi` describes them
         // without starting a server.
         app.UseEndpoints(_ => { });

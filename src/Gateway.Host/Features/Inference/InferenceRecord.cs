@@ -8,13 +8,15 @@ internal sealed record AttemptRecord(string Provider, string KeyId, int? Status,
 /// The fact recorded for every inference request, streams included: who asked, what served it, what it
 /// cost in tokens and time, and every attempt on the way. Budgets and usage reports build on it.
 /// </summary>
+/// <param name="Id">Drawn once when the request ends: a record replayed from the journal is recognised and not stored twice.</param>
+/// <param name="Cost">USD at the price in force when the request started; null when the model has no price.</param>
 /// <param name="UsageEstimated">True when the upstream never reported usage (a client left mid-stream) and tokens were estimated.</param>
 internal sealed record InferenceRecord(
-    string RequestId, string? OrgId, string? UserId, string? KeyId, string Dialect, string Endpoint, string RequestedModel,
+    Guid Id, string RequestId, string? OrgId, string? UserId, string? KeyId, string Dialect, string Endpoint, string RequestedModel,
     string? Provider, string? UpstreamModel, string? UpstreamKeyId, int Status, bool Stream,
     DateTimeOffset StartedAt, double LatencyMs, double? TimeToFirstTokenMs,
     int PromptTokens, int CompletionTokens, int CachedTokens, bool UsageEstimated, bool ClientCancelled,
-    IReadOnlyList<AttemptRecord> Attempts)
+    IReadOnlyList<AttemptRecord> Attempts, decimal? Cost = null)
 {
-    public const string EventType = "inference.completed";
+    public Gateway.Domain.Chat.ChatUsage Usage => new(PromptTokens, CompletionTokens, CachedTokens);
 }

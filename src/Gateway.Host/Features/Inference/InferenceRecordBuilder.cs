@@ -11,7 +11,7 @@ internal sealed class InferenceRecordBuilder(
     public InferenceRecord Finish(
         int status, Stopwatch clock, IReadOnlyList<AttemptRecord> attempts, string? provider = null, string? upstreamModel = null,
         string? upstreamKeyId = null, ChatUsage? usage = null, bool usageEstimated = false, double? timeToFirstTokenMs = null, bool clientCancelled = false) =>
-        new(requestId, principal.OrgId, principal.UserId, principal.KeyId, dialect, endpoint, requestedModel, provider, upstreamModel, upstreamKeyId,
+        new(Guid.CreateVersion7(), requestId, principal.OrgId, principal.UserId, principal.KeyId, dialect, endpoint, requestedModel, provider, upstreamModel, upstreamKeyId,
             status, stream, startedAt, clock.Elapsed.TotalMilliseconds, timeToFirstTokenMs,
             usage?.PromptTokens ?? 0, usage?.CompletionTokens ?? 0, usage?.CachedTokens ?? 0, usageEstimated, clientCancelled, attempts);
 }

@@ -55,8 +55,7 @@ public sealed class AnthropicUpstreamTests(PostgresFixture postgres) : SinglePro
     {
         var text = await SdkStreams.TextAsync(Claude(), "Hi");
 
-        await Server.Services.GetRequiredService<Gateway.Host.Features.Inference.RequestLog>().FlushAsync(TestContext.Current.CancellationToken);
-        var record = JsonNode.Parse(await Db.ScalarAsync<string>("select data::text from events where type = 'inference.completed' order by seq desc limit 1"))!;
+        var record = (await LastUsageRecordAsync())!;
         Assert.Equal("Hello from Claude", text);
         Assert.Equal(21, (int)record["prompt_tokens"]!);
         Assert.Equal(3, (int)record["completion_tokens"]!);

@@ -72,7 +72,7 @@ public sealed class ChatCompletionsTests(PostgresFixture postgres) : InferenceTe
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(OrgId, (string?)record["org_id"]);
         Assert.Equal("fake", (string?)record["provider"]);
-        Assert.Equal("gpt-4o-mini", (string?)record["upstream_model"]);
+        Assert.Equal("gpt-4o-mini", (string?)record["model"]);
         Assert.Equal("fake:gpt-4o-mini", (string?)record["requested_model"]);
         Assert.Equal(12, (int)record["prompt_tokens"]!);
         Assert.Equal(7, (int)record["completion_tokens"]!);
@@ -151,10 +151,5 @@ public sealed class ChatCompletionsTests(PostgresFixture postgres) : InferenceTe
     private static async Task<JsonObject> ErrorAsync(HttpResponseMessage response) =>
         JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!.AsObject();
 
-    private async Task<JsonObject> LastRecordAsync()
-    {
-        await Server.Services.GetRequiredService<Gateway.Host.Features.Inference.RequestLog>().FlushAsync(TestContext.Current.CancellationToken);
-        var data = await Db.ScalarAsync<string>("select data::text from events where type = 'inference.completed' order by seq desc limit 1");
-        return JsonNode.Parse(data)!.AsObject();
-    }
+    private async Task<JsonObject> LastRecordAsync() => (await LastUsageRecordAsync())!;
 }

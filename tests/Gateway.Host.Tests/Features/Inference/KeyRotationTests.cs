@@ -145,10 +145,8 @@ public sealed class KeyRotationTests(PostgresFixture postgres) : InferenceTestBa
         var deadline = DateTime.UtcNow.AddSeconds(10);
         while (true)
         {
-            await Server.Services.GetRequiredService<Gateway.Host.Features.Inference.RequestLog>().FlushAsync(TestContext.Current.CancellationToken);
-            var data = await Db.ScalarAsync<string?>("select data::text from events where type = 'inference.completed' order by seq desc limit 1");
-            if (data is not null)
-                return JsonNode.Parse(data)!.AsObject();
+            if (await LastUsageRecordAsync() is { } record)
+                return record;
             Assert.True(DateTime.UtcNow < deadline, "no inference record was written");
             await Task.Delay(50, TestContext.Current.CancellationToken);
         }

@@ -13,6 +13,8 @@ public abstract class SingleProviderTestBase(PostgresFixture postgres) : IAsyncL
 
     internal GatewayServer Server { get; private set; } = null!;
 
+    internal Task<System.Text.Json.Nodes.JsonObject?> LastUsageRecordAsync() => UsageRecords.LastAsync(Server, Db);
+
     internal TenancyApi Admin { get; private set; } = null!;
 
     internal string Secret { get; private set; } = "";

@@ -7,6 +7,7 @@ using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Auth;
 using Gateway.Host.Features.Dialects;
 using Gateway.Host.Features.Providers;
+using Gateway.Host.Features.Usage;
 
 namespace Gateway.Host.Features.Inference.OpenAI;
 
@@ -37,7 +38,7 @@ internal static class OpenAIEndpoints
     }
 
     private static RouteHandlerBuilder Map(IEndpointRouteBuilder app, Route route, string name, string summary) =>
-        app.MapPost("/v1/" + route.Path, (HttpContext c, ProviderRegistry r, KeyDirectory d, CallerLimits l, UpstreamCaller u, RequestLog g, TimeProvider t) =>
+        app.MapPost("/v1/" + route.Path, (HttpContext c, ProviderRegistry r, KeyDirectory d, CallerLimits l, UpstreamCaller u, UsageLog g, TimeProvider t) =>
                 HandleAsync(route, c, r, d, l, u, g, t))
             .WithTags("OpenAI").WithName(name).WithSummary(summary)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -45,7 +46,7 @@ internal static class OpenAIEndpoints
             .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status500InternalServerError);
 
     private static async Task HandleAsync(
-        Route route, HttpContext context, ProviderRegistry registry, KeyDirectory directory, CallerLimits limits, UpstreamCaller caller, RequestLog log, TimeProvider time)
+        Route route, HttpContext context, ProviderRegistry registry, KeyDirectory directory, CallerLimits limits, UpstreamCaller caller, UsageLog log, TimeProvider time)
     {
         var clock = Stopwatch.StartNew();
         var startedAt = time.GetUtcNow();

@@ -1,0 +1,150 @@
+using System.Text.Json;
+using Gateway.Host.Features.Inference;
+using Gateway.Host.Http;
+using Microsoft.Win32.SafeHandles;
+
+namespace Gateway.Host.Features.Usage;
+
+/// <summary>
+/// Usage records on local disk before they reach PostgreSQL: each request's record is written to the
+/// open segment at once (a positioned write, no lock), so a killed process loses nothing the kernel
+/// has. The writer seals the segment every tick and feeds sealed segments to the database, deleting
+/// each only once it is stored; while the database is unreachable they simply wait here (the spool).
+/// </summary>
+internal sealed class UsageJournal : IDisposable
+{
+    private const string Open = ".open";
+    private const string Sealed = ".sealed";
+    private readonly string _folder;
+    private readonly string _instance = Guid.NewGuid().ToString("N")[..12];
+    private readonly Lock _rotation = new();
+    private Segment _current;
+    private long _sequence;
+
+    public UsageJournal(string folder)
+    {
+        _folder = folder;
+        Directory.CreateDirectory(folder);
+        SealAbandoned();
+        _current = NewSegment();
+    }
+
+    public string Folder => _folder;
+
+    public void Append(InferenceRecord record)
+    {
+        var line = JsonSerializer.SerializeToUtf8Bytes(record, GatewayJson.Options);
+        var bytes = new byte[line.Length + 1];
+        line.CopyTo(bytes, 0);
+        bytes[^1] = (byte)'\n';
+        Segment segment;
+        lock (_rotation)
+        {
+            segment = _current;
+            Interlocked.Increment(ref segment.Writers);
+        }
+
+        try
+        {
+            var offset = Interlocked.Add(ref segment.Length, bytes.Length) - bytes.Length;
+            RandomAccess.Write(segment.Handle, bytes, offset);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref segment.Writers);
+        }
+    }
+
+    /// <summary>Closes the open segment (if it holds anything) and starts a new one; returns sealed segments, oldest first.</summary>
+    public IReadOnlyList<string> Seal()
+    {
+        Segment old;
+        lock (_rotation)
+        {
+            old = _current;
+            if (Interlocked.Read(ref old.Length) > 0)
+                _current = NewSegment();
+        }
+
+        if (!ReferenceEquals(old, _current))
+        {
+            // Appends that took the old segment before the swap finish before it is closed.
+            SpinWait.SpinUntil(() => Volatile.Read(ref old.Writers) == 0);
+            old.Handle.Dispose();
+            File.Move(old.Path, Path.ChangeExtension(old.Path, Sealed));
+        }
+
+        return Pending();
+    }
+
+    /// <summary>Sealed segments waiting for the database, oldest first (names sort by time).</summary>
+    public IReadOnlyList<string> Pending() =>
+        [.. Directory.EnumerateFiles(_folder, "*" + Sealed).Order(StringComparer.Ordinal)];
+
+    /// <summary>The records of a sealed segment; a line torn by a crash mid-write is skipped.</summary>
+    public static List<InferenceRecord> Read(string path, Action<int>? torn = null)
+    {
+        var records = new List<InferenceRecord>();
+        var bad = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            if (line.Length == 0)
+                continue;
+            try
+            {
+                records.Add(JsonSerializer.Deserialize<InferenceRecord>(line, GatewayJson.Options)!);
+            }
+            catch (JsonException)
+            {
+                bad++;
+            }
+        }
+
+        if (bad > 0)
+            torn?.Invoke(bad);
+        return records;
+    }
+
+    public void Dispose() => _current.Handle.Dispose();
+
+    private Segment NewSegment()
+    {
+        // Time first, so names sort oldest first across instances sharing the folder.
+        var name = $"usage-{DateTime.UtcNow:yyyyMMddHHmmssfff}-{_instance}-{Interlocked.Increment(ref _sequence):D6}{Open}";
+        var path = Path.Combine(_folder, name);
+        // FileShare.None takes an exclusive lock that dies with the process: how a later start knows
+        // an open segment was abandoned rather than still being written by a live instance.
+        var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        return new Segment(path, handle);
+    }
+
+    private void SealAbandoned()
+    {
+        foreach (var path in Directory.EnumerateFiles(_folder, "*" + Open))
+        {
+            try
+            {
+                using (File.OpenHandle(path, FileMode.Open, FileAccess.Write, FileShare.None))
+                {
+                }
+
+                File.Move(path, Path.ChangeExtension(path, Sealed));
+            }
+            catch (IOException)
+            {
+                // Still locked: a live instance is writing it.
+            }
+        }
+    }
+
+    private sealed class Segment(string path, SafeFileHandle handle)
+    {
+        public string Path { get; } = path;
+
+        public SafeFileHandle Handle { get; } = handle;
+
+        public long Length;
+
+        public int Writers;
+    }
+}

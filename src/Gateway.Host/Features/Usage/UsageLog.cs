@@ -1,0 +1,116 @@
+using Gateway.Host.Features.Inference;
+using Gateway.Host.Features.Pricing;
+using Gateway.Host.Hosting;
+using Npgsql;
+
+namespace Gateway.Host.Features.Usage;
+
+/// <summary>
+/// Where every request's record goes: priced at once, journaled to local disk on the request path,
+/// and moved to PostgreSQL in batches off it. Nothing is lost when the database is unreachable (the
+/// journal waits) or when the process is killed (the next start finds the journal), and nothing is
+/// counted twice when a batch is replayed.
+/// </summary>
+internal sealed partial class UsageLog(UsageJournal journal, UsageWriter writer, PriceStore prices, ILogger<UsageLog> logger) : BackgroundService
+{
+    private const int BatchSize = 1000;
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
+    private readonly SemaphoreSlim _drain = new(1, 1);
+    private bool _failing;
+
+    public static string FolderFor(GatewaySettings settings) => Path.Combine(settings.DataDir, "usage-journal", settings.Schema);
+
+    public void Record(InferenceRecord record)
+    {
+        var cost = record.Provider is null || record.UpstreamModel is null
+            ? null
+            : prices.Book.PriceAt(record.Provider, record.UpstreamModel, record.StartedAt)?.Cost(record.Usage);
+        journal.Append(record with { Cost = cost });
+    }
+
+    /// <summary>Stores everything recorded so far; throws when the database cannot take it (tests, shutdown).</summary>
+    public async Task FlushAsync(CancellationToken ct)
+    {
+        await _drain.WaitAsync(ct);
+        try
+        {
+            foreach (var segment in journal.Seal())
+                await StoreAsync(segment, ct);
+        }
+        finally
+        {
+            _drain.Release();
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Tick);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await FlushAsync(stoppingToken);
+                    if (_failing)
+                    {
+                        _failing = false;
+                        LogRecovered();
+                    }
+                }
+                catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException)
+                {
+                    // The segments stay on disk and are tried again next tick.
+                    if (!_failing)
+                        LogSpooling(e, journal.Folder);
+                    _failing = true;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await FlushAsync(cancellationToken);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or IOException or OperationCanceledException)
+        {
+            LogLeftForNextStart(e, journal.Folder);
+        }
+    }
+
+    public override void Dispose()
+    {
+        _drain.Dispose();
+        journal.Dispose();
+        base.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    private async Task StoreAsync(string segment, CancellationToken ct)
+    {
+        var records = UsageJournal.Read(segment, torn => LogTornLines(torn, segment));
+        for (var i = 0; i < records.Count; i += BatchSize)
+            await writer.WriteAsync(records.GetRange(i, Math.Min(BatchSize, records.Count - i)), ct);
+        File.Delete(segment);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Usage records cannot reach the database; keeping them in {Folder} until it is back")]
+    private partial void LogSpooling(Exception exception, string folder);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The database is back; usage records kept meanwhile are stored")]
+    private partial void LogRecovered();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Usage records left in {Folder} for the next start: the database did not take them at shutdown")]
+    private partial void LogLeftForNextStart(Exception exception, string folder);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Skipped {Count} torn line(s) in {Segment} (a process stopped mid-write)")]
+    private partial void LogTornLines(int count, string segment);
+}
