@@ -1,4 +1,5 @@
 using Gateway.Host.Features.Auth;
+using Gateway.Host.Features.Budgets;
 using Gateway.Host.Features.Docs;
 using Gateway.Host.Features.Health;
 using Gateway.Host.Features.Inference;
@@ -77,6 +78,14 @@ internal static class GatewayApp
         builder.Services.AddSingleton<IInlineProjection, PriceProjection>();
         builder.Services.AddSingleton<PriceStore>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PriceStore>());
+        builder.Services.AddSingleton<IInlineProjection, BudgetProjection>();
+        builder.Services.AddSingleton<BudgetStore>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<BudgetStore>());
+        builder.Services.AddSingleton<BudgetLeases>();
+        // Registered before the usage log, so it stops after it: the last spend is stored before leases go back.
+        builder.Services.AddSingleton<BudgetLedger>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<BudgetLedger>());
+        builder.Services.AddSingleton<Spending>();
         builder.Services.AddSingleton(_ => new UsageJournal(UsageLog.FolderFor(settings)));
         builder.Services.AddSingleton<UsageWriter>();
         builder.Services.AddSingleton<UsageLog>();
@@ -107,6 +116,7 @@ internal static class GatewayApp
         app.MapProviderKeys();
         app.MapProviderDeclarations();
         app.MapPricing();
+        app.MapBudgets();
         // Explicit, so the endpoints are registered at build time: `gateway openapi` describes them
         // without starting a server.
         app.UseEndpoints(_ => { });

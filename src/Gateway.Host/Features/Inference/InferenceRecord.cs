@@ -10,13 +10,16 @@ internal sealed record AttemptRecord(string Provider, string KeyId, int? Status,
 /// </summary>
 /// <param name="Id">Drawn once when the request ends: a record replayed from the journal is recognised and not stored twice.</param>
 /// <param name="Cost">USD at the price in force when the request started; null when the model has no price.</param>
+/// <param name="Charges">The budget periods this request's spend counts against.</param>
+/// <param name="Instance">The gateway process that admitted it: the one whose budget leases the spend comes out of.</param>
 /// <param name="UsageEstimated">True when the upstream never reported usage (a client left mid-stream) and tokens were estimated.</param>
 internal sealed record InferenceRecord(
     Guid Id, string RequestId, string? OrgId, string? UserId, string? KeyId, string Dialect, string Endpoint, string RequestedModel,
     string? Provider, string? UpstreamModel, string? UpstreamKeyId, int Status, bool Stream,
     DateTimeOffset StartedAt, double LatencyMs, double? TimeToFirstTokenMs,
     int PromptTokens, int CompletionTokens, int CachedTokens, bool UsageEstimated, bool ClientCancelled,
-    IReadOnlyList<AttemptRecord> Attempts, decimal? Cost = null)
+    IReadOnlyList<AttemptRecord> Attempts, decimal? Cost = null,
+    IReadOnlyList<Budgets.BudgetLedger.Charge>? Charges = null, string? Instance = null)
 {
     public Gateway.Domain.Chat.ChatUsage Usage => new(PromptTokens, CompletionTokens, CachedTokens);
 }

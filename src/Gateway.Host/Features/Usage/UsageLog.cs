@@ -11,7 +11,8 @@ namespace Gateway.Host.Features.Usage;
 /// journal waits) or when the process is killed (the next start finds the journal), and nothing is
 /// counted twice when a batch is replayed.
 /// </summary>
-internal sealed partial class UsageLog(UsageJournal journal, UsageWriter writer, PriceStore prices, ILogger<UsageLog> logger) : BackgroundService
+internal sealed partial class UsageLog(
+    UsageJournal journal, UsageWriter writer, PriceStore prices, Budgets.BudgetLedger ledger, ILogger<UsageLog> logger) : BackgroundService
 {
     private const int BatchSize = 1000;
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
@@ -20,13 +21,13 @@ internal sealed partial class UsageLog(UsageJournal journal, UsageWriter writer,
 
     public static string FolderFor(GatewaySettings settings) => Path.Combine(settings.DataDir, "usage-journal", settings.Schema);
 
-    public void Record(InferenceRecord record)
-    {
-        var cost = record.Provider is null || record.UpstreamModel is null
-            ? null
-            : prices.Book.PriceAt(record.Provider, record.UpstreamModel, record.StartedAt)?.Cost(record.Usage);
-        journal.Append(record with { Cost = cost });
-    }
+    /// <summary>Journals the record, priced unless the caller priced it already (to charge budgets).</summary>
+    public void Record(InferenceRecord record) =>
+        journal.Append(record with { Cost = record.Cost ?? Price(record.Provider, record.UpstreamModel, record.StartedAt, record.Usage), Instance = ledger.Instance });
+
+    /// <summary>USD at the price in force when the request started; null without a provider, a model or a price.</summary>
+    public decimal? Price(string? provider, string? model, DateTimeOffset at, Gateway.Domain.Chat.ChatUsage usage) =>
+        provider is null || model is null ? null : prices.Book.PriceAt(provider, model, at)?.Cost(usage);
 
     /// <summary>Stores everything recorded so far; throws when the database cannot take it (tests, shutdown).</summary>
     public async Task FlushAsync(CancellationToken ct)
@@ -98,7 +99,16 @@ internal sealed partial class UsageLog(UsageJournal journal, UsageWriter writer,
     {
         var records = UsageJournal.Read(segment, torn => LogTornLines(torn, segment));
         for (var i = 0; i < records.Count; i += BatchSize)
-            await writer.WriteAsync(records.GetRange(i, Math.Min(BatchSize, records.Count - i)), ct);
+        {
+            var batch = records.GetRange(i, Math.Min(BatchSize, records.Count - i));
+            var inserted = await writer.WriteAsync(batch, ct);
+            foreach (var r in batch)
+            {
+                if (r.Charges is { Count: > 0 } charges && r.Instance == ledger.Instance && inserted.Contains(r.Id))
+                    ledger.Stored(charges, new Gateway.Domain.Budgets.Spend(r.Cost ?? 0, r.PromptTokens + r.CompletionTokens, 1));
+            }
+        }
+
         File.Delete(segment);
     }
 

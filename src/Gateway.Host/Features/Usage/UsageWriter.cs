@@ -16,14 +16,31 @@ internal sealed class UsageWriter(NpgsqlDataSource dataSource)
         with batch as (
             select * from unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
                 $9::text[], $10::text[], $11::text[], $12::text[], $13::int[], $14::bool[], $15::float8[], $16::float8[], $17::int[], $18::int[],
-                $19::int[], $20::bool[], $21::bool[], $22::numeric[], $23::jsonb[])
+                $19::int[], $20::bool[], $21::bool[], $22::numeric[], $23::jsonb[], $24::text[], $25::jsonb[])
                 as b(id, at, request_id, org_id, user_id, key_id, dialect, endpoint, requested_model, provider, model, upstream_key_id, status,
-                     stream, latency_ms, ttft_ms, prompt_tokens, completion_tokens, cached_tokens, usage_estimated, client_cancelled, cost, attempts)
+                     stream, latency_ms, ttft_ms, prompt_tokens, completion_tokens, cached_tokens, usage_estimated, client_cancelled, cost, attempts,
+                     instance_id, charges)
         ), inserted as (
             insert into usage_records
             select * from batch
             on conflict (id) do nothing
-            returning at, org_id, user_id, key_id, provider, model, status, prompt_tokens, completion_tokens, cached_tokens, cost
+            returning id, at, org_id, user_id, key_id, provider, model, status, prompt_tokens, completion_tokens, cached_tokens, cost,
+                instance_id, charges
+        ), charged as (
+            select c.budget_id, c.period_start, i.instance_id, coalesce(sum(i.cost), 0) as usd,
+                   sum(i.prompt_tokens + i.completion_tokens) as tokens, count(*) as requests
+            from inserted i cross join lateral jsonb_to_recordset(i.charges) as c(budget_id text, period_start timestamptz)
+            group by 1, 2, 3
+        ), spent as (
+            insert into budget_periods (budget_id, period_start, spent_usd, spent_tokens, spent_requests)
+            select budget_id, period_start, sum(usd), sum(tokens), sum(requests) from charged group by 1, 2
+            on conflict (budget_id, period_start) do update set spent_usd = budget_periods.spent_usd + excluded.spent_usd,
+                spent_tokens = budget_periods.spent_tokens + excluded.spent_tokens, spent_requests = budget_periods.spent_requests + excluded.spent_requests
+        ), unleased as (
+            -- Spend now stored leaves the lease it was spent from, so the headroom is not counted twice.
+            update budget_leases l set usd = greatest(0, l.usd - c.usd), tokens = greatest(0, l.tokens - c.tokens),
+                requests = greatest(0, l.requests - c.requests)
+            from charged c where l.budget_id = c.budget_id and l.period_start = c.period_start and l.instance_id = c.instance_id
         ), daily as (
             insert into usage_daily
             select (at at time zone 'UTC')::date, coalesce(org_id, ''), coalesce(user_id, ''), coalesce(key_id, ''), coalesce(provider, ''),
@@ -37,14 +54,15 @@ internal sealed class UsageWriter(NpgsqlDataSource dataSource)
                 completion_tokens = usage_daily.completion_tokens + excluded.completion_tokens,
                 cached_tokens = usage_daily.cached_tokens + excluded.cached_tokens, cost = usage_daily.cost + excluded.cost
         )
-        select count(*) from inserted
+        select id from inserted
         """;
 
-    /// <returns>How many records were new.</returns>
-    public async Task<long> WriteAsync(IReadOnlyList<InferenceRecord> records, CancellationToken ct)
+    /// <returns>The ids of the records that were new (a replay returns none of those already stored).</returns>
+    public async Task<HashSet<Guid>> WriteAsync(IReadOnlyList<InferenceRecord> records, CancellationToken ct)
     {
+        var inserted = new HashSet<Guid>();
         if (records.Count == 0)
-            return 0;
+            return inserted;
         await using var cmd = dataSource.CreateCommand(Sql);
         Add(cmd, records, r => r.Id);
         Add(cmd, records, r => r.StartedAt);
@@ -73,7 +91,16 @@ internal sealed class UsageWriter(NpgsqlDataSource dataSource)
             TypedValue = [.. records.Select(r => JsonSerializer.Serialize(r.Attempts, GatewayJson.Options))],
             NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
         });
-        return (long)(await cmd.ExecuteScalarAsync(ct))!;
+        Add(cmd, records, r => r.Instance);
+        cmd.Parameters.Add(new NpgsqlParameter<string[]>
+        {
+            TypedValue = [.. records.Select(r => JsonSerializer.Serialize(r.Charges ?? [], GatewayJson.Options))],
+            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
+        });
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+            inserted.Add(reader.GetGuid(0));
+        return inserted;
     }
 
     private static void Add<T>(NpgsqlCommand cmd, IReadOnlyList<InferenceRecord> records, Func<InferenceRecord, T> column) =>

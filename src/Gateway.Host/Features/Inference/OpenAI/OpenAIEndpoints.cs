@@ -5,6 +5,7 @@ using Gateway.Domain.Chat;
 using Gateway.Domain.Embeddings;
 using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Auth;
+using Gateway.Host.Features.Budgets;
 using Gateway.Host.Features.Dialects;
 using Gateway.Host.Features.Providers;
 using Gateway.Host.Features.Usage;
@@ -38,15 +39,16 @@ internal static class OpenAIEndpoints
     }
 
     private static RouteHandlerBuilder Map(IEndpointRouteBuilder app, Route route, string name, string summary) =>
-        app.MapPost("/v1/" + route.Path, (HttpContext c, ProviderRegistry r, KeyDirectory d, CallerLimits l, UpstreamCaller u, UsageLog g, TimeProvider t) =>
-                HandleAsync(route, c, r, d, l, u, g, t))
+        app.MapPost("/v1/" + route.Path, (HttpContext c, ProviderRegistry r, KeyDirectory d, CallerLimits l, UpstreamCaller u, UsageLog g, Spending s, TimeProvider t) =>
+                HandleAsync(route, c, r, d, l, u, g, s, t))
             .WithTags("OpenAI").WithName(name).WithSummary(summary)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status500InternalServerError);
 
     private static async Task HandleAsync(
-        Route route, HttpContext context, ProviderRegistry registry, KeyDirectory directory, CallerLimits limits, UpstreamCaller caller, UsageLog log, TimeProvider time)
+        Route route, HttpContext context, ProviderRegistry registry, KeyDirectory directory, CallerLimits limits, UpstreamCaller caller, UsageLog log,
+        Spending spending, TimeProvider time)
     {
         var clock = Stopwatch.StartNew();
         var startedAt = time.GetUtcNow();
@@ -72,6 +74,13 @@ internal static class OpenAIEndpoints
         if (targets.Count == 0)
         {
             await Refuse(context, 403, "model_not_allowed", $"this key may not use the model '{requested}'");
+            return;
+        }
+
+        targets = spending.Priced(targets, startedAt);
+        if (targets.Count == 0)
+        {
+            await Refuse(context, 403, "model_not_priced", $"'{requested}' has no price and this gateway requires one (require_pricing); ask an operator to set it with POST /v1/pricing");
             return;
         }
 
@@ -124,6 +133,13 @@ internal static class OpenAIEndpoints
             return;
         }
 
+        var (admission, refusal) = await spending.AdmitAsync(context, principal, targets, body, startedAt);
+        if (admission is null)
+        {
+            await Refuse(context, refusal!.Status, refusal.Code, refusal.Message);
+            return;
+        }
+
         var stream = route.Streams && body["stream"]?.GetValueKind() == JsonValueKind.True;
         var clientWantsUsage = body["stream_options"]?["include_usage"]?.GetValueKind() == JsonValueKind.True;
         if (stream && !clientWantsUsage)
@@ -148,6 +164,7 @@ internal static class OpenAIEndpoints
             var wait = exhausted.RetryAt is { } at ? Math.Max(1, (int)Math.Ceiling((at - time.GetUtcNow()).TotalSeconds)) : 60;
             context.Response.Headers.RetryAfter = wait.ToString(System.Globalization.CultureInfo.InvariantCulture);
             await Refuse(context, 429, "all_keys_exhausted", $"every upstream key for '{requested}' is rate limited, out of quota or disabled ({exhausted.Reason}); retry in {wait} s");
+            BudgetLedger.Release(admission);
             log.Record(record.Finish(429, clock, outcome.Attempts));
             return;
         }
@@ -156,6 +173,7 @@ internal static class OpenAIEndpoints
         {
             var (code, message) = UpstreamRequests.Error(translated.Body);
             await Refuse(context, translated.Status, code, message);
+            BudgetLedger.Release(admission);
             log.Record(record.Finish(translated.Status, clock, outcome.Attempts, translated.Provider.Name, translated.Target.Model));
             return;
         }
@@ -165,6 +183,7 @@ internal static class OpenAIEndpoints
             context.Response.StatusCode = error.Status;
             context.Response.ContentType = error.ContentType ?? "application/json";
             await context.Response.Body.WriteAsync(error.Body, ct);
+            BudgetLedger.Release(admission);
             log.Record(record.Finish(error.Status, clock, outcome.Attempts, error.Provider.Name, error.Target.Model));
             return;
         }
@@ -186,9 +205,9 @@ internal static class OpenAIEndpoints
             var usage = relayed.Usage ?? new ChatUsage(estimate, relayed.EstimatedCompletionTokens, 0);
             Settle(success, usage, relayed.ClientCancelled, time);
             limits.Charge(principal.KeyId ?? "", usage.PromptTokens + usage.CompletionTokens, time.GetUtcNow());
-            log.Record(record.Finish(
+            log.Record(spending.Charge(admission, principal, success, startedAt, usage, record.Finish(
                 relayed.UpstreamBroke ? 502 : relayed.ClientCancelled ? 499 : 200, clock, outcome.Attempts, success.Provider.Name, success.Target.Model,
-                success.Key.Id, usage, relayed.Usage is null, relayed.TimeToFirstTokenMs, relayed.ClientCancelled));
+                success.Key.Id, usage, relayed.Usage is null, relayed.TimeToFirstTokenMs, relayed.ClientCancelled)));
             return;
         }
 
@@ -211,8 +230,8 @@ internal static class OpenAIEndpoints
         await context.Response.Body.WriteAsync(bytes, ct);
         Settle(success, reported ?? ChatUsage.None, false, time);
         limits.Charge(principal.KeyId ?? "", (reported?.PromptTokens ?? 0) + (reported?.CompletionTokens ?? 0), time.GetUtcNow());
-        log.Record(record.Finish(
-            200, clock, outcome.Attempts, success.Provider.Name, success.Target.Model, success.Key.Id, reported, reported is null || estimated, clock.Elapsed.TotalMilliseconds, false));
+        log.Record(spending.Charge(admission, principal, success, startedAt, reported ?? ChatUsage.None, record.Finish(
+            200, clock, outcome.Attempts, success.Provider.Name, success.Target.Model, success.Key.Id, reported, reported is null || estimated, clock.Elapsed.TotalMilliseconds, false)));
     }
 
     private static void Settle(UpstreamCaller.Success success, ChatUsage usage, bool cancelled, TimeProvider time)

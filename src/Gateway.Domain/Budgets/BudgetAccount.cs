@@ -1,0 +1,108 @@
+namespace Gateway.Domain.Budgets;
+
+/// <summary>
+/// One instance's share of one budget period. Instances lease headroom from the database and spend
+/// it here without a round trip; the sum of leases never exceeds what the period has left, so the
+/// limit holds across instances. Holds are reserved worst cases, settled to actual costs exactly once.
+/// </summary>
+public sealed class BudgetAccount
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<Guid, Spend> _holds = [];
+    private Spend _lease;
+    private Spend _settled;
+
+    /// <summary>Granted to this instance and not yet written off as stored spend.</summary>
+    public Spend Lease { get { lock (_lock) return _lease; } }
+
+    /// <summary>Held by requests in flight.</summary>
+    public Spend Held { get { lock (_lock) return Sum(); } }
+
+    /// <summary>Spent here and not yet stored in the database.</summary>
+    public Spend Settled { get { lock (_lock) return _settled; } }
+
+    /// <summary>What this instance may still hold without asking the database.</summary>
+    public Spend Available { get { lock (_lock) return _lease - _settled - Sum(); } }
+
+    /// <summary>When a request last held here: an idle account gives its unused lease back.</summary>
+    public DateTimeOffset LastHeldAt { get; private set; }
+
+    /// <summary>Requests in flight here.</summary>
+    public int HoldCount { get { lock (_lock) return _holds.Count; } }
+
+    /// <summary>Reserves <paramref name="need"/> under <paramref name="holdId"/> when the lease covers it.</summary>
+    public bool TryHold(Guid holdId, Spend need, DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            LastHeldAt = now;
+            if (!(_lease - _settled - Sum()).Covers(need))
+                return false;
+            _holds[holdId] = need;
+            return true;
+        }
+    }
+
+    /// <summary>Holds regardless of the lease (alert-only budgets count spend but refuse nothing).</summary>
+    public void ForceHold(Guid holdId, Spend need, DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            LastHeldAt = now;
+            _holds[holdId] = need;
+        }
+    }
+
+    /// <summary>Turns the hold into the actual spend. False when it was settled or released already: nothing changes twice.</summary>
+    public bool Settle(Guid holdId, Spend actual)
+    {
+        lock (_lock)
+        {
+            if (!_holds.Remove(holdId))
+                return false;
+            _settled += actual;
+            return true;
+        }
+    }
+
+    /// <summary>Gives a hold back whole (the request failed before costing anything).</summary>
+    public bool Release(Guid holdId)
+    {
+        lock (_lock)
+            return _holds.Remove(holdId);
+    }
+
+    public void Grant(Spend extra)
+    {
+        lock (_lock)
+            _lease += extra;
+    }
+
+    /// <summary>Spend from here is now stored: the database took it out of this instance's lease too.</summary>
+    public void Stored(Spend spend)
+    {
+        lock (_lock)
+        {
+            _lease = (_lease - spend).AtLeastZero;
+            _settled = (_settled - spend).AtLeastZero;
+        }
+    }
+
+    /// <summary>The lease this instance holds beyond what it has used: what it can give back.</summary>
+    public Spend Unused { get { lock (_lock) return (_lease - _settled - Sum()).AtLeastZero; } }
+
+    /// <summary>After giving <paramref name="returned"/> back to the database.</summary>
+    public void Returned(Spend returned)
+    {
+        lock (_lock)
+            _lease = (_lease - returned).AtLeastZero;
+    }
+
+    private Spend Sum()
+    {
+        var total = Spend.Zero;
+        foreach (var hold in _holds.Values)
+            total += hold;
+        return total;
+    }
+}

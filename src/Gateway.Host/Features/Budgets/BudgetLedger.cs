@@ -1,0 +1,196 @@
+using System.Collections.Concurrent;
+using Gateway.Domain.Budgets;
+using Gateway.Domain.Tenancy;
+using Npgsql;
+
+namespace Gateway.Host.Features.Budgets;
+
+/// <summary>
+/// Admission and settlement against every budget that applies to a request, without a database
+/// round trip while this instance's leased headroom lasts. Holds are worst cases; settlement charges
+/// the actual cost and frees the hold exactly once; failures release it whole.
+/// </summary>
+internal sealed partial class BudgetLedger(BudgetStore budgets, BudgetLeases leases, TimeProvider time, ILogger<BudgetLedger> logger) : BackgroundService
+{
+    private static readonly TimeSpan IdleReturn = TimeSpan.FromSeconds(5);
+    private readonly ConcurrentDictionary<(string BudgetId, DateTimeOffset Start), BudgetAccount> _accounts = new();
+    private readonly ConcurrentDictionary<(string BudgetId, DateTimeOffset Start), SemaphoreSlim> _granting = new();
+
+    /// <summary>This process's name on its leases and on the usage it records.</summary>
+    public string Instance { get; } = Guid.NewGuid().ToString("N")[..16];
+
+    internal sealed record Hold(Budget Budget, DateTimeOffset PeriodStart, BudgetAccount Account, Guid Id, Spend Need);
+
+    internal sealed record Admission(IReadOnlyList<Hold> Holds)
+    {
+        public static Admission None { get; } = new([]);
+    }
+
+    internal sealed record Refusal(Budget Budget, DateTimeOffset? ResetAt);
+
+    /// <summary>A budget period a request was charged to, as the usage record carries it.</summary>
+    internal sealed record Charge(string BudgetId, DateTimeOffset PeriodStart);
+
+    /// <param name="need">The worst case a request may cost under one budget.</param>
+    /// <exception cref="NpgsqlException">The database could not be asked for headroom: refuse rather than overspend.</exception>
+    public async Task<(Admission? Admission, Refusal? Refusal)> AdmitAsync(
+        Principal principal, IReadOnlyList<(string Provider, string Model)> targets, Spend need, CancellationToken ct)
+    {
+        var applying = budgets.ApplyingTo(principal, targets);
+        if (applying.Count == 0)
+            return (Admission.None, null);
+        var now = time.GetUtcNow();
+        var holds = new List<Hold>(applying.Count);
+        foreach (var budget in applying)
+        {
+            var start = budget.Period.StartOf(now);
+            var account = _accounts.GetOrAdd((budget.Id, start), _ => new BudgetAccount());
+            var hold = new Hold(budget, start, account, Guid.NewGuid(), need);
+            if (budget.Mode == BudgetMode.AlertOnly)
+                account.ForceHold(hold.Id, need, now);
+            else if (!account.TryHold(hold.Id, need, now) && !await LeaseAndHoldAsync(hold, now, ct))
+            {
+                Release(new Admission(holds));
+                return (null, new Refusal(budget, budget.Period.NextReset(now)));
+            }
+
+            holds.Add(hold);
+        }
+
+        return (new Admission(holds), null);
+    }
+
+    /// <summary>
+    /// Charges the actual spend to the budgets that apply to what served the request (a fallback may
+    /// have left some behind) and releases the rest; a second call changes nothing.
+    /// </summary>
+    public static IReadOnlyList<Charge> Settle(Admission admission, Principal principal, string provider, string model, Spend actual)
+    {
+        var charges = new List<Charge>();
+        foreach (var hold in admission.Holds)
+        {
+            if (hold.Budget.AppliesTo(principal, provider, model))
+            {
+                if (hold.Account.Settle(hold.Id, actual))
+                    charges.Add(new Charge(hold.Budget.Id, hold.PeriodStart));
+            }
+            else
+            {
+                hold.Account.Release(hold.Id);
+            }
+        }
+
+        return charges;
+    }
+
+    /// <summary>The request cost nothing (refused, failed upstream): every hold goes back whole.</summary>
+    public static void Release(Admission admission)
+    {
+        foreach (var hold in admission.Holds)
+            hold.Account.Release(hold.Id);
+    }
+
+    /// <summary>The usage writer stored these charges of this instance: the database took them out of its leases.</summary>
+    public void Stored(IEnumerable<Charge> charges, Spend spend)
+    {
+        foreach (var charge in charges)
+        {
+            if (_accounts.TryGetValue((charge.BudgetId, charge.PeriodStart), out var account))
+                account.Stored(spend);
+        }
+    }
+
+    /// <summary>What this instance holds of a budget period right now (for the budget's status).</summary>
+    public BudgetAccount? Account(string budgetId, DateTimeOffset start) => _accounts.GetValueOrDefault((budgetId, start));
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(BudgetLeases.Lifetime / 6);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    await leases.RenewAsync(Instance, stoppingToken);
+                    await ReturnIdleAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is NpgsqlException or TimeoutException)
+                {
+                    LogRenewFailed(e);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>Runs after the usage log's own stop (registered first, stopped last): spend is stored, leases go back.</summary>
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await leases.ReleaseAllAsync(Instance, cancellationToken);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or OperationCanceledException)
+        {
+            LogRenewFailed(e);
+        }
+    }
+
+    public override void Dispose()
+    {
+        foreach (var gate in _granting.Values)
+            gate.Dispose();
+        base.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    private async Task<bool> LeaseAndHoldAsync(Hold hold, DateTimeOffset now, CancellationToken ct)
+    {
+        // One grant at a time per period on this instance: a burst of requests asks the database once.
+        var gate = _granting.GetOrAdd((hold.Budget.Id, hold.PeriodStart), _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(ct);
+        try
+        {
+            if (hold.Account.TryHold(hold.Id, hold.Need, now))
+                return true;
+            // The shortfall plus a few more requests' worth, so the next ones need no round trip.
+            var want = (hold.Need - hold.Account.Available).AtLeastZero + new Spend(hold.Need.Usd * 4, hold.Need.Tokens * 4, hold.Need.Requests * 4);
+            hold.Account.Grant(await leases.GrantAsync(hold.Budget, hold.PeriodStart, Instance, want, ct));
+            return hold.Account.TryHold(hold.Id, hold.Need, now);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private async Task ReturnIdleAsync(CancellationToken ct)
+    {
+        var now = time.GetUtcNow();
+        foreach (var ((budgetId, start), account) in _accounts)
+        {
+            if (now - account.LastHeldAt < IdleReturn || account.HoldCount > 0)
+                continue;
+            var unused = account.Unused;
+            if (unused != Spend.Zero)
+            {
+                await leases.ReturnAsync(budgetId, start, Instance, unused, ct);
+                account.Returned(unused);
+            }
+
+            // A finished period with nothing in flight and nothing unstored is done with here.
+            if (budgets.Find(budgetId) is not { } b || b.Budget.Period.StartOf(now) != start)
+            {
+                if (account.Settled == Spend.Zero)
+                    _accounts.TryRemove((budgetId, start), out _);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not renew or return budget leases")]
+    private partial void LogRenewFailed(Exception exception);
+}

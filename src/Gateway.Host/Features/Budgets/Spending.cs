@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Gateway.Domain.Budgets;
+using Gateway.Domain.Chat;
+using Gateway.Domain.Tenancy;
+using Gateway.Domain.Upstreams;
+using Gateway.Host.Features.Inference;
+using Gateway.Host.Features.Pricing;
+using Npgsql;
+
+namespace Gateway.Host.Features.Budgets;
+
+/// <summary>
+/// What every inference endpoint does about money, whatever its dialect: refuse unpriced models when
+/// pricing is required, admit a request against its budgets at its worst-case cost, and charge the
+/// actual cost when it ends.
+/// </summary>
+internal sealed class Spending(PriceStore prices, BudgetLedger ledger)
+{
+    /// <summary>Output tokens a request is assumed to produce when it sets no cap.</summary>
+    public const int DefaultMaxOutputTokens = 4096;
+
+    internal sealed record Refusal(int Status, string Code, string Message);
+
+    /// <summary>The targets that may be used: all, or only priced ones when <c>require_pricing</c> is on.</summary>
+    public IReadOnlyList<RouteTarget> Priced(IReadOnlyList<RouteTarget> targets, DateTimeOffset at) =>
+        prices.RequirePricing ? [.. targets.Where(t => prices.Book.PriceAt(t.Provider, t.Model, at) is not null)] : targets;
+
+    /// <summary>Holds the worst case the request can cost (over every target it may fall back to) on each budget that applies.</summary>
+    public async Task<(BudgetLedger.Admission? Admission, Refusal? Refusal)> AdmitAsync(
+        HttpContext context, Principal principal, IReadOnlyList<RouteTarget> targets, JsonObject body, DateTimeOffset at)
+    {
+        // An upper bound on prompt tokens: about three bytes a token (English runs nearer four).
+        var promptTokens = (int)Math.Min(int.MaxValue, (context.Request.ContentLength ?? body.ToJsonString().Length) / 3);
+        var maxOutput = (int?)(body["max_completion_tokens"] ?? body["max_tokens"]) ?? DefaultMaxOutputTokens;
+        var usd = targets.Max(t => prices.Book.PriceAt(t.Provider, t.Model, at)?.WorstCase(promptTokens, maxOutput) ?? 0m);
+        try
+        {
+            var (admission, refused) = await ledger.AdmitAsync(
+                principal, [.. targets.Select(t => (t.Provider, t.Model))], new Spend(usd, promptTokens + maxOutput, 1), context.RequestAborted);
+            if (admission is not null)
+                return (admission, null);
+            var budget = refused!.Budget;
+            var resets = refused.ResetAt is { } reset ? "it resets at " + reset.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "it does not reset";
+            return (null, new Refusal(402, "budget_exceeded",
+                string.Create(CultureInfo.InvariantCulture, $"budget '{budget.Name}' ({budget.Id}) has no room for this request (limit ${budget.LimitUsd:0.00##########}); {resets}")));
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            // Headroom could not be leased: refusing is the only way to keep the limit.
+            return (null, new Refusal(503, "budget_unavailable", "budget state cannot be read right now; retry shortly"));
+        }
+    }
+
+    /// <summary>Prices what the request used, charges it to its budgets once, and puts both on its record.</summary>
+    public InferenceRecord Charge(
+        BudgetLedger.Admission admission, Principal principal, UpstreamCaller.Success success, DateTimeOffset startedAt, ChatUsage usage, InferenceRecord record)
+    {
+        var cost = prices.Book.PriceAt(success.Provider.Name, success.Target.Model, startedAt)?.Cost(usage);
+        var charges = BudgetLedger.Settle(admission, principal, success.Provider.Name, success.Target.Model,
+            new Spend(cost ?? 0, usage.PromptTokens + usage.CompletionTokens, 1));
+        return record with { Cost = cost, Charges = charges };
+    }
+}

@@ -1,0 +1,50 @@
+using Gateway.Domain.Budgets;
+
+namespace Gateway.Domain.Tests.Budgets;
+
+public sealed class BudgetAccountTests
+{
+    private static readonly DateTimeOffset Now = DateTimeOffset.Parse("2026-11-22T12:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
+    private static readonly Spend One = new(7m, 100, 1);
+
+    [Fact]
+    public void Should_hold_only_what_the_lease_covers()
+    {
+        var account = new BudgetAccount();
+        account.Grant(new Spend(14m, 1000, 10));
+
+        Assert.True(account.TryHold(Guid.NewGuid(), One, Now));
+        Assert.True(account.TryHold(Guid.NewGuid(), One, Now));
+        Assert.False(account.TryHold(Guid.NewGuid(), One, Now));
+    }
+
+    [Fact]
+    public void Should_settle_a_hold_exactly_once_and_free_what_it_did_not_cost()
+    {
+        var account = new BudgetAccount();
+        account.Grant(new Spend(14m, 1000, 10));
+        var hold = Guid.NewGuid();
+        account.TryHold(hold, One, Now);
+
+        Assert.True(account.Settle(hold, new Spend(2m, 40, 1)));
+        Assert.False(account.Settle(hold, new Spend(2m, 40, 1)));
+        Assert.False(account.Release(hold));
+        Assert.Equal(new Spend(12m, 960, 9), account.Available);
+    }
+
+    [Fact]
+    public void Should_write_stored_spend_off_both_the_lease_and_the_unstored_spend()
+    {
+        var account = new BudgetAccount();
+        account.Grant(new Spend(14m, 1000, 10));
+        var hold = Guid.NewGuid();
+        account.TryHold(hold, One, Now);
+        account.Settle(hold, One);
+
+        account.Stored(One);
+
+        Assert.Equal(new Spend(7m, 900, 9), account.Lease);
+        Assert.Equal(Spend.Zero, account.Settled);
+        Assert.Equal(new Spend(7m, 900, 9), account.Unused);
+    }
+}

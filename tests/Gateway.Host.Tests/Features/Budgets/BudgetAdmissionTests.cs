@@ -1,0 +1,78 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Gateway.Host.Features.Usage;
+using Gateway.Host.Tests.Fakes;
+using Gateway.Host.Tests.Features.Inference;
+using Gateway.Host.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Gateway.Host.Tests.Features.Budgets;
+
+/// <summary>Budgets hold to the cent under concurrency, across instances, with the spend of exactly what was admitted.</summary>
+public sealed class BudgetAdmissionTests(PostgresFixture postgres) : InferenceTestBase(postgres)
+{
+    // The fake upstream reports 7 completion tokens; at $1 a completion token (and prompts free) every
+    // request costs exactly $7, and with max_tokens 7 its worst case is exactly $7 too.
+    private const string Body = """{"model":"fake:gpt-4o-mini","max_tokens":7,"messages":[{"role":"user","content":"hi"}]}""";
+
+    private async Task PriceAndBudgetAsync(decimal limit)
+    {
+        await Admin.OkAsync(HttpMethod.Post, "/v1/pricing", new { model = "fake:gpt-4o-mini", input_per_million = 0, output_per_million = 1_000_000, cached_input_per_million = 0 },
+            HttpStatusCode.Created);
+        await Admin.OkAsync(HttpMethod.Post, "/v1/budgets", new { name = "team", org_id = OrgId, limit_usd = limit, period = "month", time_zone = "Europe/Berlin" },
+            HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task Should_admit_at_most_what_fits_from_500_concurrent_requests_over_two_instances_and_record_exactly_their_spend()
+    {
+        await PriceAndBudgetAsync(350m);
+        await using var second = await GatewayServer.StartAsync(Db.ConnectionString, Db.Schema, Config);
+        using var onSecond = new HttpClient { BaseAddress = second.Client.BaseAddress };
+        onSecond.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Secret);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 500).Select(async i =>
+        {
+            using var response = await (i % 2 == 0 ? Http : onSecond).PostAsync(
+                "/v1/chat/completions", new StringContent(Body, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+            return (response.StatusCode, Text: await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        }));
+        await Server.Services.GetRequiredService<UsageLog>().FlushAsync(TestContext.Current.CancellationToken);
+        await second.Services.GetRequiredService<UsageLog>().FlushAsync(TestContext.Current.CancellationToken);
+
+        var admitted = answers.Count(a => a.StatusCode == HttpStatusCode.OK);
+        var refused = answers.Where(a => a.StatusCode != HttpStatusCode.OK).ToList();
+        Assert.InRange(admitted, 45, 50);
+        Assert.All(refused, r => Assert.Equal(HttpStatusCode.PaymentRequired, r.StatusCode));
+        Assert.Contains("budget_exceeded", refused[0].Text, StringComparison.Ordinal);
+        Assert.Equal(7m * admitted, await Db.ScalarAsync<decimal>("select spent_usd from budget_periods"));
+        Assert.Equal(admitted, (int)await Db.ScalarAsync<long>("select spent_requests from budget_periods"));
+        Assert.Equal(7m * admitted, await Db.ScalarAsync<decimal>("select sum(cost) from usage_records where charges <> '[]'"));
+        Assert.Equal(admitted, (int)await Db.ScalarAsync<long>("select count(*) from usage_records where status = 200"));
+        Assert.Equal(admitted, Upstream.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Should_refuse_in_the_openai_shape_naming_the_budget_and_its_reset_and_charge_nothing_for_a_failed_request()
+    {
+        await PriceAndBudgetAsync(10m);
+        Upstream.Script("up-1", FakeOpenAIUpstream.Reply.Status(400, """{"error":{"message":"bad","type":"invalid_request_error"}}"""));
+
+        var failed = await Http.PostAsync("/v1/chat/completions", new StringContent(Body, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+        var first = await Http.PostAsync("/v1/chat/completions", new StringContent(Body, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+        var second = await Http.PostAsync("/v1/chat/completions", new StringContent(Body, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+        await Server.Services.GetRequiredService<UsageLog>().FlushAsync(TestContext.Current.CancellationToken);
+        var budget = JsonNode.Parse(await (await Admin.SendAsync(HttpMethod.Get, $"/v1/budgets?org_id={OrgId}")).Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!.AsArray();
+
+        Assert.Equal(HttpStatusCode.BadRequest, failed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.PaymentRequired, second.StatusCode);
+        var error = JsonNode.Parse(await second.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!["error"]!;
+        Assert.Equal("budget_exceeded", (string?)error["code"]);
+        Assert.Matches(@"budget 'team' \(bdg_\w+\) has no room for this request \(limit \$10\.00\); it resets at 2\d{3}-\d\d-\d\dT2[23]:00:00Z", (string?)error["message"]);
+        Assert.Equal(7m, (decimal)budget[0]!["spent_usd"]!);
+        Assert.Equal(1, (int)budget[0]!["spent_requests"]!);
+    }
+}
