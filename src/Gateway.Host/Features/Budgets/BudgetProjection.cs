@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Gateway.Host.Http;
+using Gateway.Host.Persistence;
 using Gateway.Host.Persistence.EventStore;
 using Npgsql;
 using NpgsqlTypes;
@@ -46,9 +47,7 @@ internal sealed class BudgetProjection : IInlineProjection
             cmd.Parameters.Add(new() { Value = e.Version ?? 0 });
             cmd.Parameters.Add(new() { Value = e.CreatedAt });
             await cmd.ExecuteNonQueryAsync(ct);
-            await using var notify = new NpgsqlCommand($"select pg_notify('{Channel}', current_schema() || '|' || $1)", connection, transaction);
-            notify.Parameters.Add(new() { Value = id });
-            await notify.ExecuteNonQueryAsync(ct);
+            await ChangeNotice.SendAsync(connection, transaction, Channel, id, ct);
         }
     }
 }

@@ -1,4 +1,5 @@
 using Gateway.Host.Http;
+using Gateway.Host.Persistence;
 using Gateway.Host.Persistence.EventStore;
 using Npgsql;
 using static Gateway.Host.Features.Pricing.PriceEvents;
@@ -43,9 +44,7 @@ internal sealed class PriceProjection : IInlineProjection
             }
 
             await cmd.ExecuteNonQueryAsync(ct);
-            await using var notify = new NpgsqlCommand($"select pg_notify('{Channel}', current_schema() || '|' || $1)", connection, transaction);
-            notify.Parameters.Add(new() { Value = model });
-            await notify.ExecuteNonQueryAsync(ct);
+            await ChangeNotice.SendAsync(connection, transaction, Channel, model, ct);
         }
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Gateway.Host.Http;
+using Gateway.Host.Persistence;
 using Gateway.Host.Persistence.EventStore;
 using Npgsql;
 using static Gateway.Host.Features.Providers.ProviderKeyEvents;
@@ -52,9 +53,7 @@ internal sealed class ProviderKeyProjection : IInlineProjection
             }
 
             await cmd.ExecuteNonQueryAsync(ct);
-            await using var notify = new NpgsqlCommand($"select pg_notify('{Channel}', current_schema() || '|' || $1)", connection, transaction);
-            notify.Parameters.Add(new() { Value = keyId! });
-            await notify.ExecuteNonQueryAsync(ct);
+            await ChangeNotice.SendAsync(connection, transaction, Channel, keyId!, ct);
         }
     }
 }
