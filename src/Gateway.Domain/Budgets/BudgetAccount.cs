@@ -15,14 +15,11 @@ public sealed class BudgetAccount
     /// <summary>Granted to this instance and not yet written off as stored spend.</summary>
     public Spend Lease { get { lock (_lock) return _lease; } }
 
-    /// <summary>Held by requests in flight.</summary>
-    public Spend Held { get { lock (_lock) return Sum(); } }
-
     /// <summary>Spent here and not yet stored in the database.</summary>
     public Spend Settled { get { lock (_lock) return _settled; } }
 
     /// <summary>What this instance may still hold without asking the database.</summary>
-    public Spend Available { get { lock (_lock) return _lease - _settled - Sum(); } }
+    public Spend Available { get { lock (_lock) return Free(); } }
 
     /// <summary>When a request last held here: an idle account gives its unused lease back.</summary>
     public DateTimeOffset LastHeldAt { get; private set; }
@@ -36,7 +33,7 @@ public sealed class BudgetAccount
         lock (_lock)
         {
             LastHeldAt = now;
-            if (!(_lease - _settled - Sum()).Covers(need))
+            if (!Free().Covers(need))
                 return false;
             _holds[holdId] = need;
             return true;
@@ -89,7 +86,7 @@ public sealed class BudgetAccount
     }
 
     /// <summary>The lease this instance holds beyond what it has used: what it can give back.</summary>
-    public Spend Unused { get { lock (_lock) return (_lease - _settled - Sum()).AtLeastZero; } }
+    public Spend Unused { get { lock (_lock) return Free().AtLeastZero; } }
 
     /// <summary>After giving <paramref name="returned"/> back to the database.</summary>
     public void Returned(Spend returned)
@@ -98,11 +95,12 @@ public sealed class BudgetAccount
             _lease = (_lease - returned).AtLeastZero;
     }
 
-    private Spend Sum()
+    /// <summary>The lease less what is spent and held; negative when spend ran past a hold. Call under the lock.</summary>
+    private Spend Free()
     {
-        var total = Spend.Zero;
+        var free = _lease - _settled;
         foreach (var hold in _holds.Values)
-            total += hold;
-        return total;
+            free -= hold;
+        return free;
     }
 }

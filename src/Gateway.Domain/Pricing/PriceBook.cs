@@ -17,8 +17,6 @@ public sealed class PriceBook
             .ToDictionary(g => g.Key, g => g.OrderBy(v => v.Source).ThenBy(v => v.EffectiveAt).ToArray(), StringComparer.OrdinalIgnoreCase);
     }
 
-    public static PriceBook Empty { get; } = new([]);
-
     /// <summary>Names with at least one version.</summary>
     public IEnumerable<string> Models => _versions.Keys;
 

@@ -53,6 +53,13 @@ public static class KnownLimits
 
     public static IReadOnlyList<KnownLimitTable> All { get; } = [GeminiFree, GroqFree];
 
+    /// <summary>
+    /// The table a key uses: the one it names (<see cref="None"/>: none), else <paramref name="providers"/>.
+    /// The name was checked with <see cref="TryFind"/> when the key was declared.
+    /// </summary>
+    public static KnownLimitTable? ForKey(string? keyChoice, KnownLimitTable? providers) =>
+        keyChoice is not null && TryFind(keyChoice, out var own) ? own : providers;
+
     /// <summary>A table by name; <see cref="None"/> (or null) is no table.</summary>
     public static bool TryFind(string? name, out KnownLimitTable? table)
     {

@@ -151,6 +151,6 @@ internal static class BudgetEndpoints
         var state = await leases.ReadAsync(b.Budget.Id, start, ct);
         return new BudgetResponse(
             b.Budget.Id, b.Spec, start, b.Budget.Period.NextReset(now), state.Spent.Usd, state.Leased.Usd,
-            Math.Max(0, b.Budget.LimitUsd - state.Spent.Usd - state.Leased.Usd), state.Spent.Tokens, state.Spent.Requests, b.Version);
+            state.Left(b.Budget).Usd, state.Spent.Tokens, state.Spent.Requests, b.Version);
     }
 }

@@ -7,15 +7,11 @@ internal static class BudgetEvents
 {
     public const string Set = "budget.set";
     public const string Deleted = "budget.deleted";
-    public const string ThresholdCrossed = "budget.threshold_crossed";
     public const string StreamType = "budget";
 
     internal sealed record BudgetSet(string Id, BudgetSpec Spec);
 
     internal sealed record BudgetDeleted(string Id);
-
-    /// <param name="Percent">The share of the limit spent when the alert was raised.</param>
-    internal sealed record BudgetThresholdCrossed(string Id, DateTimeOffset PeriodStart, int Percent, decimal SpentUsd, decimal LimitUsd);
 }
 
 /// <summary>A budget's definition as the API takes and shows it.</summary>

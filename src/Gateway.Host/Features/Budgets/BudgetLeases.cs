@@ -9,7 +9,11 @@ internal sealed class BudgetLeases(NpgsqlDataSource dataSource)
     /// <summary>How long a lease lives without renewal: an instance that dies gives its headroom back after this.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
 
-    internal sealed record PeriodState(Spend Spent, Spend Leased);
+    internal sealed record PeriodState(Spend Spent, Spend Leased)
+    {
+        /// <summary>What no instance holds and nothing has spent: the most that may still be leased.</summary>
+        public Spend Left(Budget budget) => (budget.Limit - Spent - Leased).AtLeastZero;
+    }
 
     /// <summary>
     /// Grants up to <paramref name="want"/> of what the period has left (limit minus spend minus live
@@ -49,8 +53,7 @@ internal sealed class BudgetLeases(NpgsqlDataSource dataSource)
         }
 
         var state = await ReadAsync(conn, tx, budget.Id, periodStart, ct);
-        var free = (budget.Limit - state.Spent - state.Leased).AtLeastZero;
-        var grant = Spend.Min(want, free);
+        var grant = Spend.Min(want, state.Left(budget));
         await using (var upsert = new NpgsqlCommand("""
             insert into budget_leases (budget_id, period_start, instance_id, usd, tokens, requests, expires_at)
             values ($1, $2, $3, $4, $5, $6, now() + $7)
@@ -97,13 +100,6 @@ internal sealed class BudgetLeases(NpgsqlDataSource dataSource)
         await using var cmd = dataSource.CreateCommand("delete from budget_leases where instance_id = $1");
         cmd.Parameters.Add(new() { Value = instance });
         await cmd.ExecuteNonQueryAsync(ct);
-    }
-
-    /// <summary>Leases of instances that stopped renewing: their headroom is already free, the rows go.</summary>
-    public async Task<int> DeleteExpiredAsync(CancellationToken ct)
-    {
-        await using var cmd = dataSource.CreateCommand("delete from budget_leases where expires_at < now() - interval '1 minute'");
-        return await cmd.ExecuteNonQueryAsync(ct);
     }
 
     public async Task<PeriodState> ReadAsync(string budgetId, DateTimeOffset periodStart, CancellationToken ct)

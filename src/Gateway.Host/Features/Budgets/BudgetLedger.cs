@@ -100,9 +100,6 @@ internal sealed partial class BudgetLedger(BudgetStore budgets, BudgetLeases lea
         }
     }
 
-    /// <summary>What this instance holds of a budget period right now (for the budget's status).</summary>
-    public BudgetAccount? Account(string budgetId, DateTimeOffset start) => _accounts.GetValueOrDefault((budgetId, start));
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(BudgetLeases.Lifetime / 6);

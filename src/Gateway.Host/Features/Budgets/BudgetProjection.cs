@@ -34,16 +34,15 @@ internal sealed class BudgetProjection : IInlineProjection
             else if (e.Type == Deleted)
             {
                 id = e.Deserialize<BudgetDeleted>(GatewayJson.Options).Id;
-                cmd.CommandText = "update budgets set removed = true, version = $4, updated_at = $5 where id = $1";
+                cmd.CommandText = "update budgets set removed = true, version = $2, updated_at = $3 where id = $1";
                 cmd.Parameters.Add(new() { Value = id });
-                cmd.Parameters.Add(new() { Value = DBNull.Value });
-                cmd.Parameters.Add(new() { Value = DBNull.Value });
             }
             else
             {
                 continue;
             }
 
+            // The version and time follow the statement's own parameters.
             cmd.Parameters.Add(new() { Value = e.Version ?? 0 });
             cmd.Parameters.Add(new() { Value = e.CreatedAt });
             await cmd.ExecuteNonQueryAsync(ct);

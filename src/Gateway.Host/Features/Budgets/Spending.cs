@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Gateway.Domain.Budgets;
-using Gateway.Domain.Chat;
 using Gateway.Domain.Tenancy;
 using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Inference;
@@ -53,12 +52,9 @@ internal sealed class Spending(PriceStore prices, BudgetLedger ledger)
     }
 
     /// <summary>Prices what the request used, charges it to its budgets once, and puts both on its record.</summary>
-    public InferenceRecord Charge(
-        BudgetLedger.Admission admission, Principal principal, UpstreamCaller.Success success, DateTimeOffset startedAt, ChatUsage usage, InferenceRecord record)
+    public InferenceRecord Charge(BudgetLedger.Admission admission, Principal principal, UpstreamCaller.Success success, InferenceRecord record)
     {
-        var cost = prices.Book.PriceAt(success.Provider.Name, success.Target.Model, startedAt)?.Cost(usage);
-        var charges = BudgetLedger.Settle(admission, principal, success.Provider.Name, success.Target.Model,
-            new Spend(cost ?? 0, usage.PromptTokens + usage.CompletionTokens, 1));
-        return record with { Cost = cost, Charges = charges };
+        var priced = record with { Cost = prices.Cost(success.Provider.Name, success.Target.Model, record.StartedAt, record.Usage) };
+        return priced with { Charges = BudgetLedger.Settle(admission, principal, success.Provider.Name, success.Target.Model, priced.Spend) };
     }
 }

@@ -21,5 +21,11 @@ internal sealed record InferenceRecord(
     IReadOnlyList<AttemptRecord> Attempts, decimal? Cost = null,
     IReadOnlyList<Budgets.BudgetLedger.Charge>? Charges = null, string? Instance = null)
 {
+    // Derived from the counts: not written to the journal.
+    [System.Text.Json.Serialization.JsonIgnore]
     public Gateway.Domain.Chat.ChatUsage Usage => new(PromptTokens, CompletionTokens, CachedTokens);
+
+    /// <summary>What the request counts against a budget: settled with this, and written off the lease with the same once stored.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public Gateway.Domain.Budgets.Spend Spend => new(Cost ?? 0, PromptTokens + CompletionTokens, 1);
 }

@@ -19,6 +19,10 @@ internal sealed class PriceStore(
 
     public bool RequirePricing => settings.RequirePricing;
 
+    /// <summary>USD for <paramref name="usage"/> at the price in force at <paramref name="at"/>; null without a provider, a model or a price.</summary>
+    public decimal? Cost(string? provider, string? model, DateTimeOffset at, Gateway.Domain.Chat.ChatUsage usage) =>
+        provider is null || model is null ? null : _book.PriceAt(provider, model, at)?.Cost(usage);
+
     /// <summary>Prices are few: any change reloads them all.</summary>
     protected override async Task ApplyUnderGateAsync(string? id, CancellationToken ct)
     {

@@ -27,8 +27,7 @@ internal sealed record Provider(
     };
 
     /// <summary>The table a key uses: its own choice (a table name or none), else the provider's.</summary>
-    public KnownLimitTable? TableFor(string? keyChoice) =>
-        keyChoice is null ? LimitsTable : KnownLimits.TryFind(keyChoice, out var table) ? table : LimitsTable;
+    public KnownLimitTable? TableFor(string? keyChoice) => KnownLimits.ForKey(keyChoice, LimitsTable);
 
     /// <summary>A path below the base URL, whether or not the configured URL ends with a slash.</summary>
     public Uri Endpoint(string relative) => new(new Uri(BaseUrl.ToString().TrimEnd('/') + "/"), relative);

@@ -133,12 +133,12 @@ internal sealed class ProviderRegistry
             if (keys.ContainsKey(id))
                 continue;
             CheckLimits($"{at}.keys[{k}]", key.Rpm, key.Rpd, key.Tpm);
-            if (!KnownLimits.TryFind(key.LimitsTable, out var keyTable))
+            if (!KnownLimits.TryFind(key.LimitsTable, out _))
                 throw new SettingsException($"{at}.keys[{k}].limits_table '{key.LimitsTable}' is not a shipped table ({TableNames})");
             var secret = key.Key.Trim();
             keys[id] = new UpstreamKey(id, secret, key.Label ?? $"key {k + 1}", LastFour(secret));
             pool.Add(new PoolKey(id, key.Project, key.Priority, key.Weight, key.MaxConcurrency, new QuotaLimits(key.Rpm, key.Rpd, key.Tpm),
-                key.LimitsTable is null ? table : keyTable));
+                KnownLimits.ForKey(key.LimitsTable, table)));
         }
 
         return new Provider(

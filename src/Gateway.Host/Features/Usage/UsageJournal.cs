@@ -7,7 +7,7 @@ namespace Gateway.Host.Features.Usage;
 
 /// <summary>
 /// Usage records on local disk before they reach PostgreSQL: each request's record is written to the
-/// open segment at once (a positioned write, no lock), so a killed process loses nothing the kernel
+/// open segment at once (a positioned write; no lock is held while writing), so a killed process loses nothing the kernel
 /// has. The writer seals the segment every tick and feeds sealed segments to the database, deleting
 /// each only once it is stored; while the database is unreachable they simply wait here (the spool).
 /// </summary>

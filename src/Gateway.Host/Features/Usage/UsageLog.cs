@@ -23,11 +23,7 @@ internal sealed partial class UsageLog(
 
     /// <summary>Journals the record, priced unless the caller priced it already (to charge budgets).</summary>
     public void Record(InferenceRecord record) =>
-        journal.Append(record with { Cost = record.Cost ?? Price(record.Provider, record.UpstreamModel, record.StartedAt, record.Usage), Instance = ledger.Instance });
-
-    /// <summary>USD at the price in force when the request started; null without a provider, a model or a price.</summary>
-    public decimal? Price(string? provider, string? model, DateTimeOffset at, Gateway.Domain.Chat.ChatUsage usage) =>
-        provider is null || model is null ? null : prices.Book.PriceAt(provider, model, at)?.Cost(usage);
+        journal.Append(record with { Cost = record.Cost ?? prices.Cost(record.Provider, record.UpstreamModel, record.StartedAt, record.Usage), Instance = ledger.Instance });
 
     /// <summary>Stores everything recorded so far; throws when the database cannot take it (tests, shutdown).</summary>
     public async Task FlushAsync(CancellationToken ct)
@@ -105,7 +101,7 @@ internal sealed partial class UsageLog(
             foreach (var r in batch)
             {
                 if (r.Charges is { Count: > 0 } charges && r.Instance == ledger.Instance && inserted.Contains(r.Id))
-                    ledger.Stored(charges, new Gateway.Domain.Budgets.Spend(r.Cost ?? 0, r.PromptTokens + r.CompletionTokens, 1));
+                    ledger.Stored(charges, r.Spend);
             }
         }
 

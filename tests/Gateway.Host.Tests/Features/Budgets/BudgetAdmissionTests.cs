@@ -74,5 +74,10 @@ public sealed class BudgetAdmissionTests(PostgresFixture postgres) : InferenceTe
         Assert.Matches(@"budget 'team' \(bdg_\w+\) has no room for this request \(limit \$10\.00\); it resets at 2\d{3}-\d\d-\d\dT2[23]:00:00Z", (string?)error["message"]);
         Assert.Equal(7m, (decimal)budget[0]!["spent_usd"]!);
         Assert.Equal(1, (int)budget[0]!["spent_requests"]!);
+
+        var deleted = await Admin.SendAsync(HttpMethod.Delete, $"/v1/budgets/{(string?)budget[0]!["id"]}");
+        var unlimited = await Http.PostAsync("/v1/chat/completions", new StringContent(Body, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, unlimited.StatusCode);
     }
 }

@@ -205,7 +205,7 @@ internal static class OpenAIEndpoints
             var usage = relayed.Usage ?? new ChatUsage(estimate, relayed.EstimatedCompletionTokens, 0);
             Settle(success, usage, relayed.ClientCancelled, time);
             limits.Charge(principal.KeyId ?? "", usage.PromptTokens + usage.CompletionTokens, time.GetUtcNow());
-            log.Record(spending.Charge(admission, principal, success, startedAt, usage, record.Finish(
+            log.Record(spending.Charge(admission, principal, success, record.Finish(
                 relayed.UpstreamBroke ? 502 : relayed.ClientCancelled ? 499 : 200, clock, outcome.Attempts, success.Provider.Name, success.Target.Model,
                 success.Key.Id, usage, relayed.Usage is null, relayed.TimeToFirstTokenMs, relayed.ClientCancelled)));
             return;
@@ -230,7 +230,7 @@ internal static class OpenAIEndpoints
         await context.Response.Body.WriteAsync(bytes, ct);
         Settle(success, reported ?? ChatUsage.None, false, time);
         limits.Charge(principal.KeyId ?? "", (reported?.PromptTokens ?? 0) + (reported?.CompletionTokens ?? 0), time.GetUtcNow());
-        log.Record(spending.Charge(admission, principal, success, startedAt, reported ?? ChatUsage.None, record.Finish(
+        log.Record(spending.Charge(admission, principal, success, record.Finish(
             200, clock, outcome.Attempts, success.Provider.Name, success.Target.Model, success.Key.Id, reported, reported is null || estimated, clock.Elapsed.TotalMilliseconds, false)));
     }
 
