@@ -9,6 +9,8 @@ internal sealed class ChildProcess : IAsyncDisposable
 
     private ChildProcess(Process process) => _process = process;
 
+    public int Id => _process.Id;
+
     public static ChildProcess Start(string program, IEnumerable<string> args, string workingDirectory, string log, IReadOnlyDictionary<string, string>? environment = null)
     {
         // A closed stdin: npm and node must never wait on the benchmark's terminal.

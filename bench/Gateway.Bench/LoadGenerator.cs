@@ -9,9 +9,10 @@ internal static class LoadGenerator
 {
     internal sealed record Target(string Name, Uri Url, IReadOnlyDictionary<string, string> Headers, string Model);
 
-    internal sealed record Result(double RequestsPerSecond, double P50Ms, double P99Ms, int Errors);
+    /// <param name="CpuMsPerRequest">CPU milliseconds each process group spent per request, when measured.</param>
+    internal sealed record Result(double RequestsPerSecond, double P50Ms, double P99Ms, int Errors, IReadOnlyDictionary<string, double> CpuMsPerRequest);
 
-    public static async Task<Result> RunAsync(Target target, bool stream, int concurrency, TimeSpan duration)
+    public static async Task<Result> RunAsync(Target target, bool stream, int concurrency, TimeSpan duration, CpuMeter? meter = null)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, UseProxy = false, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
         using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
@@ -39,6 +40,7 @@ internal static class LoadGenerator
 
         var latencies = new List<double>[concurrency];
         var errors = 0;
+        meter?.Start();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => Task.Run(async () =>
         {
@@ -52,7 +54,10 @@ internal static class LoadGenerator
                     Interlocked.Increment(ref errors);
             }
         })));
+        var cpu = meter?.Stop() ?? new Dictionary<string, double>();
         var all = latencies.SelectMany(l => l).Order().ToArray();
-        return new Result(all.Length / clock.Elapsed.TotalSeconds, all[all.Length / 2], all[Math.Min(all.Length - 1, (int)(all.Length * 0.99))], errors);
+        return new Result(
+            all.Length / clock.Elapsed.TotalSeconds, all[all.Length / 2], all[Math.Min(all.Length - 1, (int)(all.Length * 0.99))], errors,
+            cpu.ToDictionary(c => c.Key, c => c.Value / all.Length));
     }
 }

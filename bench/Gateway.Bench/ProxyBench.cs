@@ -65,6 +65,18 @@ internal static class ProxyBench
             Console.WriteLine();
             Console.WriteLine($"proxy overhead: fake upstream, gateway and {(portkey is null ? "(Portkey unavailable)" : $"Portkey {PortkeyVersion}")} as separate processes on 127.0.0.1, {duration.TotalSeconds:0} s per run, {Environment.ProcessorCount} cores shared with the load generator");
             Console.WriteLine($"{"target",-8} {"mode",-7} {"conc",5} {"req/s",10} {"p50 ms",8} {"p99 ms",8} {"errors",7}");
+            var loadPid = Environment.ProcessId;
+            var meter = new CpuMeter((pid, command) =>
+                pid == loadPid ? "load" : pid == upstream.Id ? "upstream" : pid == gateway.Id ? "gateway"
+                : command == "postgres" ? "postgres" : portkey is not null && pid == portkey.Id ? "portkey" : null);
+            // Untimed warm-up of every target and mode first: the gateway's tier-1 JIT (with dynamic PGO)
+            // otherwise recompiles the hot path during the first timed run and charges it a few milliseconds of tail.
+            foreach (var target in targets)
+            {
+                foreach (var stream in new[] { false, true })
+                    await LoadGenerator.RunAsync(target, stream, 16, TimeSpan.FromSeconds(3));
+            }
+
             var results = new Dictionary<(string, bool, int), LoadGenerator.Result>();
             foreach (var stream in new[] { false, true })
             {
@@ -72,7 +84,7 @@ internal static class ProxyBench
                 {
                     foreach (var target in targets)
                     {
-                        var r = await LoadGenerator.RunAsync(target, stream, concurrency, duration);
+                        var r = await LoadGenerator.RunAsync(target, stream, concurrency, duration, meter);
                         results[(target.Name, stream, concurrency)] = r;
                         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                             $"{target.Name,-8} {(stream ? "stream" : "json"),-7} {concurrency,5} {r.RequestsPerSecond,10:N0} {r.P50Ms,8:N2} {r.P99Ms,8:N2} {r.Errors,7}"));
@@ -97,6 +109,22 @@ internal static class ProxyBench
 
                     Console.WriteLine(line);
                 }
+            }
+
+            if (!CpuMeter.Available)
+                return;
+            // Where the two cores went: at concurrency 16 the machine is saturated, so every microsecond
+            // a process spends per request is latency that the others queue behind.
+            Console.WriteLine();
+            Console.WriteLine("CPU per request (µs) by process");
+            var groups = new[] { "load", "upstream", "gateway", "postgres", "portkey" };
+            Console.WriteLine($"{"target",-8} {"mode",-7} {"conc",5} " + string.Join(" ", groups.Select(g => $"{g,9}")) + $" {"total",9}");
+            foreach (var ((name, stream, concurrency), r) in results)
+            {
+                var cells = groups.Select(g => r.CpuMsPerRequest.TryGetValue(g, out var ms) ? ms * 1000 : 0).ToArray();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{name,-8} {(stream ? "stream" : "json"),-7} {concurrency,5} ") + string.Join(" ", cells.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c,9:N0}")))
+                    + string.Create(CultureInfo.InvariantCulture, $" {cells.Sum(),9:N0}"));
             }
         }
         finally

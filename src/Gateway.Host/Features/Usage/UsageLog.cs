@@ -15,7 +15,7 @@ internal sealed partial class UsageLog(
     UsageJournal journal, UsageWriter writer, PriceStore prices, Budgets.BudgetLedger ledger, ILogger<UsageLog> logger) : BackgroundService
 {
     private const int BatchSize = 1000;
-    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(250);
+    private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(50);
     private readonly SemaphoreSlim _drain = new(1, 1);
     private bool _failing;
 
