@@ -85,14 +85,18 @@ public sealed class BudgetAccount
         }
     }
 
-    /// <summary>The lease this instance holds beyond what it has used: what it can give back.</summary>
-    public Spend Unused { get { lock (_lock) return Free().AtLeastZero; } }
-
-    /// <summary>After giving <paramref name="returned"/> back to the database.</summary>
-    public void Returned(Spend returned)
+    /// <summary>
+    /// Takes the lease this instance holds beyond what it has used out in one step, so a request holding at the same moment cannot hold
+    /// what is on its way back. Give it back with <see cref="Grant"/> if the database does not take it.
+    /// </summary>
+    public Spend TakeUnused()
     {
         lock (_lock)
-            _lease = (_lease - returned).AtLeastZero;
+        {
+            var unused = Free().AtLeastZero;
+            _lease -= unused;
+            return unused;
+        }
     }
 
     /// <summary>The lease less what is spent and held; negative when spend ran past a hold. Call under the lock.</summary>

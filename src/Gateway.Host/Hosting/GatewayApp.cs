@@ -86,6 +86,9 @@ internal static class GatewayApp
         builder.Services.AddSingleton<BudgetLedger>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BudgetLedger>());
         builder.Services.AddSingleton<Spending>();
+        builder.Services.AddSingleton<BudgetWebhooks>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<BudgetWebhooks>());
+        builder.Services.AddSingleton<BudgetAlerts>();
         builder.Services.AddSingleton(_ => new UsageJournal(UsageLog.FolderFor(settings)));
         builder.Services.AddSingleton<UsageWriter>();
         builder.Services.AddSingleton<UsageLog>();

@@ -45,6 +45,22 @@ public sealed class BudgetAccountTests
 
         Assert.Equal(new Spend(7m, 900, 9), account.Lease);
         Assert.Equal(Spend.Zero, account.Settled);
-        Assert.Equal(new Spend(7m, 900, 9), account.Unused);
+        Assert.Equal(new Spend(7m, 900, 9), account.Available);
+    }
+
+    [Fact]
+    public void Should_take_out_only_the_lease_no_hold_or_unstored_spend_needs()
+    {
+        var account = new BudgetAccount();
+        account.Grant(new Spend(21m, 1000, 10));
+        var spent = Guid.NewGuid();
+        account.TryHold(spent, One, Now);
+        account.Settle(spent, One);
+        account.TryHold(Guid.NewGuid(), One, Now);
+
+        Assert.Equal(new Spend(7m, 800, 8), account.TakeUnused());
+        Assert.Equal(Spend.Zero, account.TakeUnused());
+        Assert.Equal(new Spend(14m, 200, 2), account.Lease);
+        Assert.False(account.TryHold(Guid.NewGuid(), One, Now));
     }
 }

@@ -4,6 +4,7 @@ using Gateway.Host.Features.Auth;
 using Gateway.Host.Features.Tenancy;
 using Gateway.Host.Http;
 using Gateway.Host.Persistence.EventStore;
+using Npgsql;
 using static Gateway.Host.Features.Budgets.BudgetEvents;
 
 namespace Gateway.Host.Features.Budgets;
@@ -28,6 +29,14 @@ internal static class BudgetEndpoints
             "team A monthly", "org_123", "organization", "org_123", null, null, 50m, null, null, "month", null, "Europe/Berlin", 80, null, "block");
     }
 
+    /// <summary>A change to a budget: absent fields keep their value, null clears an optional one.</summary>
+    internal sealed record UpdateBudgetRequest(
+        string? Name, string? Provider, string? ModelPattern, decimal? LimitUsd, long? MaxTokens, long? MaxRequests, int? AlertAtPercent,
+        string? WebhookUrl, string? Mode)
+    {
+        public static UpdateBudgetRequest Example { get; } = new(null, null, null, 80m, null, null, 90, null, null);
+    }
+
     /// <param name="SpentUsd">Stored spend of the current period (requests of the last moments may still be on their way).</param>
     /// <param name="ReservedUsd">Headroom gateway instances have leased for requests in flight and about to come.</param>
     /// <param name="RemainingUsd">Limit minus spent minus reserved.</param>
@@ -44,6 +53,13 @@ internal static class BudgetEndpoints
             .Produces<List<BudgetResponse>>().WithManagementProblems();
         group.MapGet("/{id}", GetAsync).WithName("getBudget").WithSummary("One budget with its spend, reserve and next reset")
             .Produces<BudgetResponse>().WithManagementProblems();
+        group.MapPatch("/{id}", UpdateAsync).WithName("updateBudget")
+            .WithSummary("Change a budget's name, limits, filters, alert threshold, webhook or mode; honours If-Match")
+            .Accepts<UpdateBudgetRequest>("application/json").Produces<BudgetResponse>()
+            .WithManagementProblems().ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        group.MapGet("/{id}/alerts", AlertsAsync).WithName("listBudgetAlerts")
+            .WithSummary("Alerts the budget raised: its soft threshold and its limit, once per period each, newest first")
+            .Produces<List<BudgetAlert>>().WithManagementProblems();
         group.MapDelete("/{id}", DeleteAsync).WithName("deleteBudget").WithSummary("Remove a budget")
             .Produces(StatusCodes.Status204NoContent).WithManagementProblems();
     }
@@ -60,7 +76,6 @@ internal static class BudgetEndpoints
             errors.Add("org_id", "is required");
         else if (Problems.Deny(Access.Manage(context.Principal(), r.OrgId), "organization", "manage budgets") is { } denied)
             return denied;
-        TenancyRules.Name("name", r.Name, errors, required: true);
         var scope = r.Scope ?? "organization";
         if (scope is not ("organization" or "user" or "key"))
             errors.Add("scope", "must be organization, user or key");
@@ -69,38 +84,106 @@ internal static class BudgetEndpoints
             errors.Add("scope_id", "is required for a user or key budget");
         else if (r.OrgId is not null && !await BelongsAsync(tenancy, scope, scopeId, r.OrgId, ct))
             errors.Add("scope_id", $"is not a {scope} of organization {r.OrgId}");
-        if (r.LimitUsd is not > 0)
-            errors.Add("limit_usd", "is required and must be more than 0");
-        if (r.MaxTokens is < 1)
-            errors.Add("max_tokens", "must be at least 1");
-        if (r.MaxRequests is < 1)
-            errors.Add("max_requests", "must be at least 1");
-        if (r.ModelPattern is not null && ModelPattern.Validate(r.ModelPattern) is { } patternError)
-            errors.Add("model_pattern", patternError);
-        var period = r.Period ?? "month";
-        if (period is not ("none" or "day" or "week" or "month" or "duration"))
-            errors.Add("period", "must be none, day, week, month or duration");
-        if (period == "duration" && r.PeriodHours is not (>= 1 and <= 24 * 366))
-            errors.Add("period_hours", "is required for a duration period: 1 to 8784 hours");
-        var zone = r.TimeZone ?? "UTC";
-        if (!TimeZoneInfo.TryFindSystemTimeZoneById(zone, out _))
-            errors.Add("time_zone", $"'{zone}' is not a known IANA time zone");
-        if (r.AlertAtPercent is not null and not (>= 1 and <= 100))
-            errors.Add("alert_at_percent", "must be between 1 and 100");
-        if (r.WebhookUrl is not null && (!Uri.TryCreate(r.WebhookUrl, UriKind.Absolute, out var hook) || hook.Scheme is not ("http" or "https")))
-            errors.Add("webhook_url", "must be an http(s) URL");
-        if (r.Mode is not (null or "block" or "alert_only"))
-            errors.Add("mode", "must be block or alert_only");
+        var spec = new BudgetSpec(r.Name?.Trim() ?? "", r.OrgId ?? "", scope, scopeId ?? "", r.Provider, r.ModelPattern, r.LimitUsd ?? 0m, r.MaxTokens,
+            r.MaxRequests, r.Period ?? "month", r.PeriodHours, r.TimeZone ?? "UTC", r.AlertAtPercent, r.WebhookUrl, r.Mode ?? "block", time.GetUtcNow());
+        Check(spec, errors);
         if (errors.Count > 0)
             return Problems.Validation(errors);
 
         var id = ResourceId.New("bdg");
-        var spec = new BudgetSpec(r.Name!.Trim(), r.OrgId!, scope, scopeId!, r.Provider, r.ModelPattern, r.LimitUsd!.Value, r.MaxTokens, r.MaxRequests,
-            period, r.PeriodHours, zone, r.AlertAtPercent, r.WebhookUrl, r.Mode ?? "block", time.GetUtcNow());
         await store.AppendAsync(id, StreamType, ExpectedVersion.NoStream,
             [NewEvent.Create(Set, new BudgetSet(id, spec), new EventMetadata(spec.OrgId, context.Principal().Actor, context.TraceIdentifier))], ct);
         await budgets.ApplyAsync(id, ct);
         return TypedResults.Created($"/v1/budgets/{id}", await ResponseAsync(budgets.Find(id)!.Value, leases, time, ct));
+    }
+
+    /// <summary>
+    /// Changes what a budget allows; its scope and period stay (a new period would orphan the spend
+    /// counted so far: create a new budget instead). Headroom leased under the old limit goes back.
+    /// </summary>
+    private static async Task<IResult> UpdateAsync(
+        string id, HttpContext context, EventStore store, BudgetStore budgets, BudgetLeases leases, TimeProvider time, CancellationToken ct)
+    {
+        if (budgets.Find(id) is not { } b || Access.Read(context.Principal(), b.Budget.OrgId) == AccessDecision.NotFound)
+            return Problems.NotFound("budget");
+        if (Problems.Deny(Access.Manage(context.Principal(), b.Budget.OrgId), "budget", "manage budgets") is { } denied)
+            return denied;
+        var body = await RequestBody.ReadAsync<UpdateBudgetRequest>(context.Request, ct);
+        if (!body.IsValid)
+            return Problems.Validation(body.Errors);
+        var r = body.Value!;
+        var errors = new FieldErrors();
+        var expected = Versioning.Expected(context.Request, b.Version, errors);
+        // Present-but-null clears the optional caps, filters, threshold and webhook; absent keeps them.
+        var spec = b.Spec with
+        {
+            Name = r.Name?.Trim() ?? b.Spec.Name,
+            LimitUsd = r.LimitUsd ?? b.Spec.LimitUsd,
+            Provider = body.Has("provider") ? r.Provider : b.Spec.Provider,
+            ModelPattern = body.Has("model_pattern") ? r.ModelPattern : b.Spec.ModelPattern,
+            MaxTokens = body.Has("max_tokens") ? r.MaxTokens : b.Spec.MaxTokens,
+            MaxRequests = body.Has("max_requests") ? r.MaxRequests : b.Spec.MaxRequests,
+            AlertAtPercent = body.Has("alert_at_percent") ? r.AlertAtPercent : b.Spec.AlertAtPercent,
+            WebhookUrl = body.Has("webhook_url") ? r.WebhookUrl : b.Spec.WebhookUrl,
+            Mode = r.Mode ?? b.Spec.Mode,
+        };
+        Check(spec, errors);
+        if (errors.Count > 0)
+            return Problems.Validation(errors);
+        try
+        {
+            var appended = await store.AppendAsync(id, StreamType, expected,
+                [NewEvent.Create(Set, new BudgetSet(id, spec), new EventMetadata(spec.OrgId, context.Principal().Actor, context.TraceIdentifier))], ct);
+            await budgets.ApplyAsync(id, ct);
+            Versioning.SetETag(context, appended.Version);
+        }
+        catch (ConcurrencyException conflict)
+        {
+            return Versioning.SentIfMatch(context.Request)
+                ? Problems.PreconditionFailed(conflict.Actual ?? 0)
+                : Problems.Conflict("the budget was changed by another request at the same moment; read it again and retry");
+        }
+
+        return TypedResults.Ok(await ResponseAsync(budgets.Find(id)!.Value, leases, time, ct));
+    }
+
+    /// <summary>The rules every budget definition keeps, whether new or changed.</summary>
+    private static void Check(BudgetSpec spec, FieldErrors errors)
+    {
+        TenancyRules.Name("name", spec.Name.Length == 0 ? null : spec.Name, errors, required: true);
+        if (spec.LimitUsd <= 0)
+            errors.Add("limit_usd", "is required and must be more than 0");
+        if (spec.MaxTokens is < 1)
+            errors.Add("max_tokens", "must be at least 1");
+        if (spec.MaxRequests is < 1)
+            errors.Add("max_requests", "must be at least 1");
+        if (spec.ModelPattern is not null && ModelPattern.Validate(spec.ModelPattern) is { } patternError)
+            errors.Add("model_pattern", patternError);
+        if (spec.Period is not ("none" or "day" or "week" or "month" or "duration"))
+            errors.Add("period", "must be none, day, week, month or duration");
+        if (spec.Period == "duration" && spec.PeriodHours is not (>= 1 and <= 24 * 366))
+            errors.Add("period_hours", "is required for a duration period: 1 to 8784 hours");
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(spec.TimeZone, out _))
+            errors.Add("time_zone", $"'{spec.TimeZone}' is not a known IANA time zone");
+        if (spec.AlertAtPercent is not null and not (>= 1 and <= 100))
+            errors.Add("alert_at_percent", "must be between 1 and 100");
+        if (spec.WebhookUrl is not null && (!Uri.TryCreate(spec.WebhookUrl, UriKind.Absolute, out var hook) || hook.Scheme is not ("http" or "https")))
+            errors.Add("webhook_url", "must be an http(s) URL");
+        if (spec.Mode is not ("block" or "alert_only"))
+            errors.Add("mode", "must be block or alert_only");
+    }
+
+    /// <summary>The alerts a budget raised, newest first, as its webhook received them.</summary>
+    private static async Task<IResult> AlertsAsync(string id, HttpContext context, BudgetStore budgets, NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        if (budgets.Find(id) is not { } b || !Visible(context.Principal(), b.Budget))
+            return Problems.NotFound("budget");
+        await using var cmd = dataSource.CreateCommand(
+            $"select {EventStore.SelectEventColumns} from events where stream_id = $1 and type = $2 order by seq desc limit 500");
+        cmd.Parameters.Add(new() { Value = id });
+        cmd.Parameters.Add(new() { Value = Alerted });
+        var events = await EventStore.ReadAllAsync(cmd, ct);
+        return TypedResults.Ok(events.Select(e => e.Deserialize<BudgetAlert>(GatewayJson.Options)).ToList());
     }
 
     private static async Task<IResult> ListAsync(HttpContext context, BudgetStore budgets, BudgetLeases leases, TimeProvider time, string? org_id, CancellationToken ct)

@@ -7,11 +7,26 @@ internal static class BudgetEvents
 {
     public const string Set = "budget.set";
     public const string Deleted = "budget.deleted";
+
+    /// <summary>A fact (unversioned) on the budget's stream: a threshold or the limit was reached.</summary>
+    public const string Alerted = "budget.alert";
     public const string StreamType = "budget";
 
     internal sealed record BudgetSet(string Id, BudgetSpec Spec);
 
     internal sealed record BudgetDeleted(string Id);
+}
+
+/// <summary>A budget crossed its soft threshold or reached its limit: stored as an event and sent to its webhook.</summary>
+/// <param name="Level">The share of the limit crossed, in percent: the soft threshold, or 100 for the limit.</param>
+/// <param name="PercentUsed">How far along the period's spend was when the alert was raised (its furthest quantity).</param>
+internal sealed record BudgetAlert(
+    string BudgetId, string Name, string OrgId, string Scope, string ScopeId, string Mode, int Level, decimal PercentUsed,
+    decimal SpentUsd, decimal LimitUsd, long SpentTokens, long SpentRequests, DateTimeOffset PeriodStart, DateTimeOffset? NextReset,
+    DateTimeOffset RaisedAt)
+{
+    /// <summary>threshold or limit.</summary>
+    public string Kind => Level >= Gateway.Domain.Budgets.BudgetThresholds.Limit ? "limit" : "threshold";
 }
 
 /// <summary>A budget's definition as the API takes and shows it.</summary>

@@ -102,6 +102,7 @@ internal sealed partial class BudgetLedger(BudgetStore budgets, BudgetLeases lea
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        budgets.Changed += id => _ = ReturnOnChangeAsync(id, stoppingToken);
         using var timer = new PeriodicTimer(BudgetLeases.Lifetime / 6);
         try
         {
@@ -172,12 +173,7 @@ internal sealed partial class BudgetLedger(BudgetStore budgets, BudgetLeases lea
         {
             if (now - account.LastHeldAt < IdleReturn || account.HoldCount > 0)
                 continue;
-            var unused = account.Unused;
-            if (unused != Spend.Zero)
-            {
-                await leases.ReturnAsync(budgetId, start, Instance, unused, ct);
-                account.Returned(unused);
-            }
+            await ReturnAsync(budgetId, start, account, ct);
 
             // A finished period with nothing in flight and nothing unstored is done with here.
             if (budgets.Find(budgetId) is not { } b || b.Budget.Period.StartOf(now) != start)
@@ -185,6 +181,49 @@ internal sealed partial class BudgetLedger(BudgetStore budgets, BudgetLeases lea
                 if (account.Settled == Spend.Zero)
                     _accounts.TryRemove((budgetId, start), out _);
             }
+        }
+    }
+
+    /// <summary>
+    /// A budget changed (a lower limit, a new pattern): headroom leased under its old definition goes
+    /// back at once, so the next request leases under the new one instead of spending the old lease.
+    /// </summary>
+    private async Task ReturnUnusedAsync(string budgetId, CancellationToken ct)
+    {
+        foreach (var ((id, start), account) in _accounts)
+        {
+            if (id == budgetId)
+                await ReturnAsync(id, start, account, ct);
+        }
+    }
+
+    private async Task ReturnOnChangeAsync(string budgetId, CancellationToken ct)
+    {
+        try
+        {
+            await ReturnUnusedAsync(budgetId, ct);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or OperationCanceledException)
+        {
+            // The lease expires or is returned when idle; until then this instance may still use it.
+            LogRenewFailed(e);
+        }
+    }
+
+    private async Task ReturnAsync(string budgetId, DateTimeOffset start, BudgetAccount account, CancellationToken ct)
+    {
+        var unused = account.TakeUnused();
+        if (unused == Spend.Zero)
+            return;
+        try
+        {
+            await leases.ReturnAsync(budgetId, start, Instance, unused, ct);
+        }
+        catch
+        {
+            // The database still counts it as leased here, so it stays usable here.
+            account.Grant(unused);
+            throw;
         }
     }
 

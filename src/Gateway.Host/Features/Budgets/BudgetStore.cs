@@ -18,6 +18,9 @@ internal sealed class BudgetStore(NpgsqlDataSource dataSource, NotificationListe
 
     public IEnumerable<(Budget Budget, BudgetSpec Spec, long Version)> All => _budgets.Values;
 
+    /// <summary>Raised with a budget's id after this instance has taken in its new definition or its removal.</summary>
+    public event Action<string>? Changed;
+
     /// <summary>Budgets that count a request by <paramref name="principal"/> to any of <paramref name="targets"/>.</summary>
     public List<Budget> ApplyingTo(Principal principal, IEnumerable<(string Provider, string Model)> targets)
     {
@@ -43,12 +46,17 @@ internal sealed class BudgetStore(NpgsqlDataSource dataSource, NotificationListe
             var budgetId = r.GetString(0);
             if (r.GetBoolean(2))
             {
-                _budgets.TryRemove(budgetId, out _);
+                if (_budgets.TryRemove(budgetId, out _))
+                    Changed?.Invoke(budgetId);
                 continue;
             }
 
             var spec = JsonSerializer.Deserialize<BudgetSpec>(r.GetString(1), GatewayJson.Options)!;
-            _budgets[budgetId] = (spec.ToBudget(budgetId), spec, r.GetInt64(3));
+            var version = r.GetInt64(3);
+            var known = _budgets.TryGetValue(budgetId, out var before);
+            _budgets[budgetId] = (spec.ToBudget(budgetId), spec, version);
+            if (known && before.Version != version)
+                Changed?.Invoke(budgetId);
         }
     }
 }

@@ -12,7 +12,7 @@ namespace Gateway.Host.Features.Usage;
 /// counted twice when a batch is replayed.
 /// </summary>
 internal sealed partial class UsageLog(
-    UsageJournal journal, UsageWriter writer, PriceStore prices, Budgets.BudgetLedger ledger, ILogger<UsageLog> logger) : BackgroundService
+    UsageJournal journal, UsageWriter writer, PriceStore prices, Budgets.BudgetLedger ledger, Budgets.BudgetAlerts alerts, ILogger<UsageLog> logger) : BackgroundService
 {
     private const int BatchSize = 1000;
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(50);
@@ -103,6 +103,9 @@ internal sealed partial class UsageLog(
                 if (r.Charges is { Count: > 0 } charges && r.Instance == ledger.Instance && inserted.Contains(r.Id))
                     ledger.Stored(charges, r.Spend);
             }
+
+            // Every charged period of the batch, replayed rows included: an alert a crash kept from being raised is raised now.
+            await alerts.CheckAsync([.. batch.SelectMany(r => r.Charges ?? [])], ct);
         }
 
         File.Delete(segment);

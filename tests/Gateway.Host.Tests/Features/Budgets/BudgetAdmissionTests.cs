@@ -4,31 +4,21 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Gateway.Host.Features.Usage;
 using Gateway.Host.Tests.Fakes;
-using Gateway.Host.Tests.Features.Inference;
 using Gateway.Host.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Gateway.Host.Tests.Features.Budgets;
 
 /// <summary>Budgets hold to the cent under concurrency, across instances, with the spend of exactly what was admitted.</summary>
-public sealed class BudgetAdmissionTests(PostgresFixture postgres) : InferenceTestBase(postgres)
+public sealed class BudgetAdmissionTests(PostgresFixture postgres) : BudgetTestBase(postgres)
 {
-    // The fake upstream reports 7 completion tokens; at $1 a completion token (and prompts free) every
-    // request costs exactly $7, and with max_tokens 7 its worst case is exactly $7 too.
-    private const string Body = """{"model":"fake:gpt-4o-mini","max_tokens":7,"messages":[{"role":"user","content":"hi"}]}""";
-
-    private async Task PriceAndBudgetAsync(decimal limit)
-    {
-        await Admin.OkAsync(HttpMethod.Post, "/v1/pricing", new { model = "fake:gpt-4o-mini", input_per_million = 0, output_per_million = 1_000_000, cached_input_per_million = 0 },
-            HttpStatusCode.Created);
-        await Admin.OkAsync(HttpMethod.Post, "/v1/budgets", new { name = "team", org_id = OrgId, limit_usd = limit, period = "month", time_zone = "Europe/Berlin" },
-            HttpStatusCode.Created);
-    }
+    private Task<string> BudgetOfAsync(decimal limit) =>
+        PriceAndBudgetAsync(new { name = "team", org_id = OrgId, limit_usd = limit, period = "month", time_zone = "Europe/Berlin" });
 
     [Fact]
     public async Task Should_admit_at_most_what_fits_from_500_concurrent_requests_over_two_instances_and_record_exactly_their_spend()
     {
-        await PriceAndBudgetAsync(350m);
+        await BudgetOfAsync(350m);
         await using var second = await GatewayServer.StartAsync(Db.ConnectionString, Db.Schema, Config);
         using var onSecond = new HttpClient { BaseAddress = second.Client.BaseAddress };
         onSecond.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Secret);
@@ -36,7 +26,7 @@ public sealed class BudgetAdmissionTests(PostgresFixture postgres) : InferenceTe
         var answers = await Task.WhenAll(Enumerable.Range(0, 500).Select(async i =>
         {
             using var response = await (i % 2 == 0 ? Http : onSecond).PostAsync(
-                "/v1/chat/completions", new StringContent(Body, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+                "/v1/chat/completions", new StringContent(SevenDollarRequest, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
             return (response.StatusCode, Text: await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         }));
         await Server.Services.GetRequiredService<UsageLog>().FlushAsync(TestContext.Current.CancellationToken);
@@ -57,12 +47,12 @@ public sealed class BudgetAdmissionTests(PostgresFixture postgres) : InferenceTe
     [Fact]
     public async Task Should_refuse_in_the_openai_shape_naming_the_budget_and_its_reset_and_charge_nothing_for_a_failed_request()
     {
-        await PriceAndBudgetAsync(10m);
+        await BudgetOfAsync(10m);
         Upstream.Script("up-1", FakeOpenAIUpstream.Reply.Status(400, """{"error":{"message":"bad","type":"invalid_request_error"}}"""));
 
-        var failed = await Http.PostAsync("/v1/chat/completions", new StringContent(Body, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
-        var first = await Http.PostAsync("/v1/chat/completions", new StringContent(Body, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
-        var second = await Http.PostAsync("/v1/chat/completions", new StringContent(Body, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+        var failed = await Http.PostAsync("/v1/chat/completions", new StringContent(SevenDollarRequest, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+        var first = await Http.PostAsync("/v1/chat/completions", new StringContent(SevenDollarRequest, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+        var second = await Http.PostAsync("/v1/chat/completions", new StringContent(SevenDollarRequest, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
         await Server.Services.GetRequiredService<UsageLog>().FlushAsync(TestContext.Current.CancellationToken);
         var budget = JsonNode.Parse(await (await Admin.SendAsync(HttpMethod.Get, $"/v1/budgets?org_id={OrgId}")).Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!.AsArray();
 
@@ -76,7 +66,7 @@ public sealed class BudgetAdmissionTests(PostgresFixture postgres) : InferenceTe
         Assert.Equal(1, (int)budget[0]!["spent_requests"]!);
 
         var deleted = await Admin.SendAsync(HttpMethod.Delete, $"/v1/budgets/{(string?)budget[0]!["id"]}");
-        var unlimited = await Http.PostAsync("/v1/chat/completions", new StringContent(Body, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+        var unlimited = await Http.PostAsync("/v1/chat/completions", new StringContent(SevenDollarRequest, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         Assert.Equal(HttpStatusCode.OK, unlimited.StatusCode);
     }

@@ -1,0 +1,49 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+
+namespace Gateway.Host.Tests.Fakes;
+
+/// <summary>A webhook endpoint on 127.0.0.1 that keeps every JSON body posted to it, with its headers.</summary>
+internal sealed class WebhookReceiver : IAsyncDisposable
+{
+    internal sealed record Delivery(JsonObject Body, string? Event, string? UserAgent);
+
+    private WebApplication _app = null!;
+
+    public Uri Url { get; private set; } = null!;
+
+    public ConcurrentQueue<Delivery> Deliveries { get; } = new();
+
+    /// <summary>Answer this many posts with 503 before taking them, to exercise the sender's retries.</summary>
+    public int FailFirst { get; set; }
+
+    public static async Task<WebhookReceiver> StartAsync()
+    {
+        var receiver = new WebhookReceiver();
+        var failed = 0;
+        var (app, address) = await LoopbackServer.StartAsync(app => app.MapPost("/hooks/budget", async (HttpContext context) =>
+        {
+            if (Interlocked.Increment(ref failed) <= receiver.FailFirst)
+                return Results.StatusCode(503);
+            var body = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
+            receiver.Deliveries.Enqueue(new Delivery(body, context.Request.Headers["X-Gateway-Event"], context.Request.Headers.UserAgent));
+            return Results.NoContent();
+        }));
+        receiver._app = app;
+        receiver.Url = new Uri(address + "/hooks/budget");
+        return receiver;
+    }
+
+    /// <summary>Waits until <paramref name="count"/> deliveries arrived (bounded), then returns them all.</summary>
+    public async Task<IReadOnlyList<Delivery>> WaitForAsync(int count, TimeSpan within)
+    {
+        using var deadline = new CancellationTokenSource(within);
+        while (Deliveries.Count < count && !deadline.IsCancellationRequested)
+            await Task.Delay(20, CancellationToken.None);
+        return [.. Deliveries];
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+}

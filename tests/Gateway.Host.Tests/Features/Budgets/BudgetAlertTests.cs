@@ -1,0 +1,123 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using Gateway.Host.Features.Budgets;
+using Gateway.Host.Features.Usage;
+using Gateway.Host.Tests.Fakes;
+using Gateway.Host.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Gateway.Host.Tests.Features.Budgets;
+
+/// <summary>Budget alerts at the soft threshold and at the limit, once a period each, to the event log and the webhook; budget changes.</summary>
+public sealed class BudgetAlertTests(PostgresFixture postgres) : BudgetTestBase(postgres)
+{
+    private async Task<HttpStatusCode> SpendAsync()
+    {
+        using var response = await Http.PostAsync("/v1/chat/completions", new StringContent(SevenDollarRequest, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+        await Server.Services.GetRequiredService<UsageLog>().FlushAsync(TestContext.Current.CancellationToken);
+        return response.StatusCode;
+    }
+
+    [Fact]
+    public async Task Should_alert_at_the_threshold_and_at_the_limit_once_each_and_post_both_to_the_webhook()
+    {
+        await using var hook = await WebhookReceiver.StartAsync();
+        hook.FailFirst = 1;
+        var id = await PriceAndBudgetAsync(new
+        {
+            name = "team", org_id = OrgId, limit_usd = 20, period = "month", time_zone = "UTC", alert_at_percent = 50, webhook_url = hook.Url.ToString(), mode = "alert_only",
+        });
+
+        var afterFirst = (await SpendAsync(), await AlertsAsync(id));
+        var afterSecond = (await SpendAsync(), await AlertsAsync(id));
+        var afterThird = (await SpendAsync(), await AlertsAsync(id));
+        var afterFourth = (await SpendAsync(), await AlertsAsync(id));
+        var delivered = await hook.WaitForAsync(2, TimeSpan.FromSeconds(15));
+
+        Assert.Equal((HttpStatusCode.OK, 0), (afterFirst.Item1, afterFirst.Item2.Count));
+        Assert.Equal((HttpStatusCode.OK, 1), (afterSecond.Item1, afterSecond.Item2.Count));
+        Assert.Equal((HttpStatusCode.OK, 2), (afterThird.Item1, afterThird.Item2.Count));
+        // Alert-only: the fourth request goes through past the limit and raises nothing new.
+        Assert.Equal((HttpStatusCode.OK, 2), (afterFourth.Item1, afterFourth.Item2.Count));
+        var limit = afterFourth.Item2[0]!;
+        Assert.Equal((100, "limit", 21m, 105m, 3L), ((int)limit["level"]!, (string?)limit["kind"], (decimal)limit["spent_usd"]!, (decimal)limit["percent_used"]!, (long)limit["spent_requests"]!));
+        Assert.Equal((50, "threshold", 14m), ((int)afterFourth.Item2[1]!["level"]!, (string?)afterFourth.Item2[1]!["kind"], (decimal)afterFourth.Item2[1]!["spent_usd"]!));
+
+        // The first post met a 503 and was retried: each alert arrives exactly once, in order.
+        Assert.Equal([50, 100], delivered.Select(d => (int)d.Body["level"]!));
+        Assert.All(delivered, d => Assert.Equal(("budget.alert", "budget.alert", "gateway-budget-alerts", id), ((string?)d.Body["type"], d.Event, d.UserAgent, (string?)d.Body["budget_id"])));
+        Assert.Equal(OrgId, (string?)delivered[0].Body["org_id"]);
+    }
+
+    [Fact]
+    public async Task Should_raise_an_alert_once_however_many_instances_check_the_same_period()
+    {
+        await using var hook = await WebhookReceiver.StartAsync();
+        var id = await PriceAndBudgetAsync(new { name = "team", org_id = OrgId, limit_usd = 10, period = "day", time_zone = "UTC", alert_at_percent = 60, webhook_url = hook.Url.ToString() });
+        await using var second = await GatewayServer.StartAsync(Db.ConnectionString, Db.Schema, Config);
+        await SpendAsync();
+        var period = new BudgetLedger.Charge(id, new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero));
+
+        // Both instances look at the stored spend of the period again, at once and then once more.
+        await Task.WhenAll(
+            Server.Services.GetRequiredService<BudgetAlerts>().CheckAsync([period], TestContext.Current.CancellationToken),
+            second.Services.GetRequiredService<BudgetAlerts>().CheckAsync([period], TestContext.Current.CancellationToken));
+        await second.Services.GetRequiredService<BudgetAlerts>().CheckAsync([period], TestContext.Current.CancellationToken);
+        var delivered = await hook.WaitForAsync(1, TimeSpan.FromSeconds(10));
+        await Task.Delay(300, TestContext.Current.CancellationToken);
+
+        Assert.Single(await AlertsAsync(id));
+        Assert.Single(hook.Deliveries);
+        Assert.Equal(60, (int)delivered[0].Body["level"]!);
+        Assert.Equal(60, await Db.ScalarAsync<int>("select alerted_percent from budget_periods"));
+    }
+
+    [Fact]
+    public async Task Should_apply_a_lower_limit_at_once_even_to_headroom_already_leased()
+    {
+        var id = await PriceAndBudgetAsync(new { name = "team", org_id = OrgId, limit_usd = 70, period = "month", time_zone = "UTC" });
+        var first = await SpendAsync();
+
+        var changed = await Admin.OkAsync(HttpMethod.Patch, $"/v1/budgets/{id}", new { limit_usd = 7, name = "team, tighter" });
+        var second = await SpendAsync();
+
+        Assert.Equal(HttpStatusCode.OK, first);
+        Assert.Equal((7m, "team, tighter", 7m, 0m), ((decimal)changed["spec"]!["limit_usd"]!, (string?)changed["spec"]!["name"], (decimal)changed["spent_usd"]!, (decimal)changed["remaining_usd"]!));
+        Assert.Equal(HttpStatusCode.PaymentRequired, second);
+        Assert.Equal(7m, await Db.ScalarAsync<decimal>("select spent_usd from budget_periods"));
+    }
+
+    [Fact]
+    public async Task Should_change_only_what_a_patch_names_clear_what_it_sets_to_null_and_refuse_what_cannot_change()
+    {
+        var id = await PriceAndBudgetAsync(new
+        {
+            name = "team", org_id = OrgId, limit_usd = 50, max_requests = 100, period = "week", time_zone = "Europe/Berlin", alert_at_percent = 80, webhook_url = "https://hooks.example/budget",
+        });
+
+        var patched = await Admin.OkAsync(HttpMethod.Patch, $"/v1/budgets/{id}", new { max_requests = (int?)null, webhook_url = (string?)null, mode = "alert_only" });
+        var period = await Admin.SendAsync(HttpMethod.Patch, $"/v1/budgets/{id}", new { period = "day" });
+        var invalid = await Admin.SendAsync(HttpMethod.Patch, $"/v1/budgets/{id}", new { limit_usd = 0, alert_at_percent = 120, mode = "sometimes" });
+        var stale = await Admin.SendAsync(HttpMethod.Patch, $"/v1/budgets/{id}", new { limit_usd = 60 }, ifMatch: "\"1\"");
+        var missing = await Admin.SendAsync(HttpMethod.Patch, "/v1/budgets/bdg_nope", new { limit_usd = 60 });
+
+        var spec = patched["spec"]!;
+        Assert.Equal((50m, (long?)null, (string?)null, "alert_only", 80, "week", "Europe/Berlin", 2L),
+            ((decimal)spec["limit_usd"]!, (long?)spec["max_requests"], (string?)spec["webhook_url"], (string?)spec["mode"], (int)spec["alert_at_percent"]!,
+             (string?)spec["period"], (string?)spec["time_zone"], (long)patched["version"]!));
+        Assert.Equal(HttpStatusCode.BadRequest, period.StatusCode);
+        Assert.Contains("\"period\"", await period.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        var problems = JsonNode.Parse(await invalid.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!["errors"]!.AsObject();
+        Assert.Equal(["alert_at_percent", "limit_usd", "mode"], problems.Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    private async Task<JsonArray> AlertsAsync(string id)
+    {
+        using var response = await Admin.SendAsync(HttpMethod.Get, $"/v1/budgets/{id}/alerts");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!.AsArray();
+    }
+}
