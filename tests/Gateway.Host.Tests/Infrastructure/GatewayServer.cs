@@ -28,12 +28,13 @@ internal sealed class GatewayServer : IAsyncDisposable
     public static readonly byte[] MasterKey = [.. Enumerable.Range(1, 32).Select(i => (byte)i)];
 
     /// <param name="config">Configuration as the YAML file would give it, flattened (<c>providers:0:name</c>).</param>
-    public static async Task<GatewayServer> StartAsync(string connectionString, string schema, IReadOnlyDictionary<string, string?>? config = null)
+    /// <param name="dataDir">Local state (the usage journal lives under it, per schema); a shared temp folder unless a test looks into it.</param>
+    public static async Task<GatewayServer> StartAsync(string connectionString, string schema, IReadOnlyDictionary<string, string?>? config = null, string? dataDir = null)
     {
         var settings = new GatewaySettings
         {
             Urls = ["http://127.0.0.1:0"],
-            DataDir = Path.GetTempPath(),
+            DataDir = dataDir ?? Path.GetTempPath(),
             Schema = schema,
             AutoMigrate = false,
             MasterKey = MasterKey,
