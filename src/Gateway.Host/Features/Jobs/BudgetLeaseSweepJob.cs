@@ -1,3 +1,4 @@
+using Gateway.Domain.Budgets;
 using Gateway.Host.Features.Budgets;
 using Quartz;
 
@@ -24,8 +25,16 @@ internal sealed class BudgetLeaseSweepJob(BudgetLeases leases, BudgetStore budge
     {
         var now = time.GetUtcNow();
         var deleted = await leases.SweepAsync(
-            (budgetId, start) => budgets.Find(budgetId) is { } b && start < b.Budget.Period.StartOf(now - ClockSkew),
-            cancellationToken);
+            (budgetId, start) => budgets.Find(budgetId) is { } b && Ended(b.Budget.Period, start, now), cancellationToken);
         context.Result = $"deleted {deleted} budget leases";
+    }
+
+    /// <summary>Whether the period that began at <paramref name="start"/> (as stored) ended at least <see cref="ClockSkew"/> ago.</summary>
+    internal static bool Ended(BudgetPeriod period, DateTimeOffset start, DateTimeOffset now)
+    {
+        // Stored starts have microseconds, computed ones ticks (a duration period counts from its
+        // creation instant): compared unrounded, the current period's lease would look older than its period.
+        var current = period.StartOf(now - ClockSkew);
+        return start < current.AddTicks(-(current.Ticks % TimeSpan.TicksPerMicrosecond));
     }
 }

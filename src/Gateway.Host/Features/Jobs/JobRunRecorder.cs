@@ -22,11 +22,11 @@ internal sealed partial class JobRunRecorder(NpgsqlDataSource dataSource, ILogge
     public async ValueTask JobWasExecuted(IJobExecutionContext context, JobExecutionException? jobException, CancellationToken cancellationToken = default)
     {
         var job = context.JobDetail.Key.Name;
-        // Quartz wraps what a job threw; the cause is what an operator needs to read.
         string? error = null;
         if (jobException is not null)
         {
-            error = Describe(jobException.InnerException ?? jobException);
+            // Quartz wraps what a job threw (twice, in 4.7); the cause is what an operator needs to read.
+            error = Describe(jobException.GetBaseException());
             LogFailed(jobException, job);
         }
 
