@@ -13,7 +13,15 @@ internal static class JobEndpoints
     /// <param name="NextRunAt">When it fires next, on whichever instance takes it; null when it is not scheduled.</param>
     /// <param name="LastRun">Null until it has run.</param>
     internal sealed record JobResponse(
-        string Name, string Description, string? Schedule, string? TimeZone, DateTimeOffset? NextRunAt, JobRunResponse? LastRun);
+        string Name, string Description, string? Schedule, string? TimeZone, DateTimeOffset? NextRunAt, JobRunResponse? LastRun)
+    {
+        public static JobResponse Example { get; } = new(
+            UsageRetentionJob.Name, JobCatalog.All.Single(j => j.Name == UsageRetentionJob.Name).Description, "0 17 * * * ?", "UTC",
+            new DateTimeOffset(2026, 11, 22, 10, 17, 0, TimeSpan.Zero),
+            new JobRunResponse(
+                new DateTimeOffset(2026, 11, 22, 9, 17, 0, 12, TimeSpan.Zero), new DateTimeOffset(2026, 11, 22, 9, 17, 0, TimeSpan.Zero), 184.6, "ok",
+                "deleted 12840 usage records from before 2026-10-23T09:17:00Z in 3 batches", null, "gw-host-1-3f9c2a71b0de"));
+    }
 
     /// <param name="Result">ok or failed.</param>
     /// <param name="Summary">What the run did, e.g. <c>deleted 120 usage records ...</c>.</param>
