@@ -51,7 +51,7 @@ internal sealed partial class JobRunRecorder(NpgsqlDataSource dataSource, ILogge
             batch.BatchCommands.Add(prune);
             await batch.ExecuteNonQueryAsync(cancellationToken);
         }
-        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or OperationCanceledException)
         {
             LogNotRecorded(e, job);
         }
