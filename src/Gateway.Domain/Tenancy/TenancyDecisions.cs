@@ -47,4 +47,15 @@ public static class TenancyDecisions
     public static Decision Rotate(KeyState key, string prefix, string hash, string previousHash, DateTimeOffset now, TimeSpan grace) => key.Revoked
         ? DomainError.Conflict("a revoked key cannot be rotated; issue a new one")
         : Decision.Emit(new KeyRotated(key.Id, prefix, hash, previousHash, grace > TimeSpan.Zero ? now + grace : null));
+
+    /// <summary>Records that a key's expiry passed, unless it was already recorded for that expiry or the key was revoked first.</summary>
+    /// <param name="recordedFor">The expiry a <see cref="KeyExpired"/> was last recorded for; null: none yet.</param>
+    public static Decision RecordExpiry(KeyState key, DateTimeOffset? recordedFor, DateTimeOffset now) => key.ExpiresAt switch
+    {
+        _ when key.Revoked => DomainError.Conflict("a revoked key does not expire: it was revoked"),
+        null => DomainError.Conflict("the key has no expiry"),
+        { } at when at > now => DomainError.Conflict("the key has not expired yet"),
+        { } at when at == recordedFor => DomainError.Conflict("the key's expiry is already recorded"),
+        { } at => Decision.Emit(new KeyExpired(key.Id, at)),
+    };
 }

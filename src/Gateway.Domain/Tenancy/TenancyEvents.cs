@@ -27,6 +27,7 @@ public static class TenancyEventTypes
     public const string KeyUpdated = "key.updated";
     public const string KeyRevoked = "key.revoked";
     public const string KeyRotated = "key.rotated";
+    public const string KeyExpired = "key.expired";
 
     /// <summary>Wire name of each event record, and back.</summary>
     public static IReadOnlyDictionary<Type, string> ByClrType { get; } = new Dictionary<Type, string>
@@ -45,6 +46,7 @@ public static class TenancyEventTypes
         [typeof(KeyUpdated)] = KeyUpdated,
         [typeof(KeyRevoked)] = KeyRevoked,
         [typeof(KeyRotated)] = KeyRotated,
+        [typeof(KeyExpired)] = KeyExpired,
     };
 
     public static IReadOnlyDictionary<string, Type> ByName { get; } = ByClrType.ToDictionary(p => p.Value, p => p.Key);
@@ -124,6 +126,15 @@ public sealed record KeyRevoked(string KeyId, string? Reason) : ITenancyEvent
 
 /// <param name="PreviousValidUntil">Until when the replaced secret still works; null or past: it stopped at once.</param>
 public sealed record KeyRotated(string KeyId, string Prefix, string Hash, string PreviousHash, DateTimeOffset? PreviousValidUntil) : ITenancyEvent
+{
+    public string StreamId => KeyId;
+}
+
+/// <summary>
+/// The key's expiry passed. Authentication refused it from that instant on; this records the fact
+/// for the audit log, once per expiry (an expiry moved later by an update is recorded again when it passes).
+/// </summary>
+public sealed record KeyExpired(string KeyId, DateTimeOffset ExpiresAt) : ITenancyEvent
 {
     public string StreamId => KeyId;
 }

@@ -4,6 +4,7 @@ using Gateway.Host.Features.Docs;
 using Gateway.Host.Features.Health;
 using Gateway.Host.Features.Inference;
 using Gateway.Host.Features.Inference.OpenAI;
+using Gateway.Host.Features.Jobs;
 using Gateway.Host.Features.Pricing;
 using Gateway.Host.Features.Providers;
 using Gateway.Host.Features.Tenancy;
@@ -93,6 +94,7 @@ internal static class GatewayApp
         builder.Services.AddSingleton<UsageWriter>();
         builder.Services.AddSingleton<UsageLog>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<UsageLog>());
+        builder.AddJobsFeature();
 
         builder.Services.ConfigureHttpJsonOptions(o => GatewayJson.Configure(o.SerializerOptions));
         builder.Services.AddProblemDetails();
@@ -120,6 +122,7 @@ internal static class GatewayApp
         app.MapProviderDeclarations();
         app.MapPricing();
         app.MapBudgets();
+        app.MapJobs();
         // Explicit, so the endpoints are registered at build time: `gateway openapi` describes them
         // without starting a server.
         app.UseEndpoints(_ => { });

@@ -55,6 +55,23 @@ public sealed class TenancyDecisionTests
     }
 
     [Fact]
+    public void Should_record_an_expiry_once_when_it_has_passed_and_again_only_for_a_new_expiry()
+    {
+        var expired = Key with { ExpiresAt = Now.AddMinutes(-1) };
+
+        var recorded = (KeyExpired)TenancyDecisions.RecordExpiry(expired, recordedFor: null, Now).Event!;
+        var movedOn = (KeyExpired)TenancyDecisions.RecordExpiry(expired, recordedFor: Now.AddDays(-30), Now).Event!;
+
+        Assert.Equal(new KeyExpired("key_a", Now.AddMinutes(-1)), recorded);
+        Assert.Equal(Now.AddMinutes(-1), movedOn.ExpiresAt);
+        Assert.Equal("the key's expiry is already recorded", TenancyDecisions.RecordExpiry(expired, Now.AddMinutes(-1), Now).Error!.Message);
+        Assert.Equal("the key has not expired yet", TenancyDecisions.RecordExpiry(Key with { ExpiresAt = Now.AddSeconds(1) }, null, Now).Error!.Message);
+        Assert.IsType<KeyExpired>(TenancyDecisions.RecordExpiry(Key with { ExpiresAt = Now }, null, Now).Event);
+        Assert.Equal("the key has no expiry", TenancyDecisions.RecordExpiry(Key, null, Now).Error!.Message);
+        Assert.Equal("a revoked key does not expire: it was revoked", TenancyDecisions.RecordExpiry(expired with { Revoked = true }, null, Now).Error!.Message);
+    }
+
+    [Fact]
     public void Should_tell_resource_ids_of_each_kind_apart()
     {
         var org = ResourceId.New(ResourceId.Organization);

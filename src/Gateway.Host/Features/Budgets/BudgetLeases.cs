@@ -3,7 +3,7 @@ using Npgsql;
 
 namespace Gateway.Host.Features.Budgets;
 
-/// <summary>The database side of budget leases: grant headroom, give it back, keep it alive, read a period.</summary>
+/// <summary>The database side of budget leases: grant headroom, give it back, keep it alive, sweep what is dead, read a period.</summary>
 internal sealed class BudgetLeases(NpgsqlDataSource dataSource)
 {
     /// <summary>How long a lease lives without renewal: an instance that dies gives its headroom back after this.</summary>
@@ -100,6 +100,45 @@ internal sealed class BudgetLeases(NpgsqlDataSource dataSource)
         await using var cmd = dataSource.CreateCommand("delete from budget_leases where instance_id = $1");
         cmd.Parameters.Add(new() { Value = instance });
         await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// Deletes leases that hold nothing anyone can use: lapsed ones (already counted as zero, left
+    /// behind by an instance that died), those of removed budgets, and those of periods that have
+    /// ended (nothing is admitted into a past period, yet a live holder renews its row for as long as it runs).
+    /// </summary>
+    /// <param name="ended">Whether the period a budget started then is over; answer false when unsure.</param>
+    /// <returns>How many leases were deleted.</returns>
+    public async Task<int> SweepAsync(Func<string, DateTimeOffset, bool> ended, CancellationToken ct)
+    {
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        var budgetIds = new List<string>();
+        var starts = new List<DateTimeOffset>();
+        await using (var periods = new NpgsqlCommand("select distinct budget_id, period_start from budget_leases where expires_at > now()", conn))
+        await using (var r = await periods.ExecuteReaderAsync(ct))
+        {
+            while (await r.ReadAsync(ct))
+            {
+                var (budgetId, start) = (r.GetString(0), r.GetFieldValue<DateTimeOffset>(1));
+                if (ended(budgetId, start))
+                {
+                    budgetIds.Add(budgetId);
+                    starts.Add(start);
+                }
+            }
+        }
+
+        // A lease renewed or granted meanwhile is re-checked by the delete itself (read committed
+        // re-evaluates a row updated under it), so a lease that just came alive is never taken.
+        await using var delete = new NpgsqlCommand("""
+            delete from budget_leases l
+            where l.expires_at <= now()
+               or exists (select 1 from budgets b where b.id = l.budget_id and b.removed)
+               or (l.budget_id, l.period_start) in (select * from unnest($1::text[], $2::timestamptz[]))
+            """, conn);
+        delete.Parameters.Add(new() { Value = budgetIds.ToArray() });
+        delete.Parameters.Add(new() { Value = starts.ToArray() });
+        return await delete.ExecuteNonQueryAsync(ct);
     }
 
     public async Task<PeriodState> ReadAsync(string budgetId, DateTimeOffset periodStart, CancellationToken ct)

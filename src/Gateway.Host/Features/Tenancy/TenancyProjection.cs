@@ -71,6 +71,7 @@ internal sealed class TenancyProjection : IInlineProjection
         KeyRotated r => (
             "update virtual_keys set version = $2, updated_at = $3, prefix = $4, hash = $5, previous_hash = $6, previous_valid_until = $7 where id = $1",
             [Text(r.Prefix), Bytes(r.Hash), Bytes(r.PreviousHash), Time(r.PreviousValidUntil)]),
+        KeyExpired x => ("update virtual_keys set version = $2, updated_at = $3, expiry_recorded_for = $4 where id = $1", [Time(x.ExpiresAt)]),
         _ => throw new InvalidOperationException($"no projection for {e.GetType().Name}"),
     };
 

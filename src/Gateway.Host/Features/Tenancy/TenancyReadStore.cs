@@ -50,6 +50,19 @@ internal sealed class TenancyReadStore(NpgsqlDataSource dataSource)
              """,
             ReadKey, ct, orgId, userId, paging.After, paging.Fetch);
 
+    /// <summary>
+    /// Keys whose expiry passed and is not recorded yet, with the expiry last recorded (if any),
+    /// soonest expiry first. Revoked keys are left out: revocation is what ended them.
+    /// </summary>
+    public Task<List<(KeyRow Row, DateTimeOffset? RecordedFor)>> ExpiredUnrecordedKeysAsync(DateTimeOffset now, int limit, CancellationToken ct) =>
+        QueryAsync(
+            $"""
+             select {KeyColumns}, k.expiry_recorded_for from {KeyFrom}
+             where not k.revoked and k.expires_at is not null and k.expiry_recorded_for is distinct from k.expires_at and k.expires_at <= $1
+             order by k.expires_at limit $2
+             """,
+            r => (ReadKey(r), NullableTime(r, 18)), ct, now, limit);
+
     /// <summary>The key's current secret hash, which a rotation keeps valid for the grace period.</summary>
     public async Task<byte[]?> KeyHashAsync(string id, CancellationToken ct) =>
         (await QueryAsync("select hash from virtual_keys where id = $1", r => r.GetFieldValue<byte[]>(0), ct, id)).SingleOrDefault();

@@ -39,13 +39,9 @@ internal sealed class TenancyWriter(EventStore store, KeyDirectory directory)
         var correlation = context.Request.Headers.TryGetValue("x-request-id", out var requestId) && requestId.Count > 0
             ? requestId.ToString()
             : context.TraceIdentifier;
-        var metadata = new EventMetadata(orgId, context.Principal().Actor, correlation);
-        var type = TenancyEventTypes.ByClrType[e.GetType()];
         try
         {
-            var result = await store.AppendAsync(e.StreamId, type.Split('.')[0], expected, [NewEvent.Create(type, e, metadata)], ct);
-            await directory.RefreshAsync(e.StreamId, ct);
-            return new Outcome(result.Version, null);
+            return new Outcome(await StoreAsync(e, new EventMetadata(orgId, context.Principal().Actor, correlation), expected, ct), null);
         }
         catch (ConcurrencyException conflict)
         {
@@ -57,5 +53,18 @@ internal sealed class TenancyWriter(EventStore store, KeyDirectory directory)
         {
             return new Outcome(0, Problems.Conflict("a user with this external_id already exists in the organization"));
         }
+    }
+
+    /// <summary>A change the gateway makes by itself (a background job), attributed to <paramref name="actor"/>.</summary>
+    /// <exception cref="ConcurrencyException">The resource changed since it was read.</exception>
+    public Task<long> AppendAsync(ITenancyEvent e, string orgId, ExpectedVersion expected, string actor, string correlationId, CancellationToken ct) =>
+        StoreAsync(e, new EventMetadata(orgId, actor, correlationId), expected, ct);
+
+    private async Task<long> StoreAsync(ITenancyEvent e, EventMetadata metadata, ExpectedVersion expected, CancellationToken ct)
+    {
+        var type = TenancyEventTypes.ByClrType[e.GetType()];
+        var result = await store.AppendAsync(e.StreamId, type.Split('.')[0], expected, [NewEvent.Create(type, e, metadata)], ct);
+        await directory.RefreshAsync(e.StreamId, ct);
+        return result.Version;
     }
 }
