@@ -117,6 +117,7 @@ internal static class GatewayApp
         app.MapProviderDeclarations();
         app.MapPricing();
         app.MapBudgets();
+        app.MapUsage();
         // Explicit, so the endpoints are registered at build time: `gateway openapi` describes them
         // without starting a server.
         app.UseEndpoints(_ => { });
