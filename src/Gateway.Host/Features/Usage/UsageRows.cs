@@ -8,7 +8,7 @@ namespace Gateway.Host.Features.Usage;
 
 /// <summary>One request as stored: who made it, what served it, its tokens, cost and timing, and every attempt.</summary>
 /// <param name="At">When the request started (UTC). A request is stored when it ends, at its start time.</param>
-/// <param name="RequestId">The client's X-Request-Id, or the gateway's trace id.</param>
+/// <param name="RequestId">The gateway's id for the request (its trace identifier).</param>
 /// <param name="UserId">Null for an organization-owned key.</param>
 /// <param name="Dialect">The client's wire dialect: openai, anthropic or gemini.</param>
 /// <param name="RequestedModel">The model as the client asked for it (an alias, <c>provider:model</c>, or a bare name).</param>
