@@ -15,7 +15,9 @@ internal static class UsageAccess
     /// <summary>
     /// Null when every organization, user and key the filter names may be read by the caller. Otherwise
     /// the refusal, as reading that resource would answer: 404 for another tenant's or an unknown one
-    /// (ids cannot be probed), 403 for a member naming someone else of their organization.
+    /// (ids cannot be probed), 403 for a member naming someone else of their organization. A user or key
+    /// outside the organization named, or a key of another user than the one named, is not found there
+    /// either: so the most specific id named always implies the others (<see cref="UsageRows"/> relies on it).
     /// </summary>
     public static async Task<IResult?> DenyAsync(Principal principal, UsageFilter filter, NpgsqlDataSource db, CancellationToken ct)
     {
@@ -24,12 +26,15 @@ internal static class UsageAccess
             (filter.OrgId, "select id, null from organizations where id = $1", "organization", o => Access.ReadOrganization(principal, o.OrgId)),
             (filter.UserId, "select org_id, id from users where id = $1", "user", o => Access.Read(principal, o.OrgId, o.UserId)),
             (filter.KeyId, "select org_id, user_id from virtual_keys where id = $1", "key",
-                o => filter.KeyId == principal.KeyId ? AccessDecision.Allowed : Access.Read(principal, o.OrgId, o.UserId)),
+                o => filter.UserId is not null && o.UserId != filter.UserId ? AccessDecision.NotFound
+                    : filter.KeyId == principal.KeyId ? AccessDecision.Allowed
+                    : Access.Read(principal, o.OrgId, o.UserId)),
         };
         foreach (var (id, sql, what, decide) in named.Where(n => n.Id is not null))
         {
             var owner = await OwnerAsync(db, sql, id!, ct);
-            if (Problems.Deny(owner is null ? AccessDecision.NotFound : decide(owner), what, $"read another {what}'s usage") is { } denied)
+            var decision = owner is null || (filter.OrgId is not null && owner.OrgId != filter.OrgId) ? AccessDecision.NotFound : decide(owner);
+            if (Problems.Deny(decision, what, $"read another {what}'s usage") is { } denied)
                 return denied;
         }
 

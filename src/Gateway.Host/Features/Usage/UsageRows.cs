@@ -41,7 +41,13 @@ internal static class UsageRows
         NpgsqlDataSource db, UsageFilter filter, UsageCursor? after, int? limit, [EnumeratorCancellation] CancellationToken ct)
     {
         await using var cmd = db.CreateCommand();
+        // Only the most specific owner named: the others follow from it (UsageAccess answers 404 where
+        // they would not), and a second owner condition would make the planner intersect two indexes and
+        // sort all that user's rows for every page instead of walking one index in (at, id) order.
         var sql = UsageSql.For(cmd, filter)
+            .Add("key_id = {0}", filter.KeyId)
+            .Add("user_id = {0}", filter.KeyId is null ? filter.UserId : null)
+            .Add("org_id = {0}", filter.KeyId is null && filter.UserId is null ? filter.OrgId : null)
             .Add("at >= {0}", filter.From)
             .Add("at < {0}", filter.To)
             .Add("status = {0}", filter.Status)

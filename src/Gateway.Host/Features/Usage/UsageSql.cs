@@ -11,11 +11,8 @@ internal sealed class UsageSql(NpgsqlCommand cmd)
 {
     private readonly List<string> _conditions = [];
 
-    /// <summary>The filters both usage_records and usage_daily can answer (their columns share names).</summary>
+    /// <summary>The filters both usage_records and usage_daily can answer (their columns share names), but the owner's.</summary>
     public static UsageSql For(NpgsqlCommand cmd, UsageFilter filter) => new UsageSql(cmd)
-        .Add("org_id = {0}", filter.OrgId)
-        .Add("user_id = {0}", filter.UserId)
-        .Add("key_id = {0}", filter.KeyId)
         .Add("provider = {0}", filter.Provider)
         .Add("model = {0}", filter.Model);
 

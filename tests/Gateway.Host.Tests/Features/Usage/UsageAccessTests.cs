@@ -9,7 +9,8 @@ namespace Gateway.Host.Tests.Features.Usage;
 /// <summary>
 /// Who reads whose usage: the platform admin everything, an organization admin their organization, a
 /// member only their own (an organization key only itself). Another tenant's organization, user or key
-/// answers 404 so ids cannot be probed; a member naming a colleague gets 403.
+/// answers 404 so ids cannot be probed; a member naming a colleague gets 403. Filters that contradict
+/// each other (a user of another organization than the one named, a key of another user) find nothing: 404.
 /// </summary>
 public sealed class UsageAccessTests(PostgresFixture postgres) : UsageTestBase(postgres)
 {
@@ -47,6 +48,11 @@ public sealed class UsageAccessTests(PostgresFixture postgres) : UsageTestBase(p
             (platform, "/v1/usage/summary?group_by=key", HttpStatusCode.OK, [.. ofA, bKey]),
             (platform, "/v1/usage?user_id=usr_0000000000000000000000000000000", HttpStatusCode.NotFound, []),
             (platform, "/v1/usage?org_id=org_unknown", HttpStatusCode.NotFound, []),
+            (platform, $"/v1/usage?org_id={OrgId}&user_id={m1}&key_id={m1Key}", HttpStatusCode.OK, [m1Key]),
+            (platform, $"/v1/usage?org_id={orgB}&user_id={m1}", HttpStatusCode.NotFound, []),
+            (platform, $"/v1/usage?org_id={orgB}&key_id={m1Key}", HttpStatusCode.NotFound, []),
+            (platform, $"/v1/users/{m1}/usage?key_id={m2Key}", HttpStatusCode.NotFound, []),
+            (platform, $"/v1/users/{m1}/usage/summary?key_id={sharedKey}", HttpStatusCode.NotFound, []),
             (admin, "/v1/usage", HttpStatusCode.OK, ofA),
             (admin, $"/v1/usage?org_id={OrgId}", HttpStatusCode.OK, ofA),
             (admin, $"/v1/users/{m2}/usage", HttpStatusCode.OK, [m2Key]),
