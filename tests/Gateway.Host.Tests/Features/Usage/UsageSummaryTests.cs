@@ -111,6 +111,25 @@ public sealed class UsageSummaryTests(PostgresFixture postgres) : UsageTestBase(
     }
 
     [Fact]
+    public async Task Should_refuse_more_than_10000_groups_as_json_and_stream_them_all_as_csv()
+    {
+        await StoreAsync(Enumerable.Range(0, 10_001).Select(i => Record(Day1.AddDays(-i), OrgId)));
+
+        var (jsonStatus, json, _) = await GetAsync(Admin, "/v1/usage/summary?group_by=day");
+        var (csvStatus, csv, _) = await GetAsync(Admin, "/v1/usage/summary?group_by=day&format=csv");
+        var (narrowedStatus, narrowed, _) = await GetAsync(Admin, "/v1/usage/summary?group_by=day&from=1998-04-17");
+
+        Assert.Equal(HttpStatusCode.BadRequest, jsonStatus);
+        Assert.Contains("format=csv", (string)JsonNode.Parse(json)!["errors"]!["group_by"]![0]!, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, csvStatus);
+        var lines = csv.Split("\r\n");
+        Assert.Equal(1 + 10_001 + 1, lines.Length);
+        Assert.Equal(("1998-04-16,1,0,10,5,0,0.0100000000", "2025-09-01,1,0,10,5,0,0.0100000000"), (lines[1], lines[^2]));
+        Assert.Equal(HttpStatusCode.OK, narrowedStatus);
+        Assert.Equal(10_000, JsonNode.Parse(narrowed)!["data"]!.AsArray().Count);
+    }
+
+    [Fact]
     public async Task Should_count_real_requests_and_their_errors_for_today()
     {
         Upstream.Script("up-1", Fakes.FakeOpenAIUpstream.Reply.Status(400, """{"error":{"message":"bad","type":"invalid_request_error"}}"""));
