@@ -10,7 +10,7 @@ internal sealed record CsvColumn<T>(string Name, Func<T, object?> Value);
 
 /// <summary>
 /// RFC 4180 CSV: a header row, CRLF line ends, a field holding a comma, quote or line break quoted
-/// with its quotes doubled. Written row by row as the database returns them, never held whole.
+/// with its quotes doubled. Written as the rows come, never held whole.
 /// </summary>
 internal static class UsageCsv
 {
@@ -29,12 +29,14 @@ internal static class UsageCsv
 
     private static async Task WriteAsync<T>(Stream body, IReadOnlyList<CsvColumn<T>> columns, IAsyncEnumerable<T> rows)
     {
-        // The header waits in the writer's buffer until the first rows come: a query that fails at once
-        // still gets a proper error response, not a cut CSV (one that fails later is aborted by the server).
+        // The query runs before a byte is written, so one that fails gets a proper error response rather
+        // than a cut CSV; one that fails later is aborted by the server, never passed off as complete.
+        await using var row = rows.GetAsyncEnumerator();
+        var more = await row.MoveNextAsync();
         await using var writer = new StreamWriter(body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), bufferSize: 64 * 1024);
         await writer.WriteAsync(Line(columns.Select(c => c.Name)));
-        await foreach (var row in rows)
-            await writer.WriteAsync(Line(columns.Select(c => Text(c.Value(row)))));
+        for (; more; more = await row.MoveNextAsync())
+            await writer.WriteAsync(Line(columns.Select(c => Text(c.Value(row.Current)))));
     }
 
     private static string Field(string? value) =>

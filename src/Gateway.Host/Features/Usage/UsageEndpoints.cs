@@ -59,8 +59,8 @@ internal static class UsageEndpoints
         if (refusal is not null)
             return refusal;
         if (format == UsageFormat.Csv)
-            return UsageCsv.Result("usage.csv", UsageCsv.ColumnsOf<UsageRow>(), UsageRows.ReadAsync(db, filter, null, null, ct));
-        var page = await UsageRows.ReadAsync(db, filter, after, paging.Fetch, ct).ToListAsync(ct);
+            return UsageCsv.Result("usage.csv", UsageCsv.ColumnsOf<UsageRow>(), UsageRows.AllAsync(db, filter, ct));
+        var page = await UsageRows.ReadAsync(db, filter, after, paging.Fetch, ct);
         return TypedResults.Ok(paging.Page(page, r => new UsageCursor(r.At, r.Id).ToString(), r => r));
     }
 

@@ -35,10 +35,28 @@ internal static class UsageRows
         prompt_tokens, completion_tokens, cached_tokens, usage_estimated, cost, latency_ms, ttft_ms, client_cancelled, attempts::text
         """;
 
+    private const int ExportPage = 1000;
+
+    /// <summary>
+    /// Every matching row, read a page at a time: each page is a short query, so a slow download never
+    /// holds a pooled connection (or an old snapshot) for its whole length.
+    /// </summary>
+    public static async IAsyncEnumerable<UsageRow> AllAsync(NpgsqlDataSource db, UsageFilter filter, [EnumeratorCancellation] CancellationToken ct)
+    {
+        UsageCursor? after = null;
+        while (true)
+        {
+            var page = await ReadAsync(db, filter, after, ExportPage, ct);
+            foreach (var row in page)
+                yield return row;
+            if (page.Count < ExportPage)
+                yield break;
+            after = new UsageCursor(page[^1].At, page[^1].Id);
+        }
+    }
+
     /// <param name="after">Rows older than this position only (the previous page's last).</param>
-    /// <param name="limit">At most this many rows; null streams every matching row.</param>
-    public static async IAsyncEnumerable<UsageRow> ReadAsync(
-        NpgsqlDataSource db, UsageFilter filter, UsageCursor? after, int? limit, [EnumeratorCancellation] CancellationToken ct)
+    public static async Task<List<UsageRow>> ReadAsync(NpgsqlDataSource db, UsageFilter filter, UsageCursor? after, int limit, CancellationToken ct)
     {
         await using var cmd = db.CreateCommand();
         // Only the most specific owner named: the others follow from it (UsageAccess answers 404 where
@@ -55,11 +73,12 @@ internal static class UsageRows
             .Add("dialect = {0}", filter.Dialect)
             .Add("endpoint = {0}", filter.Endpoint)
             .Add("(at, id) < ({0}, {1})", after?.At, after?.Id);
-        cmd.CommandText = $"select {Columns} from usage_records {sql.Where} order by at desc, id desc"
-                          + (limit is null ? "" : $" limit {sql.Parameter(limit.Value)}");
+        cmd.CommandText = $"select {Columns} from usage_records {sql.Where} order by at desc, id desc limit {sql.Parameter(limit)}";
+        var rows = new List<UsageRow>(limit);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
-            yield return Read(reader);
+            rows.Add(Read(reader));
+        return rows;
     }
 
     private static UsageRow Read(NpgsqlDataReader r) => new(
