@@ -123,6 +123,7 @@ internal static class GatewayApp
         app.MapPricing();
         app.MapBudgets();
         app.MapJobs();
+        app.MapUsage();
         // Explicit, so the endpoints are registered at build time: `gateway openapi` describes them
         // without starting a server.
         app.UseEndpoints(_ => { });

@@ -1,0 +1,80 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Gateway.Host.Features.Inference;
+using Gateway.Host.Features.Usage;
+using Gateway.Host.Tests.Features.Inference;
+using Gateway.Host.Tests.Features.Tenancy;
+using Gateway.Host.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Gateway.Host.Tests.Features.Usage;
+
+/// <summary>
+/// A gateway with fake upstreams, plus usage records placed at chosen times and owners. Those go
+/// through the gateway's own usage log (journal, writer, daily aggregates), exactly as a request's do;
+/// only their timestamps are chosen, so days and ranges can be tested without waiting for them.
+/// </summary>
+public abstract class UsageTestBase(PostgresFixture postgres) : InferenceTestBase(postgres)
+{
+    internal static readonly DateTimeOffset Day1 = new(2025, 9, 1, 0, 0, 0, TimeSpan.Zero);
+
+    internal static InferenceRecord Record(
+        DateTimeOffset at, string? org, string? user = null, string? key = null, string provider = "fake", string model = "gpt-4o-mini",
+        int status = 200, string dialect = "openai", string endpoint = "/v1/chat/completions", int prompt = 10, int completion = 5, int cached = 0,
+        decimal? cost = 0.01m, string? requestedModel = null) =>
+        new(Guid.CreateVersion7(at), $"req-{Guid.NewGuid():N}", org, user, key, dialect, endpoint, requestedModel ?? $"{provider}:{model}", provider, model,
+            "upk_1", status, Stream: false, at, LatencyMs: 12.5, TimeToFirstTokenMs: null, prompt, completion, cached, UsageEstimated: false, ClientCancelled: false,
+            [new AttemptRecord(provider, "upk_1", status, status < 400 ? "ok" : "bad_request", null, 11.25)], cost);
+
+    /// <summary>Records and stores them at once, as the gateway does for requests that ended.</summary>
+    internal async Task StoreAsync(IEnumerable<InferenceRecord> records)
+    {
+        var log = Server.Services.GetRequiredService<UsageLog>();
+        foreach (var record in records)
+            log.Record(record);
+        await log.FlushAsync(TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>Stores what real requests recorded, waiting for the last ones to end: a request is recorded just after its answer.</summary>
+    internal async Task StoredAsync(long expected)
+    {
+        var log = Server.Services.GetRequiredService<UsageLog>();
+        for (var waited = 0; ; waited += 20)
+        {
+            await log.FlushAsync(TestContext.Current.CancellationToken);
+            var stored = await Db.ScalarAsync<long>("select count(*) from usage_records");
+            if (stored >= expected || waited >= 10_000)
+            {
+                Assert.Equal(expected, stored);
+                return;
+            }
+
+            await Task.Delay(20, TestContext.Current.CancellationToken);
+        }
+    }
+
+    /// <summary>Every row of a json listing, following next_cursor page by page.</summary>
+    internal static async Task<List<JsonObject>> AllRowsAsync(TenancyApi caller, string path, int limit = 1000)
+    {
+        var rows = new List<JsonObject>();
+        string? cursor = null;
+        do
+        {
+            var separator = path.Contains('?', StringComparison.Ordinal) ? '&' : '?';
+            var page = await caller.OkAsync(HttpMethod.Get, $"{path}{separator}limit={limit}" + (cursor is null ? "" : $"&cursor={cursor}"));
+            rows.AddRange(page["data"]!.AsArray().Select(r => r!.AsObject()));
+            cursor = (string?)page["next_cursor"];
+            Assert.Equal(cursor is not null, (bool)page["has_more"]!);
+        }
+        while (cursor is not null);
+        return rows;
+    }
+
+    internal static List<string> Ids(IEnumerable<JsonObject> rows) => [.. rows.Select(r => (string)r["id"]!)];
+
+    internal static async Task<(HttpStatusCode Status, string Text, HttpResponseMessage Response)> GetAsync(TenancyApi caller, string path)
+    {
+        var response = await caller.SendAsync(HttpMethod.Get, path);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), response);
+    }
+}
