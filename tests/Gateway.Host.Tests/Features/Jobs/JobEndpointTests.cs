@@ -33,7 +33,8 @@ public sealed class JobEndpointTests(PostgresFixture postgres) : JobsTestBase(po
         Assert.Equal(new DateTimeOffset(2099, 1, 1, 0, 0, 0, TimeSpan.Zero), Time(jobs[BudgetLeaseSweepJob.Name]["next_run_at"]));
         Assert.InRange(expiryNext, now.AddSeconds(-1), now.AddMinutes(1));
         Assert.Equal(30, expiryNext.Second);
-        Assert.InRange(Time(jobs[UsageRetentionJob.Name]["next_run_at"]), now.AddSeconds(-2), now.AddSeconds(2));
+        // Every second: the next firing is due now, or a little overdue when a loaded machine's scheduler lags.
+        Assert.InRange(Time(jobs[UsageRetentionJob.Name]["next_run_at"]), now.AddSeconds(-15), now.AddSeconds(2));
 
         var run = jobs[UsageRetentionJob.Name]["last_run"]!.AsObject();
         Assert.Equal("ok", (string?)run["result"]);
