@@ -21,8 +21,8 @@ internal sealed class BudgetLeases(NpgsqlDataSource dataSource)
     /// </summary>
     public async Task<Spend> GrantAsync(Budget budget, DateTimeOffset periodStart, string instance, Spend want, CancellationToken ct)
     {
-        // The usage writer takes the same two rows in its own order when it stores spend: a deadlock
-        // between them aborts one, and a grant is simply tried again.
+        // The usage writer locks periods before leases too, so the two queue rather than deadlock; a
+        // deadlock with anything else touching these rows aborts the grant, which is simply tried again.
         for (var attempt = 1; ; attempt++)
         {
             try

@@ -57,13 +57,37 @@ internal sealed class UsageWriter(NpgsqlDataSource dataSource)
         select id from inserted
         """;
 
+    /// <summary>
+    /// Takes the row lock of every budget period the batch charges, in one fixed order, before the
+    /// statement above touches periods and leases (whose order within one statement PostgreSQL leaves
+    /// open). Lease grants lock a period, then its leases, too: with one order everywhere, a writer
+    /// and a grant, or two instances' writers, queue instead of deadlocking.
+    /// </summary>
+    private const string LockPeriodsSql = """
+        insert into budget_periods (budget_id, period_start)
+        select budget_id, period_start from unnest($1::text[], $2::timestamptz[]) as p(budget_id, period_start)
+        order by budget_id, period_start
+        on conflict (budget_id, period_start) do update set spent_usd = budget_periods.spent_usd
+        """;
+
     /// <returns>The ids of the records that were new (a replay returns none of those already stored).</returns>
     public async Task<HashSet<Guid>> WriteAsync(IReadOnlyList<InferenceRecord> records, CancellationToken ct)
     {
         var inserted = new HashSet<Guid>();
         if (records.Count == 0)
             return inserted;
-        await using var cmd = dataSource.CreateCommand(Sql);
+        var periods = records.SelectMany(r => r.Charges ?? []).Select(c => (c.BudgetId, Start: c.PeriodStart.ToUniversalTime())).Distinct().ToList();
+        await using var conn = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = periods.Count > 0 ? await conn.BeginTransactionAsync(ct) : null;
+        if (tx is not null)
+        {
+            await using var locking = new NpgsqlCommand(LockPeriodsSql, conn, tx);
+            locking.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. periods.Select(p => p.BudgetId)] });
+            locking.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = [.. periods.Select(p => p.Start)] });
+            await locking.ExecuteNonQueryAsync(ct);
+        }
+
+        await using var cmd = new NpgsqlCommand(Sql, conn, tx);
         Add(cmd, records, r => r.Id);
         Add(cmd, records, r => r.StartedAt);
         Add(cmd, records, r => r.RequestId);
@@ -97,9 +121,14 @@ internal sealed class UsageWriter(NpgsqlDataSource dataSource)
             TypedValue = [.. records.Select(r => JsonSerializer.Serialize(r.Charges ?? [], GatewayJson.Options))],
             NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
         });
-        await using var reader = await cmd.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-            inserted.Add(reader.GetGuid(0));
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+                inserted.Add(reader.GetGuid(0));
+        }
+
+        if (tx is not null)
+            await tx.CommitAsync(ct);
         return inserted;
     }
 
