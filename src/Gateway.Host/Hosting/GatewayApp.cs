@@ -103,6 +103,7 @@ internal static class GatewayApp
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.UseMiddleware<RequestIdMiddleware>();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();

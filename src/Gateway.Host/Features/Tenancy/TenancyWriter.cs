@@ -36,12 +36,9 @@ internal sealed class TenancyWriter(EventStore store, KeyDirectory directory)
 
     public async Task<Outcome> AppendAsync(HttpContext context, ITenancyEvent e, string orgId, ExpectedVersion expected, CancellationToken ct)
     {
-        var correlation = context.Request.Headers.TryGetValue("x-request-id", out var requestId) && requestId.Count > 0
-            ? requestId.ToString()
-            : context.TraceIdentifier;
         try
         {
-            return new Outcome(await StoreAsync(e, new EventMetadata(orgId, context.Principal().Actor, correlation), expected, ct), null);
+            return new Outcome(await StoreAsync(e, new EventMetadata(orgId, context.Principal().Actor, context.TraceIdentifier), expected, ct), null);
         }
         catch (ConcurrencyException conflict)
         {
