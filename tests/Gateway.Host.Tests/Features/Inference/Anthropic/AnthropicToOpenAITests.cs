@@ -14,7 +14,7 @@ public sealed class AnthropicToOpenAITests(PostgresFixture postgres) : Inference
     [Fact]
     public async Task Should_answer_the_anthropic_sdk_from_an_openai_compatible_upstream_and_record_it_as_the_anthropic_dialect()
     {
-        var message = await Sdk(Server.Client.BaseAddress!, Secret).Messages.Create(new MessageCreateParams
+        var message = await AnthropicSdk(Server.Client.BaseAddress!, Secret).Messages.Create(new MessageCreateParams
         {
             Model = "fake:gpt-4o-mini", MaxTokens = 100, System = "Be brief.", Messages = [new UserMessageParam { Content = "Say hello" }],
         }, TestContext.Current.CancellationToken);
@@ -70,7 +70,7 @@ public sealed class AnthropicToOpenAITests(PostgresFixture postgres) : Inference
     public async Task Should_stream_to_the_anthropic_sdk()
     {
         var text = new System.Text.StringBuilder();
-        await foreach (var e in Sdk(Server.Client.BaseAddress!, Secret).Messages.CreateStreaming(new MessageCreateParams
+        await foreach (var e in AnthropicSdk(Server.Client.BaseAddress!, Secret).Messages.CreateStreaming(new MessageCreateParams
         {
             Model = "fake:gpt-4o-mini", MaxTokens = 50, Messages = [new UserMessageParam { Content = "Say hello" }],
         }, TestContext.Current.CancellationToken))
@@ -128,7 +128,7 @@ public sealed class AnthropicToOpenAITests(PostgresFixture postgres) : Inference
     [Fact]
     public async Task Should_estimate_count_tokens_for_an_openai_compatible_model_say_so_and_charge_nothing()
     {
-        var count = await Sdk(Server.Client.BaseAddress!, Secret).Messages.CountTokens(new MessageCountTokensParams
+        var count = await AnthropicSdk(Server.Client.BaseAddress!, Secret).Messages.CountTokens(new MessageCountTokensParams
         {
             Model = "fake:gpt-4o-mini", System = "Be brief.", Messages = [new UserMessageParam { Content = "Say hello" }],
         }, TestContext.Current.CancellationToken);

@@ -8,7 +8,7 @@ namespace Gateway.Host.Tests.Features.Inference.Anthropic;
 internal static class AnthropicWire
 {
     /// <summary>The official Anthropic SDK pointed at the gateway, retries off so each test sees one exchange.</summary>
-    public static AnthropicClient Sdk(Uri gateway, string secret) => new() { ApiKey = secret, BaseUrl = gateway.ToString().TrimEnd('/'), MaxRetries = 0 };
+    public static AnthropicClient AnthropicSdk(Uri gateway, string secret) => new() { ApiKey = secret, BaseUrl = gateway.ToString().TrimEnd('/'), MaxRetries = 0 };
 
     /// <summary>An HTTP client that authenticates as Claude Code does: x-api-key and anthropic-version.</summary>
     public static HttpClient WireClient(Uri gateway, string secret)
