@@ -13,7 +13,7 @@ namespace Gateway.Domain.Chat;
 /// <item>Tool results are user messages of tool_result blocks; consecutive ones are merged, as Anthropic requires.</item>
 /// </list>
 /// </summary>
-public static class AnthropicMessages
+public static partial class AnthropicMessages
 {
     public const int DefaultMaxTokens = 4096;
 
@@ -108,9 +108,11 @@ public static class AnthropicMessages
     /// Reads one streamed event. Anthropic numbers content blocks (text, thinking, tool_use) together;
     /// OpenAI numbers tool calls alone, so the reader keeps the mapping for the stream it reads.
     /// </summary>
-    public sealed class StreamReader
+    public sealed class StreamReader : IChatStreamReader
     {
         private readonly Dictionary<int, int> _toolIndexByBlock = [];
+
+        public IEnumerable<ChatDelta> Complete() => [];
 
         public IEnumerable<ChatDelta> Read(string eventType, JsonElement data)
         {
@@ -192,11 +194,29 @@ public static class AnthropicMessages
         ImagePart { Url: { } url } => new JsonObject { ["type"] = "image", ["source"] = new JsonObject { ["type"] = "url", ["url"] = url } },
         ToolCallPart call => new JsonObject
         {
-            ["type"] = "tool_use", ["id"] = call.Id, ["name"] = call.Name, ["input"] = JsonNode.Parse(string.IsNullOrWhiteSpace(call.ArgumentsJson) ? "{}" : call.ArgumentsJson),
+            ["type"] = "tool_use", ["id"] = call.Id, ["name"] = call.Name, ["input"] = Input(call.ArgumentsJson),
         },
         ToolResultPart result => new JsonObject { ["type"] = "tool_result", ["tool_use_id"] = result.ToolCallId, ["content"] = result.Content },
         _ => null,
     };
+
+    /// <summary>
+    /// Tool input must be a JSON object. Arguments some OpenAI-compatible model produced broken are kept,
+    /// as text under "arguments", rather than failing the whole answer or vanishing.
+    /// </summary>
+    private static JsonNode Input(string argumentsJson)
+    {
+        if (string.IsNullOrWhiteSpace(argumentsJson))
+            return new JsonObject();
+        try
+        {
+            return JsonNode.Parse(argumentsJson) as JsonObject ?? new JsonObject { ["arguments"] = argumentsJson };
+        }
+        catch (JsonException)
+        {
+            return new JsonObject { ["arguments"] = argumentsJson };
+        }
+    }
 
     private static FinishReason? Finish(string? stopReason) => stopReason switch
     {
@@ -208,7 +228,7 @@ public static class AnthropicMessages
     };
 
     /// <summary>Anthropic counts cached prompt tokens apart from input_tokens; OpenAI counts them inside prompt_tokens.</summary>
-    private static ChatUsage Usage(JsonElement usage)
+    public static ChatUsage Usage(JsonElement usage)
     {
         int Read(string name) => usage.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : 0;
         var cacheRead = Read("cache_read_input_tokens");

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace Gateway.Domain.Chat;
 
 /// <summary>
@@ -105,7 +107,18 @@ public sealed record ToolCallStarted(int Index, string Id, string Name) : ChatDe
 public sealed record ToolCallArgumentsDelta(int Index, string JsonFragment) : ChatDelta;
 
 /// <param name="CompletionTokens">Reported at the end by some upstreams (Anthropic's message_delta).</param>
-public sealed record StreamFinished(FinishReason? Reason, int? CompletionTokens) : ChatDelta;
+/// <param name="PromptTokens">Reported only at the end by OpenAI-compatible upstreams (the usage chunk), cached ones included.</param>
+public sealed record StreamFinished(FinishReason? Reason, int? CompletionTokens, int? PromptTokens = null, int CachedTokens = 0) : ChatDelta;
 
 /// <summary>The upstream reported an error after the stream began.</summary>
 public sealed record StreamFailed(string Message) : ChatDelta;
+
+/// <summary>Reads one upstream dialect's stream, event by event, into canonical deltas.</summary>
+public interface IChatStreamReader
+{
+    /// <param name="eventType">The SSE event name; empty when the dialect names none.</param>
+    IEnumerable<ChatDelta> Read(string eventType, JsonElement data);
+
+    /// <summary>What the end of the stream itself says (a finish held back for a usage chunk that never came).</summary>
+    IEnumerable<ChatDelta> Complete();
+}

@@ -82,6 +82,16 @@ public static class GeminiContent
         return body;
     }
 
+    /// <summary>countTokens over the whole generateContent request, so the system instruction and tools count too.</summary>
+    public static JsonObject WriteCountRequest(ChatRequest request, string model)
+    {
+        var inner = WriteRequest(request);
+        inner["model"] = "models/" + model;
+        return new JsonObject { ["generateContentRequest"] = inner };
+    }
+
+    public static int ReadTokenCount(JsonElement root) => root.GetProperty("totalTokens").GetInt32();
+
     public static ChatResponse ReadResponse(JsonElement root)
     {
         var parts = new List<ChatPart>();
@@ -111,10 +121,14 @@ public static class GeminiContent
     }
 
     /// <summary>Reads the partial responses of a streamGenerateContent (alt=sse) stream.</summary>
-    public sealed class StreamReader
+    public sealed class StreamReader : IChatStreamReader
     {
         private bool _started;
         private int _calls;
+
+        IEnumerable<ChatDelta> IChatStreamReader.Read(string eventType, JsonElement data) => Read(data);
+
+        public IEnumerable<ChatDelta> Complete() => [];
 
         public IEnumerable<ChatDelta> Read(JsonElement chunk)
         {

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 namespace Gateway.Domain.Chat;
 
 /// <summary>The OpenAI chat completions wire format, to and from the canonical model.</summary>
-public static class OpenAIChat
+public static partial class OpenAIChat
 {
     /// <summary>Reads a request; the problems name the fields that cannot be understood.</summary>
     public static (ChatRequest? Request, IReadOnlyList<string> Problems) ReadRequest(JsonObject body)

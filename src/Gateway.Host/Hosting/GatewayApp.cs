@@ -3,6 +3,7 @@ using Gateway.Host.Features.Budgets;
 using Gateway.Host.Features.Docs;
 using Gateway.Host.Features.Health;
 using Gateway.Host.Features.Inference;
+using Gateway.Host.Features.Inference.Anthropic;
 using Gateway.Host.Features.Inference.OpenAI;
 using Gateway.Host.Features.Jobs;
 using Gateway.Host.Features.Pricing;
@@ -74,6 +75,7 @@ internal static class GatewayApp
         builder.Services.AddSingleton<ModelDiscovery>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ModelDiscovery>());
         builder.Services.AddSingleton<UpstreamCaller>();
+        builder.Services.AddSingleton<InferencePipeline>();
         builder.Services.AddSingleton<Gateway.Domain.Upstreams.CallerLimits>();
         builder.Services.AddSingleton(PricingSettings.FromConfiguration(builder.Configuration));
         builder.Services.AddSingleton<IInlineProjection, PriceProjection>();
@@ -117,6 +119,7 @@ internal static class GatewayApp
         app.MapKeys();
         app.MapAudit();
         app.MapOpenAIInference();
+        app.MapAnthropicInference();
         app.MapModels();
         app.MapProviders();
         app.MapProviderKeys();

@@ -12,7 +12,7 @@ namespace Gateway.Host.Tests.Fakes;
 /// </summary>
 internal sealed class FakeAnthropicUpstream : IAsyncDisposable
 {
-    internal sealed record Received(string Key, string? Version, JsonObject Body);
+    internal sealed record Received(string Key, string? Version, JsonObject Body, string Path = "/v1/messages", string? Beta = null);
 
     internal sealed record Refusal(int Status, string Body);
 
@@ -36,16 +36,30 @@ internal sealed class FakeAnthropicUpstream : IAsyncDisposable
         (fake._app, var address) = await LoopbackServer.StartAsync(app =>
         {
             app.MapPost("/v1/messages", fake.HandleAsync);
+            app.MapPost("/v1/messages/count_tokens", fake.CountAsync);
         });
         fake.BaseUrl = new Uri(address + "/");
         return fake;
     }
 
-    private async Task HandleAsync(HttpContext context)
+    private async Task<(string Key, JsonObject Body)> ReceiveAsync(HttpContext context)
     {
         var key = context.Request.Headers["x-api-key"].ToString();
         var body = (JsonObject)(await JsonNode.ParseAsync(context.Request.Body))!;
-        Requests.Enqueue(new Received(key, context.Request.Headers["anthropic-version"].ToString(), body));
+        var beta = context.Request.Headers.TryGetValue("anthropic-beta", out var b) ? b.ToString() : null;
+        Requests.Enqueue(new Received(key, context.Request.Headers["anthropic-version"].ToString(), body, context.Request.Path, beta));
+        return (key, body);
+    }
+
+    private async Task CountAsync(HttpContext context)
+    {
+        await ReceiveAsync(context);
+        await context.Response.WriteAsJsonAsync(new { input_tokens = 42 });
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        var (key, body) = await ReceiveAsync(context);
         if (_refusals.TryGetValue(key, out var queue) && queue.TryDequeue(out var refusal))
         {
             context.Response.StatusCode = refusal.Status;

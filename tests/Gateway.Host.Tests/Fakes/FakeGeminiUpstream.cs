@@ -21,6 +21,9 @@ internal sealed class FakeGeminiUpstream : IAsyncDisposable
 
     public ConcurrentQueue<Received> Requests { get; } = new();
 
+    /// <summary>When set, the next answers call this function with {"city":"Oslo"} instead of answering in text.</summary>
+    public string? CallTool { get; set; }
+
     public static string QuotaExhausted(string quotaId) => $$$"""
         {"error":{"code":429,"message":"You exceeded your current quota, please check your plan and billing details.","status":"RESOURCE_EXHAUSTED","details":[
           {"@type":"type.googleapis.com/google.rpc.QuotaFailure","violations":[{"quotaMetric":"generativelanguage.googleapis.com/generate_content_free_tier_requests","quotaId":"{{{quotaId}}}","quotaDimensions":{"location":"global","model":"gemini-2.5-flash"},"quotaValue":"250"}]},
@@ -57,6 +60,24 @@ internal sealed class FakeGeminiUpstream : IAsyncDisposable
         {
             var count = body["requests"]!.AsArray().Count;
             await context.Response.WriteAsJsonAsync(new { embeddings = Enumerable.Range(0, count).Select(i => new { values = new[] { 0.25f * (i + 1), -0.5f } }) });
+            return;
+        }
+
+        if (action == "countTokens")
+        {
+            await context.Response.WriteAsJsonAsync(new { totalTokens = 13 });
+            return;
+        }
+
+        if (CallTool is { } tool && !stream)
+        {
+            await context.Response.WriteAsJsonAsync(new
+            {
+                candidates = new[] { new { content = new { role = "model", parts = new[] { new { functionCall = new { name = tool, args = new { city = "Oslo" } } } } }, finishReason = "STOP" } },
+                usageMetadata = new { promptTokenCount = 20, candidatesTokenCount = 5, totalTokenCount = 25 },
+                modelVersion = model,
+                responseId = "resp-tool",
+            });
             return;
         }
 

@@ -29,7 +29,12 @@ internal sealed class FakeOpenAIUpstream : IAsyncDisposable
         public static Reply SlowStream(int chunks, TimeSpan between) => new SlowStreamReply(chunks, between);
 
         public static Reply CutStream(int chunksBeforeCut) => new CutStreamReply(chunksBeforeCut);
+
+        /// <summary>Calls the tool (id call_fake) with these arguments, in one answer or as a stream that splits them in two.</summary>
+        public static Reply ToolCall(string name, string argumentsJson) => new ToolCallReply(name, argumentsJson);
     }
+
+    private sealed record ToolCallReply(string Name, string ArgumentsJson) : Reply;
 
     private sealed record OkReply(string Text) : Reply;
 
@@ -97,6 +102,24 @@ internal sealed class FakeOpenAIUpstream : IAsyncDisposable
                     context.Response.Headers.RetryAfter = status.RetryAfter;
                 context.Response.ContentType = "application/json";
                 await context.Response.WriteAsync(status.Body);
+                return;
+            case ToolCallReply call when !stream:
+                await context.Response.WriteAsJsonAsync(new
+                {
+                    id = "chatcmpl-fake", @object = "chat.completion", created = 1_763_800_000, model,
+                    choices = new[]
+                    {
+                        new
+                        {
+                            index = 0, finish_reason = "tool_calls",
+                            message = new { role = "assistant", content = (string?)null, tool_calls = new[] { new { id = "call_fake", type = "function", function = new { name = call.Name, arguments = call.ArgumentsJson } } } },
+                        },
+                    },
+                    usage = new { prompt_tokens = 30, completion_tokens = 9, total_tokens = 39 },
+                });
+                return;
+            case ToolCallReply call:
+                await StreamToolCallAsync(context, model, call, includeUsage);
                 return;
             case OkReply ok when !stream:
                 context.Response.ContentType = "application/json";
@@ -207,6 +230,26 @@ internal sealed class FakeOpenAIUpstream : IAsyncDisposable
         catch (OperationCanceledException)
         {
             StreamAbandoned.TrySetResult();
+        }
+    }
+
+    private static async Task StreamToolCallAsync(HttpContext context, string model, ToolCallReply call, bool includeUsage)
+    {
+        context.Response.ContentType = "text/event-stream";
+        var half = call.ArgumentsJson.Length / 2;
+        string[] chunks =
+        [
+            Chunk(model, new { role = "assistant", content = (string?)null, tool_calls = new[] { new { index = 0, id = "call_fake", type = "function", function = new { name = call.Name, arguments = "" } } } }, null),
+            Chunk(model, new { tool_calls = new[] { new { index = 0, function = new { arguments = call.ArgumentsJson[..half] } } } }, null),
+            Chunk(model, new { tool_calls = new[] { new { index = 0, function = new { arguments = call.ArgumentsJson[half..] } } } }, null),
+            Chunk(model, new { }, "tool_calls"),
+        ];
+        foreach (var chunk in includeUsage
+            ? [.. chunks, JsonSerializer.Serialize(new { id = "chatcmpl-fake", @object = "chat.completion.chunk", created = 1_763_800_000, model, choices = Array.Empty<object>(), usage = new { prompt_tokens = 30, completion_tokens = 9, total_tokens = 39 } }), "[DONE]"]
+            : chunks.Append("[DONE]"))
+        {
+            await context.Response.WriteAsync($"data: {chunk}\n\n");
+            await context.Response.Body.FlushAsync();
         }
     }
 

@@ -37,10 +37,12 @@ internal static class DialectErrors
     private static string AnthropicType(int status) => status switch
     {
         401 => "authentication_error",
+        402 => "billing_error",
         403 => "permission_error",
         404 => "not_found_error",
         413 => "request_too_large",
         429 => "rate_limit_error",
+        504 => "timeout_error",
         529 => "overloaded_error",
         >= 500 => "api_error",
         _ => "invalid_request_error",

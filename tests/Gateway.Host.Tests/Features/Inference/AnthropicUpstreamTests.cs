@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Gateway.Host.Tests.Fakes;
 using Gateway.Host.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using OpenAI.Chat;
@@ -9,31 +8,12 @@ using OpenAI.Chat;
 namespace Gateway.Host.Tests.Features.Inference;
 
 /// <summary>OpenAI clients reaching Claude: requests and answers translated through the canonical model.</summary>
-public sealed class AnthropicUpstreamTests(PostgresFixture postgres) : SingleProviderTestBase(postgres)
+public sealed class AnthropicUpstreamTests(PostgresFixture postgres) : ClaudeProviderTestBase(postgres)
 {
-    private FakeAnthropicUpstream _claude = null!;
-
-    protected override async Task<IReadOnlyDictionary<string, string?>> StartUpstreamAsync()
-    {
-        _claude = await FakeAnthropicUpstream.StartAsync();
-        return new Dictionary<string, string?>
-        {
-            ["providers:0:name"] = "claude",
-            ["providers:0:type"] = "anthropic",
-            ["providers:0:base_url"] = _claude.BaseUrl.ToString(),
-            ["providers:0:strategy"] = "sequential",
-            ["providers:0:models:0"] = "claude-sonnet-4-5",
-            ["providers:0:keys:0:key"] = "sk-ant-first",
-            ["providers:0:keys:1:key"] = "sk-ant-second",
-        };
-    }
-
-    protected override ValueTask StopUpstreamAsync() => _claude.DisposeAsync();
-
     private ChatClient Claude() => Sdk("claude:claude-sonnet-4-5");
 
     [Fact]
-    public async Task Should_answer_an_openai_sdk_chat_from_claude_with_anthropics_headers_and_required_fields()
+    public async Task Should_answer_an_openai_sdk_chat_fromClaude_with_anthropics_headers_and_required_fields()
     {
         ChatCompletion completion = await Claude().CompleteChatAsync(
             [new SystemChatMessage("Be brief."), new UserChatMessage("Hi")], cancellationToken: TestContext.Current.CancellationToken);
@@ -42,7 +22,7 @@ public sealed class AnthropicUpstreamTests(PostgresFixture postgres) : SinglePro
         Assert.Equal(ChatFinishReason.Stop, completion.FinishReason);
         Assert.Equal(25, completion.Usage.InputTokenCount);
         Assert.Equal(9, completion.Usage.OutputTokenCount);
-        var received = Assert.Single(_claude.Requests);
+        var received = Assert.Single(ClaudeUpstream.Requests);
         Assert.Equal("sk-ant-first", received.Key);
         Assert.Equal("2023-06-01", received.Version);
         Assert.Equal("claude-sonnet-4-5", (string?)received.Body["model"]);
@@ -65,7 +45,7 @@ public sealed class AnthropicUpstreamTests(PostgresFixture postgres) : SinglePro
     [Fact]
     public async Task Should_carry_a_tool_call_and_its_result_across_the_translation()
     {
-        _claude.CallTool = "weather";
+        ClaudeUpstream.CallTool = "weather";
         var weather = ChatTool.CreateFunctionTool("weather", "Weather now", BinaryData.FromString("""{"type":"object","properties":{"city":{"type":"string"}}}"""));
         var options = new ChatCompletionOptions { Tools = { weather } };
         List<OpenAI.Chat.ChatMessage> messages = [new UserChatMessage("Weather in Oslo?")];
@@ -74,14 +54,14 @@ public sealed class AnthropicUpstreamTests(PostgresFixture postgres) : SinglePro
         var call = Assert.Single(first.ToolCalls);
         messages.Add(new AssistantChatMessage(first));
         messages.Add(new ToolChatMessage(call.Id, "-3 C"));
-        _claude.CallTool = null;
+        ClaudeUpstream.CallTool = null;
         ChatCompletion second = await Claude().CompleteChatAsync(messages, options, TestContext.Current.CancellationToken);
 
         Assert.Equal(ChatFinishReason.ToolCalls, first.FinishReason);
         Assert.Equal("weather", call.FunctionName);
         Assert.Equal("""{"city":"Oslo"}""", call.FunctionArguments.ToString());
         Assert.Equal("Hello from Claude", second.Content[0].Text);
-        var followUp = _claude.Requests.Last().Body["messages"]!.AsArray();
+        var followUp = ClaudeUpstream.Requests.Last().Body["messages"]!.AsArray();
         Assert.Equal("tool_use", (string?)followUp[1]!["content"]!.AsArray().Last()!["type"]);
         Assert.Equal("tool_result", (string?)followUp[2]!["content"]![0]!["type"]);
         Assert.Equal(call.Id, (string?)followUp[2]!["content"]![0]!["tool_use_id"]);
@@ -90,18 +70,18 @@ public sealed class AnthropicUpstreamTests(PostgresFixture postgres) : SinglePro
     [Fact]
     public async Task Should_rotate_past_an_overloaded_key_and_translate_a_request_error_into_the_openai_shape()
     {
-        _claude.Refuse("sk-ant-first", 529, """{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}""");
-        _claude.Refuse("sk-ant-first", 529, """{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}""");
+        ClaudeUpstream.Refuse("sk-ant-first", 529, """{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}""");
+        ClaudeUpstream.Refuse("sk-ant-first", 529, """{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}""");
         using var http = new HttpClient { BaseAddress = Server.Client.BaseAddress };
         http.DefaultRequestHeaders.Authorization = new("Bearer", Secret);
 
         var rotated = await http.PostAsJsonAsync("/v1/chat/completions", new { model = "claude:claude-sonnet-4-5", messages = new[] { new { role = "user", content = "Hi" } } }, TestContext.Current.CancellationToken);
-        _claude.Refuse("sk-ant-second", 400, """{"type":"error","error":{"type":"invalid_request_error","message":"prompt is too long: 210000 tokens > 200000 maximum"}}""");
+        ClaudeUpstream.Refuse("sk-ant-second", 400, """{"type":"error","error":{"type":"invalid_request_error","message":"prompt is too long: 210000 tokens > 200000 maximum"}}""");
         var refused = await http.PostAsJsonAsync("/v1/chat/completions", new { model = "claude:claude-sonnet-4-5", messages = new[] { new { role = "user", content = "Hi" } } }, TestContext.Current.CancellationToken);
         var error = JsonNode.Parse(await refused.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!["error"]!;
 
         Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
-        Assert.Equal(["sk-ant-first", "sk-ant-first", "sk-ant-second"], _claude.Requests.Take(3).Select(r => r.Key));
+        Assert.Equal(["sk-ant-first", "sk-ant-first", "sk-ant-second"], ClaudeUpstream.Requests.Take(3).Select(r => r.Key));
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Equal("invalid_request_error", (string?)error["type"]);
         Assert.Contains("prompt is too long", (string?)error["message"], StringComparison.Ordinal);

@@ -8,31 +8,8 @@ using OpenAI.Chat;
 namespace Gateway.Host.Tests.Features.Inference;
 
 /// <summary>OpenAI clients reaching Gemini through the canonical model, and Gemini's quotas handled as Google means them.</summary>
-public sealed class GeminiUpstreamTests(PostgresFixture postgres) : SingleProviderTestBase(postgres)
+public sealed class GeminiUpstreamTests(PostgresFixture postgres) : GeminiProviderTestBase(postgres)
 {
-    private FakeGeminiUpstream _gemini = null!;
-
-    protected override async Task<IReadOnlyDictionary<string, string?>> StartUpstreamAsync()
-    {
-        _gemini = await FakeGeminiUpstream.StartAsync();
-        return new Dictionary<string, string?>
-        {
-            ["providers:0:name"] = "gemini",
-            ["providers:0:type"] = "gemini",
-            ["providers:0:base_url"] = _gemini.BaseUrl.ToString(),
-            ["providers:0:strategy"] = "sequential",
-            ["providers:0:models:0"] = "gemini-2.5-flash",
-            ["providers:0:keys:0:key"] = "AIza-first-project-key-000000001",
-            ["providers:0:keys:0:label"] = "first",
-            ["providers:0:keys:0:project"] = "proj-a",
-            ["providers:0:keys:1:key"] = "AIza-second-project-key-00000002",
-            ["providers:0:keys:1:label"] = "second",
-            ["providers:0:keys:1:project"] = "proj-b",
-        };
-    }
-
-    protected override ValueTask StopUpstreamAsync() => _gemini.DisposeAsync();
-
     private ChatClient Flash() => Sdk("gemini:gemini-2.5-flash");
 
     [Fact]
@@ -44,7 +21,7 @@ public sealed class GeminiUpstreamTests(PostgresFixture postgres) : SingleProvid
         Assert.Equal("Hello from Gemini", completion.Content[0].Text);
         Assert.Equal(11, completion.Usage.InputTokenCount);
         Assert.Equal(4, completion.Usage.OutputTokenCount);
-        var received = Assert.Single(_gemini.Requests);
+        var received = Assert.Single(GeminiUpstream.Requests);
         Assert.Equal("AIza-first-project-key-000000001", received.Key);
         Assert.Equal("gemini-2.5-flash", received.Model);
         Assert.Equal("Be brief.", (string?)received.Body["systemInstruction"]!["parts"]![0]!["text"]);
@@ -59,24 +36,24 @@ public sealed class GeminiUpstreamTests(PostgresFixture postgres) : SingleProvid
         var embeddings = await client.GenerateEmbeddingsAsync(["first", "second"], cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.Equal([0.5f, -0.5f], embeddings.Value[1].ToFloats().ToArray());
-        var received = Assert.Single(_gemini.Requests);
+        var received = Assert.Single(GeminiUpstream.Requests);
         Assert.Equal("gemini-embedding-001", received.Model);
         Assert.Equal("models/gemini-embedding-001", (string?)received.Body["requests"]![0]!["model"]);
     }
 
     [Fact]
-    public async Task Should_stream_geminis_chunks_to_the_openai_sdk()
+    public async Task Should_streamGeminis_chunks_to_the_openai_sdk()
     {
         var text = await SdkStreams.TextAsync(Flash(), "Hi");
 
         Assert.Equal("Hello from Gemini", text);
-        Assert.True(Assert.Single(_gemini.Requests).Stream);
+        Assert.True(Assert.Single(GeminiUpstream.Requests).Stream);
     }
 
     [Fact]
     public async Task Should_bench_a_project_whose_daily_quota_is_spent_until_midnight_pacific_and_serve_from_another()
     {
-        _gemini.Refuse("AIza-first-project-key-000000001", 429, FakeGeminiUpstream.QuotaExhausted("GenerateRequestsPerDayPerProjectPerModel-FreeTier"));
+        GeminiUpstream.Refuse("AIza-first-project-key-000000001", 429, FakeGeminiUpstream.QuotaExhausted("GenerateRequestsPerDayPerProjectPerModel-FreeTier"));
 
         ChatCompletion completion = await Flash().CompleteChatAsync([new UserChatMessage("Hi")], cancellationToken: TestContext.Current.CancellationToken);
         var keys = (await Admin.OkAsync(HttpMethod.Get, "/v1/providers/gemini"))["keys"]!.AsArray().ToDictionary(k => (string)k!["label"]!, k => k!);
@@ -84,7 +61,7 @@ public sealed class GeminiUpstreamTests(PostgresFixture postgres) : SingleProvid
         var pacific = TimeZoneInfo.ConvertTime(until, TimeZoneInfo.FindSystemTimeZoneById("America/Los_Angeles"));
 
         Assert.Equal("Hello from Gemini", completion.Content[0].Text);
-        Assert.Equal(["AIza-first-project-key-000000001", "AIza-second-project-key-00000002"], _gemini.Requests.Select(r => r.Key));
+        Assert.Equal(["AIza-first-project-key-000000001", "AIza-second-project-key-00000002"], GeminiUpstream.Requests.Select(r => r.Key));
         Assert.Equal("cooling_down", (string?)keys["first"]["state"]);
         Assert.Equal(TimeSpan.Zero, pacific.TimeOfDay);
         Assert.True(until - DateTimeOffset.UtcNow > TimeSpan.FromMinutes(1), "a daily quota must not be retried after the 21 s RetryInfo suggests");
@@ -94,12 +71,12 @@ public sealed class GeminiUpstreamTests(PostgresFixture postgres) : SingleProvid
     [Fact]
     public async Task Should_cool_a_per_minute_quota_for_the_retry_delay_and_return_a_request_error_in_the_openai_shape()
     {
-        _gemini.Refuse("AIza-first-project-key-000000001", 429, FakeGeminiUpstream.QuotaExhausted("GenerateRequestsPerMinutePerProjectPerModel-FreeTier"));
+        GeminiUpstream.Refuse("AIza-first-project-key-000000001", 429, FakeGeminiUpstream.QuotaExhausted("GenerateRequestsPerMinutePerProjectPerModel-FreeTier"));
         await Flash().CompleteChatAsync([new UserChatMessage("Hi")], cancellationToken: TestContext.Current.CancellationToken);
         var first = (await Admin.OkAsync(HttpMethod.Get, "/v1/providers/gemini"))["keys"]![0]!;
         var until = DateTimeOffset.Parse((string)first["quotas"]!["gemini-2.5-flash"]!["cooldown_until"]!, System.Globalization.CultureInfo.InvariantCulture);
 
-        _gemini.Refuse("AIza-second-project-key-00000002", 400, """{"error":{"code":400,"message":"Invalid JSON payload received.","status":"INVALID_ARGUMENT"}}""");
+        GeminiUpstream.Refuse("AIza-second-project-key-00000002", 400, """{"error":{"code":400,"message":"Invalid JSON payload received.","status":"INVALID_ARGUMENT"}}""");
         using var http = new HttpClient { BaseAddress = Server.Client.BaseAddress };
         http.DefaultRequestHeaders.Authorization = new("Bearer", Secret);
         var refused = await http.PostAsJsonAsync("/v1/chat/completions", new { model = "gemini:gemini-2.5-flash", messages = new[] { new { role = "user", content = "Hi" } } }, TestContext.Current.CancellationToken);

@@ -5,7 +5,7 @@ using Gateway.Domain.Chat;
 using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Providers;
 
-namespace Gateway.Host.Features.Inference.OpenAI;
+namespace Gateway.Host.Features.Inference;
 
 /// <summary>
 /// Upstream requests in each provider's own dialect, with its way of sending the key, and the reading
@@ -28,15 +28,21 @@ internal static class UpstreamRequests
     }
 
     /// <summary>Anthropic's Messages API: x-api-key and a pinned anthropic-version, the body from the canonical request.</summary>
-    public static HttpRequestMessage Anthropic(Provider provider, RouteTarget target, UpstreamKey key, ChatRequest request)
+    public static HttpRequestMessage Anthropic(Provider provider, RouteTarget target, UpstreamKey key, ChatRequest request) =>
+        Anthropic(provider, key, "v1/messages", AnthropicMessages.WriteRequest(request, target.Model), "2023-06-01", null);
+
+    /// <summary>An Anthropic API path with the client's own anthropic-version and anthropic-beta (a passthrough keeps their meaning).</summary>
+    public static HttpRequestMessage Anthropic(Provider provider, UpstreamKey key, string path, JsonObject body, string version, string? beta)
     {
-        var message = new HttpRequestMessage(HttpMethod.Post, provider.Endpoint("v1/messages"))
+        var message = new HttpRequestMessage(HttpMethod.Post, provider.Endpoint(path))
         {
-            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(AnthropicMessages.WriteRequest(request, target.Model))),
+            Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body)),
         };
         message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         message.Headers.TryAddWithoutValidation("x-api-key", key.Secret);
-        message.Headers.TryAddWithoutValidation("anthropic-version", "2023-06-01");
+        message.Headers.TryAddWithoutValidation("anthropic-version", version);
+        if (beta is not null)
+            message.Headers.TryAddWithoutValidation("anthropic-beta", beta);
         foreach (var (name, value) in provider.Headers)
             message.Headers.TryAddWithoutValidation(name, value);
         return message;
@@ -56,18 +62,13 @@ internal static class UpstreamRequests
         return message;
     }
 
-    /// <summary>A fresh stream reader of the upstream's dialect, as a function of (event name, data).</summary>
-    public static Func<string, JsonElement, IEnumerable<ChatDelta>> StreamReader(ProviderKind kind)
+    /// <summary>A fresh reader of the upstream dialect's stream.</summary>
+    public static IChatStreamReader StreamReader(ProviderKind kind) => kind switch
     {
-        if (kind == ProviderKind.Anthropic)
-        {
-            var anthropic = new AnthropicMessages.StreamReader();
-            return anthropic.Read;
-        }
-
-        var gemini = new GeminiContent.StreamReader();
-        return (_, data) => gemini.Read(data);
-    }
+        ProviderKind.Anthropic => new AnthropicMessages.StreamReader(),
+        ProviderKind.Gemini => new GeminiContent.StreamReader(),
+        _ => new OpenAIChat.StreamReader(),
+    };
 
     /// <summary>
     /// Anthropic's {"type":"error","error":{"type","message"}} or Google's {"error":{"code","message","status"}}

@@ -1,0 +1,103 @@
+using System.Text.Json.Nodes;
+
+namespace Gateway.Domain.Chat;
+
+/// <summary>
+/// Writes canonical deltas as Anthropic's stream events, in the order Anthropic sends them:
+/// message_start, then per content block content_block_start, its deltas (text_delta or
+/// input_json_delta) and content_block_stop, then message_delta with the stop reason and usage, and
+/// message_stop. Blocks never overlap: a new one closes the open one.
+/// </summary>
+/// <param name="estimatedInputTokens">
+/// message_start carries the prompt's tokens, but an OpenAI-compatible upstream only tells them at the
+/// end: until then the gateway's estimate stands there, and message_delta carries the exact count.
+/// </param>
+public sealed class AnthropicStreamWriter(int estimatedInputTokens)
+{
+    private readonly Dictionary<int, int> _blockByTool = [];
+    private int _blocks;
+    private int? _open;
+    private bool _openIsText;
+    private int _promptTokens;
+    private int _cachedTokens;
+
+    /// <summary>True once message_stop was written.</summary>
+    public bool Finished { get; private set; }
+
+    public IEnumerable<(string Event, JsonObject Data)> Write(ChatDelta delta)
+    {
+        switch (delta)
+        {
+            case StreamStarted started:
+                (_promptTokens, _cachedTokens) = (started.PromptTokens ?? estimatedInputTokens, started.CachedTokens);
+                yield return ("message_start", new JsonObject
+                {
+                    ["type"] = "message_start",
+                    ["message"] = new JsonObject
+                    {
+                        ["id"] = started.Id, ["type"] = "message", ["role"] = "assistant", ["model"] = started.Model, ["content"] = new JsonArray(),
+                        ["stop_reason"] = null, ["stop_sequence"] = null,
+                        ["usage"] = AnthropicMessages.WriteUsage(new ChatUsage(_promptTokens, 0, _cachedTokens)),
+                    },
+                });
+                break;
+            case TextDelta { Text.Length: > 0 } text:
+                if (_open is null || !_openIsText)
+                {
+                    foreach (var e in Open(new JsonObject { ["type"] = "text", ["text"] = "" }, isText: true))
+                        yield return e;
+                }
+
+                yield return Delta(_open!.Value, new JsonObject { ["type"] = "text_delta", ["text"] = text.Text });
+                break;
+            case ToolCallStarted call:
+                foreach (var e in Open(new JsonObject { ["type"] = "tool_use", ["id"] = call.Id, ["name"] = call.Name, ["input"] = new JsonObject() }, isText: false))
+                    yield return e;
+                _blockByTool[call.Index] = _open!.Value;
+                break;
+            case ToolCallArgumentsDelta args when _blockByTool.TryGetValue(args.Index, out var block):
+                yield return Delta(block, new JsonObject { ["type"] = "input_json_delta", ["partial_json"] = args.JsonFragment });
+                break;
+            case StreamFinished finished:
+                if (Close() is { } stop)
+                    yield return stop;
+                var usage = finished.PromptTokens is { } prompt ? new ChatUsage(prompt, finished.CompletionTokens ?? 0, finished.CachedTokens) : new ChatUsage(_promptTokens, finished.CompletionTokens ?? 0, _cachedTokens);
+                yield return ("message_delta", new JsonObject
+                {
+                    ["type"] = "message_delta",
+                    ["delta"] = new JsonObject { ["stop_reason"] = AnthropicMessages.StopReason(finished.Reason) ?? "end_turn", ["stop_sequence"] = null },
+                    ["usage"] = AnthropicMessages.WriteUsage(usage),
+                });
+                yield return ("message_stop", new JsonObject { ["type"] = "message_stop" });
+                Finished = true;
+                break;
+            case StreamFailed failed:
+                yield return Error(failed.Message);
+                break;
+        }
+    }
+
+    /// <summary>Anthropic's error event, for a failure after the stream began (no status can be sent any more).</summary>
+    public static (string Event, JsonObject Data) Error(string message, string type = "api_error") =>
+        ("error", new JsonObject { ["type"] = "error", ["error"] = new JsonObject { ["type"] = type, ["message"] = message } });
+
+    private IEnumerable<(string, JsonObject)> Open(JsonObject block, bool isText)
+    {
+        if (Close() is { } stop)
+            yield return stop;
+        _open = _blocks++;
+        _openIsText = isText;
+        yield return ("content_block_start", new JsonObject { ["type"] = "content_block_start", ["index"] = _open, ["content_block"] = block });
+    }
+
+    private (string, JsonObject)? Close()
+    {
+        if (_open is not { } index)
+            return null;
+        _open = null;
+        return ("content_block_stop", new JsonObject { ["type"] = "content_block_stop", ["index"] = index });
+    }
+
+    private static (string, JsonObject) Delta(int index, JsonObject delta) =>
+        ("content_block_delta", new JsonObject { ["type"] = "content_block_delta", ["index"] = index, ["delta"] = delta });
+}

@@ -1,0 +1,70 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Gateway.Domain.Chat;
+using Gateway.Domain.Upstreams;
+using Gateway.Host.Features.Auth;
+
+namespace Gateway.Host.Features.Inference.Anthropic;
+
+/// <summary>
+/// <c>POST /v1/messages/count_tokens</c>: the prompt's tokens for the model the request would reach.
+/// Anthropic and Gemini upstreams count exactly (count_tokens, countTokens), over the keys of the first
+/// target's type with the usual rotation; OpenAI-compatible APIs have no counting endpoint, so the
+/// gateway estimates (<see cref="TokenEstimate"/>). The header <c>x-gateway-token-count</c> says which.
+/// Counting produces nothing, so it is charged to no budget, counted against no rate limit and
+/// recorded in no usage record.
+/// </summary>
+internal static class AnthropicCountTokens
+{
+    public const string CountHeader = "x-gateway-token-count";
+
+    public static async Task HandleAsync(HttpContext context, InferencePipeline pipeline, TimeProvider time)
+    {
+        var exchange = new AnthropicExchange(context.Request, counting: true);
+        var (body, targets) = await pipeline.AdmitAsync(context, exchange);
+        if (body is null)
+            return;
+
+        var providers = pipeline.Registry.Providers;
+        var kind = providers[targets[0].Provider].Kind;
+        targets = [.. targets.Where(t => providers[t.Provider].Kind == kind)];
+        if (exchange.Prepare(body, [.. targets.Select(t => (t, providers[t.Provider]))]) is { } refused)
+        {
+            await InferencePipeline.RefuseAsync(context, exchange.Dialect, refused.Status, refused.Code, refused.Message);
+            return;
+        }
+
+        if (kind == ProviderKind.OpenAI)
+        {
+            await AnswerAsync(context, "estimated", TokenEstimate.Of(exchange.Canonical!));
+            return;
+        }
+
+        var outcome = await pipeline.Caller.SendAsync(targets, providers, exchange.Build, context.Principal().KeyId, 0, context.RequestAborted);
+        if (outcome.Success is not { } success)
+        {
+            await pipeline.RefuseUpstreamAsync(context, exchange, outcome, (string)body["model"]!);
+            return;
+        }
+
+        using var response = success.Response;
+        var bytes = await response.Content.ReadAsByteArrayAsync(context.RequestAborted);
+        success.Provider.Pool.Succeed(success.Lease, 0, time.GetUtcNow());
+        if (kind == ProviderKind.Anthropic)
+        {
+            context.Response.Headers[CountHeader] = "exact";
+            context.Response.ContentType = "application/json";
+            await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
+            return;
+        }
+
+        using var answer = JsonDocument.Parse(bytes);
+        await AnswerAsync(context, "exact", GeminiContent.ReadTokenCount(answer.RootElement));
+    }
+
+    private static Task AnswerAsync(HttpContext context, string how, int tokens)
+    {
+        context.Response.Headers[CountHeader] = how;
+        return context.Response.WriteAsJsonAsync(new JsonObject { ["input_tokens"] = tokens }, context.RequestAborted);
+    }
+}

@@ -1,0 +1,31 @@
+using System.Text.Json.Nodes;
+
+namespace Gateway.Host.Features.Inference.Anthropic;
+
+/// <summary>
+/// The Anthropic dialect: what Claude Code and the Anthropic SDKs call with <c>ANTHROPIC_BASE_URL</c>
+/// pointed at the gateway. The key comes as <c>x-api-key</c> (or Bearer). <c>anthropic-version</c> and
+/// <c>anthropic-beta</c> are accepted whatever they say: sent on to Anthropic upstreams, whose wire format
+/// they choose, and ignored for the others, whose answers the gateway writes in the one format it knows.
+/// </summary>
+internal static class AnthropicEndpoints
+{
+    public static void MapAnthropicInference(this IEndpointRouteBuilder app)
+    {
+        Describe(app.MapPost("/v1/messages", (HttpContext context, InferencePipeline pipeline) => pipeline.RunAsync(context, new AnthropicExchange(context.Request)))
+                .WithName("createMessage")
+                .WithSummary("A message in Anthropic's Messages format, streamed (SSE) or not, routed to the model's providers and key pools"))
+            .Produces<JsonObject>(StatusCodes.Status200OK, "application/json", "text/event-stream")
+            .ProducesProblem(StatusCodes.Status402PaymentRequired).ProducesProblem(StatusCodes.Status429TooManyRequests);
+        Describe(app.MapPost("/v1/messages/count_tokens", AnthropicCountTokens.HandleAsync)
+                .WithName("countMessageTokens")
+                .WithSummary("The prompt's tokens: exact from Anthropic and Gemini upstreams, estimated for OpenAI-compatible ones (x-gateway-token-count says which); never charged"))
+            .Produces<JsonObject>();
+    }
+
+    private static RouteHandlerBuilder Describe(RouteHandlerBuilder route) =>
+        route.WithTags("Anthropic").Accepts<MessagesRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status500InternalServerError);
+}

@@ -1,0 +1,19 @@
+using Gateway.Domain.Chat;
+
+namespace Gateway.Host.Features.Inference.Anthropic;
+
+/// <summary>Anthropic's stream events, framed as SSE, from another upstream's deltas.</summary>
+internal sealed class AnthropicEventWriter(int estimatedInputTokens) : TranslatedStreamRelay.IEventWriter
+{
+    private readonly AnthropicStreamWriter _writer = new(estimatedInputTokens);
+
+    public IEnumerable<string> Write(ChatDelta delta) => _writer.Write(delta).Select(Frame);
+
+    /// <summary>An upstream that stopped without saying it finished has not finished: the client is told so.</summary>
+    public IEnumerable<string> End(ChatUsage usage) =>
+        _writer.Finished ? [] : [Frame(AnthropicStreamWriter.Error("the upstream ended the stream before the answer finished"))];
+
+    public string Failure(string message, string code) => Frame(AnthropicStreamWriter.Error(message));
+
+    public static string Frame((string Event, System.Text.Json.Nodes.JsonObject Data) e) => $"event: {e.Event}\ndata: {e.Data.ToJsonString()}\n\n";
+}

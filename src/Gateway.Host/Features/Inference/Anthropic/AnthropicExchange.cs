@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Gateway.Domain.Chat;
+using Gateway.Domain.Upstreams;
+using Gateway.Host.Features.Dialects;
+using Gateway.Host.Features.Providers;
+
+namespace Gateway.Host.Features.Inference.Anthropic;
+
+/// <summary>
+/// One request of Anthropic's Messages API. To an Anthropic upstream it passes through untouched but
+/// for the model name (unknown fields kept, the client's anthropic-version and anthropic-beta sent on,
+/// events relayed as they come); to OpenAI-compatible and Gemini upstreams it goes through the
+/// canonical model, and their answers come back as Anthropic's message and events.
+/// </summary>
+/// <param name="counting">For count_tokens, which takes no max_tokens.</param>
+internal sealed class AnthropicExchange(HttpRequest request, bool counting = false) : InferenceExchange
+{
+    /// <summary>The API version sent to Anthropic upstreams when the client names none.</summary>
+    public const string DefaultVersion = "2023-06-01";
+
+    private JsonObject _body = null!;
+
+    public override Dialect Dialect => Dialect.Anthropic;
+
+    public override string Endpoint => counting ? "/v1/messages/count_tokens" : "/v1/messages";
+
+    public override ProviderKind NativeKind => ProviderKind.Anthropic;
+
+    public override bool Stream => _body["stream"]?.GetValueKind() == JsonValueKind.True;
+
+    /// <summary>The request in canonical form; read only when some target is not Anthropic.</summary>
+    public ChatRequest? Canonical { get; private set; }
+
+    public override string? Validate(JsonObject body)
+    {
+        if (body["messages"] is not JsonArray { Count: > 0 })
+            return "messages: a non-empty array is required";
+        if (!counting && (body["max_tokens"] is not JsonValue max || max.GetValueKind() != JsonValueKind.Number || (int?)max is not > 0))
+            return "max_tokens: a positive integer is required";
+        return null;
+    }
+
+    public override Refusal? Prepare(JsonObject body, IReadOnlyList<(RouteTarget Target, Provider Provider)> targets)
+    {
+        _body = body;
+        if (targets.All(t => t.Provider.Kind == ProviderKind.Anthropic))
+            return null;
+        var (read, problems) = AnthropicMessages.ReadRequest(body);
+        Canonical = read;
+        return read is null ? new Refusal(400, "invalid_request_error", string.Join("; ", problems)) : null;
+    }
+
+    public override HttpRequestMessage Build(Provider provider, RouteTarget target, UpstreamKey key)
+    {
+        switch (provider.Kind)
+        {
+            case ProviderKind.Anthropic:
+                _body["model"] = target.Model;
+                return UpstreamRequests.Anthropic(provider, key, Endpoint.TrimStart('/'), _body, Header("anthropic-version") ?? DefaultVersion, Header("anthropic-beta"));
+            case ProviderKind.Gemini when counting:
+                return UpstreamRequests.Gemini(provider, target, key, "countTokens", GeminiContent.WriteCountRequest(Canonical!, target.Model));
+            case ProviderKind.Gemini:
+                return UpstreamRequests.Gemini(provider, target, key, Stream ? "streamGenerateContent?alt=sse" : "generateContent", GeminiContent.WriteRequest(Canonical!));
+            default:
+                return UpstreamRequests.OpenAI(provider, target, key, "chat/completions", OpenAIChat.WriteRequest(Canonical!, target.Model));
+        }
+    }
+
+    /// <summary>An overloaded Gemini or OpenAI-compatible service (503) is Anthropic's overloaded_error, 529, which Anthropic clients wait out and retry.</summary>
+    public override int ErrorStatus(int upstreamStatus) => upstreamStatus == 503 ? 529 : upstreamStatus;
+
+    public override async Task<Relayed> RelayAsync(HttpContext context, UpstreamCaller.Success success, int estimatedTokens, Stopwatch clock, CancellationToken ct)
+    {
+        var native = success.Provider.Kind == ProviderKind.Anthropic;
+        context.Response.StatusCode = (int)success.Response.StatusCode;
+        context.Response.ContentType = Stream ? "text/event-stream" : "application/json";
+        await using var upstream = await success.Response.Content.ReadAsStreamAsync(ct);
+        if (Stream)
+        {
+            context.Response.Headers.CacheControl = "no-cache";
+            var relayed = native
+                ? await SseForwarder.ForwardAsync(upstream, context.Response, new AnthropicSseInspector(), clock, ct)
+                : await TranslatedStreamRelay.RelayAsync(upstream, UpstreamRequests.StreamReader(success.Provider.Kind),
+                    new AnthropicEventWriter(TokenEstimate.Of(Canonical!)), context.Response, clock, ct);
+            return Streamed(relayed, estimatedTokens);
+        }
+
+        using var buffered = new MemoryStream();
+        await upstream.CopyToAsync(buffered, ct);
+        var bytes = buffered.ToArray();
+        ChatUsage? usage;
+        if (native)
+        {
+            usage = ReportedUsage(bytes);
+        }
+        else
+        {
+            using var answer = JsonDocument.Parse(bytes);
+            var response = success.Provider.Kind == ProviderKind.Gemini ? GeminiContent.ReadResponse(answer.RootElement) : OpenAIChat.ReadResponse(answer.RootElement);
+            usage = response.Usage;
+            bytes = JsonSerializer.SerializeToUtf8Bytes(AnthropicMessages.WriteResponse(response));
+        }
+
+        await context.Response.Body.WriteAsync(bytes, ct);
+        return new Relayed(200, usage, usage is null, clock.Elapsed.TotalMilliseconds, false);
+    }
+
+    private static ChatUsage? ReportedUsage(byte[] bytes)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(bytes);
+            return document.RootElement.TryGetProperty("usage", out var usage) ? AnthropicMessages.Usage(usage) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private string? Header(string name) => request.Headers.TryGetValue(name, out var value) && value.Count > 0 ? value.ToString() : null;
+}

@@ -1,0 +1,59 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Gateway.Domain.Chat;
+using Gateway.Domain.Upstreams;
+using Gateway.Host.Features.Dialects;
+using Gateway.Host.Features.Providers;
+
+namespace Gateway.Host.Features.Inference;
+
+/// <summary>
+/// What one inference request needs from its client's dialect; <see cref="InferencePipeline"/> does the
+/// rest (routing, access, pricing, rate limits, budgets, key rotation, settlement, the usage record)
+/// the same way for every dialect. One instance serves one request.
+/// </summary>
+internal abstract class InferenceExchange
+{
+    /// <summary>A refusal before anything went upstream, written in the client's dialect.</summary>
+    internal sealed record Refusal(int Status, string Code, string Message);
+
+    /// <summary>How the answer reached the client: its status for the record, and what it used.</summary>
+    /// <param name="Usage">Null when nothing was reported (a non-streamed answer without usage).</param>
+    /// <param name="UsageEstimated">True when the tokens were estimated rather than reported by the upstream.</param>
+    internal sealed record Relayed(int Status, ChatUsage? Usage, bool UsageEstimated, double? TimeToFirstTokenMs, bool ClientCancelled);
+
+    public abstract Dialect Dialect { get; }
+
+    /// <summary>The path recorded on the usage record, e.g. <c>/v1/messages</c>.</summary>
+    public abstract string Endpoint { get; }
+
+    /// <summary>The upstream type that speaks this dialect: its errors pass through as they came.</summary>
+    public abstract ProviderKind NativeKind { get; }
+
+    /// <summary>Whether the client asked for a stream (known once the body was read).</summary>
+    public abstract bool Stream { get; }
+
+    /// <summary>What the body needs beyond a model name; a problem to answer 400 with, or null.</summary>
+    public abstract string? Validate(JsonObject body);
+
+    /// <summary>Readies the upstream bodies for the targets the request may reach, or refuses it.</summary>
+    public abstract Refusal? Prepare(JsonObject body, IReadOnlyList<(RouteTarget Target, Provider Provider)> targets);
+
+    /// <summary>The upstream request for one attempt (each attempt gets a fresh one).</summary>
+    public abstract HttpRequestMessage Build(Provider provider, RouteTarget target, UpstreamKey key);
+
+    /// <summary>The status an upstream error of another dialect is answered with (the same, unless the dialect has a better one).</summary>
+    public virtual int ErrorStatus(int upstreamStatus) => upstreamStatus;
+
+    /// <summary>
+    /// A relayed stream as the record sees it: 502 when the upstream broke off, 499 when the client left;
+    /// with no usage reported, the gateway's estimate stands for the prompt and the text seen for the output.
+    /// </summary>
+    protected static Relayed Streamed(SseForwarder.Result relayed, int estimatedTokens) => new(
+        relayed.UpstreamBroke ? 502 : relayed.ClientCancelled ? 499 : 200, relayed.Usage ?? new ChatUsage(estimatedTokens, relayed.EstimatedCompletionTokens, 0),
+        relayed.Usage is null, relayed.TimeToFirstTokenMs, relayed.ClientCancelled);
+
+    /// <summary>Sends the upstream's answer to the client, translated or as it came.</summary>
+    /// <param name="estimatedTokens">The gateway's estimate of the request (prompt bytes / 4 plus the output cap), standing in when a stream reports no usage.</param>
+    public abstract Task<Relayed> RelayAsync(HttpContext context, UpstreamCaller.Success success, int estimatedTokens, Stopwatch clock, CancellationToken ct);
+}

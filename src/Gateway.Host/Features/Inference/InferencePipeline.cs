@@ -1,0 +1,190 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Gateway.Domain.Upstreams;
+using Gateway.Host.Features.Auth;
+using Gateway.Host.Features.Budgets;
+using Gateway.Host.Features.Dialects;
+using Gateway.Host.Features.Providers;
+using Gateway.Host.Features.Usage;
+
+namespace Gateway.Host.Features.Inference;
+
+/// <summary>
+/// Every inference request, whatever its dialect, takes these steps in this order: read the body,
+/// resolve the model to its targets, keep those the key may use (and that are priced when pricing is
+/// required), the caller's rate limits, budget admission, the upstream call with key rotation and
+/// fallback, then settle the key lease, charge budgets and record usage. Refusals are written in the
+/// client's dialect. The dialect supplies only what differs (<see cref="InferenceExchange"/>).
+/// </summary>
+internal sealed class InferencePipeline(
+    ProviderRegistry registry, KeyDirectory directory, CallerLimits limits, UpstreamCaller caller, UsageLog log, Spending spending, TimeProvider time)
+{
+    private const int MaxBodyBytes = 32 * 1024 * 1024;
+
+    public ProviderRegistry Registry => registry;
+
+    public UpstreamCaller Caller => caller;
+
+    public async Task RunAsync(HttpContext context, InferenceExchange exchange)
+    {
+        var clock = Stopwatch.StartNew();
+        var startedAt = time.GetUtcNow();
+        var principal = context.Principal();
+        var ct = context.RequestAborted;
+
+        var (body, targets) = await AdmitAsync(context, exchange);
+        if (body is null)
+            return;
+
+        targets = spending.Priced(targets, startedAt);
+        if (targets.Count == 0)
+        {
+            await RefuseAsync(context, exchange.Dialect, 403, "model_not_priced", $"'{(string)body["model"]!}' has no price and this gateway requires one (require_pricing); ask an operator to set it with POST /v1/pricing");
+            return;
+        }
+
+        if (exchange.Prepare(body, [.. targets.Select(t => (t, registry.Providers[t.Provider]))]) is { } refused)
+        {
+            await RefuseAsync(context, exchange.Dialect, refused.Status, refused.Code, refused.Message);
+            return;
+        }
+
+        var estimate = EstimateTokens(body, context.Request.ContentLength);
+        var (rpm, tpm) = directory.RateLimits(principal.KeyId);
+        if (limits.TryAdmit(principal.KeyId ?? "", rpm, tpm, estimate, time.GetUtcNow()) is { } limited)
+        {
+            var seconds = Math.Max(1, (int)Math.Ceiling((limited.RetryAt - time.GetUtcNow()).TotalSeconds));
+            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+            await RefuseAsync(context, exchange.Dialect, 429, "rate_limit_exceeded", $"{limited.Reason}; retry in {seconds} s");
+            return;
+        }
+
+        var (admission, refusal) = await spending.AdmitAsync(context, principal, targets, body, startedAt);
+        if (admission is null)
+        {
+            await RefuseAsync(context, exchange.Dialect, refusal!.Status, refusal.Code, refusal.Message);
+            return;
+        }
+
+        var requested = (string)body["model"]!;
+        var outcome = await caller.SendAsync(targets, registry.Providers, exchange.Build, principal.KeyId, estimate, ct);
+        var record = new InferenceRecordBuilder(principal, exchange.Dialect.ToString().ToLowerInvariant(), exchange.Endpoint, requested, exchange.Stream, startedAt, context.TraceIdentifier);
+        if (outcome.Success is not { } success)
+        {
+            var (status, provider, model) = await RefuseUpstreamAsync(context, exchange, outcome, requested);
+            BudgetLedger.Release(admission);
+            log.Record(record.Finish(status, clock, outcome.Attempts, provider, model));
+            return;
+        }
+
+        using var response = success.Response;
+        var relayed = await exchange.RelayAsync(context, success, estimate, clock, ct);
+        var tokens = (relayed.Usage?.PromptTokens ?? 0) + (relayed.Usage?.CompletionTokens ?? 0);
+        if (relayed.ClientCancelled)
+            success.Provider.Pool.Abandon(success.Lease);
+        else
+            success.Provider.Pool.Succeed(success.Lease, tokens, time.GetUtcNow());
+        limits.Charge(principal.KeyId ?? "", tokens, time.GetUtcNow());
+        log.Record(spending.Charge(admission, principal, success, record.Finish(
+            relayed.Status, clock, outcome.Attempts, success.Provider.Name, success.Target.Model, success.Key.Id, relayed.Usage, relayed.UsageEstimated,
+            relayed.TimeToFirstTokenMs, relayed.ClientCancelled)));
+    }
+
+    /// <summary>
+    /// The steps every model request starts with, token counting included: the body, the model's
+    /// targets, and those this key may use. Null body when it was refused (the answer is written).
+    /// </summary>
+    public async Task<(JsonObject? Body, IReadOnlyList<RouteTarget> Targets)> AdmitAsync(HttpContext context, InferenceExchange exchange)
+    {
+        var (body, problem) = await ReadAsync(context.Request, exchange, context.RequestAborted);
+        if (body is null)
+        {
+            await RefuseAsync(context, exchange.Dialect, 400, "invalid_request_error", problem!);
+            return (null, []);
+        }
+
+        var requested = (string)body["model"]!;
+        var (targets, routeError) = registry.Router.Resolve(requested);
+        if (routeError is not null)
+        {
+            await RefuseAsync(context, exchange.Dialect, 404, "model_not_found", routeError);
+            return (null, []);
+        }
+
+        var principal = context.Principal();
+        targets = [.. targets.Where(t => directory.MayUse(principal, t.Provider, t.Model))];
+        if (targets.Count == 0)
+        {
+            await RefuseAsync(context, exchange.Dialect, 403, "model_not_allowed", $"this key may not use the model '{requested}'");
+            return (null, []);
+        }
+
+        return (body, targets);
+    }
+
+    /// <summary>
+    /// Answers a request no upstream served: every key exhausted (429 with Retry-After), or an upstream
+    /// error, passed through as it came when the upstream speaks the client's dialect and translated otherwise.
+    /// </summary>
+    public async Task<(int Status, string? Provider, string? Model)> RefuseUpstreamAsync(
+        HttpContext context, InferenceExchange exchange, UpstreamCaller.Outcome outcome, string requested)
+    {
+        if (outcome.Exhausted is { } exhausted)
+        {
+            var wait = exhausted.RetryAt is { } at ? Math.Max(1, (int)Math.Ceiling((at - time.GetUtcNow()).TotalSeconds)) : 60;
+            context.Response.Headers.RetryAfter = wait.ToString(CultureInfo.InvariantCulture);
+            await RefuseAsync(context, exchange.Dialect, 429, "all_keys_exhausted", $"every upstream key for '{requested}' is rate limited, out of quota or disabled ({exhausted.Reason}); retry in {wait} s");
+            return (429, null, null);
+        }
+
+        var error = outcome.Error!;
+        if (error.Provider.Kind == exchange.NativeKind)
+        {
+            context.Response.StatusCode = error.Status;
+            context.Response.ContentType = error.ContentType ?? "application/json";
+            await context.Response.Body.WriteAsync(error.Body, context.RequestAborted);
+            return (error.Status, error.Provider.Name, error.Target.Model);
+        }
+
+        var (code, message) = UpstreamRequests.Error(error.Body);
+        await RefuseAsync(context, exchange.Dialect, exchange.ErrorStatus(error.Status), code, message);
+        return (error.Status, error.Provider.Name, error.Target.Model);
+    }
+
+    public static Task RefuseAsync(HttpContext context, Dialect dialect, int status, string code, string message) =>
+        DialectErrors.WriteAsync(context, dialect, status, code, message);
+
+    private static async Task<(JsonObject? Body, string? Problem)> ReadAsync(HttpRequest request, InferenceExchange exchange, CancellationToken ct)
+    {
+        if (request.ContentLength > MaxBodyBytes)
+            return (null, $"the request body is larger than {MaxBodyBytes / (1024 * 1024)} MiB");
+        JsonNode? node;
+        try
+        {
+            node = await JsonNode.ParseAsync(request.Body, cancellationToken: ct);
+        }
+        catch (JsonException e)
+        {
+            return (null, $"the request body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})");
+        }
+
+        if (node is not JsonObject body)
+            return (null, "the request body must be a JSON object");
+        if (body["model"]?.GetValueKind() != JsonValueKind.String || string.IsNullOrWhiteSpace((string?)body["model"]))
+            return (null, "'model' is required and must be a string");
+        return exchange.Validate(body) is { } problem ? (null, problem) : (body, null);
+    }
+
+    /// <summary>
+    /// A rough count for tokens-per-minute checks: about four characters a token, plus the output cap.
+    /// The body's length comes from Content-Length when sent, sparing a second serialisation per request.
+    /// </summary>
+    private static int EstimateTokens(JsonObject body, long? contentLength)
+    {
+        var prompt = (int)((contentLength ?? (body["messages"] ?? body["input"])!.ToJsonString().Length) / 4);
+        var output = (int?)(body["max_completion_tokens"] ?? body["max_tokens"]) ?? 0;
+        return prompt + output;
+    }
+}

@@ -1,0 +1,143 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Gateway.Domain.Chat;
+using Gateway.Domain.Embeddings;
+using Gateway.Domain.Upstreams;
+using Gateway.Host.Features.Dialects;
+using Gateway.Host.Features.Providers;
+
+namespace Gateway.Host.Features.Inference.OpenAI;
+
+/// <summary>
+/// One OpenAI-dialect request. To OpenAI-compatible upstreams the body passes through untouched but for
+/// the model name (unknown fields kept) and streams are relayed event by event; chat reaches Anthropic
+/// and Gemini upstreams through the canonical model, embeddings reach Gemini.
+/// </summary>
+internal sealed class OpenAIExchange(OpenAIExchange.Route route, TimeProvider time) : InferenceExchange
+{
+    /// <summary>One endpoint: its path below /v1, the field it cannot do without, whether it streams.</summary>
+    internal sealed record Route(string Path, string RequiredField, bool Streams);
+
+    public static readonly Route Chat = new("chat/completions", "messages", Streams: true);
+    public static readonly Route Embeddings = new("embeddings", "input", Streams: false);
+    public static readonly Route Moderations = new("moderations", "input", Streams: false);
+
+    private JsonObject _body = null!;
+    private ChatRequest? _canonical;
+    private IReadOnlyList<string>? _texts;
+    private bool _clientWantsUsage;
+
+    public override Dialect Dialect => Dialect.OpenAI;
+
+    public override string Endpoint => "/v1/" + route.Path;
+
+    public override ProviderKind NativeKind => ProviderKind.OpenAI;
+
+    public override bool Stream => route.Streams && _body["stream"]?.GetValueKind() == JsonValueKind.True;
+
+    public override string? Validate(JsonObject body)
+    {
+        if (route.RequiredField == "messages" && body["messages"] is not JsonArray { Count: > 0 })
+            return "'messages' is required and must be a non-empty array";
+        return body[route.RequiredField] is null ? $"'{route.RequiredField}' is required" : null;
+    }
+
+    public override Refusal? Prepare(JsonObject body, IReadOnlyList<(RouteTarget Target, Provider Provider)> targets)
+    {
+        _body = body;
+        var unsupported = targets.FirstOrDefault(t => t.Provider.Kind switch
+        {
+            ProviderKind.OpenAI => false,
+            ProviderKind.Gemini => route == Moderations,
+            _ => route != Chat,
+        });
+        if (unsupported.Provider is { } provider)
+        {
+            return new Refusal(501, "dialect_translation_unavailable",
+                $"provider '{provider.Name}' speaks {provider.Kind}; translating OpenAI /v1/{route.Path} requests to it is not available yet");
+        }
+
+        if (route == Embeddings && targets.Any(t => t.Provider.Kind == ProviderKind.Gemini))
+        {
+            _texts = GeminiEmbeddings.Inputs(body["input"]);
+            if (_texts is null)
+                return new Refusal(400, "invalid_request_error", "'input' must be a string or an array of strings for Gemini models");
+        }
+
+        if (route == Chat && targets.Any(t => t.Provider.Kind != ProviderKind.OpenAI))
+        {
+            var (read, problems) = OpenAIChat.ReadRequest(body);
+            if (read is null)
+                return new Refusal(400, "invalid_request_error", string.Join("; ", problems));
+            _canonical = read;
+        }
+
+        _clientWantsUsage = body["stream_options"]?["include_usage"]?.GetValueKind() == JsonValueKind.True;
+        if (Stream && !_clientWantsUsage)
+            body["stream_options"] = new JsonObject { ["include_usage"] = true };
+        return null;
+    }
+
+    public override HttpRequestMessage Build(Provider provider, RouteTarget target, UpstreamKey key) => provider.Kind switch
+    {
+        ProviderKind.Anthropic => UpstreamRequests.Anthropic(provider, target, key, _canonical!),
+        ProviderKind.Gemini when route == Embeddings => UpstreamRequests.Gemini(provider, target, key, "batchEmbedContents",
+            GeminiEmbeddings.WriteRequest(target.Model, _texts!, (int?)_body["dimensions"])),
+        ProviderKind.Gemini => UpstreamRequests.Gemini(provider, target, key, _canonical!.Stream ? "streamGenerateContent?alt=sse" : "generateContent",
+            GeminiContent.WriteRequest(_canonical)),
+        _ => UpstreamRequests.OpenAI(provider, target, key, route.Path, _body),
+    };
+
+    public override async Task<Relayed> RelayAsync(HttpContext context, UpstreamCaller.Success success, int estimatedTokens, Stopwatch clock, CancellationToken ct)
+    {
+        var response = success.Response;
+        var translate = success.Provider.Kind != ProviderKind.OpenAI;
+        context.Response.StatusCode = (int)response.StatusCode;
+        context.Response.ContentType = translate
+            ? (Stream ? "text/event-stream" : "application/json")
+            : response.Content.Headers.ContentType?.ToString() ?? (Stream ? "text/event-stream" : "application/json");
+        await using var upstream = await response.Content.ReadAsStreamAsync(ct);
+        if (Stream)
+        {
+            context.Response.Headers.CacheControl = "no-cache";
+            var relayed = translate
+                ? await TranslatedStreamRelay.RelayAsync(upstream, UpstreamRequests.StreamReader(success.Provider.Kind),
+                    new OpenAIChunkWriter(_clientWantsUsage, time.GetUtcNow().ToUnixTimeSeconds()), context.Response, clock, ct)
+                : await SseForwarder.ForwardAsync(upstream, context.Response, new OpenAISseInspector(holdBackUsageChunk: !_clientWantsUsage), clock, ct);
+            return Streamed(relayed, estimatedTokens);
+        }
+
+        using var buffered = new MemoryStream();
+        await upstream.CopyToAsync(buffered, ct);
+        var bytes = buffered.ToArray();
+        if (translate)
+        {
+            using var answer = JsonDocument.Parse(bytes);
+            bytes = JsonSerializer.SerializeToUtf8Bytes(route == Embeddings
+                ? GeminiEmbeddings.ToOpenAI(answer.RootElement, success.Target.Model, _texts!)
+                : OpenAIChat.WriteResponse(
+                    success.Provider.Kind == ProviderKind.Anthropic ? AnthropicMessages.ReadResponse(answer.RootElement) : GeminiContent.ReadResponse(answer.RootElement),
+                    time.GetUtcNow().ToUnixTimeSeconds()));
+        }
+
+        // Gemini reports no tokens for embeddings: the count is an estimate.
+        var estimated = translate && route == Embeddings;
+        var reported = TryUsage(bytes);
+        await context.Response.Body.WriteAsync(bytes, ct);
+        return new Relayed(200, reported, reported is null || estimated, clock.Elapsed.TotalMilliseconds, false);
+    }
+
+    private static ChatUsage? TryUsage(byte[] bytes)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(bytes);
+            return OpenAIChat.ReadUsage(document.RootElement);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

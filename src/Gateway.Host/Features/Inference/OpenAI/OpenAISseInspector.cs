@@ -1,0 +1,39 @@
+using System.Text;
+using System.Text.Json;
+using Gateway.Domain.Chat;
+
+namespace Gateway.Host.Features.Inference.OpenAI;
+
+/// <summary>
+/// Reads OpenAI chunks as they pass: usage from the chunk that carries it, content characters for an
+/// estimate, and holds back the usage-only chunk when the gateway asked for it and the client did not.
+/// </summary>
+internal sealed class OpenAISseInspector(bool holdBackUsageChunk) : SseForwarder.SseInspector
+{
+    /// <summary>An error the OpenAI SDKs read from a stream that broke off.</summary>
+    public static readonly ReadOnlyMemory<byte> Broken = Encoding.UTF8.GetBytes(
+        $"data: {JsonSerializer.Serialize(new { error = new { message = "the upstream stream broke off before it finished", type = "api_error", code = "upstream_stream_interrupted" } })}\n\n");
+
+    private ChatUsage? _usage;
+
+    public override ChatUsage? Usage => _usage;
+
+    public override ReadOnlyMemory<byte> BrokenEvent => Broken;
+
+    protected override bool Read(JsonElement data)
+    {
+        var usage = OpenAIChat.ReadUsage(data);
+        _usage = usage ?? _usage;
+        var choices = data.TryGetProperty("choices", out var c) && c.ValueKind == JsonValueKind.Array ? c : default;
+        if (choices.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var choice in choices.EnumerateArray())
+            {
+                if (choice.TryGetProperty("delta", out var delta) && delta.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String)
+                    ContentChars += content.GetString()!.Length;
+            }
+        }
+
+        return holdBackUsageChunk && usage is not null && choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() == 0;
+    }
+}

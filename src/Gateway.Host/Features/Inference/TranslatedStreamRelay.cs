@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+using Gateway.Domain.Chat;
+
+namespace Gateway.Host.Features.Inference;
+
+/// <summary>
+/// Reads an upstream's event stream in its dialect (Anthropic's named events, Gemini's and OpenAI's
+/// data-only chunks) and writes the client's dialect as each event arrives, through the canonical
+/// deltas. Usage is read on the way; a failure after the first byte ends with the client dialect's
+/// error event, never with a silent end.
+/// </summary>
+internal static class TranslatedStreamRelay
+{
+    /// <summary>The client dialect's side: the SSE frames (event and data lines, blank line included) for each step.</summary>
+    internal interface IEventWriter
+    {
+        IEnumerable<string> Write(ChatDelta delta);
+
+        /// <summary>What follows the last delta when the upstream ended normally.</summary>
+        IEnumerable<string> End(ChatUsage usage);
+
+        /// <summary>The frame that tells the client the stream failed after it began.</summary>
+        string Failure(string message, string code);
+    }
+
+    public static async Task<SseForwarder.Result> RelayAsync(
+        Stream upstream, IChatStreamReader reader, IEventWriter writer, HttpResponse client, Stopwatch clock, CancellationToken clientAborted)
+    {
+        using var lines = new StreamReader(upstream, Encoding.UTF8);
+        int prompt = 0, cached = 0, chars = 0;
+        int? completion = null;
+        double? firstToken = null;
+        string? eventType = null;
+        string? failure = null;
+
+        async Task Relay(IEnumerable<ChatDelta> deltas)
+        {
+            foreach (var delta in deltas)
+            {
+                switch (delta)
+                {
+                    case StreamStarted started:
+                        (prompt, cached) = (started.PromptTokens ?? 0, started.CachedTokens);
+                        break;
+                    case TextDelta text:
+                        chars += text.Text.Length;
+                        break;
+                    case StreamFinished finished:
+                        completion = finished.CompletionTokens;
+                        if (finished.PromptTokens is { } reported)
+                            (prompt, cached) = (reported, finished.CachedTokens);
+                        break;
+                    case StreamFailed failed:
+                        failure = failed.Message;
+                        await WriteAsync(client, writer.Failure(failed.Message, "upstream_error"), CancellationToken.None);
+                        return;
+                }
+
+                foreach (var frame in writer.Write(delta))
+                {
+                    await WriteAsync(client, frame, clientAborted);
+                    firstToken ??= clock.Elapsed.TotalMilliseconds;
+                }
+            }
+        }
+
+        try
+        {
+            while (failure is null && await lines.ReadLineAsync(clientAborted) is { } line)
+            {
+                if (line.StartsWith("event:", StringComparison.Ordinal))
+                {
+                    eventType = line[6..].Trim();
+                    continue;
+                }
+
+                if (!line.StartsWith("data:", StringComparison.Ordinal) || line[5..].Trim() is "[DONE]")
+                    continue;
+                using var data = JsonDocument.Parse(line[5..].Trim());
+                await Relay(reader.Read(eventType ?? "", data.RootElement));
+                eventType = null;
+            }
+
+            if (failure is not null)
+                return new SseForwarder.Result(new ChatUsage(prompt, completion ?? chars / 4, cached), chars / 4, firstToken, true, false);
+            await Relay(reader.Complete());
+            var usage = new ChatUsage(prompt, completion ?? chars / 4, cached);
+            foreach (var frame in writer.End(usage))
+                await WriteAsync(client, frame, clientAborted);
+            return new SseForwarder.Result(completion is null ? null : usage, chars / 4, firstToken, false, false);
+        }
+        catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
+        {
+            return new SseForwarder.Result(null, chars / 4, firstToken, false, true);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException or JsonException)
+        {
+            await WriteAsync(client, writer.Failure("the upstream stream broke off before it finished", "upstream_stream_interrupted"), CancellationToken.None);
+            return new SseForwarder.Result(null, chars / 4, firstToken, true, false);
+        }
+    }
+
+    private static async Task WriteAsync(HttpResponse client, string frame, CancellationToken ct)
+    {
+        await client.Body.WriteAsync(Encoding.UTF8.GetBytes(frame), ct);
+        await client.Body.FlushAsync(ct);
+    }
+}

@@ -1,0 +1,43 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Anthropic;
+
+namespace Gateway.Host.Tests.Features.Inference.Anthropic;
+
+/// <summary>The Anthropic dialect as a client sees it: the official SDK, or exact wire JSON over HTTP.</summary>
+internal static class AnthropicWire
+{
+    /// <summary>The official Anthropic SDK pointed at the gateway, retries off so each test sees one exchange.</summary>
+    public static AnthropicClient AnthropicSdk(Uri gateway, string secret) => new() { ApiKey = secret, BaseUrl = gateway.ToString().TrimEnd('/'), MaxRetries = 0 };
+
+    /// <summary>An HTTP client that authenticates as Claude Code does: x-api-key and anthropic-version.</summary>
+    public static HttpClient WireClient(Uri gateway, string secret)
+    {
+        var http = new HttpClient { BaseAddress = gateway };
+        http.DefaultRequestHeaders.Add("x-api-key", secret);
+        http.DefaultRequestHeaders.Add("anthropic-version", "2023-06-01");
+        return http;
+    }
+
+    public static Task<HttpResponseMessage> PostAsync(HttpClient http, string path, string json) =>
+        http.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+
+    public static async Task<JsonObject> JsonAsync(HttpResponseMessage response) =>
+        JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!.AsObject();
+
+    /// <summary>The events of an SSE body in order: each event's name and its data.</summary>
+    public static async Task<List<(string Event, JsonObject Data)>> EventsAsync(HttpResponseMessage response)
+    {
+        var events = new List<(string, JsonObject)>();
+        string? name = null;
+        foreach (var line in (await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).Split('\n'))
+        {
+            if (line.StartsWith("event: ", StringComparison.Ordinal))
+                name = line[7..].TrimEnd('\r');
+            else if (line.StartsWith("data: ", StringComparison.Ordinal))
+                events.Add((name ?? "", JsonNode.Parse(line[6..])!.AsObject()));
+        }
+
+        return events;
+    }
+}
