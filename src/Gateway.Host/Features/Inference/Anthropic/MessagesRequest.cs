@@ -14,4 +14,10 @@ namespace Gateway.Host.Features.Inference.Anthropic;
 /// <param name="Thinking"><c>{"type":"enabled","budget_tokens":N}</c>; a reasoning effort for other upstreams.</param>
 internal sealed record MessagesRequest(
     string Model, int MaxTokens, JsonNode? System, IReadOnlyList<JsonObject> Messages, bool? Stream, double? Temperature,
-    IReadOnlyList<JsonObject>? Tools, JsonObject? ToolChoice, IReadOnlyList<string>? StopSequences, JsonObject? Thinking, JsonObject? Metadata);
+    IReadOnlyList<JsonObject>? Tools, JsonObject? ToolChoice, IReadOnlyList<string>? StopSequences, JsonObject? Thinking, JsonObject? Metadata)
+{
+    public static MessagesRequest Example { get; } = new(
+        "anthropic:claude-sonnet-4-5", 1024, JsonValue.Create("Be brief."),
+        [new JsonObject { ["role"] = "user", ["content"] = "Write a haiku about key rotation." }],
+        true, 0.7, null, null, null, null, new JsonObject { ["user_id"] = "user-123" });
+}
