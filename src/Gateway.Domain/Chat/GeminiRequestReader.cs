@@ -24,7 +24,7 @@ internal sealed class GeminiRequestReader
         var messages = Messages(body["contents"]);
         var system = System(body["systemInstruction"]);
         var generation = body["generationConfig"] as JsonObject ?? [];
-        var (tools, choice) = Tools(body["tools"], body["toolConfig"]?["functionCallingConfig"]);
+        var (tools, choice) = Tools(body["tools"], (body["toolConfig"] as JsonObject)?["functionCallingConfig"] as JsonObject);
         var (budget, effort) = Thinking(generation["thinkingConfig"] as JsonObject);
         if (body["cachedContent"] is { } cached)
             _problems.Add($"cachedContent '{(string?)cached}' is a Gemini context cache, which only a Gemini upstream can read");
@@ -87,13 +87,16 @@ internal sealed class GeminiRequestReader
         return messages;
     }
 
-    /// <summary>Thought parts are dropped: their text and signatures only mean something to Gemini.</summary>
+    /// <summary>
+    /// Thought parts, and parts that hold only a thought signature, are dropped: they only mean something
+    /// to Gemini, and a client replays them as Gemini gave them.
+    /// </summary>
     private void ModelTurn(JsonArray parts, string at, List<ChatMessage> messages)
     {
         var said = new List<ChatPart>();
         foreach (var (part, where) in Parts(parts, at))
         {
-            if (part["thought"]?.GetValueKind() == JsonValueKind.True)
+            if (part["thought"]?.GetValueKind() == JsonValueKind.True || Kind(part) is null)
                 continue;
             if (part.ContainsKey("text"))
             {
@@ -220,10 +223,11 @@ internal sealed class GeminiRequestReader
     /// <summary>Keys that qualify a part rather than being its content.</summary>
     private static readonly HashSet<string> Qualifiers = ["thought", "thoughtSignature", "partMetadata", "videoMetadata", "mediaResolution"];
 
-    private static string Kind(JsonObject part) => part.Select(p => p.Key).FirstOrDefault(k => !Qualifiers.Contains(k)) ?? "empty";
+    private static string? Kind(JsonObject part) => part.Select(p => p.Key).FirstOrDefault(k => !Qualifiers.Contains(k));
 
-    private void Unsupported(JsonObject part, string at) =>
-        _problems.Add($"{at}: {Kind(part)} parts are not supported (text, inlineData, fileData, functionCall and functionResponse are)");
+    private void Unsupported(JsonObject part, string at) => _problems.Add(Kind(part) is { } kind
+        ? $"{at}: {kind} parts are not supported (text, inlineData, fileData, functionCall and functionResponse are)"
+        : $"{at} has no content");
 
     private string? Name(JsonObject node, string at)
     {
@@ -238,7 +242,7 @@ internal sealed class GeminiRequestReader
     {
         if (instruction is null)
             return null;
-        if (instruction["parts"] is JsonArray parts && parts.All(p => p?["text"]?.GetValueKind() == JsonValueKind.String))
+        if (instruction is JsonObject { } content && content["parts"] is JsonArray parts && parts.All(p => p?["text"]?.GetValueKind() == JsonValueKind.String))
             return string.Join("\n", parts.Select(p => (string)p!["text"]!));
         _problems.Add("systemInstruction must be a content of text parts");
         return null;
@@ -311,7 +315,7 @@ internal sealed class GeminiRequestReader
         };
     }
 
-    private (List<ChatTool> Tools, ChatToolChoice? Choice) Tools(JsonNode? toolsNode, JsonNode? config)
+    private (List<ChatTool> Tools, ChatToolChoice? Choice) Tools(JsonNode? toolsNode, JsonObject? config)
     {
         var tools = new List<ChatTool>();
         foreach (var (tool, i) in (toolsNode as JsonArray ?? []).Select((t, i) => (t as JsonObject ?? [], i)))
@@ -343,7 +347,7 @@ internal sealed class GeminiRequestReader
     /// which leaves the model the same choice Gemini would. VALIDATED is AUTO with calls checked against
     /// their schema, which the canonical model cannot ask for: it is AUTO.
     /// </summary>
-    private (List<ChatTool> Tools, ChatToolChoice? Choice) Choice(List<ChatTool> tools, JsonNode config)
+    private (List<ChatTool> Tools, ChatToolChoice? Choice) Choice(List<ChatTool> tools, JsonObject config)
     {
         const string At = "toolConfig.functionCallingConfig";
         var mode = (string?)config["mode"] ?? "MODE_UNSPECIFIED";
