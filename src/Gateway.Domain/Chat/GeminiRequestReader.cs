@@ -27,7 +27,7 @@ internal sealed class GeminiRequestReader
         var (tools, choice) = Tools(body["tools"], (body["toolConfig"] as JsonObject)?["functionCallingConfig"] as JsonObject);
         var (budget, effort) = Thinking(generation["thinkingConfig"] as JsonObject);
         if (body["cachedContent"] is { } cached)
-            _problems.Add($"cachedContent '{(string?)cached}' is a Gemini context cache, which only a Gemini upstream can read");
+            _problems.Add($"cachedContent '{Text(cached, "cachedContent")}' is a Gemini context cache, which only a Gemini upstream can read");
 
         return new ChatRequest(
             model,
@@ -65,7 +65,7 @@ internal sealed class GeminiRequestReader
             }
 
             // Gemini lets a single-turn request leave the role out; it is then the user's.
-            var role = (string?)content["role"] ?? "user";
+            var role = Text(content["role"], $"contents[{i}].role") ?? "user";
             if (role is not ("user" or "model"))
             {
                 _problems.Add($"contents[{i}].role '{role}' is not user or model");
@@ -100,13 +100,13 @@ internal sealed class GeminiRequestReader
                 continue;
             if (part.ContainsKey("text"))
             {
-                said.Add(new TextPart(Text(part["text"], $"{where}.text")));
+                said.Add(new TextPart(Text(part["text"], $"{where}.text") ?? ""));
             }
             else if (part["functionCall"] is JsonObject call)
             {
                 if (Name(call, $"{where}.functionCall") is not { } name)
                     continue;
-                var id = (string?)call["id"] is { Length: > 0 } given ? given : $"call_{_calls}";
+                var id = Text(call["id"], $"{where}.functionCall.id") is { Length: > 0 } given ? given : $"call_{_calls}";
                 _calls++;
                 var toolCall = new ToolCallPart(id, name, (call["args"] as JsonObject ?? []).ToJsonString());
                 _unanswered.Add(toolCall);
@@ -137,18 +137,21 @@ internal sealed class GeminiRequestReader
         {
             if (part.ContainsKey("text"))
             {
-                said.Add(new TextPart(Text(part["text"], $"{where}.text")));
+                said.Add(new TextPart(Text(part["text"], $"{where}.text") ?? ""));
             }
             else if (part["inlineData"] is JsonObject inline)
             {
                 if (Image(inline, $"{where}: inlineData") is { } mime)
-                    said.Add(new ImagePart(mime, (string?)inline["data"] ?? "", null));
+                    said.Add(new ImagePart(mime, Text(inline["data"], $"{where}.inlineData.data") ?? "", null));
             }
             else if (part["fileData"] is JsonObject file)
             {
                 // fileData may leave the type out; the URL is then taken to be an image, as Gemini would guess from the file.
-                if (file["mimeType"] is null || Image(file, $"{where}: fileData") is not null)
-                    said.Add(new ImagePart((string?)file["mimeType"], null, (string?)file["fileUri"] ?? ""));
+                var mime = file["mimeType"] is null ? null : Image(file, $"{where}: fileData");
+                if (Text(file["fileUri"], $"{where}.fileData.fileUri") is not { Length: > 0 } uri)
+                    _problems.Add($"{where}.fileData needs a fileUri");
+                else if (file["mimeType"] is null || mime is not null)
+                    said.Add(new ImagePart(mime, null, uri));
             }
             else if (part["functionResponse"] is JsonObject response)
             {
@@ -179,15 +182,15 @@ internal sealed class GeminiRequestReader
     }
 
     /// <summary>
-    /// Matches by id when the client echoed one, otherwise the oldest unanswered call of that name, which
-    /// is how Gemini itself pairs parallel calls to one function with their answers. The whole response
+    /// Matches by id when the client echoed one, otherwise the oldest unanswered call of that name: Gemini
+    /// clients answer parallel calls to one function in the order they were made. The whole response
     /// object is the result: "output", "result", "error" and any other key all tell the model something.
     /// </summary>
     private ToolResultPart? Answer(JsonObject response, string at)
     {
         if (Name(response, at) is not { } name)
             return null;
-        var id = (string?)response["id"];
+        var id = Text(response["id"], $"{at}.id");
         var call = _unanswered.FirstOrDefault(c => id is { Length: > 0 } ? c.Id == id : c.Name == name);
         if (call is null)
         {
@@ -213,7 +216,7 @@ internal sealed class GeminiRequestReader
     /// <summary>The canonical model carries images only: audio, video and documents have nowhere to go.</summary>
     private string? Image(JsonObject data, string at)
     {
-        var mime = (string?)data["mimeType"];
+        var mime = Text(data["mimeType"], $"{at}.mimeType");
         if (mime?.StartsWith("image/", StringComparison.Ordinal) == true)
             return mime;
         _problems.Add($"{at} of type '{mime}' is not supported (images are)");
@@ -231,7 +234,7 @@ internal sealed class GeminiRequestReader
 
     private string? Name(JsonObject node, string at)
     {
-        if ((string?)node["name"] is { Length: > 0 } name)
+        if (Text(node["name"], $"{at}.name") is { Length: > 0 } name)
             return name;
         _problems.Add($"{at} needs a name");
         return null;
@@ -252,10 +255,10 @@ internal sealed class GeminiRequestReader
     {
         if (Value<int>(generation["candidateCount"], "generationConfig.candidateCount", "an integer") is > 1 and var count)
             _problems.Add($"generationConfig.candidateCount {count} is not supported (only 1 candidate is)");
-        if (generation["responseModalities"] is JsonArray modalities && modalities.Any(m => (string?)m != "TEXT"))
+        if (generation["responseModalities"] is JsonArray modalities && modalities.Any(m => m?.ToJsonString() != "\"TEXT\""))
             _problems.Add("generationConfig.responseModalities may only hold TEXT");
 
-        var mime = (string?)generation["responseMimeType"] ?? "text/plain";
+        var mime = Text(generation["responseMimeType"], "generationConfig.responseMimeType") ?? "text/plain";
         var (field, schema) = generation["responseJsonSchema"] is { } jsonSchema
             ? ("responseJsonSchema", jsonSchema.DeepClone())
             : generation["responseSchema"] is { } openApiSchema ? ("responseSchema", GeminiSchema.ToJsonSchema(openApiSchema)) : (null, null);
@@ -284,7 +287,7 @@ internal sealed class GeminiRequestReader
         if (config is null)
             return (null, null);
         var budget = Value<int>(config["thinkingBudget"], "generationConfig.thinkingConfig.thinkingBudget", "an integer");
-        var level = (string?)config["thinkingLevel"];
+        var level = Text(config["thinkingLevel"], "generationConfig.thinkingConfig.thinkingLevel");
         if (budget is not null && level is not null)
         {
             _problems.Add("generationConfig.thinkingConfig takes thinkingBudget or thinkingLevel, not both");
@@ -334,7 +337,7 @@ internal sealed class GeminiRequestReader
                         continue;
                     var parameters = declaration["parametersJsonSchema"]?.DeepClone()
                         ?? (declaration["parameters"] is { } schema ? GeminiSchema.ToJsonSchema(schema) : new JsonObject { ["type"] = "object", ["properties"] = new JsonObject() });
-                    tools.Add(new ChatTool(name, (string?)declaration["description"], parameters.ToJsonString()));
+                    tools.Add(new ChatTool(name, Text(declaration["description"], $"tools[{i}].functionDeclarations[{j}].description"), parameters.ToJsonString()));
                 }
             }
         }
@@ -350,7 +353,7 @@ internal sealed class GeminiRequestReader
     private (List<ChatTool> Tools, ChatToolChoice? Choice) Choice(List<ChatTool> tools, JsonObject config)
     {
         const string At = "toolConfig.functionCallingConfig";
-        var mode = (string?)config["mode"] ?? "MODE_UNSPECIFIED";
+        var mode = Text(config["mode"], $"{At}.mode") ?? "MODE_UNSPECIFIED";
         var allowed = Strings(config["allowedFunctionNames"], $"{At}.allowedFunctionNames");
         if (allowed.Count > 0 && mode is not ("ANY" or "VALIDATED"))
         {
@@ -397,11 +400,14 @@ internal sealed class GeminiRequestReader
         return null;
     }
 
-    private string Text(JsonNode? node, string at)
+    /// <summary>A string field, or null when it is absent; a field of another type is a problem.</summary>
+    private string? Text(JsonNode? node, string at)
     {
+        if (node is null)
+            return null;
         if (node is JsonValue value && value.TryGetValue<string>(out var text))
             return text;
         _problems.Add($"{at} must be a string");
-        return "";
+        return null;
     }
 }

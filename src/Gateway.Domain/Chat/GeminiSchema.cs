@@ -19,7 +19,7 @@ internal static class GeminiSchema
             switch (key)
             {
                 case "type":
-                    result["type"] = ((string?)value)?.ToLowerInvariant();
+                    result["type"] = value is JsonValue name && name.TryGetValue<string>(out var type) ? type.ToLowerInvariant() : value?.DeepClone();
                     break;
                 // nullable becomes a "null" type below; propertyOrdering only orders Gemini's output and
                 // is an unknown keyword to strict JSON Schema validators.
@@ -40,8 +40,8 @@ internal static class GeminiSchema
             }
         }
 
-        if (source["nullable"]?.GetValue<bool>() == true && result["type"] is JsonValue type)
-            result["type"] = new JsonArray(type.DeepClone(), "null");
+        if (source["nullable"] is JsonValue nullable && nullable.TryGetValue<bool>(out var isNullable) && isNullable && result["type"] is JsonValue single)
+            result["type"] = new JsonArray(single.DeepClone(), "null");
         return result;
     }
 }
