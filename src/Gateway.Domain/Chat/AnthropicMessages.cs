@@ -9,7 +9,7 @@ namespace Gateway.Domain.Chat;
 /// <list type="bullet">
 /// <item>max_tokens is required by Anthropic: absent, it becomes <see cref="DefaultMaxTokens"/>.</item>
 /// <item>JSON mode has no Anthropic switch: it becomes a system instruction (with the schema, if any).</item>
-/// <item>reasoning_effort becomes an extended-thinking budget; thinking text is not passed back to OpenAI clients.</item>
+/// <item>An exact thinking budget is kept (at least Anthropic's 1024); an effort becomes an extended-thinking budget. Thinking text is not passed back to other dialects' clients.</item>
 /// <item>Tool results are user messages of tool_result blocks; consecutive ones are merged, as Anthropic requires.</item>
 /// </list>
 /// </summary>
@@ -28,7 +28,8 @@ public static partial class AnthropicMessages
             system = system is null ? instruction : system + "\n\n" + instruction;
         }
 
-        var thinking = request.Reasoning switch
+        // Anthropic's smallest thinking budget is 1024 tokens; 0 leaves thinking off.
+        var thinking = request.ThinkingBudget is { } budget ? budget > 0 ? Math.Max(budget, 1024) : 0 : request.Reasoning switch
         {
             ReasoningEffort.Low => 1024,
             ReasoningEffort.Medium => 4096,

@@ -6,6 +6,11 @@ namespace Gateway.Domain.Chat;
 /// The one chat model every dialect translates to and from. A dialect never translates to another
 /// directly: OpenAI to Anthropic is OpenAI to this, then this to Anthropic.
 /// </summary>
+/// <param name="ThinkingBudget">
+/// An exact thinking budget in tokens, when the client gave one (0 turns thinking off); upstreams that
+/// take a budget prefer it to <paramref name="Reasoning"/>, which then holds the nearest effort for
+/// upstreams that take only an effort.
+/// </param>
 public sealed record ChatRequest(
     string Model,
     string? System,
@@ -20,7 +25,8 @@ public sealed record ChatRequest(
     ChatResponseFormat? ResponseFormat,
     ReasoningEffort? Reasoning,
     string? User,
-    bool Stream);
+    bool Stream,
+    int? ThinkingBudget = null);
 
 public enum ChatRole
 {

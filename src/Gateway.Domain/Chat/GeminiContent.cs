@@ -9,10 +9,10 @@ namespace Gateway.Domain.Chat;
 /// <item>Tool results answer a function by name (Gemini has no call ids): the name is taken from the call they answer.</item>
 /// <item>Gemini gives function calls no ids: they get <c>call_{n}</c>, unique within the answer.</item>
 /// <item>JSON mode sets responseMimeType application/json, with the schema as responseSchema.</item>
-/// <item>reasoning_effort becomes thinkingConfig.thinkingBudget; thought parts are not returned to OpenAI clients.</item>
+/// <item>An exact thinking budget is kept; an effort becomes thinkingConfig.thinkingBudget. Thought parts are not returned to other dialects' clients.</item>
 /// </list>
 /// </summary>
-public static class GeminiContent
+public static partial class GeminiContent
 {
     public static JsonObject WriteRequest(ChatRequest request)
     {
@@ -53,8 +53,8 @@ public static class GeminiContent
                 generation["responseSchema"] = JsonNode.Parse(format.SchemaJson);
         }
 
-        if (request.Reasoning is { } effort)
-            generation["thinkingConfig"] = new JsonObject { ["thinkingBudget"] = effort switch { ReasoningEffort.Low => 1024, ReasoningEffort.Medium => 8192, _ => 24576 } };
+        if ((request.ThinkingBudget ?? Budget(request.Reasoning)) is { } budget)
+            generation["thinkingConfig"] = new JsonObject { ["thinkingBudget"] = budget };
         if (generation.Count > 0)
             body["generationConfig"] = generation;
 
@@ -166,12 +166,20 @@ public static class GeminiContent
         }
     }
 
+    private static int? Budget(ReasoningEffort? effort) => effort switch
+    {
+        ReasoningEffort.Low => 1024,
+        ReasoningEffort.Medium => 8192,
+        ReasoningEffort.High => 24576,
+        _ => null,
+    };
+
     private static JsonObject? Part(ChatPart part, Dictionary<string, string> names) => part switch
     {
         TextPart text when text.Text.Length > 0 => new JsonObject { ["text"] = text.Text },
         ImagePart { Base64Data: { } data } image => new JsonObject { ["inlineData"] = new JsonObject { ["mimeType"] = image.MediaType, ["data"] = data } },
         ImagePart { Url: { } url } => new JsonObject { ["fileData"] = new JsonObject { ["mimeType"] = MimeOf(url), ["fileUri"] = url } },
-        ToolCallPart call => new JsonObject { ["functionCall"] = new JsonObject { ["name"] = call.Name, ["args"] = JsonNode.Parse(string.IsNullOrWhiteSpace(call.ArgumentsJson) ? "{}" : call.ArgumentsJson) } },
+        ToolCallPart call => new JsonObject { ["functionCall"] = new JsonObject { ["name"] = call.Name, ["args"] = Arguments(call.ArgumentsJson) } },
         ToolResultPart result => new JsonObject
         {
             ["functionResponse"] = new JsonObject
