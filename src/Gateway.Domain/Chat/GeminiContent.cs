@@ -232,6 +232,10 @@ public static partial class GeminiContent
         _ => FinishReason.Stop,
     };
 
+    /// <summary>A response's or stream chunk's usageMetadata, or null when it carries none.</summary>
+    public static ChatUsage? ReadUsage(JsonElement root) =>
+        root.ValueKind == JsonValueKind.Object && root.TryGetProperty("usageMetadata", out _) ? Usage(root) : null;
+
     /// <summary>Thinking tokens are billed as output, so they count as completion tokens.</summary>
     private static ChatUsage Usage(JsonElement root)
     {

@@ -4,6 +4,7 @@ using Gateway.Host.Features.Docs;
 using Gateway.Host.Features.Health;
 using Gateway.Host.Features.Inference;
 using Gateway.Host.Features.Inference.Anthropic;
+using Gateway.Host.Features.Inference.Gemini;
 using Gateway.Host.Features.Inference.OpenAI;
 using Gateway.Host.Features.Jobs;
 using Gateway.Host.Features.Pricing;
@@ -120,6 +121,7 @@ internal static class GatewayApp
         app.MapAudit();
         app.MapOpenAIInference();
         app.MapAnthropicInference();
+        app.MapGeminiInference();
         app.MapModels();
         app.MapProviders();
         app.MapProviderKeys();

@@ -26,12 +26,13 @@ internal sealed class Spending(PriceStore prices, BudgetLedger ledger)
         prices.RequirePricing ? [.. targets.Where(t => prices.Book.PriceAt(t.Provider, t.Model, at) is not null)] : targets;
 
     /// <summary>Holds the worst case the request can cost (over every target it may fall back to) on each budget that applies.</summary>
+    /// <param name="maxOutputTokens">The request's output cap in its dialect's field; <see cref="DefaultMaxOutputTokens"/> when it sets none.</param>
     public async Task<(BudgetLedger.Admission? Admission, Refusal? Refusal)> AdmitAsync(
-        HttpContext context, Principal principal, IReadOnlyList<RouteTarget> targets, JsonObject body, DateTimeOffset at)
+        HttpContext context, Principal principal, IReadOnlyList<RouteTarget> targets, JsonObject body, int? maxOutputTokens, DateTimeOffset at)
     {
         // An upper bound on prompt tokens: about three bytes a token (English runs nearer four).
         var promptTokens = (int)Math.Min(int.MaxValue, (context.Request.ContentLength ?? body.ToJsonString().Length) / 3);
-        var maxOutput = (int?)(body["max_completion_tokens"] ?? body["max_tokens"]) ?? DefaultMaxOutputTokens;
+        var maxOutput = maxOutputTokens ?? DefaultMaxOutputTokens;
         var usd = targets.Max(t => prices.Book.PriceAt(t.Provider, t.Model, at)?.WorstCase(promptTokens, maxOutput) ?? 0m);
         try
         {

@@ -33,6 +33,12 @@ internal abstract class InferenceExchange
     /// <summary>Whether the client asked for a stream (known once the body was read).</summary>
     public abstract bool Stream { get; }
 
+    /// <summary>The model named by the path rather than the body (Gemini's <c>models/{model}:generateContent</c>), or null.</summary>
+    public virtual string? PathModel => null;
+
+    /// <summary>The most output the request allows, for worst-case budget holds and rate limits; null when it sets none.</summary>
+    public virtual int? MaxOutputTokens(JsonObject body) => (int?)(body["max_completion_tokens"] ?? body["max_tokens"]);
+
     /// <summary>What the body needs beyond a model name; a problem to answer 400 with, or null.</summary>
     public abstract string? Validate(JsonObject body);
 

@@ -51,7 +51,8 @@ internal sealed class InferencePipeline(
             return;
         }
 
-        var estimate = EstimateTokens(body, context.Request.ContentLength);
+        var maxOutput = exchange.MaxOutputTokens(body);
+        var estimate = EstimateTokens(body, context.Request.ContentLength, maxOutput);
         var (rpm, tpm) = directory.RateLimits(principal.KeyId);
         if (limits.TryAdmit(principal.KeyId ?? "", rpm, tpm, estimate, time.GetUtcNow()) is { } limited)
         {
@@ -61,7 +62,7 @@ internal sealed class InferencePipeline(
             return;
         }
 
-        var (admission, refusal) = await spending.AdmitAsync(context, principal, targets, body, startedAt);
+        var (admission, refusal) = await spending.AdmitAsync(context, principal, targets, body, maxOutput, startedAt);
         if (admission is null)
         {
             await RefuseAsync(context, exchange.Dialect, refusal!.Status, refusal.Code, refusal.Message);
@@ -172,6 +173,8 @@ internal sealed class InferencePipeline(
 
         if (node is not JsonObject body)
             return (null, "the request body must be a JSON object");
+        if (exchange.PathModel is { } pathModel)
+            body["model"] = pathModel;
         if (body["model"]?.GetValueKind() != JsonValueKind.String || string.IsNullOrWhiteSpace((string?)body["model"]))
             return (null, "'model' is required and must be a string");
         return exchange.Validate(body) is { } problem ? (null, problem) : (body, null);
@@ -181,10 +184,10 @@ internal sealed class InferencePipeline(
     /// A rough count for tokens-per-minute checks: about four characters a token, plus the output cap.
     /// The body's length comes from Content-Length when sent, sparing a second serialisation per request.
     /// </summary>
-    private static int EstimateTokens(JsonObject body, long? contentLength)
+    private static int EstimateTokens(JsonObject body, long? contentLength, int? maxOutput)
     {
-        var prompt = (int)((contentLength ?? (body["messages"] ?? body["input"])!.ToJsonString().Length) / 4);
-        var output = (int?)(body["max_completion_tokens"] ?? body["max_tokens"]) ?? 0;
+        var prompt = (int)((contentLength ?? body.ToJsonString().Length) / 4);
+        var output = maxOutput ?? 0;
         return prompt + output;
     }
 }

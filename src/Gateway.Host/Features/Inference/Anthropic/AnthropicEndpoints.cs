@@ -17,7 +17,8 @@ internal static class AnthropicEndpoints
                 .WithSummary("A message in Anthropic's Messages format, streamed (SSE) or not, routed to the model's providers and key pools"))
             .Produces<JsonObject>(StatusCodes.Status200OK, "application/json", "text/event-stream")
             .ProducesProblem(StatusCodes.Status402PaymentRequired).ProducesProblem(StatusCodes.Status429TooManyRequests);
-        Describe(app.MapPost("/v1/messages/count_tokens", AnthropicCountTokens.HandleAsync)
+        Describe(app.MapPost("/v1/messages/count_tokens", (HttpContext context, InferencePipeline pipeline, TimeProvider time) =>
+                TokenCounting.HandleAsync(context, pipeline, new AnthropicExchange(context.Request, counting: true), time))
                 .WithName("countMessageTokens")
                 .WithSummary("The prompt's tokens: exact from Anthropic and Gemini upstreams, estimated for OpenAI-compatible ones (x-gateway-token-count says which); never charged"))
             .Produces<JsonObject>();

@@ -15,7 +15,7 @@ namespace Gateway.Host.Features.Inference.Anthropic;
 /// canonical model, and their answers come back as Anthropic's message and events.
 /// </summary>
 /// <param name="counting">For count_tokens, which takes no max_tokens.</param>
-internal sealed class AnthropicExchange(HttpRequest request, bool counting = false) : InferenceExchange
+internal sealed class AnthropicExchange(HttpRequest request, bool counting = false) : InferenceExchange, TokenCounting.ICountingExchange
 {
     /// <summary>The API version sent to Anthropic upstreams when the client names none.</summary>
     public const string DefaultVersion = "2023-06-01";
@@ -32,6 +32,8 @@ internal sealed class AnthropicExchange(HttpRequest request, bool counting = fal
 
     /// <summary>The request in canonical form; read only when some target is not Anthropic.</summary>
     public ChatRequest? Canonical { get; private set; }
+
+    public JsonObject CountAnswer(int tokens) => new() { ["input_tokens"] = tokens };
 
     public override string? Validate(JsonObject body)
     {

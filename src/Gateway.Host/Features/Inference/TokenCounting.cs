@@ -4,23 +4,31 @@ using Gateway.Domain.Chat;
 using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Auth;
 
-namespace Gateway.Host.Features.Inference.Anthropic;
+namespace Gateway.Host.Features.Inference;
 
 /// <summary>
-/// <c>POST /v1/messages/count_tokens</c>: the prompt's tokens for the model the request would reach.
-/// Anthropic and Gemini upstreams count exactly (count_tokens, countTokens), over the keys of the first
+/// Token counting (Anthropic's count_tokens, Gemini's countTokens): the prompt's tokens for the model
+/// the request would reach. Anthropic and Gemini upstreams count exactly, over the keys of the first
 /// target's type with the usual rotation; OpenAI-compatible APIs have no counting endpoint, so the
 /// gateway estimates (<see cref="TokenEstimate"/>). The header <c>x-gateway-token-count</c> says which.
 /// Counting produces nothing, so it is charged to no budget, counted against no rate limit and
 /// recorded in no usage record.
 /// </summary>
-internal static class AnthropicCountTokens
+internal static class TokenCounting
 {
     public const string CountHeader = "x-gateway-token-count";
 
-    public static async Task HandleAsync(HttpContext context, InferencePipeline pipeline, TimeProvider time)
+    /// <summary>A dialect's counting request: its canonical form (for other upstreams) and its answer's shape.</summary>
+    internal interface ICountingExchange
     {
-        var exchange = new AnthropicExchange(context.Request, counting: true);
+        ChatRequest? Canonical { get; }
+
+        JsonObject CountAnswer(int tokens);
+    }
+
+    public static async Task HandleAsync<T>(HttpContext context, InferencePipeline pipeline, T exchange, TimeProvider time)
+        where T : InferenceExchange, ICountingExchange
+    {
         var (body, targets) = await pipeline.AdmitAsync(context, exchange);
         if (body is null)
             return;
@@ -36,7 +44,7 @@ internal static class AnthropicCountTokens
 
         if (kind == ProviderKind.OpenAI)
         {
-            await AnswerAsync(context, "estimated", TokenEstimate.Of(exchange.Canonical!));
+            await AnswerAsync(context, "estimated", exchange.CountAnswer(TokenEstimate.Of(exchange.Canonical!)));
             return;
         }
 
@@ -50,7 +58,7 @@ internal static class AnthropicCountTokens
         using var response = success.Response;
         var bytes = await response.Content.ReadAsByteArrayAsync(context.RequestAborted);
         success.Provider.Pool.Succeed(success.Lease, 0, time.GetUtcNow());
-        if (kind == ProviderKind.Anthropic)
+        if (kind == exchange.NativeKind)
         {
             context.Response.Headers[CountHeader] = "exact";
             context.Response.ContentType = "application/json";
@@ -59,12 +67,13 @@ internal static class AnthropicCountTokens
         }
 
         using var answer = JsonDocument.Parse(bytes);
-        await AnswerAsync(context, "exact", GeminiContent.ReadTokenCount(answer.RootElement));
+        var tokens = kind == ProviderKind.Gemini ? GeminiContent.ReadTokenCount(answer.RootElement) : answer.RootElement.GetProperty("input_tokens").GetInt32();
+        await AnswerAsync(context, "exact", exchange.CountAnswer(tokens));
     }
 
-    private static Task AnswerAsync(HttpContext context, string how, int tokens)
+    private static Task AnswerAsync(HttpContext context, string how, JsonObject answer)
     {
         context.Response.Headers[CountHeader] = how;
-        return context.Response.WriteAsJsonAsync(new JsonObject { ["input_tokens"] = tokens }, context.RequestAborted);
+        return context.Response.WriteAsJsonAsync(answer, context.RequestAborted);
     }
 }

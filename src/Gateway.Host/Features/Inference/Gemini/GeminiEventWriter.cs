@@ -1,0 +1,38 @@
+using System.Text.Json.Nodes;
+using Gateway.Domain.Chat;
+
+namespace Gateway.Host.Features.Inference.Gemini;
+
+/// <summary>
+/// Gemini's stream chunks from another upstream's deltas, framed as <c>alt=sse</c> events or as the
+/// elements of one JSON array (opened by the first chunk, closed by the last or by the error that ends it).
+/// </summary>
+internal sealed class GeminiEventWriter(string model, bool sse) : TranslatedStreamRelay.IEventWriter
+{
+    private readonly GeminiContent.StreamWriter _writer = new(model);
+    private bool _opened;
+
+    public IEnumerable<string> Write(ChatDelta delta) => _writer.Write(delta) is { } chunk ? [Frame(chunk)] : [];
+
+    public IEnumerable<string> End(ChatUsage usage)
+    {
+        yield return Frame(_writer.Finish(usage));
+        if (!sse)
+            yield return GeminiContent.ArrayStreamEnd;
+    }
+
+    public string Failure(string message, string code)
+    {
+        var error = Frame(new JsonObject { ["error"] = new JsonObject { ["code"] = 500, ["message"] = message, ["status"] = "INTERNAL" } });
+        return sse ? error : error + GeminiContent.ArrayStreamEnd;
+    }
+
+    private string Frame(JsonObject chunk)
+    {
+        if (sse)
+            return GeminiContent.SseFrame(chunk);
+        var first = !_opened;
+        _opened = true;
+        return GeminiContent.ArrayFrame(chunk, first);
+    }
+}

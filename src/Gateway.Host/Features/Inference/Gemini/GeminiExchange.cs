@@ -1,0 +1,135 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Gateway.Domain.Chat;
+using Gateway.Domain.Upstreams;
+using Gateway.Host.Features.Dialects;
+using Gateway.Host.Features.Providers;
+
+namespace Gateway.Host.Features.Inference.Gemini;
+
+/// <summary>What a Gemini model action asks for.</summary>
+internal enum GeminiAction
+{
+    GenerateContent,
+    StreamGenerateContent,
+    CountTokens,
+}
+
+/// <summary>
+/// One request of Google's native Gemini API (<c>models/{model}:generateContent</c> and friends). To a
+/// Gemini upstream the client's body passes untouched (unknown fields, safety settings and all) and its
+/// answers come back as they came; to OpenAI-compatible and Anthropic upstreams it goes through the
+/// canonical model and their answers are written as Gemini's. A stream is <c>?alt=sse</c> events, or,
+/// without it, one JSON array whose elements arrive as they are made.
+/// </summary>
+/// <param name="model">The model from the path: a Gemini name, <c>provider:model</c> or an alias.</param>
+/// <param name="sse">Whether the client asked for <c>alt=sse</c> (a stream otherwise comes as a JSON array).</param>
+internal sealed class GeminiExchange(string model, GeminiAction action, bool sse) : InferenceExchange, TokenCounting.ICountingExchange
+{
+    /// <summary>What Anthropic's count_tokens takes of a Messages request.</summary>
+    private static readonly string[] AnthropicCountFields = ["model", "messages", "system", "tools", "tool_choice", "thinking"];
+
+    private JsonObject _body = null!;
+
+    public override Dialect Dialect => Dialect.Gemini;
+
+    public override string Endpoint => action switch
+    {
+        GeminiAction.StreamGenerateContent => "/v1beta/models:streamGenerateContent",
+        GeminiAction.CountTokens => "/v1beta/models:countTokens",
+        _ => "/v1beta/models:generateContent",
+    };
+
+    public override ProviderKind NativeKind => ProviderKind.Gemini;
+
+    public override bool Stream => action == GeminiAction.StreamGenerateContent;
+
+    public override string? PathModel => model;
+
+    public ChatRequest? Canonical { get; private set; }
+
+    public override int? MaxOutputTokens(JsonObject body) => (int?)(Request(body)["generationConfig"]?["maxOutputTokens"]);
+
+    public JsonObject CountAnswer(int tokens) => new() { ["totalTokens"] = tokens };
+
+    public override string? Validate(JsonObject body) =>
+        Request(body)["contents"] is JsonArray { Count: > 0 } ? null : "contents: a non-empty array is required";
+
+    public override Refusal? Prepare(JsonObject body, IReadOnlyList<(RouteTarget Target, Provider Provider)> targets)
+    {
+        _body = body;
+        if (targets.All(t => t.Provider.Kind == ProviderKind.Gemini))
+            return null;
+        var (read, problems) = GeminiContent.ReadRequest(model, Request(body));
+        Canonical = read is null ? null : read with { Stream = Stream };
+        return read is null ? new Refusal(400, "invalid_request_error", string.Join("; ", problems)) : null;
+    }
+
+    public override HttpRequestMessage Build(Provider provider, RouteTarget target, UpstreamKey key)
+    {
+        switch (provider.Kind)
+        {
+            case ProviderKind.Gemini:
+                // The client's body as it came: "model" is the gateway's addition, and Gemini refuses fields it does not know.
+                var passed = _body.DeepClone().AsObject();
+                passed.Remove("model");
+                return UpstreamRequests.Gemini(provider, target, key, action switch
+                {
+                    GeminiAction.StreamGenerateContent => "streamGenerateContent?alt=sse",
+                    GeminiAction.CountTokens => "countTokens",
+                    _ => "generateContent",
+                }, passed);
+            case ProviderKind.Anthropic when action == GeminiAction.CountTokens:
+                var messages = AnthropicMessages.WriteRequest(Canonical!, target.Model);
+                var count = new JsonObject();
+                foreach (var field in AnthropicCountFields.Where(messages.ContainsKey))
+                    count[field] = messages[field]!.DeepClone();
+                return UpstreamRequests.Anthropic(provider, key, "v1/messages/count_tokens", count, "2023-06-01", null);
+            case ProviderKind.Anthropic:
+                return UpstreamRequests.Anthropic(provider, target, key, Canonical!);
+            default:
+                return UpstreamRequests.OpenAI(provider, target, key, "chat/completions", OpenAIChat.WriteRequest(Canonical!, target.Model));
+        }
+    }
+
+    public override async Task<Relayed> RelayAsync(HttpContext context, UpstreamCaller.Success success, int estimatedTokens, Stopwatch clock, CancellationToken ct)
+    {
+        var native = success.Provider.Kind == ProviderKind.Gemini;
+        context.Response.StatusCode = (int)success.Response.StatusCode;
+        context.Response.ContentType = Stream && sse ? "text/event-stream" : "application/json";
+        await using var upstream = await success.Response.Content.ReadAsStreamAsync(ct);
+        if (Stream)
+        {
+            context.Response.Headers.CacheControl = "no-cache";
+            // A Gemini upstream's events pass as they came; the JSON-array form is rebuilt from them, as from any other upstream.
+            var relayed = native && sse
+                ? await SseForwarder.ForwardAsync(upstream, context.Response, new GeminiSseInspector(), clock, ct)
+                : await TranslatedStreamRelay.RelayAsync(upstream, UpstreamRequests.StreamReader(success.Provider.Kind),
+                    new GeminiEventWriter(model, sse), context.Response, clock, ct);
+            return Streamed(relayed, estimatedTokens);
+        }
+
+        using var buffered = new MemoryStream();
+        await upstream.CopyToAsync(buffered, ct);
+        var bytes = buffered.ToArray();
+        using var answer = JsonDocument.Parse(bytes);
+        ChatUsage? usage;
+        if (native)
+        {
+            usage = GeminiContent.ReadUsage(answer.RootElement);
+        }
+        else
+        {
+            var response = success.Provider.Kind == ProviderKind.Anthropic ? AnthropicMessages.ReadResponse(answer.RootElement) : OpenAIChat.ReadResponse(answer.RootElement);
+            usage = response.Usage;
+            bytes = JsonSerializer.SerializeToUtf8Bytes(GeminiContent.WriteResponse(response, model));
+        }
+
+        await context.Response.Body.WriteAsync(bytes, ct);
+        return new Relayed(200, usage, usage is null, clock.Elapsed.TotalMilliseconds, false);
+    }
+
+    /// <summary>countTokens may wrap a whole request in <c>generateContentRequest</c>; the others are the request.</summary>
+    private static JsonObject Request(JsonObject body) => body["generateContentRequest"] as JsonObject ?? body;
+}

@@ -1,0 +1,42 @@
+using System.Text;
+using System.Text.Json;
+using Gateway.Domain.Chat;
+
+namespace Gateway.Host.Features.Inference.Gemini;
+
+/// <summary>
+/// Reads Gemini's <c>alt=sse</c> chunks as they pass to a Gemini client untouched: usageMetadata (each
+/// chunk that has it carries the running totals, so the last one wins) and the characters of text for an
+/// estimate if the client leaves before the end.
+/// </summary>
+internal sealed class GeminiSseInspector : SseForwarder.SseInspector
+{
+    private static readonly ReadOnlyMemory<byte> Broken = Encoding.UTF8.GetBytes(
+        GeminiContent.SseFrame(new() { ["error"] = new System.Text.Json.Nodes.JsonObject { ["code"] = 502, ["message"] = "the upstream stream broke off before it finished", ["status"] = "UNAVAILABLE" } }));
+
+    private ChatUsage? _usage;
+
+    public override ChatUsage? Usage => _usage;
+
+    public override ReadOnlyMemory<byte> BrokenEvent => Broken;
+
+    protected override bool Read(JsonElement data)
+    {
+        _usage = GeminiContent.ReadUsage(data) ?? _usage;
+        if (data.TryGetProperty("candidates", out var candidates) && candidates.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var candidate in candidates.EnumerateArray())
+            {
+                if (!candidate.TryGetProperty("content", out var content) || !content.TryGetProperty("parts", out var parts) || parts.ValueKind != JsonValueKind.Array)
+                    continue;
+                foreach (var part in parts.EnumerateArray())
+                {
+                    if (part.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String)
+                        ContentChars += text.GetString()!.Length;
+                }
+            }
+        }
+
+        return false;
+    }
+}
