@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test. Installs what the tests need when it is missing (PostgreSQL server programs for
-# the throwaway test cluster, Chromium for the /docs page test), then prints "N passed, N failed".
+# the throwaway test cluster, Chromium for the /docs page test, the JavaScript SDKs in tests/js), then prints "N passed, N failed".
 # Extra arguments go to `dotnet test` (.ci/run passes --configuration Release --no-build).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -20,6 +20,12 @@ if [ ${#missing[@]} -gt 0 ]; then
     echo "test.sh: missing ${missing[*]}; install them (Debian: sudo apt-get install ${missing[*]}) or set GATEWAY_TEST_DATABASE" >&2
     exit 1
   fi
+fi
+
+# The official JavaScript SDKs the suite drives against a live gateway (tests/js, versions pinned by its lock file).
+if [ ! -d tests/js/node_modules/@google/genai ]; then
+  echo "test.sh: installing the JavaScript client SDKs (npm ci in tests/js)"
+  npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
 fi
 
 log=$(mktemp)

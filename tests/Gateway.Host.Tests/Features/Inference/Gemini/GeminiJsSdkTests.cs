@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Gateway.Host.Tests.Fakes;
+using Gateway.Host.Tests.Infrastructure;
+
+namespace Gateway.Host.Tests.Features.Inference.Gemini;
+
+/// <summary>
+/// The official JavaScript client, @google/genai (tests/js, installed by test.sh), pointed at the
+/// gateway with <c>httpOptions.baseUrl</c>, with an OpenAI-compatible upstream behind it.
+/// </summary>
+public sealed class GeminiJsSdkTests(PostgresFixture postgres) : InferenceTestBase(postgres)
+{
+    [Fact]
+    public async Task Should_serve_the_official_genai_client_unchanged_from_an_openai_compatible_upstream()
+    {
+        // Round robin over up-1..up-3: the tool request is the script's third upstream call, after generateContent
+        // (up-1) and the stream (up-2); countTokens is estimated and never goes upstream, the unknown model neither.
+        Upstream.Script("up-3", FakeOpenAIUpstream.Reply.ToolCall("weather", """{"city":"Oslo"}"""));
+
+        var seen = await RunAsync(new Dictionary<string, string>
+        {
+            ["GATEWAY_URL"] = Server.Client.BaseAddress!.ToString().TrimEnd('/'),
+            ["GATEWAY_KEY"] = Secret,
+            ["MODEL"] = "fake:gpt-4o-mini",
+        });
+
+        Assert.Equal("Hello from the fake upstream", (string?)seen["text"]);
+        Assert.Equal("STOP", (string?)seen["finishReason"]);
+        Assert.Equal((12, 7, 19), ((int)seen["usage"]!["promptTokenCount"]!, (int)seen["usage"]!["candidatesTokenCount"]!, (int)seen["usage"]!["totalTokenCount"]!));
+        Assert.Equal("Hello from the fake upstream", (string?)seen["streamText"]);
+        Assert.True((int)seen["streamChunks"]! > 1);
+        Assert.Equal("STOP", (string?)seen["streamFinish"]);
+        Assert.InRange((int)seen["totalTokens"]!, 5, 20);
+        var call = Assert.Single(seen["functionCalls"]!.AsArray())!;
+        Assert.Equal(("weather", """{"city":"Oslo"}"""), ((string?)call["name"], call["args"]!.ToJsonString()));
+        Assert.Equal(404, (int)seen["refusal"]!["status"]!);
+        Assert.Equal(
+            ["Be brief.", "Say hello"],
+            Upstream.Requests.First().Body["messages"]!.AsArray().Select(m => (string?)m!["content"]));
+        Assert.Equal(3, Upstream.Requests.Count);
+        await UsageRecords.LastAsync(Server, Db, atLeast: 3);
+        Assert.Equal(3L, await Db.ScalarAsync<long>("select count(*) from usage_records where dialect = 'gemini' and status = 200"));
+    }
+
+    private static async Task<JsonObject> RunAsync(IReadOnlyDictionary<string, string> environment)
+    {
+        var folder = RepositoryFiles.PathOf("tests/js");
+        Assert.True(Directory.Exists(Path.Combine(folder, "node_modules", "@google", "genai")), "tests/js has no node_modules: run ./test.sh (it runs npm ci there) or npm ci --prefix tests/js");
+        var psi = new ProcessStartInfo("node", ["genai-client.mjs"]) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var (name, value) in environment)
+            psi.Environment[name] = value;
+        using var node = Process.Start(psi)!;
+        var stdout = node.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = node.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(TimeSpan.FromSeconds(60));
+        await node.WaitForExitAsync(deadline.Token);
+        Assert.True(node.ExitCode == 0, $"the genai client failed ({node.ExitCode}):\n{await stderr}\n{await stdout}");
+        return JsonNode.Parse((await stdout).Trim().Split('\n')[^1])!.AsObject();
+    }
+}
