@@ -28,16 +28,17 @@ internal static class GeminiEndpoints
             app.MapPost($"/{version}/models/{{**action}}", HandleAsync)
                 .WithTags("Gemini").WithName(version == "v1" ? "geminiModelActionV1" : "geminiModelAction")
                 .WithSummary("generateContent, streamGenerateContent (?alt=sse or a JSON array) or countTokens in Google's Gemini format: models/{model}:{method}")
-                .Accepts<JsonObject>("application/json").Produces<JsonObject>(StatusCodes.Status200OK, "application/json", "text/event-stream")
+                .Accepts<GenerateContentRequest>("application/json").Produces<JsonObject>(StatusCodes.Status200OK, "application/json", "text/event-stream")
                 .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
                 .ProducesProblem(StatusCodes.Status402PaymentRequired).ProducesProblem(StatusCodes.Status403Forbidden)
-                .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests);
+                .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests)
+                .ProducesProblem(StatusCodes.Status500InternalServerError);
         }
 
         app.MapGet("/v1beta/models", (HttpContext context, ProviderRegistry registry, KeyDirectory directory) =>
                 TypedResults.Ok(new GeminiModelList(Visible(context, registry, directory))))
             .WithTags("Gemini").WithName("geminiListModels").WithSummary("Models the caller's key may use, in Gemini's list format")
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status500InternalServerError);
         app.MapGet("/v1beta/models/{**name}", async (string name, HttpContext context, ProviderRegistry registry, KeyDirectory directory) =>
             {
                 var id = name.StartsWith("models/", StringComparison.Ordinal) ? name["models/".Length..] : name;
@@ -47,7 +48,7 @@ internal static class GeminiEndpoints
                     await DialectErrors.WriteAsync(context, Dialect.Gemini, 404, "model_not_found", $"models/{id} is not found, or this key may not use it");
             })
             .WithTags("Gemini").WithName("geminiGetModel").WithSummary("One model in Gemini's format, if the caller's key may use it")
-            .Produces<GeminiModel>().ProducesProblem(StatusCodes.Status404NotFound);
+            .Produces<GeminiModel>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status500InternalServerError);
     }
 
     private static async Task HandleAsync(string action, HttpContext context, InferencePipeline pipeline, TimeProvider time)
