@@ -63,6 +63,12 @@ internal sealed class FakeGeminiUpstream : IAsyncDisposable
             return;
         }
 
+        if (action == "embedContent")
+        {
+            await context.Response.WriteAsJsonAsync(new { embedding = new { values = new[] { 0.75f, -1f } } });
+            return;
+        }
+
         if (action == "countTokens")
         {
             await context.Response.WriteAsJsonAsync(new { totalTokens = 13 });

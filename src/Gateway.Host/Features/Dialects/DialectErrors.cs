@@ -56,6 +56,7 @@ internal static class DialectErrors
         404 => "NOT_FOUND",
         409 => "ABORTED",
         429 => "RESOURCE_EXHAUSTED",
+        501 => "UNIMPLEMENTED",
         503 => "UNAVAILABLE",
         504 => "DEADLINE_EXCEEDED",
         _ => status >= 500 ? "INTERNAL" : "FAILED_PRECONDITION",

@@ -8,7 +8,7 @@ namespace Gateway.Host.Features.Inference.Gemini;
 /// <summary>
 /// Google's native Gemini REST surface, for the official Gemini SDKs pointed at the gateway
 /// (<c>httpOptions.baseUrl</c>): <c>models/{model}:generateContent</c>, <c>:streamGenerateContent</c>
-/// (<c>?alt=sse</c> or the JSON-array stream) and <c>:countTokens</c> under <c>/v1beta/</c> and <c>/v1/</c>,
+/// (<c>?alt=sse</c> or the JSON-array stream), <c>:countTokens</c>, <c>:embedContent</c> and <c>:batchEmbedContents</c> under <c>/v1beta/</c> and <c>/v1/</c>,
 /// and the model list under <c>/v1beta/models</c> (<c>GET /v1/models</c> is the OpenAI dialect's). The key
 /// comes as <c>x-goog-api-key</c> or <c>?key=</c> (or Bearer); errors come in Google's shape.
 /// </summary>
@@ -19,7 +19,10 @@ internal static class GeminiEndpoints
 
     internal sealed record GeminiModelList(IReadOnlyList<GeminiModel> Models);
 
-    private static readonly string[] Methods = ["generateContent", "streamGenerateContent", "countTokens"];
+    private static readonly string[] Methods = ["generateContent", "streamGenerateContent", "countTokens", "embedContent", "batchEmbedContents"];
+
+    /// <summary>What a chat model supports; the list shows these (the embedding methods need an embedding model).</summary>
+    private static readonly string[] ChatMethods = ["generateContent", "streamGenerateContent", "countTokens"];
 
     public static void MapGeminiInference(this IEndpointRouteBuilder app)
     {
@@ -27,7 +30,7 @@ internal static class GeminiEndpoints
         {
             app.MapPost($"/{version}/models/{{**action}}", HandleAsync)
                 .WithTags("Gemini").WithName(version == "v1" ? "geminiModelActionV1" : "geminiModelAction")
-                .WithSummary("generateContent, streamGenerateContent (?alt=sse or a JSON array) or countTokens in Google's Gemini format: models/{model}:{method}")
+                .WithSummary("generateContent, streamGenerateContent (?alt=sse or a JSON array), countTokens, embedContent or batchEmbedContents in Google's Gemini format: models/{model}:{method}")
                 .Accepts<GenerateContentRequest>("application/json").Produces<JsonObject>(StatusCodes.Status200OK, "application/json", "text/event-stream")
                 .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
                 .ProducesProblem(StatusCodes.Status402PaymentRequired).ProducesProblem(StatusCodes.Status403Forbidden)
@@ -59,7 +62,13 @@ internal static class GeminiEndpoints
         if (!Methods.Contains(method))
         {
             await DialectErrors.WriteAsync(context, Dialect.Gemini, 404, "not_found",
-                $"'{method}' is not a model method this gateway serves; use {string.Join(", ", Methods)} (embedContent and batchEmbedContents: POST /v1/embeddings)");
+                $"'{method}' is not a model method this gateway serves; use {string.Join(", ", Methods)}");
+            return;
+        }
+
+        if (method is "embedContent" or "batchEmbedContents")
+        {
+            await pipeline.RunAsync(context, new GeminiEmbedExchange(model, batch: method == "batchEmbedContents"));
             return;
         }
 
@@ -83,6 +92,6 @@ internal static class GeminiEndpoints
         return [.. registry.InOrder
             .SelectMany(p => p.AllModels.Select(m => (Provider: p.Name, Model: m)))
             .Where(x => directory.MayUse(principal, x.Provider, x.Model))
-            .Select(x => new GeminiModel($"models/{x.Provider}:{x.Model}", $"{x.Provider}:{x.Model}", x.Model, Methods))];
+            .Select(x => new GeminiModel($"models/{x.Provider}:{x.Model}", $"{x.Provider}:{x.Model}", x.Model, ChatMethods))];
     }
 }

@@ -58,6 +58,25 @@ public sealed class GeminiPassthroughTests(PostgresFixture postgres) : GeminiPro
     }
 
     [Fact]
+    public async Task Should_pass_embeddings_through_with_each_batch_request_naming_the_upstreams_model()
+    {
+        using var http = Client(Server.Client.BaseAddress!, Secret);
+
+        var one = await PostAsync(http, "/v1beta/models/gemini:gemini-2.5-flash:embedContent", """{"content":{"parts":[{"text":"key rotation"}]},"taskType":"RETRIEVAL_QUERY"}""");
+        var batch = await PostAsync(http, "/v1beta/models/gemini:gemini-2.5-flash:batchEmbedContents",
+            """{"requests":[{"model":"models/gemini:gemini-2.5-flash","content":{"parts":[{"text":"a"}]},"taskType":"CLUSTERING"}]}""");
+
+        Assert.Equal("""{"embedding":{"values":[0.75,-1]}}""", (await JsonAsync(one)).ToJsonString());
+        Assert.Equal("""{"embeddings":[{"values":[0.25,-0.5]}]}""", (await JsonAsync(batch)).ToJsonString());
+        Assert.Equal(
+            ["""{"content":{"parts":[{"text":"key rotation"}]},"taskType":"RETRIEVAL_QUERY"}""",
+             """{"requests":[{"model":"models/gemini-2.5-flash","content":{"parts":[{"text":"a"}]},"taskType":"CLUSTERING"}]}"""],
+            GeminiUpstream.Requests.Select(r => r.Body.ToJsonString()));
+        var record = (await UsageRecords.LastAsync(Server, Db, atLeast: 2))!;
+        Assert.Equal(("/v1beta/models:batchEmbedContents", true), ((string?)record["endpoint"], (bool)record["usage_estimated"]!));
+    }
+
+    [Fact]
     public async Task Should_pass_a_gemini_error_through_as_google_wrote_it()
     {
         const string Quota = """{"error":{"code":400,"message":"API key expired. Please renew the API key.","status":"INVALID_ARGUMENT"}}""";

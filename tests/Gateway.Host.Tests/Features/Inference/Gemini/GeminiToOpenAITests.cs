@@ -150,6 +150,27 @@ public sealed class GeminiToOpenAITests(PostgresFixture postgres) : BudgetTestBa
     }
 
     [Fact]
+    public async Task Should_embed_through_an_openai_compatible_embeddings_api_and_answer_in_geminis_shape()
+    {
+        using var http = Client(Server.Client.BaseAddress!, Secret);
+
+        var one = await JsonAsync(await PostAsync(http, "/v1beta/models/fake:gpt-4o-mini:embedContent",
+            """{"content":{"parts":[{"text":"key "},{"text":"rotation"}]},"taskType":"RETRIEVAL_QUERY","outputDimensionality":3}"""));
+        var batch = await JsonAsync(await PostAsync(http, "/v1beta/models/fake:gpt-4o-mini:batchEmbedContents",
+            """{"requests":[{"model":"models/fake:gpt-4o-mini","content":{"parts":[{"text":"a"}]}},{"model":"models/fake:gpt-4o-mini","content":{"parts":[{"text":"b"}]}}]}"""));
+        var image = await PostAsync(http, "/v1beta/models/fake:gpt-4o-mini:embedContent", """{"content":{"parts":[{"inlineData":{"mimeType":"image/png","data":"AA=="}}]}}""");
+
+        Assert.Equal("""{"embedding":{"values":[0.125,-0.25,0.5]}}""", one.ToJsonString());
+        Assert.Equal("""{"embeddings":[{"values":[0.125,-0.25,0.5]},{"values":[0.125,-0.25,0.5]}]}""", batch.ToJsonString());
+        Assert.Equal(
+            ["""{"model":"gpt-4o-mini","input":["key rotation"],"dimensions":3}""", """{"model":"gpt-4o-mini","input":["a","b"]}"""],
+            Upstream.Requests.Select(r => r.Body.ToJsonString()));
+        Assert.Equal(HttpStatusCode.BadRequest, image.StatusCode);
+        var record = (await UsageRecords.LastAsync(Server, Db, atLeast: 2))!;
+        Assert.Equal(("/v1beta/models:batchEmbedContents", 8, false), ((string?)record["endpoint"], (int)record["prompt_tokens"]!, (bool)record["usage_estimated"]!));
+    }
+
+    [Fact]
     public async Task Should_list_the_models_the_key_may_use_in_geminis_format()
     {
         using var http = Client(Server.Client.BaseAddress!, Secret);
