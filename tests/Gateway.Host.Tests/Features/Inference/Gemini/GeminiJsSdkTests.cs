@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Gateway.Host.Tests.Fakes;
 using Gateway.Host.Tests.Infrastructure;
@@ -45,18 +44,8 @@ public sealed class GeminiJsSdkTests(PostgresFixture postgres) : InferenceTestBa
 
     private static async Task<JsonObject> RunAsync(IReadOnlyDictionary<string, string> environment)
     {
-        var folder = RepositoryFiles.PathOf("tests/js");
-        Assert.True(Directory.Exists(Path.Combine(folder, "node_modules", "@google", "genai")), "tests/js has no node_modules: run ./test.sh (it runs npm ci there) or npm ci --prefix tests/js");
-        var psi = new ProcessStartInfo("node", ["genai-client.mjs"]) { WorkingDirectory = folder, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var (name, value) in environment)
-            psi.Environment[name] = value;
-        using var node = Process.Start(psi)!;
-        var stdout = node.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var stderr = node.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
-        deadline.CancelAfter(TimeSpan.FromSeconds(60));
-        await node.WaitForExitAsync(deadline.Token);
-        Assert.True(node.ExitCode == 0, $"the genai client failed ({node.ExitCode}):\n{await stderr}\n{await stdout}");
-        return JsonNode.Parse((await stdout).Trim().Split('\n')[^1])!.AsObject();
+        var run = await JsClients.NodeAsync(["genai-client.mjs"], environment, TimeSpan.FromSeconds(60));
+        Assert.True(run.ExitCode == 0, $"the genai client failed ({run.ExitCode}):\n{run.StdErr}\n{run.StdOut}");
+        return JsonNode.Parse(run.StdOut.Trim().Split('\n')[^1])!.AsObject();
     }
 }

@@ -1,0 +1,39 @@
+using System.Diagnostics;
+
+namespace Gateway.Host.Tests.Infrastructure;
+
+/// <summary>Node programs of tests/js (official JavaScript clients, Claude Code), installed there by test.sh.</summary>
+internal static class JsClients
+{
+    internal sealed record Run(int ExitCode, string StdOut, string StdErr);
+
+    public static string Folder => RepositoryFiles.PathOf("tests/js");
+
+    /// <summary>Runs <c>node</c> in tests/js with only the given variables added, stdin closed, bounded in time.</summary>
+    public static async Task<Run> NodeAsync(IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment, TimeSpan timeout)
+    {
+        Assert.True(Directory.Exists(Path.Combine(Folder, "node_modules")), "tests/js has no node_modules: run ./test.sh (it runs npm ci there) or npm ci --prefix tests/js");
+        var psi = new ProcessStartInfo("node") { WorkingDirectory = Folder, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var arg in args)
+            psi.ArgumentList.Add(arg);
+        foreach (var (name, value) in environment)
+            psi.Environment[name] = value;
+        using var node = Process.Start(psi)!;
+        node.StandardInput.Close();
+        var stdout = node.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
+        var stderr = node.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        deadline.CancelAfter(timeout);
+        try
+        {
+            await node.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            node.Kill(entireProcessTree: true);
+            throw new TimeoutException($"node {string.Join(' ', args)} did not finish within {timeout.TotalSeconds} s");
+        }
+
+        return new Run(node.ExitCode, await stdout, await stderr);
+    }
+}
