@@ -79,6 +79,7 @@ internal static class GatewayApp
         builder.Services.AddSingleton<InferencePipeline>();
         builder.Services.AddSingleton<Gateway.Domain.Upstreams.CallerLimits>();
         builder.Services.AddSingleton(PricingSettings.FromConfiguration(builder.Configuration));
+        builder.Services.AddSingleton(TranslationSettings.FromConfiguration(builder.Configuration));
         builder.Services.AddSingleton<IInlineProjection, PriceProjection>();
         builder.Services.AddSingleton<PriceStore>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PriceStore>());

@@ -39,6 +39,9 @@ internal abstract class InferenceExchange
     /// <summary>The most output the request allows, for worst-case budget holds and rate limits; null when it sets none.</summary>
     public virtual int? MaxOutputTokens(JsonObject body) => (int?)(body["max_completion_tokens"] ?? body["max_tokens"]);
 
+    /// <summary>Fields a translation to another dialect's upstream would drop (refused when strict translation is on).</summary>
+    public virtual IReadOnlyList<string> Unmapped(JsonObject body) => [];
+
     /// <summary>What the body needs beyond a model name; a problem to answer 400 with, or null.</summary>
     public abstract string? Validate(JsonObject body);
 

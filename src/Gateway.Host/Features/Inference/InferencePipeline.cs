@@ -19,7 +19,8 @@ namespace Gateway.Host.Features.Inference;
 /// client's dialect. The dialect supplies only what differs (<see cref="InferenceExchange"/>).
 /// </summary>
 internal sealed class InferencePipeline(
-    ProviderRegistry registry, KeyDirectory directory, CallerLimits limits, UpstreamCaller caller, UsageLog log, Spending spending, TimeProvider time)
+    ProviderRegistry registry, KeyDirectory directory, CallerLimits limits, UpstreamCaller caller, UsageLog log, Spending spending, TranslationSettings translation,
+    TimeProvider time)
 {
     private const int MaxBodyBytes = 32 * 1024 * 1024;
 
@@ -42,6 +43,12 @@ internal sealed class InferencePipeline(
         if (targets.Count == 0)
         {
             await RefuseAsync(context, exchange.Dialect, 403, "model_not_priced", $"'{(string)body["model"]!}' has no price and this gateway requires one (require_pricing); ask an operator to set it with POST /v1/pricing");
+            return;
+        }
+
+        if (translation.Strict && Untranslatable(exchange, body, targets) is { } strict)
+        {
+            await RefuseAsync(context, exchange.Dialect, 400, "invalid_request_error", strict);
             return;
         }
 
@@ -152,6 +159,17 @@ internal sealed class InferencePipeline(
         var (code, message) = UpstreamRequests.Error(error.Body);
         await RefuseAsync(context, exchange.Dialect, exchange.ErrorStatus(error.Status), code, message);
         return (error.Status, error.Provider.Name, error.Target.Model);
+    }
+
+    /// <summary>With strict translation on: why a request cannot go to a target of another dialect without losing fields, or null.</summary>
+    private string? Untranslatable(InferenceExchange exchange, JsonObject body, IReadOnlyList<RouteTarget> targets)
+    {
+        var translated = targets.FirstOrDefault(t => registry.Providers[t.Provider].Kind != exchange.NativeKind);
+        if (translated is null || exchange.Unmapped(body) is not { Count: > 0 } unmapped)
+            return null;
+        var kind = registry.Providers[translated.Provider].Kind.ToString().ToLowerInvariant();
+        return $"strict translation is on, and {string.Join(", ", unmapped)} cannot be carried to {translated} ({kind}), which speaks another dialect; "
+            + $"remove {(unmapped.Count == 1 ? "it" : "them")}, or ask for a model of a {exchange.NativeKind.ToString().ToLowerInvariant()} provider";
     }
 
     public static Task RefuseAsync(HttpContext context, Dialect dialect, int status, string code, string message) =>

@@ -35,6 +35,8 @@ internal sealed class AnthropicExchange(HttpRequest request, bool counting = fal
 
     public JsonObject CountAnswer(int tokens) => new() { ["input_tokens"] = tokens };
 
+    public override IReadOnlyList<string> Unmapped(JsonObject body) => UnmappedFields.OfAnthropicMessages(body);
+
     public override string? Validate(JsonObject body)
     {
         if (body["messages"] is not JsonArray { Count: > 0 })

@@ -53,6 +53,8 @@ internal sealed class GeminiExchange(string model, GeminiAction action, bool sse
 
     public JsonObject CountAnswer(int tokens) => new() { ["totalTokens"] = tokens };
 
+    public override IReadOnlyList<string> Unmapped(JsonObject body) => UnmappedFields.OfGeminiGenerateContent(Request(body));
+
     public override string? Validate(JsonObject body) =>
         Request(body)["contents"] is JsonArray { Count: > 0 } ? null : "contents: a non-empty array is required";
 

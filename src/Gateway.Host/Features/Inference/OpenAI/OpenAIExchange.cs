@@ -43,6 +43,9 @@ internal sealed class OpenAIExchange(OpenAIExchange.Route route, TimeProvider ti
         return body[route.RequiredField] is null ? $"'{route.RequiredField}' is required" : null;
     }
 
+    /// <summary>Only chat is translated field by field; embeddings and moderations go only where they are native or 501.</summary>
+    public override IReadOnlyList<string> Unmapped(JsonObject body) => route == Chat ? UnmappedFields.OfOpenAIChat(body) : [];
+
     public override Refusal? Prepare(JsonObject body, IReadOnlyList<(RouteTarget Target, Provider Provider)> targets)
     {
         _body = body;
