@@ -31,7 +31,8 @@ fi
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
-dotnet test Gateway.sln "$@" 2>&1 | tee "$log" || status=$?
+# A test that hangs fails after 5 minutes with a dump, instead of wedging the run.
+dotnet test Gateway.sln --blame-hang-timeout 5m "$@" 2>&1 | tee "$log" || status=$?
 
 # dotnet test prints one summary per test assembly; add them up into the line CI reads.
 total() { grep -Eo "$1: +[0-9]+" "$log" | awk '{ n += $2 } END { print n + 0 }'; }

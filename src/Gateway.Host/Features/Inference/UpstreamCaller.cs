@@ -69,7 +69,8 @@ internal sealed class UpstreamCaller(UpstreamHttp http, TimeProvider time)
                 UpstreamFailure failure;
                 try
                 {
-                    var request = build(provider, target, key);
+                    // The body is sent by the time the headers are back: disposing it then leaves the response readable.
+                    using var request = build(provider, target, key);
                     response = await http.SendAsync(request, deadline.Token);
                     if (response.IsSuccessStatusCode)
                     {
