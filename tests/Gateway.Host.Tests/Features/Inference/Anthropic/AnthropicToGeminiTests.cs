@@ -21,7 +21,7 @@ public sealed class AnthropicToGeminiTests(PostgresFixture postgres) : GeminiPro
         Assert.Equal(4, message.Usage.OutputTokens);
         var sent = Assert.Single(GeminiUpstream.Requests).Body;
         Assert.Equal("""{"parts":[{"text":"Be brief."}]}""", sent["systemInstruction"]!.ToJsonString());
-        Assert.Equal("""{"maxOutputTokens":9000,"stopSequences":["END"],"thinkingConfig":{"thinkingBudget":8192}}""", sent["generationConfig"]!.ToJsonString());
+        Assert.Equal("""{"maxOutputTokens":9000,"stopSequences":["END"],"thinkingConfig":{"thinkingBudget":8192,"includeThoughts":true}}""", sent["generationConfig"]!.ToJsonString());
     }
 
     [Fact]
