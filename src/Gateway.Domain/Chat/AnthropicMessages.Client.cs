@@ -80,21 +80,35 @@ public static partial class AnthropicMessages
             null,
             Effort(body["thinking"]),
             (string?)body["metadata"]?["user_id"],
-            body["stream"]?.GetValueKind() == JsonValueKind.True);
+            body["stream"]?.GetValueKind() == JsonValueKind.True,
+            IncludeThinking: (string?)body["thinking"]?["type"] == "enabled");
         return problems.Count == 0 ? (request, problems) : (null, problems);
     }
 
-    public static JsonObject WriteResponse(ChatResponse response) => new()
+    /// <summary>
+    /// The canonical answer as Anthropic's message. Thinking becomes <c>thinking</c> blocks only when
+    /// <paramref name="thinking"/> says the client enabled thinking, as Anthropic sends them only then.
+    /// </summary>
+    /// <param name="thinking">Whether the client's request had <c>thinking.type</c> enabled.</param>
+    public static JsonObject WriteResponse(ChatResponse response, bool thinking = false) => new()
     {
         ["id"] = response.Id,
         ["type"] = "message",
         ["role"] = "assistant",
         ["model"] = response.Model,
-        ["content"] = new JsonArray([.. response.Parts.Select(Block).OfType<JsonNode>()]),
+        ["content"] = new JsonArray([.. response.Parts.Select(p => p is ThinkingPart t ? thinking ? ThinkingBlock(t.Text) : null : Block(p)).OfType<JsonNode>()]),
         ["stop_reason"] = StopReason(response.FinishReason),
         ["stop_sequence"] = null,
         ["usage"] = WriteUsage(response.Usage),
     };
+
+    /// <summary>
+    /// A thinking block of translated thinking. Its signature is empty: no signature can be made for thinking
+    /// that did not come from Anthropic, and a made-up one would fail Anthropic's check were the block ever
+    /// replayed there. An empty string keeps the block's shape (the SDKs and Claude Code read the field), and
+    /// the gateway drops thinking blocks of earlier turns when it reads a request, so it is never checked.
+    /// </summary>
+    public static JsonObject ThinkingBlock(string text) => new() { ["type"] = "thinking", ["thinking"] = text, ["signature"] = "" };
 
     /// <summary>
     /// Anthropic counts cache reads apart from input_tokens; the canonical count holds them inside.

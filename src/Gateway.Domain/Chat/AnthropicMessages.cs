@@ -9,7 +9,9 @@ namespace Gateway.Domain.Chat;
 /// <list type="bullet">
 /// <item>max_tokens is required by Anthropic: absent, it becomes <see cref="DefaultMaxTokens"/>.</item>
 /// <item>JSON mode has no Anthropic switch: it becomes a system instruction (with the schema, if any).</item>
-/// <item>An exact thinking budget is kept (at least Anthropic's 1024); an effort becomes an extended-thinking budget. Thinking text is not passed back to other dialects' clients.</item>
+/// <item>An exact thinking budget is kept (at least Anthropic's 1024); an effort becomes an extended-thinking budget. Thinking blocks
+/// come back as thinking, with their signature on the part (a stream's signature_delta is not kept: only Anthropic could check it);
+/// redacted_thinking blocks, which hold no readable text, are dropped.</item>
 /// <item>Tool results are user messages of tool_result blocks; consecutive ones are merged, as Anthropic requires.</item>
 /// </list>
 /// </summary>
@@ -94,6 +96,11 @@ public static partial class AnthropicMessages
                 case "tool_use":
                     parts.Add(new ToolCallPart(block.GetProperty("id").GetString()!, block.GetProperty("name").GetString()!, block.GetProperty("input").GetRawText()));
                     break;
+                case "thinking":
+                    parts.Add(new ThinkingPart(
+                        block.TryGetProperty("thinking", out var thinking) ? thinking.GetString() ?? "" : "",
+                        block.TryGetProperty("signature", out var signature) ? signature.GetString() : null));
+                    break;
             }
         }
 
@@ -140,6 +147,9 @@ public static partial class AnthropicMessages
                     {
                         case "text_delta":
                             yield return new TextDelta(delta.GetProperty("text").GetString() ?? "");
+                            break;
+                        case "thinking_delta":
+                            yield return new ThinkingDelta(delta.GetProperty("thinking").GetString() ?? "");
                             break;
                         case "input_json_delta" when _toolIndexByBlock.TryGetValue(data.GetProperty("index").GetInt32(), out var tool):
                             yield return new ToolCallArgumentsDelta(tool, delta.GetProperty("partial_json").GetString() ?? "");

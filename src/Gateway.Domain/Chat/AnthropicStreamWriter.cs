@@ -4,20 +4,22 @@ namespace Gateway.Domain.Chat;
 
 /// <summary>
 /// Writes canonical deltas as Anthropic's stream events, in the order Anthropic sends them:
-/// message_start, then per content block content_block_start, its deltas (text_delta or
+/// message_start, then per content block content_block_start, its deltas (thinking_delta, text_delta or
 /// input_json_delta) and content_block_stop, then message_delta with the stop reason and usage, and
-/// message_stop. Blocks never overlap: a new one closes the open one.
+/// message_stop. Blocks never overlap: a new one closes the open one. Thinking opens a thinking block with
+/// an empty signature (see <see cref="AnthropicMessages.ThinkingBlock"/>), and no signature_delta follows.
 /// </summary>
 /// <param name="estimatedInputTokens">
 /// message_start carries the prompt's tokens, but an OpenAI-compatible upstream only tells them at the
 /// end: until then the gateway's estimate stands there, and message_delta carries the exact count.
 /// </param>
-public sealed class AnthropicStreamWriter(int estimatedInputTokens)
+/// <param name="thinking">Whether the client enabled thinking; without it, thinking deltas are left out, as Anthropic sends none.</param>
+public sealed class AnthropicStreamWriter(int estimatedInputTokens, bool thinking = false)
 {
     private readonly Dictionary<int, int> _blockByTool = [];
     private int _blocks;
     private int? _open;
-    private bool _openIsText;
+    private string? _openType;
     private int _promptTokens;
     private int _cachedTokens;
 
@@ -41,17 +43,26 @@ public sealed class AnthropicStreamWriter(int estimatedInputTokens)
                     },
                 });
                 break;
-            case TextDelta { Text.Length: > 0 } text:
-                if (_open is null || !_openIsText)
+            case ThinkingDelta { Text.Length: > 0 } thought when thinking:
+                if (_open is null || _openType != "thinking")
                 {
-                    foreach (var e in Open(new JsonObject { ["type"] = "text", ["text"] = "" }, isText: true))
+                    foreach (var e in Open(AnthropicMessages.ThinkingBlock("")))
+                        yield return e;
+                }
+
+                yield return Delta(_open!.Value, new JsonObject { ["type"] = "thinking_delta", ["thinking"] = thought.Text });
+                break;
+            case TextDelta { Text.Length: > 0 } text:
+                if (_open is null || _openType != "text")
+                {
+                    foreach (var e in Open(new JsonObject { ["type"] = "text", ["text"] = "" }))
                         yield return e;
                 }
 
                 yield return Delta(_open!.Value, new JsonObject { ["type"] = "text_delta", ["text"] = text.Text });
                 break;
             case ToolCallStarted call:
-                foreach (var e in Open(new JsonObject { ["type"] = "tool_use", ["id"] = call.Id, ["name"] = call.Name, ["input"] = new JsonObject() }, isText: false))
+                foreach (var e in Open(new JsonObject { ["type"] = "tool_use", ["id"] = call.Id, ["name"] = call.Name, ["input"] = new JsonObject() }))
                     yield return e;
                 _blockByTool[call.Index] = _open!.Value;
                 break;
@@ -81,12 +92,12 @@ public sealed class AnthropicStreamWriter(int estimatedInputTokens)
     public static (string Event, JsonObject Data) Error(string message, string type = "api_error") =>
         ("error", new JsonObject { ["type"] = "error", ["error"] = new JsonObject { ["type"] = type, ["message"] = message } });
 
-    private IEnumerable<(string, JsonObject)> Open(JsonObject block, bool isText)
+    private IEnumerable<(string, JsonObject)> Open(JsonObject block)
     {
         if (Close() is { } stop)
             yield return stop;
         _open = _blocks++;
-        _openIsText = isText;
+        _openType = (string?)block["type"];
         yield return ("content_block_start", new JsonObject { ["type"] = "content_block_start", ["index"] = _open, ["content_block"] = block });
     }
 

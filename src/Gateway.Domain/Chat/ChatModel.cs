@@ -11,6 +11,11 @@ namespace Gateway.Domain.Chat;
 /// take a budget prefer it to <paramref name="Reasoning"/>, which then holds the nearest effort for
 /// upstreams that take only an effort.
 /// </param>
+/// <param name="IncludeThinking">
+/// Whether the client asked to see the model's thinking (Anthropic's <c>thinking.type</c> enabled, Gemini's
+/// <c>thinkingConfig.includeThoughts</c>): writers for those dialects return thinking only then, as the
+/// providers themselves do.
+/// </param>
 public sealed record ChatRequest(
     string Model,
     string? System,
@@ -26,7 +31,8 @@ public sealed record ChatRequest(
     ReasoningEffort? Reasoning,
     string? User,
     bool Stream,
-    int? ThinkingBudget = null);
+    int? ThinkingBudget = null,
+    bool IncludeThinking = false);
 
 public enum ChatRole
 {
@@ -42,6 +48,13 @@ public sealed record ChatMessage(ChatRole Role, IReadOnlyList<ChatPart> Parts);
 public abstract record ChatPart;
 
 public sealed record TextPart(string Text) : ChatPart;
+
+/// <summary>
+/// The model's thinking (reasoning) text, ahead of its answer. Only an answer carries it: thinking in a
+/// client's earlier turns is dropped, as its signature means something only to the model that made it.
+/// </summary>
+/// <param name="Signature">Anthropic's signature of the block, when the upstream is Anthropic; null otherwise.</param>
+public sealed record ThinkingPart(string Text, string? Signature = null) : ChatPart;
 
 /// <summary>An image given inline (base64 with its media type) or by URL.</summary>
 public sealed record ImagePart(string? MediaType, string? Base64Data, string? Url) : ChatPart;
@@ -106,6 +119,9 @@ public abstract record ChatDelta;
 public sealed record StreamStarted(string Id, string Model, int? PromptTokens, int CachedTokens) : ChatDelta;
 
 public sealed record TextDelta(string Text) : ChatDelta;
+
+/// <summary>A piece of the model's thinking text; thinking comes before the answer's text and tool calls.</summary>
+public sealed record ThinkingDelta(string Text) : ChatDelta;
 
 /// <param name="Index">Position of the call in this answer; its argument deltas carry the same index.</param>
 public sealed record ToolCallStarted(int Index, string Id, string Name) : ChatDelta;

@@ -24,7 +24,8 @@ public static partial class GeminiContent
     /// <item>systemInstruction: its text parts, one per line. generationConfig: temperature, topP,
     /// maxOutputTokens, stopSequences; responseMimeType application/json is JSON mode, with
     /// responseJsonSchema, or responseSchema made JSON Schema, as the schema.</item>
-    /// <item>thinkingConfig: thinkingBudget kept exactly and as the nearest effort; thinkingLevel as the effort.</item>
+    /// <item>thinkingConfig: thinkingBudget kept exactly and as the nearest effort; thinkingLevel as the effort;
+    /// includeThoughts as whether the answer's thinking comes back as thought parts.</item>
     /// <item>tools.functionDeclarations (parametersJsonSchema, or parameters made JSON Schema); toolConfig mode
     /// AUTO, ANY (one allowed name: that function; several: the declarations narrowed to them), NONE, and
     /// VALIDATED as AUTO.</item>
@@ -35,8 +36,7 @@ public static partial class GeminiContent
     /// (googleSearch, codeExecution, urlContext, ...).
     /// Dropped, because no other upstream has them and the answer still fits the question: safetySettings
     /// (other providers apply their own policies), topK, seed, presence and frequency penalties, logprobs,
-    /// includeThoughts (the canonical answer carries no thought text), thought parts and thought signatures
-    /// in the history, toolConfig.retrievalConfig, labels, and functionResponse scheduling and willContinue.
+    /// thought parts and thought signatures in the history, toolConfig.retrievalConfig, labels, and functionResponse scheduling and willContinue.
     /// </summary>
     public static (ChatRequest? Request, IReadOnlyList<string> Problems) ReadRequest(string model, JsonObject body)
     {
@@ -48,10 +48,12 @@ public static partial class GeminiContent
     /// <summary>
     /// A GenerateContentResponse with one candidate. <paramref name="model"/> is the name the client asked
     /// for, echoed as modelVersion: the upstream's own model name would reveal where an alias leads.
-    /// Function calls carry their id so that a client can echo it in its functionResponse.
+    /// Function calls carry their id so that a client can echo it in its functionResponse. Thinking becomes
+    /// thought parts (<c>"thought": true</c>) only when <paramref name="thoughts"/> says the client set
+    /// includeThoughts, as Gemini sends them only then; they carry no thoughtSignature, which only Gemini can make.
     /// </summary>
-    public static JsonObject WriteResponse(ChatResponse response, string model) => Chunk(
-        response.Id, model, [.. response.Parts.Select(ClientPart).OfType<JsonNode>()], response.FinishReason, response.Usage, wholeAnswer: true);
+    public static JsonObject WriteResponse(ChatResponse response, string model, bool thoughts = false) => Chunk(
+        response.Id, model, [.. response.Parts.Select(p => ClientPart(p, thoughts)).OfType<JsonNode>()], response.FinishReason, response.Usage, wholeAnswer: true);
 
     /// <summary>One chunk of an <c>?alt=sse</c> stream.</summary>
     public static string SseFrame(JsonObject chunk) => $"data: {chunk.ToJsonString()}\r\n\r\n";
@@ -70,7 +72,8 @@ public static partial class GeminiContent
     /// held until the stream ends and go out whole in the last chunk, with the finish reason and the usage.
     /// </summary>
     /// <param name="model">The name the client asked for, echoed as modelVersion.</param>
-    public sealed class StreamWriter(string model)
+    /// <param name="thoughts">Whether the client set includeThoughts: thinking then goes out as thought parts, as it comes.</param>
+    public sealed class StreamWriter(string model, bool thoughts = false)
     {
         private readonly SortedDictionary<int, (string Id, string Name, StringBuilder Arguments)> _calls = [];
         private string _id = "";
@@ -90,6 +93,8 @@ public static partial class GeminiContent
                     return null;
                 case TextDelta { Text.Length: > 0 } text:
                     return Chunk(_id, model, [new JsonObject { ["text"] = text.Text }], null, null);
+                case ThinkingDelta { Text.Length: > 0 } thought when thoughts:
+                    return Chunk(_id, model, [Thought(thought.Text)], null, null);
                 case ToolCallStarted call:
                     _calls[call.Index] = (call.Id, call.Name, new StringBuilder());
                     return null;
@@ -128,12 +133,15 @@ public static partial class GeminiContent
         return chunk;
     }
 
-    private static JsonObject? ClientPart(ChatPart part) => part switch
+    private static JsonObject? ClientPart(ChatPart part, bool thoughts) => part switch
     {
         TextPart { Text.Length: > 0 } text => new JsonObject { ["text"] = text.Text },
+        ThinkingPart { Text.Length: > 0 } thinking when thoughts => Thought(thinking.Text),
         ToolCallPart call => FunctionCall(call.Id, call.Name, call.ArgumentsJson),
         _ => null,
     };
+
+    private static JsonObject Thought(string text) => new() { ["text"] = text, ["thought"] = true };
 
     private static JsonObject FunctionCall(string id, string name, string argumentsJson) =>
         new() { ["functionCall"] = new JsonObject { ["id"] = id, ["name"] = name, ["args"] = Arguments(argumentsJson) } };

@@ -9,7 +9,8 @@ namespace Gateway.Domain.Chat;
 /// <item>Tool results answer a function by name (Gemini has no call ids): the name is taken from the call they answer.</item>
 /// <item>Gemini gives function calls no ids: they get <c>call_{n}</c>, unique within the answer.</item>
 /// <item>JSON mode sets responseMimeType application/json, with the schema as responseSchema.</item>
-/// <item>An exact thinking budget is kept; an effort becomes thinkingConfig.thinkingBudget. Thought parts are not returned to other dialects' clients.</item>
+/// <item>An exact thinking budget is kept; an effort becomes thinkingConfig.thinkingBudget. With thinking on, includeThoughts asks for
+/// thought summaries, which come back as thinking (without signatures: Gemini's thoughtSignature means something only to Gemini).</item>
 /// </list>
 /// </summary>
 public static partial class GeminiContent
@@ -53,8 +54,14 @@ public static partial class GeminiContent
                 generation["responseSchema"] = JsonNode.Parse(format.SchemaJson);
         }
 
+        // Gemini returns thought summaries only when asked; with thinking on, they are asked for, so that
+        // clients that want thinking back get it (the others' writers leave it out).
         if ((request.ThinkingBudget ?? Budget(request.Reasoning)) is { } budget)
-            generation["thinkingConfig"] = new JsonObject { ["thinkingBudget"] = budget };
+        {
+            generation["thinkingConfig"] = budget > 0
+                ? new JsonObject { ["thinkingBudget"] = budget, ["includeThoughts"] = true }
+                : new JsonObject { ["thinkingBudget"] = budget };
+        }
         if (generation.Count > 0)
             body["generationConfig"] = generation;
 
@@ -103,10 +110,8 @@ public static partial class GeminiContent
             var calls = 0;
             foreach (var part in Parts(candidate))
             {
-                if (part.TryGetProperty("thought", out var thought) && thought.ValueKind == JsonValueKind.True)
-                    continue;
                 if (part.TryGetProperty("text", out var text))
-                    parts.Add(new TextPart(text.GetString() ?? ""));
+                    parts.Add(IsThought(part) ? new ThinkingPart(text.GetString() ?? "") : new TextPart(text.GetString() ?? ""));
                 else if (part.TryGetProperty("functionCall", out var call))
                     parts.Add(new ToolCallPart(CallId(call, calls++), call.GetProperty("name").GetString()!, call.TryGetProperty("args", out var args) ? args.GetRawText() : "{}"));
             }
@@ -147,11 +152,9 @@ public static partial class GeminiContent
             var candidate = candidates[0];
             foreach (var part in Parts(candidate))
             {
-                if (part.TryGetProperty("thought", out var thought) && thought.ValueKind == JsonValueKind.True)
-                    continue;
                 if (part.TryGetProperty("text", out var text))
                 {
-                    yield return new TextDelta(text.GetString() ?? "");
+                    yield return IsThought(part) ? new ThinkingDelta(text.GetString() ?? "") : new TextDelta(text.GetString() ?? "");
                 }
                 else if (part.TryGetProperty("functionCall", out var call))
                 {
@@ -219,6 +222,10 @@ public static partial class GeminiContent
         candidate.TryGetProperty("content", out var content) && content.TryGetProperty("parts", out var parts) && parts.ValueKind == JsonValueKind.Array
             ? parts.EnumerateArray()
             : default;
+
+    /// <summary>A thought summary part (<c>"thought": true</c>), which Gemini sends only when includeThoughts asks for it.</summary>
+    private static bool IsThought(JsonElement part) =>
+        part.TryGetProperty("thought", out var thought) && thought.ValueKind == JsonValueKind.True;
 
     private static string CallId(JsonElement call, int index) =>
         call.TryGetProperty("id", out var id) && id.GetString() is { Length: > 0 } given ? given : $"call_{index}";

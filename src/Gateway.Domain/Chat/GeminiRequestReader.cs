@@ -26,6 +26,7 @@ internal sealed class GeminiRequestReader
         var generation = body["generationConfig"] as JsonObject ?? [];
         var (tools, choice) = Tools(body["tools"], (body["toolConfig"] as JsonObject)?["functionCallingConfig"] as JsonObject);
         var (budget, effort) = Thinking(generation["thinkingConfig"] as JsonObject);
+        var includeThoughts = (generation["thinkingConfig"] as JsonObject)?["includeThoughts"] is JsonValue include && include.GetValueKind() == JsonValueKind.True;
         if (body["cachedContent"] is { } cached)
             _problems.Add($"cachedContent '{Text(cached, "cachedContent")}' is a Gemini context cache, which only a Gemini upstream can read");
 
@@ -44,7 +45,8 @@ internal sealed class GeminiRequestReader
             effort,
             User: null,
             Stream: false,
-            budget);
+            budget,
+            includeThoughts);
     }
 
     private List<ChatMessage> Messages(JsonNode? contents)
@@ -280,7 +282,7 @@ internal sealed class GeminiRequestReader
     /// <summary>
     /// thinkingBudget is kept exactly (0 is off) and also as the nearest effort, at the same thresholds the
     /// Gemini writer turns efforts into budgets. -1 (dynamic) is the upstream's own default, so it sets
-    /// neither. includeThoughts is dropped: the canonical answer carries no thought text to include.
+    /// neither. includeThoughts is read apart, as whether the client wants thought parts back.
     /// </summary>
     private (int? Budget, ReasoningEffort? Effort) Thinking(JsonObject? config)
     {

@@ -10,7 +10,8 @@ namespace Gateway.Domain.Chat;
 /// <item>The output cap goes out as <c>max_tokens</c>, which every compatible server reads; with a reasoning
 /// effort it goes out as <c>max_completion_tokens</c>, which OpenAI's reasoning models require instead.</item>
 /// <item>A stream always asks for the usage chunk, so the answer's tokens are known exactly.</item>
-/// <item>Reasoning text some servers stream (<c>reasoning_content</c>) is not read: the canonical model carries no thinking.</item>
+/// <item>Reasoning text is read as thinking from <c>reasoning_content</c> (DeepSeek, vLLM) or, failing that,
+/// <c>reasoning</c> (OpenRouter), on the message and on stream deltas.</item>
 /// </list>
 /// </summary>
 public static partial class OpenAIChat
@@ -83,6 +84,8 @@ public static partial class OpenAIChat
             finish = choice.TryGetProperty("finish_reason", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString() : null;
             if (choice.TryGetProperty("message", out var message))
             {
+                if (Reasoning(message) is { } reasoning)
+                    parts.Add(new ThinkingPart(reasoning));
                 if (message.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String && content.GetString() is { Length: > 0 } text)
                     parts.Add(new TextPart(text));
                 foreach (var call in Calls(message))
@@ -133,6 +136,8 @@ public static partial class OpenAIChat
                 var choice = choices[0];
                 if (choice.TryGetProperty("delta", out var delta))
                 {
+                    if (Reasoning(delta) is { } reasoning)
+                        yield return new ThinkingDelta(reasoning);
                     if (delta.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String && content.GetString() is { Length: > 0 } text)
                         yield return new TextDelta(text);
                     foreach (var call in Calls(delta))
@@ -200,6 +205,12 @@ public static partial class OpenAIChat
         ImagePart { Url: { } url } => new JsonObject { ["type"] = "image_url", ["image_url"] = new JsonObject { ["url"] = url } },
         _ => null,
     };
+
+    /// <summary>A message's or delta's reasoning text: <c>reasoning_content</c> (DeepSeek, vLLM), else <c>reasoning</c> (OpenRouter); null when empty.</summary>
+    private static string? Reasoning(JsonElement message) =>
+        String(message, "reasoning_content") is { Length: > 0 } content ? content
+        : String(message, "reasoning") is { Length: > 0 } reasoning ? reasoning
+        : null;
 
     private static JsonElement.ArrayEnumerator Calls(JsonElement message) =>
         message.TryGetProperty("tool_calls", out var calls) && calls.ValueKind == JsonValueKind.Array ? calls.EnumerateArray() : default;

@@ -86,11 +86,18 @@ public static partial class OpenAIChat
         return problems.Count == 0 ? (request, problems) : (null, problems);
     }
 
+    /// <summary>
+    /// The canonical answer as a chat completion. Thinking goes out as <c>reasoning_content</c>, the field
+    /// DeepSeek and vLLM use (OpenAI's own chat completions return no reasoning text); it is there only when
+    /// the upstream thought, which a translated upstream does only when asked with reasoning_effort.
+    /// </summary>
     public static JsonObject WriteResponse(ChatResponse response, long created)
     {
         var text = string.Concat(response.Parts.OfType<TextPart>().Select(p => p.Text));
         var calls = response.Parts.OfType<ToolCallPart>().ToList();
         var message = new JsonObject { ["role"] = "assistant", ["content"] = calls.Count > 0 && text.Length == 0 ? null : text };
+        if (string.Concat(response.Parts.OfType<ThinkingPart>().Select(p => p.Text)) is { Length: > 0 } reasoning)
+            message["reasoning_content"] = reasoning;
         if (calls.Count > 0)
             message["tool_calls"] = new JsonArray([.. calls.Select(c => (JsonNode)ToolCall(c.Id, c.Name, c.ArgumentsJson))]);
         return new JsonObject
@@ -109,6 +116,7 @@ public static partial class OpenAIChat
     {
         StreamStarted => Chunk(id, model, created, new JsonObject { ["role"] = "assistant", ["content"] = "" }, null),
         TextDelta text => Chunk(id, model, created, new JsonObject { ["content"] = text.Text }, null),
+        ThinkingDelta { Text.Length: > 0 } thinking => Chunk(id, model, created, new JsonObject { ["reasoning_content"] = thinking.Text }, null),
         ToolCallStarted start => Chunk(id, model, created, new JsonObject
         {
             ["tool_calls"] = new JsonArray(new JsonObject

@@ -43,7 +43,7 @@ public sealed class AnthropicClientTranslationTests
         var gemini = GeminiContent.WriteRequest(request);
 
         Assert.Equal(ReasoningEffort.High, request.Reasoning);
-        Assert.Equal("""{"maxOutputTokens":20000,"thinkingConfig":{"thinkingBudget":24576}}""", gemini["generationConfig"]!.ToJsonString());
+        Assert.Equal("""{"maxOutputTokens":20000,"thinkingConfig":{"thinkingBudget":24576,"includeThoughts":true}}""", gemini["generationConfig"]!.ToJsonString());
         Assert.Equal("""{"functionCallingConfig":{"mode":"NONE"}}""", gemini["toolConfig"]!.ToJsonString());
     }
 

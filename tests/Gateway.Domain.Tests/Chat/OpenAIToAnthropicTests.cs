@@ -116,7 +116,7 @@ public sealed class OpenAIToAnthropicTests
     }
 
     [Fact]
-    public void Should_map_an_anthropic_answer_with_text_and_tool_calls_back_to_an_openai_completion()
+    public void Should_map_an_anthropic_answer_with_thinking_text_and_tool_calls_back_to_an_openai_completion_with_reasoning_content()
     {
         var response = AnthropicMessages.ReadResponse(JsonDocument.Parse("""
             {"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5","stop_reason":"tool_use",
@@ -128,7 +128,7 @@ public sealed class OpenAIToAnthropicTests
 
         AssertJson("""
             {"id":"msg_1","object":"chat.completion","created":1763800000,"model":"claude-sonnet-4-5",
-             "choices":[{"index":0,"finish_reason":"tool_calls","message":{"role":"assistant","content":"Checking.",
+             "choices":[{"index":0,"finish_reason":"tool_calls","message":{"role":"assistant","content":"Checking.","reasoning_content":"hmm",
                "tool_calls":[{"id":"toolu_1","type":"function","function":{"name":"weather","arguments":"{\"city\":\"Oslo\"}"}}]}}],
              "usage":{"prompt_tokens":120,"completion_tokens":15,"total_tokens":135,"prompt_tokens_details":{"cached_tokens":100}}}
             """, openAi);

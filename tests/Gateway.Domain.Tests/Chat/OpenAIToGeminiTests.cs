@@ -33,7 +33,7 @@ public sealed class OpenAIToGeminiTests
                {"role":"user","parts":[{"text":"Again"}]}],
              "systemInstruction":{"parts":[{"text":"Be terse."}]},
              "generationConfig":{"maxOutputTokens":200,"temperature":0.3,"topP":0.8,"stopSequences":["END"],
-               "responseMimeType":"application/json","thinkingConfig":{"thinkingBudget":1024}}}
+               "responseMimeType":"application/json","thinkingConfig":{"thinkingBudget":1024,"includeThoughts":true}}}
             """, body);
     }
 
@@ -62,7 +62,7 @@ public sealed class OpenAIToGeminiTests
     }
 
     [Fact]
-    public void Should_map_a_gemini_answer_with_thoughts_text_and_a_function_call_to_an_openai_completion()
+    public void Should_map_a_gemini_answer_with_thoughts_text_and_a_function_call_to_an_openai_completion_with_reasoning_content()
     {
         var response = GeminiContent.ReadResponse(JsonDocument.Parse("""
             {"candidates":[{"content":{"role":"model","parts":[{"text":"thinking...","thought":true},{"text":"Checking."},{"functionCall":{"name":"weather","args":{"city":"Oslo"}}}]},"finishReason":"STOP"}],
@@ -72,7 +72,7 @@ public sealed class OpenAIToGeminiTests
 
         AssertJson("""
             {"id":"resp-1","object":"chat.completion","created":0,"model":"gemini-2.5-flash",
-             "choices":[{"index":0,"finish_reason":"tool_calls","message":{"role":"assistant","content":"Checking.",
+             "choices":[{"index":0,"finish_reason":"tool_calls","message":{"role":"assistant","content":"Checking.","reasoning_content":"thinking...",
                "tool_calls":[{"id":"call_0","type":"function","function":{"name":"weather","arguments":"{\"city\":\"Oslo\"}"}}]}}],
              "usage":{"prompt_tokens":30,"completion_tokens":20,"total_tokens":50,"prompt_tokens_details":{"cached_tokens":10}}}
             """, OpenAIChat.WriteResponse(response, 0));

@@ -87,11 +87,13 @@ internal sealed class FakeGeminiUpstream : IAsyncDisposable
             return;
         }
 
+        // As Gemini does, thought summaries come back only when includeThoughts asks for them, ahead of the answer.
+        var thoughts = body["generationConfig"]?["thinkingConfig"]?["includeThoughts"]?.GetValueKind() == JsonValueKind.True;
         if (!stream)
         {
             await context.Response.WriteAsJsonAsync(new
             {
-                candidates = new[] { new { content = new { role = "model", parts = new[] { new { text = "Hello from Gemini" } } }, finishReason = "STOP" } },
+                candidates = new[] { new { content = new { role = "model", parts = Parts(thoughts, "Hello from Gemini") }, finishReason = "STOP" } },
                 usageMetadata = new { promptTokenCount = 11, candidatesTokenCount = 4, totalTokenCount = 15 },
                 modelVersion = model,
                 responseId = "resp-fake",
@@ -106,7 +108,7 @@ internal sealed class FakeGeminiUpstream : IAsyncDisposable
             var last = i == pieces.Length - 1;
             var chunk = JsonSerializer.Serialize(new
             {
-                candidates = new[] { new { content = new { role = "model", parts = new[] { new { text = pieces[i] } } }, finishReason = last ? "STOP" : null } },
+                candidates = new[] { new { content = new { role = "model", parts = Parts(thoughts && i == 0, pieces[i]) }, finishReason = last ? "STOP" : null } },
                 usageMetadata = new { promptTokenCount = 11, candidatesTokenCount = last ? 4 : 0 },
                 modelVersion = model,
                 responseId = "resp-stream",
@@ -115,6 +117,12 @@ internal sealed class FakeGeminiUpstream : IAsyncDisposable
             await context.Response.Body.FlushAsync();
         }
     }
+
+    /// <summary>The thought summary every thinking answer of the fake carries.</summary>
+    public const string Thought = "Thinking it over.";
+
+    private static JsonArray Parts(bool thought, string text) =>
+        thought ? [new JsonObject { ["text"] = Thought, ["thought"] = true }, new JsonObject { ["text"] = text }] : [new JsonObject { ["text"] = text }];
 
     public async ValueTask DisposeAsync()
     {

@@ -21,6 +21,9 @@ internal sealed class FakeOpenAIUpstream : IAsyncDisposable
     {
         public static Reply Ok(string text = "Hello from the fake upstream") => new OkReply(text);
 
+        /// <summary>Answers as DeepSeek and vLLM do: the reasoning in reasoning_content (one delta of its own when streamed), then the text.</summary>
+        public static Reply Reasoning(string reasoning, string text = "Hello from the fake upstream") => new OkReply(text, reasoning);
+
         public static Reply Status(int status, string body, string? retryAfter = null) => new StatusReply(status, body, retryAfter);
 
         public static Reply RateLimited(int retryAfterSeconds) =>
@@ -36,7 +39,7 @@ internal sealed class FakeOpenAIUpstream : IAsyncDisposable
 
     private sealed record ToolCallReply(string Name, string ArgumentsJson) : Reply;
 
-    private sealed record OkReply(string Text) : Reply;
+    private sealed record OkReply(string Text, string? ReasoningText = null) : Reply;
 
     private sealed record StatusReply(int Code, string Body, string? RetryAfter) : Reply;
 
@@ -129,13 +132,13 @@ internal sealed class FakeOpenAIUpstream : IAsyncDisposable
                     @object = "chat.completion",
                     created = 1_763_800_000,
                     model,
-                    choices = new[] { new { index = 0, message = new { role = "assistant", content = ok.Text }, finish_reason = "stop" } },
+                    choices = new[] { new { index = 0, message = ok.ReasoningText is null ? (object)new { role = "assistant", content = ok.Text } : new { role = "assistant", content = ok.Text, reasoning_content = ok.ReasoningText }, finish_reason = "stop" } },
                     usage = new { prompt_tokens = 12, completion_tokens = 7, total_tokens = 19, prompt_tokens_details = new { cached_tokens = 3 } },
                     system_fingerprint = "fp_fake",
                 }));
                 return;
             case OkReply ok:
-                await StreamAsync(context, model, ok.Text.Split(' ').Select((w, i) => i == 0 ? w : " " + w).ToList(), includeUsage, TimeSpan.Zero, cutAfter: null);
+                await StreamAsync(context, model, ok.Text.Split(' ').Select((w, i) => i == 0 ? w : " " + w).ToList(), includeUsage, TimeSpan.Zero, cutAfter: null, ok.ReasoningText);
                 return;
             case SlowStreamReply slow:
                 await StreamAsync(context, model, [.. Enumerable.Range(0, slow.Chunks).Select(i => $"word{i} ")], includeUsage, slow.Between, cutAfter: null);
@@ -191,7 +194,7 @@ internal sealed class FakeOpenAIUpstream : IAsyncDisposable
         return body;
     }
 
-    private async Task StreamAsync(HttpContext context, string model, List<string> pieces, bool includeUsage, TimeSpan between, int? cutAfter)
+    private async Task StreamAsync(HttpContext context, string model, List<string> pieces, bool includeUsage, TimeSpan between, int? cutAfter, string? reasoning = null)
     {
         context.Response.ContentType = "text/event-stream";
         var sent = new MemoryStream();
@@ -206,6 +209,8 @@ internal sealed class FakeOpenAIUpstream : IAsyncDisposable
         try
         {
             await SendAsync(Chunk(model, new { role = "assistant", content = "" }, null));
+            if (reasoning is not null)
+                await SendAsync(Chunk(model, new { reasoning_content = reasoning }, null));
             for (var i = 0; i < pieces.Count; i++)
             {
                 if (cutAfter == i)

@@ -47,6 +47,10 @@ internal static class TranslatedStreamRelay
                     case TextDelta text:
                         chars += text.Text.Length;
                         break;
+                    case ThinkingDelta thinking:
+                        // Thinking is billed as output: it counts when the completion has to be estimated.
+                        chars += thinking.Text.Length;
+                        break;
                     case StreamFinished finished:
                         completion = finished.CompletionTokens;
                         if (finished.PromptTokens is { } reported)

@@ -28,6 +28,25 @@ public sealed class GeminiUpstreamTests(PostgresFixture postgres) : GeminiProvid
     }
 
     [Fact]
+    public async Task Should_return_gemini_thoughts_as_reasoning_content_to_an_openai_client_that_asked_for_reasoning()
+    {
+        using var http = new HttpClient { BaseAddress = Server.Client.BaseAddress };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Secret);
+        const string Ask = """{"model":"gemini:gemini-2.5-flash","reasoning_effort":"low","messages":[{"role":"user","content":"Hi"}]""";
+        var ct = TestContext.Current.CancellationToken;
+
+        var answer = JsonNode.Parse(await (await http.PostAsync("/v1/chat/completions", new StringContent(Ask + "}", System.Text.Encoding.UTF8, "application/json"), ct)).Content.ReadAsStringAsync(ct))!;
+        var stream = await (await http.PostAsync("/v1/chat/completions", new StringContent(Ask + ""","stream":true}""", System.Text.Encoding.UTF8, "application/json"), ct)).Content.ReadAsStringAsync(ct);
+        var deltas = stream.Split('\n').Where(l => l.StartsWith("data: {", StringComparison.Ordinal)).Select(l => JsonNode.Parse(l[6..])!["choices"]![0]!["delta"]!.ToJsonString()).ToList();
+
+        Assert.Equal("""{"role":"assistant","content":"Hello from Gemini","reasoning_content":"Thinking it over."}""", answer["choices"]![0]!["message"]!.ToJsonString());
+        Assert.Equal(
+            ["""{"role":"assistant","content":""}""", """{"reasoning_content":"Thinking it over."}""", """{"content":"Hello"}""", """{"content":" from"}""", """{"content":" Gemini"}""", "{}"],
+            deltas);
+        Assert.All(GeminiUpstream.Requests, r => Assert.Equal("""{"thinkingBudget":1024,"includeThoughts":true}""", r.Body["generationConfig"]!["thinkingConfig"]!.ToJsonString()));
+    }
+
+    [Fact]
     public async Task Should_answer_the_openai_sdks_embedding_client_from_gemini_batch_embeddings()
     {
         var client = new OpenAI.Embeddings.EmbeddingClient("gemini:gemini-embedding-001", new System.ClientModel.ApiKeyCredential(Secret),

@@ -3,9 +3,10 @@ using Gateway.Domain.Chat;
 namespace Gateway.Host.Features.Inference.Anthropic;
 
 /// <summary>Anthropic's stream events, framed as SSE, from another upstream's deltas.</summary>
-internal sealed class AnthropicEventWriter(int estimatedInputTokens) : TranslatedStreamRelay.IEventWriter
+/// <param name="thinking">Whether the client enabled thinking, so that thinking blocks go out.</param>
+internal sealed class AnthropicEventWriter(int estimatedInputTokens, bool thinking) : TranslatedStreamRelay.IEventWriter
 {
-    private readonly AnthropicStreamWriter _writer = new(estimatedInputTokens);
+    private readonly AnthropicStreamWriter _writer = new(estimatedInputTokens, thinking);
 
     public IEnumerable<string> Write(ChatDelta delta) => _writer.Write(delta).Select(Frame);
 

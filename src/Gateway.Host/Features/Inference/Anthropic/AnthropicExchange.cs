@@ -87,7 +87,7 @@ internal sealed class AnthropicExchange(HttpRequest request, bool counting = fal
             var relayed = native
                 ? await SseForwarder.ForwardAsync(upstream, context.Response, new AnthropicSseInspector(), clock, ct)
                 : await TranslatedStreamRelay.RelayAsync(upstream, UpstreamRequests.StreamReader(success.Provider.Kind),
-                    new AnthropicEventWriter(TokenEstimate.Of(Canonical!)), context.Response, clock, ct);
+                    new AnthropicEventWriter(TokenEstimate.Of(Canonical!), Canonical!.IncludeThinking), context.Response, clock, ct);
             return Streamed(relayed, estimatedTokens);
         }
 
@@ -104,7 +104,7 @@ internal sealed class AnthropicExchange(HttpRequest request, bool counting = fal
             using var answer = JsonDocument.Parse(bytes);
             var response = success.Provider.Kind == ProviderKind.Gemini ? GeminiContent.ReadResponse(answer.RootElement) : OpenAIChat.ReadResponse(answer.RootElement);
             usage = response.Usage;
-            bytes = JsonSerializer.SerializeToUtf8Bytes(AnthropicMessages.WriteResponse(response));
+            bytes = JsonSerializer.SerializeToUtf8Bytes(AnthropicMessages.WriteResponse(response, Canonical!.IncludeThinking));
         }
 
         await context.Response.Body.WriteAsync(bytes, ct);

@@ -7,9 +7,10 @@ namespace Gateway.Host.Features.Inference.Gemini;
 /// Gemini's stream chunks from another upstream's deltas, framed as <c>alt=sse</c> events or as the
 /// elements of one JSON array (opened by the first chunk, closed by the last or by the error that ends it).
 /// </summary>
-internal sealed class GeminiEventWriter(string model, bool sse) : TranslatedStreamRelay.IEventWriter
+/// <param name="thoughts">Whether the client set includeThoughts, so that thinking goes out as thought parts.</param>
+internal sealed class GeminiEventWriter(string model, bool sse, bool thoughts) : TranslatedStreamRelay.IEventWriter
 {
-    private readonly GeminiContent.StreamWriter _writer = new(model);
+    private readonly GeminiContent.StreamWriter _writer = new(model, thoughts);
     private bool _opened;
 
     public IEnumerable<string> Write(ChatDelta delta) => _writer.Write(delta) is { } chunk ? [Frame(chunk)] : [];

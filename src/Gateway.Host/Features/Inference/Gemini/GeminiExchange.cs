@@ -108,7 +108,7 @@ internal sealed class GeminiExchange(string model, GeminiAction action, bool sse
             var relayed = native && sse
                 ? await SseForwarder.ForwardAsync(upstream, context.Response, new GeminiSseInspector(), clock, ct)
                 : await TranslatedStreamRelay.RelayAsync(upstream, UpstreamRequests.StreamReader(success.Provider.Kind),
-                    new GeminiEventWriter(model, sse), context.Response, clock, ct);
+                    new GeminiEventWriter(model, sse, Canonical?.IncludeThinking == true), context.Response, clock, ct);
             return Streamed(relayed, estimatedTokens);
         }
 
@@ -125,7 +125,7 @@ internal sealed class GeminiExchange(string model, GeminiAction action, bool sse
         {
             var response = success.Provider.Kind == ProviderKind.Anthropic ? AnthropicMessages.ReadResponse(answer.RootElement) : OpenAIChat.ReadResponse(answer.RootElement);
             usage = response.Usage;
-            bytes = JsonSerializer.SerializeToUtf8Bytes(GeminiContent.WriteResponse(response, model));
+            bytes = JsonSerializer.SerializeToUtf8Bytes(GeminiContent.WriteResponse(response, model, Canonical!.IncludeThinking));
         }
 
         await context.Response.Body.WriteAsync(bytes, ct);

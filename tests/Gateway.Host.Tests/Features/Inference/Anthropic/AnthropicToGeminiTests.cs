@@ -8,7 +8,7 @@ namespace Gateway.Host.Tests.Features.Inference.Anthropic;
 public sealed class AnthropicToGeminiTests(PostgresFixture postgres) : GeminiProviderTestBase(postgres)
 {
     [Fact]
-    public async Task Should_answer_the_anthropic_sdk_fromGemini_with_system_thinking_and_stop_sequences_mapped()
+    public async Task Should_answer_the_anthropic_sdk_fromGemini_with_system_thinking_and_stop_sequences_mapped_and_the_thoughts_as_a_thinking_block()
     {
         var message = await AnthropicSdk(Server.Client.BaseAddress!, Secret).Messages.Create(new MessageCreateParams
         {
@@ -16,12 +16,15 @@ public sealed class AnthropicToGeminiTests(PostgresFixture postgres) : GeminiPro
             Thinking = new ThinkingConfigEnabled { BudgetTokens = 5000 }, Messages = [new UserMessageParam { Content = "Hi" }],
         }, TestContext.Current.CancellationToken);
 
-        Assert.Equal("Hello from Gemini", (Assert.Single(message.Content).Value as TextBlock)!.Text);
+        Assert.Equal(2, message.Content.Count);
+        var thinking = (message.Content[0].Value as ThinkingBlock)!;
+        Assert.Equal(("Thinking it over.", ""), (thinking.Thinking, thinking.Signature));
+        Assert.Equal("Hello from Gemini", (message.Content[1].Value as TextBlock)!.Text);
         Assert.Equal(11, message.Usage.InputTokens);
         Assert.Equal(4, message.Usage.OutputTokens);
         var sent = Assert.Single(GeminiUpstream.Requests).Body;
         Assert.Equal("""{"parts":[{"text":"Be brief."}]}""", sent["systemInstruction"]!.ToJsonString());
-        Assert.Equal("""{"maxOutputTokens":9000,"stopSequences":["END"],"thinkingConfig":{"thinkingBudget":8192}}""", sent["generationConfig"]!.ToJsonString());
+        Assert.Equal("""{"maxOutputTokens":9000,"stopSequences":["END"],"thinkingConfig":{"thinkingBudget":8192,"includeThoughts":true}}""", sent["generationConfig"]!.ToJsonString());
     }
 
     [Fact]
@@ -40,6 +43,28 @@ public sealed class AnthropicToGeminiTests(PostgresFixture postgres) : GeminiPro
         var record = (await LastUsageRecordAsync())!;
         Assert.Equal(11, (int)record["prompt_tokens"]!);
         Assert.Equal(4, (int)record["completion_tokens"]!);
+    }
+
+    [Fact]
+    public async Task Should_stream_gemini_thoughts_as_a_thinking_block_before_the_text_when_the_client_enabled_thinking()
+    {
+        using var http = WireClient(Server.Client.BaseAddress!, Secret);
+        var events = await EventsAsync(await PostAsync(http, "/v1/messages",
+            """{"model":"gemini:gemini-2.5-flash","max_tokens":5000,"stream":true,"thinking":{"type":"enabled","budget_tokens":2048},"messages":[{"role":"user","content":"Hi"}]}"""));
+
+        Assert.Equal(
+            [
+                """content_block_start {"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":"","signature":""}}""",
+                """content_block_delta {"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"Thinking it over."}}""",
+                """content_block_stop {"type":"content_block_stop","index":0}""",
+                """content_block_start {"type":"content_block_start","index":1,"content_block":{"type":"text","text":""}}""",
+                """content_block_delta {"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":"Hello"}}""",
+                """content_block_delta {"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":" from"}}""",
+                """content_block_delta {"type":"content_block_delta","index":1,"delta":{"type":"text_delta","text":" Gemini"}}""",
+                """content_block_stop {"type":"content_block_stop","index":1}""",
+            ],
+            events[1..^2].Select(e => $"{e.Event} {e.Data.ToJsonString()}"));
+        Assert.Equal("""{"thinkingBudget":1024,"includeThoughts":true}""", Assert.Single(GeminiUpstream.Requests).Body["generationConfig"]!["thinkingConfig"]!.ToJsonString());
     }
 
     [Fact]

@@ -80,6 +80,38 @@ public sealed class GeminiToOpenAITests(PostgresFixture postgres) : BudgetTestBa
     }
 
     [Fact]
+    public async Task Should_return_reasoning_content_as_thought_parts_when_the_client_set_include_thoughts()
+    {
+        foreach (var key in new[] { "up-1", "up-2", "up-3" })
+            Upstream.Script(key, FakeOpenAIUpstream.Reply.Reasoning("Six times seven."), FakeOpenAIUpstream.Reply.Reasoning("Six times seven."));
+        using var http = Client(Server.Client.BaseAddress!, Secret);
+        const string Thinking = """{"contents":[{"role":"user","parts":[{"text":"Say hello"}]}],"generationConfig":{"thinkingConfig":{"thinkingBudget":1024,"includeThoughts":true}}}""";
+
+        var answer = await JsonAsync(await PostAsync(http, "/v1beta/models/fake:gpt-4o-mini:generateContent", Thinking));
+        var chunks = await ChunksAsync(await PostAsync(http, "/v1beta/models/fake:gpt-4o-mini:streamGenerateContent?alt=sse", Thinking));
+
+        Assert.Equal(
+            """{"role":"model","parts":[{"text":"Six times seven.","thought":true},{"text":"Hello from the fake upstream"}]}""",
+            answer["candidates"]![0]!["content"]!.ToJsonString());
+        Assert.Equal("""{"role":"model","parts":[{"text":"Six times seven.","thought":true}]}""", chunks[0]["candidates"]![0]!["content"]!.ToJsonString());
+        Assert.Equal("Six times seven.Hello from the fake upstream", Text(chunks));
+        Assert.All(Upstream.Requests, r => Assert.Equal("low", (string?)r.Body["reasoning_effort"]));
+    }
+
+    [Fact]
+    public async Task Should_leave_reasoning_out_when_the_client_did_not_set_include_thoughts()
+    {
+        foreach (var key in new[] { "up-1", "up-2", "up-3" })
+            Upstream.Script(key, FakeOpenAIUpstream.Reply.Reasoning("Six times seven."));
+        using var http = Client(Server.Client.BaseAddress!, Secret);
+
+        var answer = await JsonAsync(await PostAsync(http, "/v1beta/models/fake:gpt-4o-mini:generateContent",
+            """{"contents":[{"role":"user","parts":[{"text":"Say hello"}]}],"generationConfig":{"thinkingConfig":{"thinkingBudget":1024}}}"""));
+
+        Assert.Equal("""{"role":"model","parts":[{"text":"Hello from the fake upstream"}]}""", answer["candidates"]![0]!["content"]!.ToJsonString());
+    }
+
+    [Fact]
     public async Task Should_carry_a_function_call_and_its_response_across_the_translation()
     {
         foreach (var key in new[] { "up-1", "up-2", "up-3" })
