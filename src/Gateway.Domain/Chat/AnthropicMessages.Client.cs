@@ -81,6 +81,8 @@ public static partial class AnthropicMessages
             Effort(body["thinking"]),
             (string?)body["metadata"]?["user_id"],
             body["stream"]?.GetValueKind() == JsonValueKind.True,
+            // The exact budget too: Gemini takes it as it is; OpenAI-compatible upstreams only know the effort.
+            ThinkingBudget: (string?)body["thinking"]?["type"] == "enabled" ? (int?)body["thinking"]!["budget_tokens"] : null,
             IncludeThinking: (string?)body["thinking"]?["type"] == "enabled");
         return problems.Count == 0 ? (request, problems) : (null, problems);
     }

@@ -33,7 +33,7 @@ public sealed class AnthropicClientTranslationTests
     }
 
     [Fact]
-    public void Should_map_a_thinking_budget_to_the_nearest_effort_and_tool_choice_none_to_gemini()
+    public void Should_send_gemini_the_exact_thinking_budget_keep_the_nearest_effort_and_map_tool_choice_none()
     {
         var request = Read("""
             {"model":"m","max_tokens":20000,"thinking":{"type":"enabled","budget_tokens":16384},"tool_choice":{"type":"none"},
@@ -43,7 +43,7 @@ public sealed class AnthropicClientTranslationTests
         var gemini = GeminiContent.WriteRequest(request);
 
         Assert.Equal(ReasoningEffort.High, request.Reasoning);
-        Assert.Equal("""{"maxOutputTokens":20000,"thinkingConfig":{"thinkingBudget":24576,"includeThoughts":true}}""", gemini["generationConfig"]!.ToJsonString());
+        Assert.Equal("""{"maxOutputTokens":20000,"thinkingConfig":{"thinkingBudget":16384,"includeThoughts":true}}""", gemini["generationConfig"]!.ToJsonString());
         Assert.Equal("""{"functionCallingConfig":{"mode":"NONE"}}""", gemini["toolConfig"]!.ToJsonString());
     }
 

@@ -24,7 +24,7 @@ public sealed class AnthropicToGeminiTests(PostgresFixture postgres) : GeminiPro
         Assert.Equal(4, message.Usage.OutputTokens);
         var sent = Assert.Single(GeminiUpstream.Requests).Body;
         Assert.Equal("""{"parts":[{"text":"Be brief."}]}""", sent["systemInstruction"]!.ToJsonString());
-        Assert.Equal("""{"maxOutputTokens":9000,"stopSequences":["END"],"thinkingConfig":{"thinkingBudget":8192,"includeThoughts":true}}""", sent["generationConfig"]!.ToJsonString());
+        Assert.Equal("""{"maxOutputTokens":9000,"stopSequences":["END"],"thinkingConfig":{"thinkingBudget":5000,"includeThoughts":true}}""", sent["generationConfig"]!.ToJsonString());
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public sealed class AnthropicToGeminiTests(PostgresFixture postgres) : GeminiPro
                 """content_block_stop {"type":"content_block_stop","index":1}""",
             ],
             events[1..^2].Select(e => $"{e.Event} {e.Data.ToJsonString()}"));
-        Assert.Equal("""{"thinkingBudget":1024,"includeThoughts":true}""", Assert.Single(GeminiUpstream.Requests).Body["generationConfig"]!["thinkingConfig"]!.ToJsonString());
+        Assert.Equal("""{"thinkingBudget":2048,"includeThoughts":true}""", Assert.Single(GeminiUpstream.Requests).Body["generationConfig"]!["thinkingConfig"]!.ToJsonString());
     }
 
     [Fact]

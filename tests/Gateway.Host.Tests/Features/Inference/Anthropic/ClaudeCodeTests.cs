@@ -29,9 +29,8 @@ public sealed class ClaudeCodeTests(PostgresFixture postgres) : InferenceTestBas
 
             Assert.True(run.ExitCode == 0, $"claude -p failed ({run.ExitCode}):\n{run.StdErr}\n{run.StdOut}");
             Assert.Equal("Hello from the fake upstream", run.StdOut.Trim());
-            var asked = Upstream.Requests.Last().Body;
-            Assert.True((bool)asked["stream"]!);
-            Assert.NotEmpty(asked["tools"]!.AsArray());
+            // Besides its answer, Claude Code may ask the small model side questions (unstreamed, in any order).
+            Assert.Contains(Upstream.Requests, r => r.Body["stream"]?.GetValueKind() == System.Text.Json.JsonValueKind.True && r.Body["tools"] is System.Text.Json.Nodes.JsonArray { Count: > 0 });
             await UsageRecords.LastAsync(Server, Db);
             Assert.Equal(Upstream.Requests.Count, (int)await Db.ScalarAsync<long>("select count(*) from usage_records where dialect = 'anthropic' and endpoint = '/v1/messages' and status = 200"));
         }
