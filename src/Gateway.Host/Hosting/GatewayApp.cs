@@ -91,6 +91,7 @@ internal static class GatewayApp
         builder.Services.AddSingleton<BudgetLedger>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BudgetLedger>());
         builder.Services.AddSingleton<Spending>();
+        builder.Services.AddSingleton<WebhookSignature>();
         builder.Services.AddSingleton<BudgetWebhooks>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BudgetWebhooks>());
         builder.Services.AddSingleton<BudgetAlerts>();

@@ -8,7 +8,8 @@ namespace Gateway.Host.Tests.Fakes;
 /// <summary>A webhook endpoint on 127.0.0.1 that keeps every JSON body posted to it, with its headers.</summary>
 internal sealed class WebhookReceiver : IAsyncDisposable
 {
-    internal sealed record Delivery(JsonObject Body, string? Event, string? UserAgent);
+    /// <param name="Raw">The body's exact bytes, which the signature covers.</param>
+    internal sealed record Delivery(JsonObject Body, string? Event, string? UserAgent, string? Signature, byte[] Raw);
 
     private WebApplication _app = null!;
 
@@ -27,8 +28,11 @@ internal sealed class WebhookReceiver : IAsyncDisposable
         {
             if (Interlocked.Increment(ref failed) <= receiver.FailFirst)
                 return Results.StatusCode(503);
-            var body = (await JsonNode.ParseAsync(context.Request.Body))!.AsObject();
-            receiver.Deliveries.Enqueue(new Delivery(body, context.Request.Headers["X-Gateway-Event"], context.Request.Headers.UserAgent));
+            using var raw = new MemoryStream();
+            await context.Request.Body.CopyToAsync(raw);
+            var body = JsonNode.Parse(raw.ToArray())!.AsObject();
+            receiver.Deliveries.Enqueue(new Delivery(
+                body, context.Request.Headers["X-Gateway-Event"], context.Request.Headers.UserAgent, context.Request.Headers["X-Gateway-Signature"], raw.ToArray()));
             return Results.NoContent();
         }));
         receiver._app = app;

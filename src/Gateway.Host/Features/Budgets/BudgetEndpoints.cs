@@ -60,6 +60,9 @@ internal static class BudgetEndpoints
         group.MapGet("/{id}/alerts", AlertsAsync).WithName("listBudgetAlerts")
             .WithSummary("Alerts the budget raised: its soft threshold and its limit, once per period each, newest first")
             .Produces<List<BudgetAlert>>().WithManagementProblems();
+        group.MapGet("/{id}/webhook-secret", WebhookSecret).WithName("getBudgetWebhookSecret")
+            .WithSummary("The secret the budget's webhook deliveries are signed with (X-Gateway-Signature: t=..,v1=hex HMAC-SHA256 of \"t.body\"); its managers only")
+            .Produces<WebhookSecretResponse>().WithManagementProblems();
         group.MapDelete("/{id}", DeleteAsync).WithName("deleteBudget").WithSummary("Remove a budget")
             .Produces(StatusCodes.Status204NoContent).WithManagementProblems();
     }
@@ -171,6 +174,19 @@ internal static class BudgetEndpoints
             errors.Add("webhook_url", "must be an http(s) URL");
         if (spec.Mode is not ("block" or "alert_only"))
             errors.Add("mode", "must be block or alert_only");
+    }
+
+    /// <param name="Secret">Key of the HMAC-SHA256 in <c>X-Gateway-Signature</c>; derived from the master key, so it changes with it.</param>
+    /// <param name="Signed">What is signed: the header's <c>t</c>, a dot, and the raw body.</param>
+    internal sealed record WebhookSecretResponse(string BudgetId, string Secret, string Header, string Signed);
+
+    private static IResult WebhookSecret(string id, HttpContext context, BudgetStore budgets, WebhookSignature signature)
+    {
+        if (budgets.Find(id) is not { } b || Access.Read(context.Principal(), b.Budget.OrgId) == AccessDecision.NotFound)
+            return Problems.NotFound("budget");
+        if (Problems.Deny(Access.Manage(context.Principal(), b.Budget.OrgId), "budget", "read webhook secrets") is { } denied)
+            return denied;
+        return TypedResults.Ok(new WebhookSecretResponse(id, signature.SecretFor(id), WebhookSignature.Header, "{t}.{body}"));
     }
 
     /// <summary>The alerts a budget raised, newest first, as its webhook received them.</summary>

@@ -7,10 +7,10 @@ namespace Gateway.Host.Features.Budgets;
 /// <summary>
 /// Posts budget alerts to their budget's webhook, off the path that raised them: a JSON body with
 /// <c>type: budget.alert</c>, a few attempts with backoff, redirects not followed (a tenant's URL
-/// must not steer the gateway elsewhere). The alert itself is already stored as an event; a webhook
+/// must not steer the gateway elsewhere), signed (<see cref="WebhookSignature"/>). The alert itself is already stored as an event; a webhook
 /// that stays down loses only the call, and the log says so without the URL's path or query.
 /// </summary>
-internal sealed partial class BudgetWebhooks(JsonSerializerOptions json, ILogger<BudgetWebhooks> logger) : BackgroundService
+internal sealed partial class BudgetWebhooks(JsonSerializerOptions json, WebhookSignature signature, TimeProvider time, ILogger<BudgetWebhooks> logger) : BackgroundService
 {
     private static readonly TimeSpan[] Backoff = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)];
     private readonly Channel<(string Url, BudgetAlert Alert)> _queue = Channel.CreateBounded<(string, BudgetAlert)>(
@@ -44,16 +44,20 @@ internal sealed partial class BudgetWebhooks(JsonSerializerOptions json, ILogger
 
     private async Task DeliverAsync(string url, BudgetAlert alert, CancellationToken ct)
     {
-        var body = JsonSerializer.SerializeToNode(alert, json)!.AsObject();
-        body.Insert(0, "type", JsonValue.Create(BudgetEvents.Alerted));
+        var node = JsonSerializer.SerializeToNode(alert, json)!.AsObject();
+        node.Insert(0, "type", JsonValue.Create(BudgetEvents.Alerted));
+        var body = JsonSerializer.SerializeToUtf8Bytes(node, json);
         var host = new Uri(url).GetLeftPart(UriPartial.Authority);
         for (var attempt = 0; ; attempt++)
         {
             string failure;
             try
             {
-                using var content = JsonContent.Create(body, options: json);
+                using var content = new ByteArrayContent(body);
+                content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
                 using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
+                // Signed per attempt: a retry carries a fresh timestamp.
+                request.Headers.TryAddWithoutValidation(WebhookSignature.Header, signature.Sign(alert.BudgetId, body, time.GetUtcNow()));
                 request.Headers.TryAddWithoutValidation("User-Agent", "gateway-budget-alerts");
                 request.Headers.TryAddWithoutValidation("X-Gateway-Event", BudgetEvents.Alerted);
                 using var response = await _http.SendAsync(request, ct);

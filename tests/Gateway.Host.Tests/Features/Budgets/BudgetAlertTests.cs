@@ -48,6 +48,19 @@ public sealed class BudgetAlertTests(PostgresFixture postgres) : BudgetTestBase(
         Assert.Equal([50, 100], delivered.Select(d => (int)d.Body["level"]!));
         Assert.All(delivered, d => Assert.Equal(("budget.alert", "budget.alert", "gateway-budget-alerts", id), ((string?)d.Body["type"], d.Event, d.UserAgent, (string?)d.Body["budget_id"])));
         Assert.Equal(OrgId, (string?)delivered[0].Body["org_id"]);
+
+        // Each delivery is signed with the budget's secret over "{t}.{body}".
+        var secret = (string)(await Admin.OkAsync(HttpMethod.Get, $"/v1/budgets/{id}/webhook-secret"))["secret"]!;
+        Assert.All(delivered, d =>
+        {
+            var parts = d.Signature!.Split(',').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
+            var signed = Encoding.UTF8.GetBytes(parts["t"] + ".").Concat(d.Raw).ToArray();
+            Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), signed)), parts["v1"]);
+            Assert.InRange(long.Parse(parts["t"], System.Globalization.CultureInfo.InvariantCulture), DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        });
+        Assert.StartsWith("whsec_", secret, StringComparison.Ordinal);
+        using var member = Admin.As(Secret);
+        Assert.Equal(HttpStatusCode.Forbidden, (await member.SendAsync(HttpMethod.Get, $"/v1/budgets/{id}/webhook-secret")).StatusCode);
     }
 
     [Fact]
