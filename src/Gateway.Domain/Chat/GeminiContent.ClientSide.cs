@@ -66,6 +66,10 @@ public static partial class GeminiContent
 
     public const string ArrayStreamEnd = "]";
 
+    /// <summary>Google's error object, which ends a stream that failed after it began.</summary>
+    public static JsonObject ErrorChunk(int code, string status, string message) =>
+        new() { ["error"] = new JsonObject { ["code"] = code, ["message"] = message, ["status"] = status } };
+
     /// <summary>
     /// Turns canonical deltas into streamGenerateContent chunks, each a whole GenerateContentResponse.
     /// Text goes out as it comes. Gemini never streams a function call's arguments in pieces, so calls are
@@ -105,7 +109,7 @@ public static partial class GeminiContent
                     _finish = finished.Reason;
                     return null;
                 case StreamFailed failed:
-                    return new JsonObject { ["error"] = new JsonObject { ["code"] = 500, ["message"] = failed.Message, ["status"] = "INTERNAL" } };
+                    return ErrorChunk(500, "INTERNAL", failed.Message);
                 default:
                     return null;
             }

@@ -26,5 +26,14 @@ internal static class Versioning
         return ExpectedVersion.Exactly(current);
     }
 
-    public static bool SentIfMatch(HttpRequest request) => request.Headers.IfMatch.Count > 0;
+    private static bool SentIfMatch(HttpRequest request) => request.Headers.IfMatch.Count > 0;
+
+    /// <summary>
+    /// The answer when the change met another version: 412 when the caller named one with If-Match,
+    /// otherwise 409 (another request changed <paramref name="what"/> at the same moment).
+    /// </summary>
+    public static IResult Refusal(HttpRequest request, ConcurrencyException conflict, string what) =>
+        SentIfMatch(request)
+            ? Problems.PreconditionFailed(conflict.Actual ?? 0)
+            : Problems.Conflict($"the {what} was changed by another request at the same moment; read it again and retry");
 }

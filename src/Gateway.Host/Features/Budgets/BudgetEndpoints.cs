@@ -142,9 +142,7 @@ internal static class BudgetEndpoints
         }
         catch (ConcurrencyException conflict)
         {
-            return Versioning.SentIfMatch(context.Request)
-                ? Problems.PreconditionFailed(conflict.Actual ?? 0)
-                : Problems.Conflict("the budget was changed by another request at the same moment; read it again and retry");
+            return Versioning.Refusal(context.Request, conflict, "budget");
         }
 
         return TypedResults.Ok(await ResponseAsync(budgets.Find(id)!.Value, leases, time, ct));

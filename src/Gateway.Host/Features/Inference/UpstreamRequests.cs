@@ -70,6 +70,14 @@ internal static class UpstreamRequests
         _ => new OpenAIChat.StreamReader(),
     };
 
+    /// <summary>An upstream's whole (unstreamed) answer in the canonical form, read in its own dialect.</summary>
+    public static ChatResponse ReadResponse(ProviderKind kind, JsonElement root) => kind switch
+    {
+        ProviderKind.Anthropic => AnthropicMessages.ReadResponse(root),
+        ProviderKind.Gemini => GeminiContent.ReadResponse(root),
+        _ => OpenAIChat.ReadResponse(root),
+    };
+
     /// <summary>
     /// Anthropic's {"type":"error","error":{"type","message"}} or Google's {"error":{"code","message","status"}}
     /// as a code and message for the OpenAI shape.

@@ -42,9 +42,7 @@ internal sealed class TenancyWriter(EventStore store, KeyDirectory directory)
         }
         catch (ConcurrencyException conflict)
         {
-            return new Outcome(0, Versioning.SentIfMatch(context.Request)
-                ? Problems.PreconditionFailed(conflict.Actual ?? 0)
-                : Problems.Conflict("the resource was changed by another request at the same moment; read it again and retry"));
+            return new Outcome(0, Versioning.Refusal(context.Request, conflict, "resource"));
         }
         catch (PostgresException unique) when (unique.SqlState == PostgresErrorCodes.UniqueViolation && unique.ConstraintName == "users_external_id_unique")
         {

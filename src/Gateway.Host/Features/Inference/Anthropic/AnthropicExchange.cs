@@ -102,7 +102,7 @@ internal sealed class AnthropicExchange(HttpRequest request, bool counting = fal
         else
         {
             using var answer = JsonDocument.Parse(bytes);
-            var response = success.Provider.Kind == ProviderKind.Gemini ? GeminiContent.ReadResponse(answer.RootElement) : OpenAIChat.ReadResponse(answer.RootElement);
+            var response = UpstreamRequests.ReadResponse(success.Provider.Kind, answer.RootElement);
             usage = response.Usage;
             bytes = JsonSerializer.SerializeToUtf8Bytes(AnthropicMessages.WriteResponse(response, Canonical!.IncludeThinking));
         }

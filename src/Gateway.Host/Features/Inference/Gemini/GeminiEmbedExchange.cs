@@ -55,8 +55,7 @@ internal sealed class GeminiEmbedExchange(string model, bool batch) : InferenceE
     {
         if (provider.Kind != ProviderKind.Gemini)
             return UpstreamRequests.OpenAI(provider, target, key, "embeddings", GeminiEmbeddingsClient.WriteOpenAIRequest(target.Model, _request!));
-        var passed = _body.DeepClone().AsObject();
-        passed.Remove("model");
+        var passed = GeminiExchange.AsClientSent(_body);
         foreach (var request in (passed["requests"] as JsonArray ?? []).OfType<JsonObject>())
             request["model"] = $"models/{target.Model}";
         return UpstreamRequests.Gemini(provider, target, key, batch ? "batchEmbedContents" : "embedContent", passed);

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Gateway.Host.Features.Auth;
 using Gateway.Host.Features.Dialects;
+using Gateway.Host.Features.Inference.OpenAI;
 using Gateway.Host.Features.Providers;
 
 namespace Gateway.Host.Features.Inference.Gemini;
@@ -86,12 +87,7 @@ internal static class GeminiEndpoints
             await pipeline.RunAsync(context, exchange);
     }
 
-    private static List<GeminiModel> Visible(HttpContext context, ProviderRegistry registry, KeyDirectory directory)
-    {
-        var principal = context.Principal();
-        return [.. registry.InOrder
-            .SelectMany(p => p.AllModels.Select(m => (Provider: p.Name, Model: m)))
-            .Where(x => directory.MayUse(principal, x.Provider, x.Model))
+    private static List<GeminiModel> Visible(HttpContext context, ProviderRegistry registry, KeyDirectory directory) =>
+        [.. ModelsEndpoint.Usable(context, registry, directory)
             .Select(x => new GeminiModel($"models/{x.Provider}:{x.Model}", $"{x.Provider}:{x.Model}", x.Model, ChatMethods))];
-    }
 }

@@ -24,7 +24,7 @@ internal sealed class GeminiEventWriter(string model, bool sse, bool thoughts) :
 
     public string Failure(string message, string code)
     {
-        var error = Frame(new JsonObject { ["error"] = new JsonObject { ["code"] = 500, ["message"] = message, ["status"] = "INTERNAL" } });
+        var error = Frame(GeminiContent.ErrorChunk(500, "INTERNAL", message));
         return sse ? error : error + GeminiContent.ArrayStreamEnd;
     }
 

@@ -73,15 +73,12 @@ internal sealed class GeminiExchange(string model, GeminiAction action, bool sse
         switch (provider.Kind)
         {
             case ProviderKind.Gemini:
-                // The client's body as it came: "model" is the gateway's addition, and Gemini refuses fields it does not know.
-                var passed = _body.DeepClone().AsObject();
-                passed.Remove("model");
                 return UpstreamRequests.Gemini(provider, target, key, action switch
                 {
                     GeminiAction.StreamGenerateContent => "streamGenerateContent?alt=sse",
                     GeminiAction.CountTokens => "countTokens",
                     _ => "generateContent",
-                }, passed);
+                }, AsClientSent(_body));
             case ProviderKind.Anthropic when action == GeminiAction.CountTokens:
                 var messages = AnthropicMessages.WriteRequest(Canonical!, target.Model);
                 var count = new JsonObject();
@@ -123,13 +120,24 @@ internal sealed class GeminiExchange(string model, GeminiAction action, bool sse
         }
         else
         {
-            var response = success.Provider.Kind == ProviderKind.Anthropic ? AnthropicMessages.ReadResponse(answer.RootElement) : OpenAIChat.ReadResponse(answer.RootElement);
+            var response = UpstreamRequests.ReadResponse(success.Provider.Kind, answer.RootElement);
             usage = response.Usage;
             bytes = JsonSerializer.SerializeToUtf8Bytes(GeminiContent.WriteResponse(response, model, Canonical!.IncludeThinking));
         }
 
         await context.Response.Body.WriteAsync(bytes, ct);
         return new Relayed(200, usage, usage is null, clock.Elapsed.TotalMilliseconds, false);
+    }
+
+    /// <summary>
+    /// The client's body as it came, for a Gemini upstream: "model" is the gateway's addition (from the
+    /// path, for the pipeline), and Gemini refuses fields it does not know.
+    /// </summary>
+    internal static JsonObject AsClientSent(JsonObject body)
+    {
+        var sent = body.DeepClone().AsObject();
+        sent.Remove("model");
+        return sent;
     }
 
     /// <summary>countTokens may wrap a whole request in <c>generateContentRequest</c>; the others are the request.</summary>

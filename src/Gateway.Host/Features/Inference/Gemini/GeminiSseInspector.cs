@@ -12,7 +12,7 @@ namespace Gateway.Host.Features.Inference.Gemini;
 internal sealed class GeminiSseInspector : SseForwarder.SseInspector
 {
     private static readonly ReadOnlyMemory<byte> Broken = Encoding.UTF8.GetBytes(
-        GeminiContent.SseFrame(new() { ["error"] = new System.Text.Json.Nodes.JsonObject { ["code"] = 502, ["message"] = "the upstream stream broke off before it finished", ["status"] = "UNAVAILABLE" } }));
+        GeminiContent.SseFrame(GeminiContent.ErrorChunk(502, "UNAVAILABLE", "the upstream stream broke off before it finished")));
 
     private ChatUsage? _usage;
 

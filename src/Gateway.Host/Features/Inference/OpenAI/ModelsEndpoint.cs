@@ -31,12 +31,15 @@ internal static class ModelsEndpoint
             .Produces<Model>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status500InternalServerError);
     }
 
-    private static List<Model> Visible(HttpContext context, ProviderRegistry registry, KeyDirectory directory)
+    private static List<Model> Visible(HttpContext context, ProviderRegistry registry, KeyDirectory directory) =>
+        [.. Usable(context, registry, directory).Select(x => new Model($"{x.Provider}:{x.Model}", "model", 0, x.Provider))];
+
+    /// <summary>Every provider's models, in provider order, that the caller's key may use: what each dialect's model list shows.</summary>
+    internal static IEnumerable<(string Provider, string Model)> Usable(HttpContext context, ProviderRegistry registry, KeyDirectory directory)
     {
         var principal = context.Principal();
-        return [.. registry.InOrder
+        return registry.InOrder
             .SelectMany(p => p.AllModels.Select(m => (Provider: p.Name, Model: m)))
-            .Where(x => directory.MayUse(principal, x.Provider, x.Model))
-            .Select(x => new Model($"{x.Provider}:{x.Model}", "model", 0, x.Provider))];
+            .Where(x => directory.MayUse(principal, x.Provider, x.Model));
     }
 }

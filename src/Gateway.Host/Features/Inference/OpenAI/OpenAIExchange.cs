@@ -119,9 +119,7 @@ internal sealed class OpenAIExchange(OpenAIExchange.Route route, TimeProvider ti
             using var answer = JsonDocument.Parse(bytes);
             bytes = JsonSerializer.SerializeToUtf8Bytes(route == Embeddings
                 ? GeminiEmbeddings.ToOpenAI(answer.RootElement, success.Target.Model, _texts!)
-                : OpenAIChat.WriteResponse(
-                    success.Provider.Kind == ProviderKind.Anthropic ? AnthropicMessages.ReadResponse(answer.RootElement) : GeminiContent.ReadResponse(answer.RootElement),
-                    time.GetUtcNow().ToUnixTimeSeconds()));
+                : OpenAIChat.WriteResponse(UpstreamRequests.ReadResponse(success.Provider.Kind, answer.RootElement), time.GetUtcNow().ToUnixTimeSeconds()));
         }
 
         // Gemini reports no tokens for embeddings: the count is an estimate.
