@@ -7,44 +7,39 @@ using static Gateway.Host.Features.Pricing.PriceEvents;
 namespace Gateway.Host.Features.Pricing;
 
 /// <summary>Keeps the prices table in step with the price streams and tells every instance to reload.</summary>
-internal sealed class PriceProjection : IInlineProjection
+internal sealed class PriceProjection() : NotifyingProjection(Channel)
 {
     public const string Channel = "gateway_prices";
 
-    public async Task ApplyAsync(IReadOnlyList<StoredEvent> events, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+    protected override string? Write(StoredEvent e, NpgsqlCommand cmd)
     {
-        foreach (var e in events)
+        string model;
+        if (e.Type == Set)
         {
-            await using var cmd = new NpgsqlCommand { Connection = connection, Transaction = transaction };
-            string model;
-            if (e.Type == Set)
-            {
-                var set = e.Deserialize<PriceSet>(GatewayJson.Options);
-                model = set.Model;
-                cmd.CommandText = """
-                    insert into prices (model, effective_at, input_per_million, output_per_million, cached_input_per_million, created_at)
-                    values ($1, $2, $3, $4, $5, $6)
-                    on conflict (model, effective_at) do update set input_per_million = excluded.input_per_million,
-                        output_per_million = excluded.output_per_million, cached_input_per_million = excluded.cached_input_per_million
-                    """;
-                foreach (var value in new object?[] { set.Model, set.EffectiveAt, set.InputPerMillion, set.OutputPerMillion, set.CachedInputPerMillion, e.CreatedAt })
-                    cmd.Parameters.Add(new() { Value = value ?? DBNull.Value });
-            }
-            else if (e.Type == Deleted)
-            {
-                var deleted = e.Deserialize<PriceDeleted>(GatewayJson.Options);
-                model = deleted.Model;
-                cmd.CommandText = "delete from prices where model = $1 and effective_at = $2";
-                cmd.Parameters.Add(new() { Value = deleted.Model });
-                cmd.Parameters.Add(new() { Value = deleted.EffectiveAt });
-            }
-            else
-            {
-                continue;
-            }
-
-            await cmd.ExecuteNonQueryAsync(ct);
-            await ChangeNotice.SendAsync(connection, transaction, Channel, model, ct);
+            var set = e.Deserialize<PriceSet>(GatewayJson.Options);
+            model = set.Model;
+            cmd.CommandText = """
+                insert into prices (model, effective_at, input_per_million, output_per_million, cached_input_per_million, created_at)
+                values ($1, $2, $3, $4, $5, $6)
+                on conflict (model, effective_at) do update set input_per_million = excluded.input_per_million,
+                    output_per_million = excluded.output_per_million, cached_input_per_million = excluded.cached_input_per_million
+                """;
+            foreach (var value in new object?[] { set.Model, set.EffectiveAt, set.InputPerMillion, set.OutputPerMillion, set.CachedInputPerMillion, e.CreatedAt })
+                cmd.Parameters.Add(new() { Value = value ?? DBNull.Value });
         }
+        else if (e.Type == Deleted)
+        {
+            var deleted = e.Deserialize<PriceDeleted>(GatewayJson.Options);
+            model = deleted.Model;
+            cmd.CommandText = "delete from prices where model = $1 and effective_at = $2";
+            cmd.Parameters.Add(new() { Value = deleted.Model });
+            cmd.Parameters.Add(new() { Value = deleted.EffectiveAt });
+        }
+        else
+        {
+            return null;
+        }
+
+        return model;
     }
 }
