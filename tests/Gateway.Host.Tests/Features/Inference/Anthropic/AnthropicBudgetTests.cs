@@ -2,6 +2,7 @@ using System.Net;
 using Gateway.Host.Tests.Features.Budgets;
 using Gateway.Host.Tests.Infrastructure;
 using static Gateway.Host.Tests.Features.Inference.Anthropic.AnthropicWire;
+using static Gateway.Host.Tests.Infrastructure.WireJson;
 
 namespace Gateway.Host.Tests.Features.Inference.Anthropic;
 

@@ -2,6 +2,7 @@ using System.Net;
 using Anthropic.Models.Messages;
 using Gateway.Host.Tests.Infrastructure;
 using static Gateway.Host.Tests.Features.Inference.Anthropic.AnthropicWire;
+using static Gateway.Host.Tests.Infrastructure.WireJson;
 
 namespace Gateway.Host.Tests.Features.Inference.Anthropic;
 

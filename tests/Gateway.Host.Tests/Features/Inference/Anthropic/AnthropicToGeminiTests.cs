@@ -1,6 +1,7 @@
 using Anthropic.Models.Messages;
 using Gateway.Host.Tests.Infrastructure;
 using static Gateway.Host.Tests.Features.Inference.Anthropic.AnthropicWire;
+using static Gateway.Host.Tests.Infrastructure.WireJson;
 
 namespace Gateway.Host.Tests.Features.Inference.Anthropic;
 

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using Anthropic;
 
@@ -18,12 +17,6 @@ internal static class AnthropicWire
         http.DefaultRequestHeaders.Add("anthropic-version", "2023-06-01");
         return http;
     }
-
-    public static Task<HttpResponseMessage> PostAsync(HttpClient http, string path, string json) =>
-        http.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
-
-    public static async Task<JsonObject> JsonAsync(HttpResponseMessage response) =>
-        JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!.AsObject();
 
     /// <summary>The events of an SSE body in order: each event's name and its data.</summary>
     public static async Task<List<(string Event, JsonObject Data)>> EventsAsync(HttpResponseMessage response)

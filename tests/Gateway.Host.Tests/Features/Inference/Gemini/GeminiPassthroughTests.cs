@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Gateway.Host.Tests.Infrastructure;
 using static Gateway.Host.Tests.Features.Inference.Gemini.GeminiWire;
+using static Gateway.Host.Tests.Infrastructure.WireJson;
 
 namespace Gateway.Host.Tests.Features.Inference.Gemini;
 

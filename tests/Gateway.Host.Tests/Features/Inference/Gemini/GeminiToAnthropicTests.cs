@@ -1,6 +1,7 @@
 using System.Net;
 using Gateway.Host.Tests.Infrastructure;
 using static Gateway.Host.Tests.Features.Inference.Gemini.GeminiWire;
+using static Gateway.Host.Tests.Infrastructure.WireJson;
 
 namespace Gateway.Host.Tests.Features.Inference.Gemini;
 

@@ -4,6 +4,7 @@ using Gateway.Host.Tests.Fakes;
 using Gateway.Host.Tests.Features.Budgets;
 using Gateway.Host.Tests.Infrastructure;
 using static Gateway.Host.Tests.Features.Inference.Gemini.GeminiWire;
+using static Gateway.Host.Tests.Infrastructure.WireJson;
 
 namespace Gateway.Host.Tests.Features.Inference.Gemini;
 

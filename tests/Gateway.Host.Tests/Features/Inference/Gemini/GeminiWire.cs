@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 
 namespace Gateway.Host.Tests.Features.Inference.Gemini;
@@ -12,12 +11,6 @@ internal static class GeminiWire
         http.DefaultRequestHeaders.Add("x-goog-api-key", secret);
         return http;
     }
-
-    public static Task<HttpResponseMessage> PostAsync(HttpClient http, string path, string json) =>
-        http.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
-
-    public static async Task<JsonObject> JsonAsync(HttpResponseMessage response) =>
-        JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!.AsObject();
 
     /// <summary>The data of each event of an <c>alt=sse</c> body, in order.</summary>
     public static async Task<List<JsonObject>> ChunksAsync(HttpResponseMessage response) =>
