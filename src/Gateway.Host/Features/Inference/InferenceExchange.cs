@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Domain.Chat;
 using Gateway.Domain.Upstreams;
@@ -61,6 +62,20 @@ internal abstract class InferenceExchange
     protected static Relayed Streamed(SseForwarder.Result relayed, int estimatedTokens) => new(
         relayed.UpstreamBroke ? 502 : relayed.ClientCancelled ? 499 : 200, relayed.Usage ?? new ChatUsage(estimatedTokens, relayed.EstimatedCompletionTokens, 0),
         relayed.Usage is null, relayed.TimeToFirstTokenMs, relayed.ClientCancelled);
+
+    /// <summary>The usage an answer passed through as it came reports, read in its dialect; null when it has none or is not JSON.</summary>
+    protected static ChatUsage? ReportedUsage(byte[] answer, Func<JsonElement, ChatUsage?> read)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(answer);
+            return read(document.RootElement);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>Sends the upstream's answer to the client, translated or as it came.</summary>
     /// <param name="estimatedTokens">The gateway's estimate of the request (prompt bytes / 4 plus the output cap), standing in when a stream reports no usage.</param>

@@ -97,7 +97,7 @@ internal sealed class AnthropicExchange(HttpRequest request, bool counting = fal
         ChatUsage? usage;
         if (native)
         {
-            usage = ReportedUsage(bytes);
+            usage = ReportedUsage(bytes, root => root.TryGetProperty("usage", out var reported) ? AnthropicMessages.Usage(reported) : null);
         }
         else
         {
@@ -109,19 +109,6 @@ internal sealed class AnthropicExchange(HttpRequest request, bool counting = fal
 
         await context.Response.Body.WriteAsync(bytes, ct);
         return new Relayed(200, usage, usage is null, clock.Elapsed.TotalMilliseconds, false);
-    }
-
-    private static ChatUsage? ReportedUsage(byte[] bytes)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(bytes);
-            return document.RootElement.TryGetProperty("usage", out var usage) ? AnthropicMessages.Usage(usage) : null;
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 
     private string? Header(string name) => request.Headers.TryGetValue(name, out var value) && value.Count > 0 ? value.ToString() : null;

@@ -124,21 +124,8 @@ internal sealed class OpenAIExchange(OpenAIExchange.Route route, TimeProvider ti
 
         // Gemini reports no tokens for embeddings: the count is an estimate.
         var estimated = translate && route == Embeddings;
-        var reported = TryUsage(bytes);
+        var reported = ReportedUsage(bytes, OpenAIChat.ReadUsage);
         await context.Response.Body.WriteAsync(bytes, ct);
         return new Relayed(200, reported, reported is null || estimated, clock.Elapsed.TotalMilliseconds, false);
-    }
-
-    private static ChatUsage? TryUsage(byte[] bytes)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(bytes);
-            return OpenAIChat.ReadUsage(document.RootElement);
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
     }
 }
