@@ -15,6 +15,8 @@ namespace Gateway.Domain.Chat;
 /// <item>A thinking budget travels as the nearest reasoning effort: under 4096 low, under 16384 medium, else high.</item>
 /// </list>
 /// Refused with 400, naming the block: documents, search results, images inside tool results, server tools.
+/// Tool use ids go out with a Gemini call's thought signature inside them and come back apart
+/// (<see cref="SignedToolCallId"/>), on tool_use and tool_result blocks alike.
 /// </summary>
 public static partial class AnthropicMessages
 {
@@ -98,7 +100,12 @@ public static partial class AnthropicMessages
         ["type"] = "message",
         ["role"] = "assistant",
         ["model"] = response.Model,
-        ["content"] = new JsonArray([.. response.Parts.Select(p => p is ThinkingPart t ? thinking ? ThinkingBlock(t.Text) : null : Block(p)).OfType<JsonNode>()]),
+        ["content"] = new JsonArray([.. response.Parts.Select(p => p switch
+        {
+            ThinkingPart t => thinking ? ThinkingBlock(t.Text) : null,
+            ToolCallPart call => Block(call with { Id = SignedToolCallId.Write(call.Id, call.Signature) }),
+            _ => Block(p),
+        }).OfType<JsonNode>()]),
         ["stop_reason"] = StopReason(response.FinishReason),
         ["stop_sequence"] = null,
         ["usage"] = WriteUsage(response.Usage),
@@ -151,12 +158,13 @@ public static partial class AnthropicMessages
                     var other => Refused($"{at}: image sources of type '{other}' are not supported (base64 and url are)"),
                 };
             case "tool_use":
-                return new ToolCallPart((string?)block!["id"] ?? "", (string?)block["name"] ?? "", block["input"]?.ToJsonString() ?? "{}");
+                var (id, signature) = SignedToolCallId.Read((string?)block!["id"] ?? "");
+                return new ToolCallPart(id, (string?)block["name"] ?? "", block["input"]?.ToJsonString() ?? "{}", signature);
             case "tool_result":
                 var content = block!["content"];
                 if (content is JsonArray inner && inner.Any(b => (string?)b?["type"] != "text"))
                     return Refused($"{at}: only text can be returned in a tool_result to this model");
-                return new ToolResultPart((string?)block["tool_use_id"] ?? "", content is JsonArray texts ? string.Concat(texts.Select(b => (string?)b?["text"])) : (string?)content ?? "");
+                return new ToolResultPart(SignedToolCallId.Read((string?)block["tool_use_id"] ?? "").Id, content is JsonArray texts ? string.Concat(texts.Select(b => (string?)b?["text"])) : (string?)content ?? "");
             case "thinking" or "redacted_thinking":
                 return null;
             case var type:

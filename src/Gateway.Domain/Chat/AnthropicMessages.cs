@@ -8,7 +8,10 @@ namespace Gateway.Domain.Chat;
 /// mapped to the nearest behaviour and said so here:
 /// <list type="bullet">
 /// <item>max_tokens is required by Anthropic: absent, it becomes <see cref="DefaultMaxTokens"/>.</item>
-/// <item>JSON mode has no Anthropic switch: it becomes a system instruction (with the schema, if any).</item>
+/// <item>A JSON schema goes out as Anthropic's structured outputs (<c>output_config.format</c> of type json_schema), the schema
+/// made what Anthropic takes (<see cref="AnthropicSchema"/>). JSON mode without a schema has no native form, since Anthropic
+/// requires every object of a schema to be closed and so cannot be asked for "any object": it becomes a system instruction,
+/// as a schema does too where the provider is set to <see cref="StructuredOutputs.Prompt"/>.</item>
 /// <item>An exact thinking budget is kept (at least Anthropic's 1024); an effort becomes an extended-thinking budget. Thinking blocks
 /// come back as thinking, with their signature on the part (a stream's signature_delta is not kept: only Anthropic could check it);
 /// redacted_thinking blocks, which hold no readable text, are dropped.</item>
@@ -19,15 +22,24 @@ public static partial class AnthropicMessages
 {
     public const int DefaultMaxTokens = 4096;
 
-    public static JsonObject WriteRequest(ChatRequest request, string model)
+    /// <param name="structuredOutputs">How a JSON schema is asked for: natively, or (for Anthropic-compatible servers without structured outputs) in the prompt.</param>
+    public static JsonObject WriteRequest(ChatRequest request, string model, StructuredOutputs structuredOutputs = StructuredOutputs.Native)
     {
         var system = request.System;
+        JsonObject? outputFormat = null;
         if (request.ResponseFormat is { Kind: not ResponseFormatKind.Text } format)
         {
-            var instruction = format.SchemaJson is null
-                ? "Respond with a single JSON object and nothing else."
-                : $"Respond with a single JSON object that conforms to this JSON Schema, and nothing else: {format.SchemaJson}";
-            system = system is null ? instruction : system + "\n\n" + instruction;
+            if (format.SchemaJson is { } schema && structuredOutputs == StructuredOutputs.Native)
+            {
+                outputFormat = new JsonObject { ["type"] = "json_schema", ["schema"] = AnthropicSchema.ForStructuredOutputs(JsonNode.Parse(schema)!) };
+            }
+            else
+            {
+                var instruction = format.SchemaJson is null
+                    ? "Respond with a single JSON object and nothing else."
+                    : $"Respond with a single JSON object that conforms to this JSON Schema, and nothing else: {format.SchemaJson}";
+                system = system is null ? instruction : system + "\n\n" + instruction;
+            }
         }
 
         // Anthropic's smallest thinking budget is 1024 tokens; 0 leaves thinking off.
@@ -55,6 +67,8 @@ public static partial class AnthropicMessages
             body["stop_sequences"] = new JsonArray([.. request.Stop.Select(s => (JsonNode)s)]);
         if (thinking > 0)
             body["thinking"] = new JsonObject { ["type"] = "enabled", ["budget_tokens"] = thinking };
+        if (outputFormat is not null)
+            body["output_config"] = new JsonObject { ["format"] = outputFormat };
         if (request.User is not null)
             body["metadata"] = new JsonObject { ["user_id"] = request.User };
         if (request.Stream)
@@ -246,4 +260,14 @@ public static partial class AnthropicMessages
         var prompt = Read("input_tokens") + cacheRead + Read("cache_creation_input_tokens");
         return new ChatUsage(prompt, Read("output_tokens"), cacheRead);
     }
+}
+
+/// <summary>How a JSON schema the client asked for reaches an Anthropic upstream.</summary>
+public enum StructuredOutputs
+{
+    /// <summary>Anthropic's structured outputs (<c>output_config.format</c>): the answer is held to the schema.</summary>
+    Native,
+
+    /// <summary>A system instruction with the schema, for servers that speak Anthropic's API without structured outputs.</summary>
+    Prompt,
 }

@@ -62,7 +62,7 @@ public sealed class AnthropicStreamWriter(int estimatedInputTokens, bool thinkin
                 yield return Delta(_open!.Value, new JsonObject { ["type"] = "text_delta", ["text"] = text.Text });
                 break;
             case ToolCallStarted call:
-                foreach (var e in Open(new JsonObject { ["type"] = "tool_use", ["id"] = call.Id, ["name"] = call.Name, ["input"] = new JsonObject() }))
+                foreach (var e in Open(new JsonObject { ["type"] = "tool_use", ["id"] = SignedToolCallId.Write(call.Id, call.Signature), ["name"] = call.Name, ["input"] = new JsonObject() }))
                     yield return e;
                 _blockByTool[call.Index] = _open!.Value;
                 break;

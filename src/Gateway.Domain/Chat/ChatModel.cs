@@ -60,7 +60,12 @@ public sealed record ThinkingPart(string Text, string? Signature = null) : ChatP
 public sealed record ImagePart(string? MediaType, string? Base64Data, string? Url) : ChatPart;
 
 /// <param name="ArgumentsJson">The arguments as a JSON object text, as the model produced them.</param>
-public sealed record ToolCallPart(string Id, string Name, string ArgumentsJson) : ChatPart;
+/// <param name="Signature">
+/// Gemini's <c>thoughtSignature</c> of the call, which Gemini 3 wants back with it in the next turn; null from
+/// other upstreams, and on all but the first of parallel calls. Clients of other dialects carry it in the id
+/// (<see cref="SignedToolCallId"/>).
+/// </param>
+public sealed record ToolCallPart(string Id, string Name, string ArgumentsJson, string? Signature = null) : ChatPart;
 
 public sealed record ToolResultPart(string ToolCallId, string Content) : ChatPart;
 
@@ -124,7 +129,8 @@ public sealed record TextDelta(string Text) : ChatDelta;
 public sealed record ThinkingDelta(string Text) : ChatDelta;
 
 /// <param name="Index">Position of the call in this answer; its argument deltas carry the same index.</param>
-public sealed record ToolCallStarted(int Index, string Id, string Name) : ChatDelta;
+/// <param name="Signature">Gemini's thoughtSignature of the call, as on <see cref="ToolCallPart.Signature"/>.</param>
+public sealed record ToolCallStarted(int Index, string Id, string Name, string? Signature = null) : ChatDelta;
 
 public sealed record ToolCallArgumentsDelta(int Index, string JsonFragment) : ChatDelta;
 

@@ -51,6 +51,8 @@ public static partial class GeminiContent
     /// Function calls carry their id so that a client can echo it in its functionResponse. Thinking becomes
     /// thought parts (<c>"thought": true</c>) only when <paramref name="thoughts"/> says the client set
     /// includeThoughts, as Gemini sends them only then; they carry no thoughtSignature, which only Gemini can make.
+    /// A function call that came from Gemini (the JSON-array stream is rebuilt from a Gemini upstream's events)
+    /// keeps its thoughtSignature beside it, as Gemini sent it.
     /// </summary>
     public static JsonObject WriteResponse(ChatResponse response, string model, bool thoughts = false) => Chunk(
         response.Id, model, [.. response.Parts.Select(p => ClientPart(p, thoughts)).OfType<JsonNode>()], response.FinishReason, response.Usage, wholeAnswer: true);
@@ -79,7 +81,7 @@ public static partial class GeminiContent
     /// <param name="thoughts">Whether the client set includeThoughts: thinking then goes out as thought parts, as it comes.</param>
     public sealed class StreamWriter(string model, bool thoughts = false)
     {
-        private readonly SortedDictionary<int, (string Id, string Name, StringBuilder Arguments)> _calls = [];
+        private readonly SortedDictionary<int, (string Id, string Name, string? Signature, StringBuilder Arguments)> _calls = [];
         private string _id = "";
         private FinishReason? _finish;
 
@@ -100,7 +102,7 @@ public static partial class GeminiContent
                 case ThinkingDelta { Text.Length: > 0 } thought when thoughts:
                     return Chunk(_id, model, [Thought(thought.Text)], null, null);
                 case ToolCallStarted call:
-                    _calls[call.Index] = (call.Id, call.Name, new StringBuilder());
+                    _calls[call.Index] = (call.Id, call.Name, call.Signature, new StringBuilder());
                     return null;
                 case ToolCallArgumentsDelta arguments when _calls.TryGetValue(arguments.Index, out var call):
                     call.Arguments.Append(arguments.JsonFragment);
@@ -117,7 +119,7 @@ public static partial class GeminiContent
 
         /// <summary>The last chunk: the held function calls, the finish reason and the usage of the whole answer.</summary>
         public JsonObject Finish(ChatUsage usage) => Chunk(
-            _id, model, [.. _calls.Values.Select(c => (JsonNode)FunctionCall(c.Id, c.Name, c.Arguments.ToString()))], _finish, usage);
+            _id, model, [.. _calls.Values.Select(c => (JsonNode)FunctionCall(c.Id, c.Name, c.Arguments.ToString(), c.Signature))], _finish, usage);
     }
 
     /// <param name="wholeAnswer">A whole answer always has content, even empty; a stream chunk without parts leaves it out, as Gemini's last chunks do.</param>
@@ -141,14 +143,14 @@ public static partial class GeminiContent
     {
         TextPart { Text.Length: > 0 } text => new JsonObject { ["text"] = text.Text },
         ThinkingPart { Text.Length: > 0 } thinking when thoughts => Thought(thinking.Text),
-        ToolCallPart call => FunctionCall(call.Id, call.Name, call.ArgumentsJson),
+        ToolCallPart call => FunctionCall(call.Id, call.Name, call.ArgumentsJson, call.Signature),
         _ => null,
     };
 
     private static JsonObject Thought(string text) => new() { ["text"] = text, ["thought"] = true };
 
-    private static JsonObject FunctionCall(string id, string name, string argumentsJson) =>
-        new() { ["functionCall"] = new JsonObject { ["id"] = id, ["name"] = name, ["args"] = Arguments(argumentsJson) } };
+    private static JsonObject FunctionCall(string id, string name, string argumentsJson, string? signature) =>
+        WithSignature(new JsonObject { ["functionCall"] = new JsonObject { ["id"] = id, ["name"] = name, ["args"] = Arguments(argumentsJson) } }, signature);
 
     /// <summary>
     /// Gemini's args are always an object. Arguments that are not one (a call cut off by MAX_TOKENS) cannot

@@ -10,7 +10,10 @@ namespace Gateway.Domain.Chat;
 /// <item>Gemini gives function calls no ids: they get <c>call_{n}</c>, unique within the answer.</item>
 /// <item>JSON mode sets responseMimeType application/json, with the schema as responseSchema.</item>
 /// <item>An exact thinking budget is kept; an effort becomes thinkingConfig.thinkingBudget. With thinking on, includeThoughts asks for
-/// thought summaries, which come back as thinking (without signatures: Gemini's thoughtSignature means something only to Gemini).</item>
+/// thought summaries, which come back as thinking.</item>
+/// <item>A function call's thoughtSignature is kept on the call and written back on its functionCall part, as Gemini 3 requires
+/// (clients of other dialects carry it in the call's id). Signatures on text and thought parts are dropped: no canonical part
+/// keeps them, and Gemini asks for them back only on function calls.</item>
 /// </list>
 /// </summary>
 public static partial class GeminiContent
@@ -113,7 +116,7 @@ public static partial class GeminiContent
                 if (part.TryGetProperty("text", out var text))
                     parts.Add(IsThought(part) ? new ThinkingPart(text.GetString() ?? "") : new TextPart(text.GetString() ?? ""));
                 else if (part.TryGetProperty("functionCall", out var call))
-                    parts.Add(new ToolCallPart(CallId(call, calls++), call.GetProperty("name").GetString()!, call.TryGetProperty("args", out var args) ? args.GetRawText() : "{}"));
+                    parts.Add(new ToolCallPart(CallId(call, calls++), call.GetProperty("name").GetString()!, call.TryGetProperty("args", out var args) ? args.GetRawText() : "{}", Signature(part)));
             }
         }
 
@@ -159,7 +162,7 @@ public static partial class GeminiContent
                 else if (part.TryGetProperty("functionCall", out var call))
                 {
                     var index = _calls++;
-                    yield return new ToolCallStarted(index, CallId(call, index), call.GetProperty("name").GetString()!);
+                    yield return new ToolCallStarted(index, CallId(call, index), call.GetProperty("name").GetString()!, Signature(part));
                     yield return new ToolCallArgumentsDelta(index, call.TryGetProperty("args", out var args) ? args.GetRawText() : "{}");
                 }
             }
@@ -182,7 +185,7 @@ public static partial class GeminiContent
         TextPart text when text.Text.Length > 0 => new JsonObject { ["text"] = text.Text },
         ImagePart { Base64Data: { } data } image => new JsonObject { ["inlineData"] = new JsonObject { ["mimeType"] = image.MediaType, ["data"] = data } },
         ImagePart { Url: { } url } => new JsonObject { ["fileData"] = new JsonObject { ["mimeType"] = MimeOf(url), ["fileUri"] = url } },
-        ToolCallPart call => new JsonObject { ["functionCall"] = new JsonObject { ["name"] = call.Name, ["args"] = Arguments(call.ArgumentsJson) } },
+        ToolCallPart call => WithSignature(new JsonObject { ["functionCall"] = new JsonObject { ["name"] = call.Name, ["args"] = Arguments(call.ArgumentsJson) } }, call.Signature),
         ToolResultPart result => new JsonObject
         {
             ["functionResponse"] = new JsonObject
@@ -226,6 +229,17 @@ public static partial class GeminiContent
     /// <summary>A thought summary part (<c>"thought": true</c>), which Gemini sends only when includeThoughts asks for it.</summary>
     private static bool IsThought(JsonElement part) =>
         part.TryGetProperty("thought", out var thought) && thought.ValueKind == JsonValueKind.True;
+
+    /// <summary>A part's thoughtSignature, a sibling of its functionCall (Gemini streams a function call's part whole, signature included).</summary>
+    private static string? Signature(JsonElement part) =>
+        part.TryGetProperty("thoughtSignature", out var signature) && signature.ValueKind == JsonValueKind.String ? signature.GetString() : null;
+
+    private static JsonObject WithSignature(JsonObject part, string? signature)
+    {
+        if (signature is not null)
+            part["thoughtSignature"] = signature;
+        return part;
+    }
 
     private static string CallId(JsonElement call, int index) =>
         call.TryGetProperty("id", out var id) && id.GetString() is { Length: > 0 } given ? given : $"call_{index}";

@@ -3,7 +3,11 @@ using System.Text.Json.Nodes;
 
 namespace Gateway.Domain.Chat;
 
-/// <summary>The OpenAI chat completions wire format, to and from the canonical model.</summary>
+/// <summary>
+/// The OpenAI chat completions wire format, to and from the canonical model. Tool call ids go out with a Gemini
+/// call's thought signature inside them and come back apart (<see cref="SignedToolCallId"/>), on the assistant's
+/// tool_calls and on the tool messages alike.
+/// </summary>
 public static partial class OpenAIChat
 {
     /// <summary>Reads a request; the problems name the fields that cannot be understood.</summary>
@@ -32,11 +36,15 @@ public static partial class OpenAIChat
                 case "assistant":
                     var parts = node["content"] is null ? [] : Parts(node["content"], $"messages[{i}].content", problems);
                     foreach (var call in node["tool_calls"] as JsonArray ?? [])
-                        parts.Add(new ToolCallPart((string?)call?["id"] ?? "", (string?)call?["function"]?["name"] ?? "", (string?)call?["function"]?["arguments"] ?? "{}"));
+                    {
+                        var (id, signature) = SignedToolCallId.Read((string?)call?["id"] ?? "");
+                        parts.Add(new ToolCallPart(id, (string?)call?["function"]?["name"] ?? "", (string?)call?["function"]?["arguments"] ?? "{}", signature));
+                    }
+
                     messages.Add(new ChatMessage(ChatRole.Assistant, parts));
                     break;
                 case "tool":
-                    messages.Add(new ChatMessage(ChatRole.Tool, [new ToolResultPart((string?)node["tool_call_id"] ?? "", Text(node["content"]))]));
+                    messages.Add(new ChatMessage(ChatRole.Tool, [new ToolResultPart(SignedToolCallId.Read((string?)node["tool_call_id"] ?? "").Id, Text(node["content"]))]));
                     break;
                 default:
                     problems.Add($"messages[{i}].role '{role}' is not system, developer, user, assistant or tool");
@@ -99,7 +107,7 @@ public static partial class OpenAIChat
         if (string.Concat(response.Parts.OfType<ThinkingPart>().Select(p => p.Text)) is { Length: > 0 } reasoning)
             message["reasoning_content"] = reasoning;
         if (calls.Count > 0)
-            message["tool_calls"] = new JsonArray([.. calls.Select(c => (JsonNode)ToolCall(c.Id, c.Name, c.ArgumentsJson))]);
+            message["tool_calls"] = new JsonArray([.. calls.Select(c => (JsonNode)ToolCall(SignedToolCallId.Write(c.Id, c.Signature), c.Name, c.ArgumentsJson))]);
         return new JsonObject
         {
             ["id"] = response.Id,
@@ -121,7 +129,7 @@ public static partial class OpenAIChat
         {
             ["tool_calls"] = new JsonArray(new JsonObject
             {
-                ["index"] = start.Index, ["id"] = start.Id, ["type"] = "function", ["function"] = new JsonObject { ["name"] = start.Name, ["arguments"] = "" },
+                ["index"] = start.Index, ["id"] = SignedToolCallId.Write(start.Id, start.Signature), ["type"] = "function", ["function"] = new JsonObject { ["name"] = start.Name, ["arguments"] = "" },
             }),
         }, null),
         ToolCallArgumentsDelta args => Chunk(id, model, created, new JsonObject

@@ -27,9 +27,12 @@ internal static class UpstreamRequests
         return request;
     }
 
-    /// <summary>Anthropic's Messages API: x-api-key and a pinned anthropic-version, the body from the canonical request.</summary>
+    /// <summary>
+    /// Anthropic's Messages API: x-api-key and a pinned anthropic-version, the body from the canonical request. Structured
+    /// outputs need no beta header at this version: <c>output_config</c> is generally available.
+    /// </summary>
     public static HttpRequestMessage Anthropic(Provider provider, RouteTarget target, UpstreamKey key, ChatRequest request) =>
-        Anthropic(provider, key, "v1/messages", AnthropicMessages.WriteRequest(request, target.Model), "2023-06-01", null);
+        Anthropic(provider, key, "v1/messages", AnthropicMessages.WriteRequest(request, target.Model, provider.StructuredOutputs), "2023-06-01", null);
 
     /// <summary>An Anthropic API path with the client's own anthropic-version and anthropic-beta (a passthrough keeps their meaning).</summary>
     public static HttpRequestMessage Anthropic(Provider provider, UpstreamKey key, string path, JsonObject body, string version, string? beta)

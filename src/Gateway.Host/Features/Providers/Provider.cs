@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Gateway.Domain.Chat;
 using Gateway.Domain.Upstreams;
 
 namespace Gateway.Host.Features.Providers;
@@ -8,10 +9,11 @@ namespace Gateway.Host.Features.Providers;
 /// <param name="ConfiguredKeys">Ids of the keys declared in the config file: the API may not remove those.</param>
 /// <param name="LimitsTable">Published limits for keys that name no table of their own; null: none.</param>
 /// <param name="Discovery">How often to ask the upstream for its models; null: never (the declared list is the list).</param>
+/// <param name="StructuredOutputs">How a JSON schema reaches an Anthropic upstream (natively or in the prompt).</param>
 internal sealed record Provider(
     string Name, ProviderKind Kind, Uri BaseUrl, IReadOnlyDictionary<string, string> Headers, TimeSpan Timeout, int MaxAttempts,
     IReadOnlyList<string> Models, KeyPool Pool, ConcurrentDictionary<string, UpstreamKey> Keys, IReadOnlySet<string> ConfiguredKeys,
-    KnownLimitTable? LimitsTable = null, TimeSpan? Discovery = null)
+    KnownLimitTable? LimitsTable = null, TimeSpan? Discovery = null, StructuredOutputs StructuredOutputs = StructuredOutputs.Native)
 {
     /// <summary>Models the upstream listed for any of the keys, as last discovered.</summary>
     public IReadOnlySet<string> Discovered { get; set; } = new HashSet<string>();

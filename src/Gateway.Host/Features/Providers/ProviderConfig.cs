@@ -52,6 +52,13 @@ internal sealed class ProviderConfig
     [ConfigurationKeyName("max_attempts")]
     public int MaxAttempts { get; set; } = 8;
 
+    /// <summary>
+    /// Anthropic providers only: how a client's JSON schema is asked for. native (the default): Anthropic's structured
+    /// outputs; prompt: a system instruction, for Anthropic-compatible servers that lack them.
+    /// </summary>
+    [ConfigurationKeyName("structured_outputs")]
+    public string? StructuredOutputs { get; set; }
+
     public List<KeyConfig> Keys { get; set; } = [];
 }
 

@@ -28,9 +28,11 @@ internal static class ProviderDeclarationEndpoints
     /// <param name="Type">openai, anthropic or gemini.</param>
     /// <param name="LimitsTable">Shipped published limits for the keys (gemini-free, groq-free or none).</param>
     /// <param name="ModelLimits">Limits per model or quota group, over the keys' own and the table's.</param>
+    /// <param name="StructuredOutputs">Anthropic providers only: native (the default, Anthropic's structured outputs) or prompt (a system instruction).</param>
     internal sealed record ProviderSpecRequest(
         string? Type, string? BaseUrl, string? Strategy, List<string>? Models, Dictionary<string, string>? Headers, int? TimeoutSeconds, int? MaxAttempts,
-        bool? DiscoverModels, Dictionary<string, List<string>>? QuotaGroups, string? LimitsTable, Dictionary<string, LimitsConfig>? ModelLimits)
+        bool? DiscoverModels, Dictionary<string, List<string>>? QuotaGroups, string? LimitsTable, Dictionary<string, LimitsConfig>? ModelLimits,
+        string? StructuredOutputs = null)
     {
         public static ProviderSpecRequest Example { get; } = new(
             "openai", "https://api.groq.com/openai/v1", "least_used", ["llama-3.1-8b-instant"], null, 60, null, false, null, "groq-free", null);
@@ -50,7 +52,7 @@ internal static class ProviderDeclarationEndpoints
         if (request.Type is null)
             return Problems.Validation(new FieldErrors { { "type", "is required: openai, anthropic or gemini" } });
         var spec = new ProviderSpec(request.Type, request.BaseUrl, request.Strategy, request.Models, request.Headers, request.TimeoutSeconds, request.MaxAttempts,
-            request.DiscoverModels, request.QuotaGroups, request.LimitsTable, request.ModelLimits);
+            request.DiscoverModels, request.QuotaGroups, request.LimitsTable, request.ModelLimits, request.StructuredOutputs);
         try
         {
             // Built once here only to check it: the registry builds its own when the event applies.

@@ -18,7 +18,8 @@ internal static class ProviderEvents
 /// <summary>A provider's settings as the API takes them: the config file's fields, without keys.</summary>
 internal sealed record ProviderSpec(
     string Type, string? BaseUrl, string? Strategy, List<string>? Models, Dictionary<string, string>? Headers, int? TimeoutSeconds, int? MaxAttempts,
-    bool? DiscoverModels, Dictionary<string, List<string>>? QuotaGroups, string? LimitsTable = null, Dictionary<string, LimitsConfig>? ModelLimits = null)
+    bool? DiscoverModels, Dictionary<string, List<string>>? QuotaGroups, string? LimitsTable = null, Dictionary<string, LimitsConfig>? ModelLimits = null,
+    string? StructuredOutputs = null)
 {
     public ProviderConfig ToConfig(string name) => new()
     {
@@ -34,5 +35,6 @@ internal sealed record ProviderSpec(
         QuotaGroups = QuotaGroups ?? [],
         LimitsTable = LimitsTable,
         ModelLimits = ModelLimits ?? [],
+        StructuredOutputs = StructuredOutputs,
     };
 }

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Gateway.Domain.Chat;
 using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Auth;
 using Gateway.Host.Hosting;
@@ -110,6 +111,7 @@ internal sealed class ProviderRegistry
             throw new SettingsException($"{at}.max_attempts must be between 1 and 50");
         if (config.DiscoveryIntervalMinutes is < 1 or > 10080)
             throw new SettingsException($"{at}.discovery_interval_minutes must be between 1 and 10080 (a week)");
+        var structuredOutputs = StructuredOutputsOf(config, kind, at);
 
         foreach (var (model, limits) in config.ModelLimits)
             CheckLimits($"{at}.model_limits.{model}", limits.Rpm, limits.Rpd, limits.Tpm);
@@ -144,7 +146,22 @@ internal sealed class ProviderRegistry
         return new Provider(
             config.Name, kind, baseUrl, config.Headers, TimeSpan.FromSeconds(config.TimeoutSeconds), config.MaxAttempts,
             config.Models, pool, keys, keys.Keys.ToHashSet(), table,
-            !mock && (config.DiscoverModels ?? config.Models.Count == 0) ? TimeSpan.FromMinutes(config.DiscoveryIntervalMinutes) : null);
+            !mock && (config.DiscoverModels ?? config.Models.Count == 0) ? TimeSpan.FromMinutes(config.DiscoveryIntervalMinutes) : null, structuredOutputs);
+    }
+
+    /// <summary>Only an Anthropic upstream has a choice to make: elsewhere the setting would silently mean nothing.</summary>
+    private static StructuredOutputs StructuredOutputsOf(ProviderConfig config, ProviderKind kind, string at)
+    {
+        if (config.StructuredOutputs is null)
+            return StructuredOutputs.Native;
+        if (kind != ProviderKind.Anthropic)
+            throw new SettingsException($"{at}.structured_outputs applies only to anthropic providers");
+        return config.StructuredOutputs.ToLowerInvariant() switch
+        {
+            "native" => StructuredOutputs.Native,
+            "prompt" => StructuredOutputs.Prompt,
+            _ => throw new SettingsException($"{at}.structured_outputs must be native or prompt, not '{config.StructuredOutputs}'"),
+        };
     }
 
     private static void CheckLimits(string at, int? rpm, int? rpd, int? tpm)

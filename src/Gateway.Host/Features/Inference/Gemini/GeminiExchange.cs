@@ -28,7 +28,7 @@ internal enum GeminiAction
 internal sealed class GeminiExchange(string model, GeminiAction action, bool sse) : InferenceExchange, TokenCounting.ICountingExchange
 {
     /// <summary>What Anthropic's count_tokens takes of a Messages request.</summary>
-    private static readonly string[] AnthropicCountFields = ["model", "messages", "system", "tools", "tool_choice", "thinking"];
+    private static readonly string[] AnthropicCountFields = ["model", "messages", "system", "tools", "tool_choice", "thinking", "output_config"];
 
     private JsonObject _body = null!;
 
@@ -80,7 +80,7 @@ internal sealed class GeminiExchange(string model, GeminiAction action, bool sse
                     _ => "generateContent",
                 }, AsClientSent(_body));
             case ProviderKind.Anthropic when action == GeminiAction.CountTokens:
-                var messages = AnthropicMessages.WriteRequest(Canonical!, target.Model);
+                var messages = AnthropicMessages.WriteRequest(Canonical!, target.Model, provider.StructuredOutputs);
                 var count = new JsonObject();
                 foreach (var field in AnthropicCountFields.Where(messages.ContainsKey))
                     count[field] = messages[field]!.DeepClone();
