@@ -8,9 +8,10 @@ namespace Gateway.Host.Tests.Fakes;
 
 /// <summary>
 /// Gemini's generateContent REST surface on 127.0.0.1 (<c>/v1beta/models/{model}:generateContent</c> and
-/// <c>:streamGenerateContent?alt=sse</c>), scriptable per key with Google's 429 bodies.
+/// <c>:streamGenerateContent?alt=sse</c>), scriptable per key with Google's 429 bodies. Models named gemini-3...
+/// are as strict about thought signatures as Gemini 3 is (FakeGeminiUpstream.Gemini3.cs).
 /// </summary>
-internal sealed class FakeGeminiUpstream : IAsyncDisposable
+internal sealed partial class FakeGeminiUpstream : IAsyncDisposable
 {
     internal sealed record Received(string Key, string Model, bool Stream, JsonObject Body);
 
@@ -72,6 +73,12 @@ internal sealed class FakeGeminiUpstream : IAsyncDisposable
         if (action == "countTokens")
         {
             await context.Response.WriteAsJsonAsync(new { totalTokens = 13 });
+            return;
+        }
+
+        if (model.StartsWith("gemini-3", StringComparison.Ordinal))
+        {
+            await Gemini3Async(context, model, body, stream);
             return;
         }
 

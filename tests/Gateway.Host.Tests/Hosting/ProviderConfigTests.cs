@@ -1,3 +1,4 @@
+using Gateway.Domain.Chat;
 using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Auth;
 using Gateway.Host.Features.Providers;
@@ -94,7 +95,22 @@ public sealed class ProviderConfigTests
         Assert.Equal(new QuotaLimits(5, 50, 250_000), gemini.Pool.Options.LimitsFor(freeKey, "gemini-2.5-pro"));
     }
 
+    [Fact]
+    public void Should_ask_an_anthropic_provider_for_native_structured_outputs_unless_it_is_set_to_the_prompt()
+    {
+        var registry = Load("""
+            providers:
+              - { name: claude, type: anthropic }
+              - { name: compat, type: anthropic, base_url: "https://llm.example.com", structured_outputs: prompt }
+            """);
+
+        Assert.Equal(StructuredOutputs.Native, registry.Providers["claude"].StructuredOutputs);
+        Assert.Equal(StructuredOutputs.Prompt, registry.Providers["compat"].StructuredOutputs);
+    }
+
     [Theory]
+    [InlineData("providers:\n  - { name: x, type: anthropic, structured_outputs: sometimes }", "providers[0].structured_outputs must be native or prompt, not 'sometimes'")]
+    [InlineData("providers:\n  - { name: x, type: gemini, structured_outputs: native }", "providers[0].structured_outputs applies only to anthropic providers")]
     [InlineData("providers:\n  - { name: x, type: openai, limits_table: openai-free }", "providers[0].limits_table 'openai-free' is not a shipped table (gemini-free, groq-free, none)")]
     [InlineData("providers:\n  - { name: x, type: openai, keys: [{ key: k, limits_table: paid }] }", "providers[0].keys[0].limits_table 'paid' is not a shipped table")]
     [InlineData("providers:\n  - { name: x, type: openai, model_limits: { m: { rpm: 0 } } }", "providers[0].model_limits.m.rpm must be at least 1")]
