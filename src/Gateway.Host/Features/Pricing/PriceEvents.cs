@@ -9,7 +9,10 @@ internal static class PriceEvents
 
     public static string StreamId(string model) => "price:" + model.ToLowerInvariant();
 
-    internal sealed record PriceSet(string Model, decimal InputPerMillion, decimal OutputPerMillion, decimal? CachedInputPerMillion, DateTimeOffset EffectiveAt);
+    /// <param name="CacheWritePerMillion">Absent from events stored before cache writes had prices: null, billed as input, as they were.</param>
+    internal sealed record PriceSet(
+        string Model, decimal InputPerMillion, decimal OutputPerMillion, decimal? CachedInputPerMillion, DateTimeOffset EffectiveAt,
+        decimal? CacheWritePerMillion = null, decimal? CacheWrite1hPerMillion = null);
 
     internal sealed record PriceDeleted(string Model, DateTimeOffset EffectiveAt);
 }
