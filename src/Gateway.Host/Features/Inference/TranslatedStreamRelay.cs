@@ -36,7 +36,7 @@ internal static class TranslatedStreamRelay
         string? failure = null;
 
         // What the upstream reported, or else its prompt counts with the output estimated from the text seen.
-        ChatUsage Seen() => reported ?? (prompt ?? ChatUsage.None) with { CompletionTokens = chars / 4 };
+        ChatUsage Seen() => reported ?? ((prompt ?? ChatUsage.None) with { CompletionTokens = chars / 4 });
 
         async Task Relay(IEnumerable<ChatDelta> deltas)
         {
