@@ -120,13 +120,25 @@ public static partial class AnthropicMessages
     public static JsonObject ThinkingBlock(string text) => new() { ["type"] = "thinking", ["thinking"] = text, ["signature"] = "" };
 
     /// <summary>
-    /// Anthropic counts cache reads apart from input_tokens; the canonical count holds them inside.
-    /// No translated upstream reports cache writes, so cache_creation_input_tokens is always 0.
+    /// The usage of a message (and of message_start): Anthropic counts cache reads and writes apart from input_tokens,
+    /// where the canonical count holds them inside, and splits the writes by cache lifetime.
     /// </summary>
-    public static JsonObject WriteUsage(ChatUsage usage) => new()
+    public static JsonObject WriteUsage(ChatUsage usage)
     {
-        ["input_tokens"] = usage.PromptTokens - usage.CachedTokens,
-        ["cache_creation_input_tokens"] = 0,
+        var written = WriteDeltaUsage(usage);
+        written.Insert(3, "cache_creation", new JsonObject
+        {
+            ["ephemeral_5m_input_tokens"] = usage.CacheWrite5mTokens,
+            ["ephemeral_1h_input_tokens"] = usage.CacheWrite1hTokens,
+        });
+        return written;
+    }
+
+    /// <summary>The usage of message_delta, which Anthropic sends without the lifetime split of the writes.</summary>
+    public static JsonObject WriteDeltaUsage(ChatUsage usage) => new()
+    {
+        ["input_tokens"] = usage.UncachedPromptTokens,
+        ["cache_creation_input_tokens"] = usage.CacheWriteTokens,
         ["cache_read_input_tokens"] = usage.CachedTokens,
         ["output_tokens"] = usage.CompletionTokens,
     };

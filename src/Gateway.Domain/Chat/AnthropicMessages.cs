@@ -133,6 +133,7 @@ public static partial class AnthropicMessages
     public sealed class StreamReader : IChatStreamReader
     {
         private readonly Dictionary<int, int> _toolIndexByBlock = [];
+        private ChatUsage? _usage;
 
         public IEnumerable<ChatDelta> Complete() => [];
 
@@ -142,8 +143,8 @@ public static partial class AnthropicMessages
             {
                 case "message_start":
                     var message = data.GetProperty("message");
-                    var usage = Usage(message.GetProperty("usage"));
-                    yield return new StreamStarted(message.GetProperty("id").GetString()!, message.GetProperty("model").GetString()!, usage.PromptTokens, usage.CachedTokens);
+                    _usage = message.TryGetProperty("usage", out var started) ? Usage(started) : null;
+                    yield return new StreamStarted(message.GetProperty("id").GetString()!, message.GetProperty("model").GetString()!, _usage);
                     break;
                 case "content_block_start":
                     var block = data.GetProperty("content_block");
@@ -172,8 +173,11 @@ public static partial class AnthropicMessages
 
                     break;
                 case "message_delta":
-                    var output = data.TryGetProperty("usage", out var u) && u.TryGetProperty("output_tokens", out var o) ? o.GetInt32() : (int?)null;
-                    yield return new StreamFinished(Finish(data.GetProperty("delta").TryGetProperty("stop_reason", out var r) ? r.GetString() : null), output);
+                    // Without usage here the output is unknown: the relay estimates it.
+                    ChatUsage? finished = null;
+                    if (data.TryGetProperty("usage", out var latest) && latest.ValueKind == JsonValueKind.Object)
+                        finished = _usage = Usage(latest, _usage);
+                    yield return new StreamFinished(Finish(data.GetProperty("delta").TryGetProperty("stop_reason", out var r) ? r.GetString() : null), finished);
                     break;
                 case "error":
                     yield return new StreamFailed(data.TryGetProperty("error", out var e) && e.TryGetProperty("message", out var m) ? m.GetString() ?? "upstream error" : "upstream error");
@@ -252,14 +256,32 @@ public static partial class AnthropicMessages
         _ => null,
     };
 
-    /// <summary>Anthropic counts cached prompt tokens apart from input_tokens; OpenAI counts them inside prompt_tokens.</summary>
-    public static ChatUsage Usage(JsonElement usage)
+    /// <summary>
+    /// Anthropic's usage object in canonical counts. Anthropic's input_tokens leaves out cache reads
+    /// (cache_read_input_tokens) and cache writes (cache_creation_input_tokens); the canonical prompt holds all three.
+    /// Newer API versions split the writes by lifetime (cache_creation.ephemeral_5m_input_tokens and
+    /// ephemeral_1h_input_tokens); without that split every write is a 5-minute one, Anthropic's default lifetime.
+    /// </summary>
+    /// <param name="earlier">
+    /// What the stream reported before (message_start), for a message_delta: each count it leaves out keeps its earlier
+    /// value, and each it gives is the latest (older API versions repeat only output_tokens there, newer ones the input
+    /// and cache counts too, cumulative, but never the lifetime split, so the earlier 1-hour part stands).
+    /// </param>
+    public static ChatUsage Usage(JsonElement usage, ChatUsage? earlier = null)
     {
-        int Read(string name) => usage.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : 0;
-        var cacheRead = Read("cache_read_input_tokens");
-        var prompt = Read("input_tokens") + cacheRead + Read("cache_creation_input_tokens");
-        return new ChatUsage(prompt, Read("output_tokens"), cacheRead);
+        var before = earlier ?? ChatUsage.None;
+        var split = usage.TryGetProperty("cache_creation", out var c) && c.ValueKind == JsonValueKind.Object ? c : default;
+        var input = Count(usage, "input_tokens") ?? before.UncachedPromptTokens;
+        var reads = Count(usage, "cache_read_input_tokens") ?? before.CachedTokens;
+        var writes = Count(usage, "cache_creation_input_tokens")
+            ?? (split.ValueKind == JsonValueKind.Object ? (Count(split, "ephemeral_5m_input_tokens") ?? 0) + (Count(split, "ephemeral_1h_input_tokens") ?? 0) : before.CacheWriteTokens);
+        var oneHour = Math.Clamp(Count(split, "ephemeral_1h_input_tokens") ?? before.CacheWrite1hTokens, 0, writes);
+        return new ChatUsage(input + reads + writes, Count(usage, "output_tokens") ?? before.CompletionTokens, reads, writes - oneHour, oneHour);
     }
+
+    /// <summary>A token count; null when absent, null, or not an object's number (count fields Anthropic may leave out or send as null).</summary>
+    private static int? Count(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt32() : null;
 }
 
 /// <summary>How a JSON schema the client asked for reaches an Anthropic upstream.</summary>

@@ -20,8 +20,7 @@ public sealed class AnthropicStreamWriter(int estimatedInputTokens, bool thinkin
     private int _blocks;
     private int? _open;
     private string? _openType;
-    private int _promptTokens;
-    private int _cachedTokens;
+    private ChatUsage _prompt = ChatUsage.None;
 
     /// <summary>True once message_stop was written.</summary>
     public bool Finished { get; private set; }
@@ -31,7 +30,7 @@ public sealed class AnthropicStreamWriter(int estimatedInputTokens, bool thinkin
         switch (delta)
         {
             case StreamStarted started:
-                (_promptTokens, _cachedTokens) = (started.PromptTokens ?? estimatedInputTokens, started.CachedTokens);
+                _prompt = (started.Usage ?? new ChatUsage(estimatedInputTokens, 0, 0)) with { CompletionTokens = 0 };
                 yield return ("message_start", new JsonObject
                 {
                     ["type"] = "message_start",
@@ -39,7 +38,7 @@ public sealed class AnthropicStreamWriter(int estimatedInputTokens, bool thinkin
                     {
                         ["id"] = started.Id, ["type"] = "message", ["role"] = "assistant", ["model"] = started.Model, ["content"] = new JsonArray(),
                         ["stop_reason"] = null, ["stop_sequence"] = null,
-                        ["usage"] = AnthropicMessages.WriteUsage(new ChatUsage(_promptTokens, 0, _cachedTokens)),
+                        ["usage"] = AnthropicMessages.WriteUsage(_prompt),
                     },
                 });
                 break;
@@ -72,12 +71,11 @@ public sealed class AnthropicStreamWriter(int estimatedInputTokens, bool thinkin
             case StreamFinished finished:
                 if (Close() is { } stop)
                     yield return stop;
-                var usage = finished.PromptTokens is { } prompt ? new ChatUsage(prompt, finished.CompletionTokens ?? 0, finished.CachedTokens) : new ChatUsage(_promptTokens, finished.CompletionTokens ?? 0, _cachedTokens);
                 yield return ("message_delta", new JsonObject
                 {
                     ["type"] = "message_delta",
                     ["delta"] = new JsonObject { ["stop_reason"] = AnthropicMessages.StopReason(finished.Reason) ?? "end_turn", ["stop_sequence"] = null },
-                    ["usage"] = AnthropicMessages.WriteUsage(usage),
+                    ["usage"] = AnthropicMessages.WriteDeltaUsage(finished.Usage ?? _prompt),
                 });
                 yield return ("message_stop", new JsonObject { ["type"] = "message_stop" });
                 Finished = true;

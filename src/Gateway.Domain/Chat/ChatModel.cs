@@ -110,9 +110,28 @@ public enum FinishReason
     ContentFilter,
 }
 
-public sealed record ChatUsage(int PromptTokens, int CompletionTokens, int CachedTokens)
+/// <summary>
+/// The tokens an answer used. <paramref name="PromptTokens"/> counts every prompt token, as OpenAI does: those
+/// read from the upstream's prompt cache (<paramref name="CachedTokens"/>) and those written to it are parts of it,
+/// never added on top.
+/// </summary>
+/// <remarks>
+/// Cache writes are two counts, one per cache lifetime, rather than a total and its one-hour part: each is priced
+/// at its own rate, and two counts side by side cannot contradict each other the way a part larger than its
+/// total can. Only Anthropic reports writes; OpenAI and Gemini report reads only.
+/// </remarks>
+/// <param name="CachedTokens">Prompt tokens read from the cache.</param>
+/// <param name="CacheWrite5mTokens">Prompt tokens written to the cache for 5 minutes (Anthropic's default lifetime).</param>
+/// <param name="CacheWrite1hTokens">Prompt tokens written to the cache for 1 hour.</param>
+public sealed record ChatUsage(int PromptTokens, int CompletionTokens, int CachedTokens, int CacheWrite5mTokens = 0, int CacheWrite1hTokens = 0)
 {
     public static ChatUsage None { get; } = new(0, 0, 0);
+
+    /// <summary>Prompt tokens written to the cache, for either lifetime.</summary>
+    public int CacheWriteTokens => CacheWrite5mTokens + CacheWrite1hTokens;
+
+    /// <summary>Prompt tokens neither read from nor written to the cache (Anthropic's input_tokens); never below zero.</summary>
+    public int UncachedPromptTokens => Math.Max(0, PromptTokens - CachedTokens - CacheWriteTokens);
 }
 
 public sealed record ChatResponse(string Id, string Model, IReadOnlyList<ChatPart> Parts, FinishReason? FinishReason, ChatUsage Usage);
@@ -120,8 +139,12 @@ public sealed record ChatResponse(string Id, string Model, IReadOnlyList<ChatPar
 /// <summary>One step of a streamed answer, whatever dialect it arrived in.</summary>
 public abstract record ChatDelta;
 
-/// <param name="PromptTokens">Known up front by some upstreams (Anthropic's message_start).</param>
-public sealed record StreamStarted(string Id, string Model, int? PromptTokens, int CachedTokens) : ChatDelta;
+/// <param name="Usage">
+/// The prompt's tokens when the upstream tells them up front (Anthropic's message_start, a Gemini chunk's
+/// usageMetadata), cache reads and writes included; null when it tells them only at the end (OpenAI's usage chunk).
+/// Its completion count is whatever was reported so far, not the answer's.
+/// </param>
+public sealed record StreamStarted(string Id, string Model, ChatUsage? Usage) : ChatDelta;
 
 public sealed record TextDelta(string Text) : ChatDelta;
 
@@ -134,9 +157,12 @@ public sealed record ToolCallStarted(int Index, string Id, string Name, string? 
 
 public sealed record ToolCallArgumentsDelta(int Index, string JsonFragment) : ChatDelta;
 
-/// <param name="CompletionTokens">Reported at the end by some upstreams (Anthropic's message_delta).</param>
-/// <param name="PromptTokens">Reported only at the end by OpenAI-compatible upstreams (the usage chunk), cached ones included.</param>
-public sealed record StreamFinished(FinishReason? Reason, int? CompletionTokens, int? PromptTokens = null, int CachedTokens = 0) : ChatDelta;
+/// <param name="Usage">
+/// The whole answer's tokens as the upstream reported them by the end: every count its latest value (Anthropic's
+/// message_delta over its message_start, Gemini's last usageMetadata, OpenAI's usage chunk). Null when the upstream
+/// reported none, and the output has to be estimated.
+/// </param>
+public sealed record StreamFinished(FinishReason? Reason, ChatUsage? Usage) : ChatDelta;
 
 /// <summary>The upstream reported an error after the stream began.</summary>
 public sealed record StreamFailed(string Message) : ChatDelta;

@@ -133,6 +133,7 @@ public static partial class GeminiContent
     {
         private bool _started;
         private int _calls;
+        private ChatUsage? _usage;
 
         IEnumerable<ChatDelta> IChatStreamReader.Read(string eventType, JsonElement data) => Read(data);
 
@@ -140,14 +141,15 @@ public static partial class GeminiContent
 
         public IEnumerable<ChatDelta> Read(JsonElement chunk)
         {
+            // Each chunk's usageMetadata holds the running totals: the latest stands.
+            _usage = ReadUsage(chunk) ?? _usage;
             if (!_started)
             {
                 _started = true;
-                var usage = Usage(chunk);
                 yield return new StreamStarted(
                     chunk.TryGetProperty("responseId", out var id) ? id.GetString()! : "gemini-response",
                     chunk.TryGetProperty("modelVersion", out var model) ? model.GetString()! : "gemini",
-                    usage.PromptTokens, usage.CachedTokens);
+                    _usage);
             }
 
             if (!chunk.TryGetProperty("candidates", out var candidates) || candidates.GetArrayLength() == 0)
@@ -168,7 +170,7 @@ public static partial class GeminiContent
             }
 
             if (candidate.TryGetProperty("finishReason", out var finish) && finish.GetString() is { } reason)
-                yield return new StreamFinished(Finish(reason, _calls > 0), Usage(chunk).CompletionTokens);
+                yield return new StreamFinished(Finish(reason, _calls > 0), _usage);
         }
     }
 
@@ -257,7 +259,10 @@ public static partial class GeminiContent
     public static ChatUsage? ReadUsage(JsonElement root) =>
         root.ValueKind == JsonValueKind.Object && root.TryGetProperty("usageMetadata", out _) ? Usage(root) : null;
 
-    /// <summary>Thinking tokens are billed as output, so they count as completion tokens.</summary>
+    /// <summary>
+    /// Thinking tokens are billed as output, so they count as completion tokens. promptTokenCount already counts the
+    /// cache reads of cachedContentTokenCount; Gemini reports no cache writes (it bills cache storage instead).
+    /// </summary>
     private static ChatUsage Usage(JsonElement root)
     {
         if (!root.TryGetProperty("usageMetadata", out var usage))

@@ -99,7 +99,10 @@ public static partial class OpenAIChat
         return new ChatResponse(String(root, "id") ?? "chatcmpl-gateway", String(root, "model") ?? "", parts, ReadFinish(finish), ReadUsage(root) ?? ChatUsage.None);
     }
 
-    /// <summary>Reads <c>usage</c> from a response or chunk object; null when it has none.</summary>
+    /// <summary>
+    /// Reads <c>usage</c> from a response or chunk object; null when it has none. prompt_tokens already counts the
+    /// cache reads of <c>prompt_tokens_details.cached_tokens</c>; OpenAI reports no cache writes (it bills none).
+    /// </summary>
     public static ChatUsage? ReadUsage(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("usage", out var usage) || usage.ValueKind != JsonValueKind.Object)
@@ -128,7 +131,7 @@ public static partial class OpenAIChat
             if (!_started)
             {
                 _started = true;
-                yield return new StreamStarted(String(data, "id") ?? "chatcmpl-gateway", String(data, "model") ?? "", null, 0);
+                yield return new StreamStarted(String(data, "id") ?? "chatcmpl-gateway", String(data, "model") ?? "", null);
             }
 
             if (data.TryGetProperty("choices", out var choices) && choices.ValueKind == JsonValueKind.Array && choices.GetArrayLength() > 0)
@@ -162,7 +165,7 @@ public static partial class OpenAIChat
             if (ReadUsage(data) is { } usage)
             {
                 _finished = true;
-                yield return new StreamFinished(_reason, usage.CompletionTokens, usage.PromptTokens, usage.CachedTokens);
+                yield return new StreamFinished(_reason, usage);
             }
         }
 

@@ -1,10 +1,10 @@
 namespace Gateway.Domain.Pricing;
 
 /// <summary>
-/// List prices of common models, USD per million tokens (input / output / cached input), as the
-/// providers published them on <see cref="AsOf"/>. Bare model names, so they apply on any provider
-/// instance serving the model; dated variants take their family's price. Override in the config
-/// file's <c>pricing:</c> section or through <c>/v1/pricing</c>.
+/// List prices of common models, USD per million tokens (input / output / cached input, and cache writes for
+/// Anthropic's models, the only ones billing them), as the providers published them on <see cref="AsOf"/>.
+/// Bare model names, so they apply on any provider instance serving the model; dated variants take their
+/// family's price. Override in the config file's <c>pricing:</c> section or through <c>/v1/pricing</c>.
 /// </summary>
 public static class DefaultPrices
 {
@@ -27,14 +27,14 @@ public static class DefaultPrices
         P("text-embedding-3-large", 0.13m, 0m, null),
         P("omni-moderation-latest", 0m, 0m, null),
 
-        // Anthropic: https://www.anthropic.com/pricing (cached input = cache reads)
-        P("claude-opus-4-1", 15m, 75m, 1.50m),
-        P("claude-opus-4", 15m, 75m, 1.50m),
-        P("claude-sonnet-4-5", 3m, 15m, 0.30m),
-        P("claude-sonnet-4", 3m, 15m, 0.30m),
-        P("claude-3-7-sonnet", 3m, 15m, 0.30m),
-        P("claude-haiku-4-5", 1m, 5m, 0.10m),
-        P("claude-3-5-haiku", 0.80m, 4m, 0.08m),
+        // Anthropic: https://www.anthropic.com/pricing
+        Claude("claude-opus-4-1", 15m, 75m),
+        Claude("claude-opus-4", 15m, 75m),
+        Claude("claude-sonnet-4-5", 3m, 15m),
+        Claude("claude-sonnet-4", 3m, 15m),
+        Claude("claude-3-7-sonnet", 3m, 15m),
+        Claude("claude-haiku-4-5", 1m, 5m),
+        Claude("claude-3-5-haiku", 0.80m, 4m),
 
         // Google: https://ai.google.dev/gemini-api/docs/pricing (paid tier, prompts up to 200k tokens)
         P("gemini-2.5-pro", 1.25m, 10m, 0.31m),
@@ -47,4 +47,11 @@ public static class DefaultPrices
 
     private static ModelPrice P(string model, decimal input, decimal output, decimal? cached) =>
         new(model, input, output, cached, AsOf, PriceSource.Shipped);
+
+    /// <summary>
+    /// Anthropic prices prompt caching as multiples of a model's input price, the same for every model: a cache read
+    /// costs 0.1x, a 5-minute cache write 1.25x, a 1-hour cache write 2x.
+    /// </summary>
+    private static ModelPrice Claude(string model, decimal input, decimal output) =>
+        new(model, input, output, input * 0.1m, AsOf, PriceSource.Shipped, CacheWritePerMillion: input * 1.25m, CacheWrite1hPerMillion: input * 2m);
 }

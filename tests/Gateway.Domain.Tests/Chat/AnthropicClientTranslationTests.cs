@@ -76,7 +76,7 @@ public sealed class AnthropicClientTranslationTests
             """).RootElement);
 
         Assert.Equal(
-            """{"id":"chatcmpl-1","type":"message","role":"assistant","model":"gpt","content":[{"type":"text","text":"Partial"},{"type":"tool_use","id":"call_1","name":"weather","input":{"arguments":"{\u0022city\u0022:"}}],"stop_reason":"max_tokens","stop_sequence":null,"usage":{"input_tokens":30,"cache_creation_input_tokens":0,"cache_read_input_tokens":20,"output_tokens":10}}""",
+            """{"id":"chatcmpl-1","type":"message","role":"assistant","model":"gpt","content":[{"type":"text","text":"Partial"},{"type":"tool_use","id":"call_1","name":"weather","input":{"arguments":"{\u0022city\u0022:"}}],"stop_reason":"max_tokens","stop_sequence":null,"usage":{"input_tokens":30,"cache_creation_input_tokens":0,"cache_read_input_tokens":20,"cache_creation":{"ephemeral_5m_input_tokens":0,"ephemeral_1h_input_tokens":0},"output_tokens":10}}""",
             AnthropicMessages.WriteResponse(answer).ToJsonString());
     }
 
@@ -86,15 +86,15 @@ public sealed class AnthropicClientTranslationTests
         var writer = new AnthropicStreamWriter(estimatedInputTokens: 7);
         ChatDelta[] deltas =
         [
-            new StreamStarted("id-1", "gpt", null, 0), new TextDelta("Let me check."), new ToolCallStarted(0, "call_1", "weather"),
-            new ToolCallArgumentsDelta(0, "{\"city\""), new ToolCallArgumentsDelta(0, ":\"Oslo\"}"), new StreamFinished(FinishReason.ToolCalls, 12, 40, 0),
+            new StreamStarted("id-1", "gpt", null), new TextDelta("Let me check."), new ToolCallStarted(0, "call_1", "weather"),
+            new ToolCallArgumentsDelta(0, "{\"city\""), new ToolCallArgumentsDelta(0, ":\"Oslo\"}"), new StreamFinished(FinishReason.ToolCalls, new ChatUsage(40, 12, 0)),
         ];
 
         var events = deltas.SelectMany(writer.Write).Select(e => $"{e.Event} {e.Data.ToJsonString()}").ToList();
 
         Assert.Equal(
             [
-                """message_start {"type":"message_start","message":{"id":"id-1","type":"message","role":"assistant","model":"gpt","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":7,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":0}}}""",
+                """message_start {"type":"message_start","message":{"id":"id-1","type":"message","role":"assistant","model":"gpt","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":7,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"cache_creation":{"ephemeral_5m_input_tokens":0,"ephemeral_1h_input_tokens":0},"output_tokens":0}}}""",
                 """content_block_start {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}""",
                 """content_block_delta {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"Let me check."}}""",
                 """content_block_stop {"type":"content_block_stop","index":0}""",
@@ -122,6 +122,6 @@ public sealed class AnthropicClientTranslationTests
 
         var deltas = chunks.SelectMany(c => reader.Read("", JsonDocument.Parse(c).RootElement).ToList()).Concat(reader.Complete()).ToList();
 
-        Assert.Equal<ChatDelta>([new StreamStarted("c1", "gpt", null, 0), new TextDelta("Hi"), new StreamFinished(FinishReason.Stop, 1, 12, 2)], deltas);
+        Assert.Equal<ChatDelta>([new StreamStarted("c1", "gpt", null), new TextDelta("Hi"), new StreamFinished(FinishReason.Stop, new ChatUsage(12, 1, 2))], deltas);
     }
 }

@@ -57,7 +57,7 @@ public sealed class GeminiClientAnswerTests
         var writer = new GeminiContent.StreamWriter("gemini-2.5-flash");
         ChatDelta[] deltas =
         [
-            new StreamStarted("chatcmpl-7", "gpt-4.1-mini", 9, 0),
+            new StreamStarted("chatcmpl-7", "gpt-4.1-mini", new ChatUsage(9, 0, 0)),
             new TextDelta("Let me "),
             new TextDelta(""),
             new TextDelta("check."),
@@ -66,7 +66,7 @@ public sealed class GeminiClientAnswerTests
             new ToolCallStarted(1, "call_b", "clock"),
             new ToolCallArgumentsDelta(0, """ty":"Oslo"}"""),
             new ToolCallArgumentsDelta(1, ""),
-            new StreamFinished(FinishReason.ToolCalls, 14),
+            new StreamFinished(FinishReason.ToolCalls, new ChatUsage(9, 14, 4)),
         ];
 
         var chunks = deltas.Select(writer.Write).OfType<JsonObject>().ToList();
@@ -93,7 +93,7 @@ public sealed class GeminiClientAnswerTests
     public void Should_end_a_text_stream_with_a_chunk_of_finish_reason_and_usage_only()
     {
         var writer = new GeminiContent.StreamWriter("m");
-        Assert.Null(writer.Write(new StreamStarted("r", "u", null, 0)));
+        Assert.Null(writer.Write(new StreamStarted("r", "u", null)));
         Assert.Null(writer.Write(new StreamFinished(FinishReason.Length, null)));
 
         AssertJson("""
@@ -106,7 +106,7 @@ public sealed class GeminiClientAnswerTests
     public void Should_give_a_call_cut_off_mid_arguments_empty_args()
     {
         var writer = new GeminiContent.StreamWriter("m");
-        writer.Write(new StreamStarted("r", "u", null, 0));
+        writer.Write(new StreamStarted("r", "u", null));
         writer.Write(new ToolCallStarted(0, "call_0", "weather"));
         writer.Write(new ToolCallArgumentsDelta(0, """{"city":"Os"""));
         writer.Write(new StreamFinished(FinishReason.Length, null));

@@ -170,8 +170,8 @@ public sealed class OpenAIToAnthropicTests
         Assert.Equal(
             [typeof(StreamStarted), typeof(TextDelta), typeof(ToolCallStarted), typeof(ToolCallArgumentsDelta), typeof(ToolCallArgumentsDelta), typeof(StreamFinished)],
             deltas.Select(d => d.GetType()));
-        Assert.Equal(25, ((StreamStarted)deltas[0]).PromptTokens);
-        Assert.Equal(31, ((StreamFinished)deltas[^1]).CompletionTokens);
+        Assert.Equal(new ChatUsage(25, 1, 0), ((StreamStarted)deltas[0]).Usage);
+        Assert.Equal(new ChatUsage(25, 31, 0), ((StreamFinished)deltas[^1]).Usage);
         Assert.Equal("assistant", (string?)chunks[0]["delta"]!["role"]);
         Assert.Equal("Let me check.", (string?)chunks[1]["delta"]!["content"]);
         AssertJson("""[{"index":0,"id":"toolu_7","type":"function","function":{"name":"weather","arguments":""}}]""", chunks[2]["delta"]!["tool_calls"]!);

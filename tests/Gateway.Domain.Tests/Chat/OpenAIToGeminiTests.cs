@@ -105,8 +105,8 @@ public sealed class OpenAIToGeminiTests
         var deltas = chunks.SelectMany(c => reader.Read(JsonDocument.Parse(c).RootElement)).ToList();
 
         Assert.Equal([typeof(StreamStarted), typeof(TextDelta), typeof(TextDelta), typeof(StreamFinished)], deltas.Select(d => d.GetType()));
-        Assert.Equal(("r-7", "gemini-2.5-flash", 9), (((StreamStarted)deltas[0]).Id, ((StreamStarted)deltas[0]).Model, ((StreamStarted)deltas[0]).PromptTokens ?? 0));
+        Assert.Equal(new StreamStarted("r-7", "gemini-2.5-flash", new ChatUsage(9, 0, 0)), deltas[0]);
         Assert.Equal("Hello", string.Concat(deltas.OfType<TextDelta>().Select(t => t.Text)));
-        Assert.Equal(new StreamFinished(FinishReason.Stop, 2), deltas[^1]);
+        Assert.Equal(new StreamFinished(FinishReason.Stop, new ChatUsage(9, 2, 0)), deltas[^1]);
     }
 }

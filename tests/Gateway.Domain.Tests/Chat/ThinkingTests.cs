@@ -43,7 +43,7 @@ public sealed class ThinkingTests
         var deltas = chunks.SelectMany(c => reader.Read(Json(c))).ToList();
 
         Assert.Equal<ChatDelta>(
-            [new StreamStarted("g-2", "gemini-2.5-flash", 0, 0), new ThinkingDelta("Hmm, "), new ThinkingDelta("two."), new TextDelta("4"), new StreamFinished(FinishReason.Stop, 6)],
+            [new StreamStarted("g-2", "gemini-2.5-flash", null), new ThinkingDelta("Hmm, "), new ThinkingDelta("two."), new TextDelta("4"), new StreamFinished(FinishReason.Stop, new ChatUsage(3, 6, 0))],
             deltas);
     }
 
@@ -95,7 +95,7 @@ public sealed class ThinkingTests
         var deltas = chunks.SelectMany(c => reader.Read("", Json(c)).ToList()).ToList();
 
         Assert.Equal<ChatDelta>(
-            [new StreamStarted("c-2", "deepseek-reasoner", null, 0), new ThinkingDelta("Six "), new ThinkingDelta("sevens."), new TextDelta("42"), new StreamFinished(FinishReason.Stop, 20, 8, 0)],
+            [new StreamStarted("c-2", "deepseek-reasoner", null), new ThinkingDelta("Six "), new ThinkingDelta("sevens."), new TextDelta("42"), new StreamFinished(FinishReason.Stop, new ChatUsage(8, 20, 0))],
             deltas);
     }
 
@@ -130,7 +130,7 @@ public sealed class ThinkingTests
         var deltas = events.SelectMany(e => reader.Read(e.Event, Json(e.Data)).ToList()).ToList();
 
         Assert.Equal<ChatDelta>(
-            [new StreamStarted("msg_2", "claude-sonnet-4-5", 5, 0), new ThinkingDelta("Check units."), new TextDelta("3 km."), new StreamFinished(FinishReason.Stop, 9)],
+            [new StreamStarted("msg_2", "claude-sonnet-4-5", new ChatUsage(5, 1, 0)), new ThinkingDelta("Check units."), new TextDelta("3 km."), new StreamFinished(FinishReason.Stop, new ChatUsage(5, 9, 0))],
             deltas);
     }
 
@@ -162,7 +162,7 @@ public sealed class ThinkingTests
         var answer = Answer(new ThinkingPart("Weighing it up.", "gemini-or-openai-has-none"), new TextPart("Yes."));
 
         Assert.Equal(
-            """{"id":"r-1","type":"message","role":"assistant","model":"up-model","content":[{"type":"thinking","thinking":"Weighing it up.","signature":""},{"type":"text","text":"Yes."}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":10,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":5}}""",
+            """{"id":"r-1","type":"message","role":"assistant","model":"up-model","content":[{"type":"thinking","thinking":"Weighing it up.","signature":""},{"type":"text","text":"Yes."}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":10,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"cache_creation":{"ephemeral_5m_input_tokens":0,"ephemeral_1h_input_tokens":0},"output_tokens":5}}""",
             AnthropicMessages.WriteResponse(answer, thinking: true).ToJsonString());
         Assert.Equal(
             """[{"type":"text","text":"Yes."}]""",
@@ -174,7 +174,7 @@ public sealed class ThinkingTests
     {
         ChatDelta[] deltas =
         [
-            new StreamStarted("id-1", "up", 4, 0), new ThinkingDelta("Hmm, "), new ThinkingDelta("two."), new TextDelta("4"), new StreamFinished(FinishReason.Stop, 6),
+            new StreamStarted("id-1", "up", new ChatUsage(4, 0, 0)), new ThinkingDelta("Hmm, "), new ThinkingDelta("two."), new TextDelta("4"), new StreamFinished(FinishReason.Stop, new ChatUsage(4, 6, 0)),
         ];
 
         var withThinking = new AnthropicStreamWriter(estimatedInputTokens: 1, thinking: true);
@@ -182,7 +182,7 @@ public sealed class ThinkingTests
 
         Assert.Equal(
             [
-                """message_start {"type":"message_start","message":{"id":"id-1","type":"message","role":"assistant","model":"up","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":4,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":0}}}""",
+                """message_start {"type":"message_start","message":{"id":"id-1","type":"message","role":"assistant","model":"up","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":4,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"cache_creation":{"ephemeral_5m_input_tokens":0,"ephemeral_1h_input_tokens":0},"output_tokens":0}}}""",
                 """content_block_start {"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":"","signature":""}}""",
                 """content_block_delta {"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"Hmm, "}}""",
                 """content_block_delta {"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"two."}}""",
@@ -218,7 +218,7 @@ public sealed class ThinkingTests
     public void Should_stream_thinking_as_gemini_thought_chunks_only_when_the_client_set_include_thoughts()
     {
         var writer = new GeminiContent.StreamWriter("gemini-x", thoughts: true);
-        writer.Write(new StreamStarted("r-2", "up", null, 0));
+        writer.Write(new StreamStarted("r-2", "up", null));
 
         Assert.Equal(
             """{"candidates":[{"content":{"role":"model","parts":[{"text":"Hmm.","thought":true}]},"index":0}],"modelVersion":"gemini-x","responseId":"r-2"}""",

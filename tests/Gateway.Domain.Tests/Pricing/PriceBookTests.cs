@@ -40,7 +40,7 @@ public sealed class PriceBookTests
         var price = new ModelPrice("m", 3m, 15m, 0.30m, June, PriceSource.Shipped);
 
         // 1000 uncached at $3/M, 1000 cached at $0.30/M, 500 out at $15/M.
-        Assert.Equal(0.0108m, price.Cost(new ChatUsage(2000, 500, 1000)));
+        Assert.Equal(0.0108m, price.Cost(new ChatUsage(2000, 500, 1000)).Total);
         Assert.Equal(0.0105m, price.WorstCase(1000, 500));
     }
 }

@@ -16,6 +16,9 @@ internal sealed class FakeAnthropicUpstream : IAsyncDisposable
 
     internal sealed record Refusal(int Status, string Body);
 
+    /// <summary>Usage as Anthropic counts it: input apart from the cache reads and the writes of each lifetime.</summary>
+    internal sealed record Usage(int Input, int CacheRead, int CacheWrite5m, int CacheWrite1h, int Output);
+
     private WebApplication _app = null!;
     private readonly ConcurrentDictionary<string, ConcurrentQueue<Refusal>> _refusals = new();
 
@@ -26,6 +29,12 @@ internal sealed class FakeAnthropicUpstream : IAsyncDisposable
 
     /// <summary>When set, the next answers call this tool instead of answering in text.</summary>
     public string? CallTool { get; set; }
+
+    /// <summary>
+    /// When set, every answer reports this usage, streamed or not: message_start carries it with one output token, and
+    /// message_delta repeats the input and cache counts with the output, cumulative, as current API versions do.
+    /// </summary>
+    public Usage? Reports { get; set; }
 
     public void Refuse(string key, int status, string body) =>
         _refusals.GetOrAdd(key, _ => new ConcurrentQueue<Refusal>()).Enqueue(new Refusal(status, body));
@@ -79,7 +88,7 @@ internal sealed class FakeAnthropicUpstream : IAsyncDisposable
             {
                 id = "msg_fake", type = "message", role = "assistant", model, content,
                 stop_reason = tool is null ? "end_turn" : "tool_use", stop_sequence = (string?)null,
-                usage = new { input_tokens = 21, cache_read_input_tokens = 4, output_tokens = 9 },
+                usage = Reports is { } reports ? Whole(reports, reports.Output) : new { input_tokens = 21, cache_read_input_tokens = 4, output_tokens = 9 },
             });
             return;
         }
@@ -91,15 +100,28 @@ internal sealed class FakeAnthropicUpstream : IAsyncDisposable
             await context.Response.Body.FlushAsync();
         }
 
-        await Send("message_start", new { type = "message_start", message = new { id = "msg_stream", type = "message", role = "assistant", model, content = Array.Empty<object>(), usage = new { input_tokens = 21, output_tokens = 1 } } });
+        object started = Reports is { } cached ? Whole(cached, 1) : new { input_tokens = 21, output_tokens = 1 };
+        await Send("message_start", new { type = "message_start", message = new { id = "msg_stream", type = "message", role = "assistant", model, content = Array.Empty<object>(), usage = started } });
         await Send("content_block_start", new { type = "content_block_start", index = 0, content_block = new { type = "text", text = "" } });
         await Send("ping", new { type = "ping" });
         foreach (var piece in new[] { "Hello", " from", " Claude" })
             await Send("content_block_delta", new { type = "content_block_delta", index = 0, delta = new { type = "text_delta", text = piece } });
         await Send("content_block_stop", new { type = "content_block_stop", index = 0 });
-        await Send("message_delta", new { type = "message_delta", delta = new { stop_reason = "end_turn", stop_sequence = (string?)null }, usage = new { output_tokens = 3 } });
+        object finished = Reports is { } r
+            ? new { input_tokens = r.Input, cache_creation_input_tokens = r.CacheWrite5m + r.CacheWrite1h, cache_read_input_tokens = r.CacheRead, output_tokens = r.Output }
+            : new { output_tokens = 3 };
+        await Send("message_delta", new { type = "message_delta", delta = new { stop_reason = "end_turn", stop_sequence = (string?)null }, usage = finished });
         await Send("message_stop", new { type = "message_stop" });
     }
+
+    private static object Whole(Usage usage, int output) => new
+    {
+        input_tokens = usage.Input,
+        cache_creation_input_tokens = usage.CacheWrite5m + usage.CacheWrite1h,
+        cache_read_input_tokens = usage.CacheRead,
+        cache_creation = new { ephemeral_5m_input_tokens = usage.CacheWrite5m, ephemeral_1h_input_tokens = usage.CacheWrite1h },
+        output_tokens = output,
+    };
 
     public async ValueTask DisposeAsync()
     {

@@ -15,6 +15,9 @@ internal sealed partial class FakeGeminiUpstream : IAsyncDisposable
 {
     internal sealed record Received(string Key, string Model, bool Stream, JsonObject Body);
 
+    /// <summary>Usage as Gemini counts it: the prompt's tokens, of which <paramref name="Cached"/> came from a context cache.</summary>
+    internal sealed record Usage(int Prompt, int Candidates, int Cached);
+
     private WebApplication _app = null!;
     private readonly ConcurrentDictionary<string, ConcurrentQueue<(int Status, string Body)>> _refusals = new();
 
@@ -24,6 +27,12 @@ internal sealed partial class FakeGeminiUpstream : IAsyncDisposable
 
     /// <summary>When set, the next answers call this function with {"city":"Oslo"} instead of answering in text.</summary>
     public string? CallTool { get; set; }
+
+    /// <summary>
+    /// When set, every text answer reports this usage: a whole answer in its usageMetadata, a stream in every chunk's
+    /// (the prompt and cache counts from the first, the candidates in the last, as Gemini's running totals go).
+    /// </summary>
+    public Usage? Reports { get; set; }
 
     public static string QuotaExhausted(string quotaId) => $$$"""
         {"error":{"code":429,"message":"You exceeded your current quota, please check your plan and billing details.","status":"RESOURCE_EXHAUSTED","details":[
@@ -101,7 +110,7 @@ internal sealed partial class FakeGeminiUpstream : IAsyncDisposable
             await context.Response.WriteAsJsonAsync(new
             {
                 candidates = new[] { new { content = new { role = "model", parts = Parts(thoughts, "Hello from Gemini") }, finishReason = "STOP" } },
-                usageMetadata = new { promptTokenCount = 11, candidatesTokenCount = 4, totalTokenCount = 15 },
+                usageMetadata = Reports is { } reports ? Metadata(reports, reports.Candidates) : new { promptTokenCount = 11, candidatesTokenCount = 4, totalTokenCount = 15 },
                 modelVersion = model,
                 responseId = "resp-fake",
             });
@@ -116,7 +125,7 @@ internal sealed partial class FakeGeminiUpstream : IAsyncDisposable
             var chunk = JsonSerializer.Serialize(new
             {
                 candidates = new[] { new { content = new { role = "model", parts = Parts(thoughts && i == 0, pieces[i]) }, finishReason = last ? "STOP" : null } },
-                usageMetadata = new { promptTokenCount = 11, candidatesTokenCount = last ? 4 : 0 },
+                usageMetadata = Reports is { } cached ? Metadata(cached, last ? cached.Candidates : 0) : new { promptTokenCount = 11, candidatesTokenCount = last ? 4 : 0 },
                 modelVersion = model,
                 responseId = "resp-stream",
             });
@@ -124,6 +133,11 @@ internal sealed partial class FakeGeminiUpstream : IAsyncDisposable
             await context.Response.Body.FlushAsync();
         }
     }
+
+    private static object Metadata(Usage usage, int candidates) => new
+    {
+        promptTokenCount = usage.Prompt, candidatesTokenCount = candidates, cachedContentTokenCount = usage.Cached, totalTokenCount = usage.Prompt + candidates,
+    };
 
     /// <summary>The thought summary every thinking answer of the fake carries.</summary>
     public const string Thought = "Thinking it over.";

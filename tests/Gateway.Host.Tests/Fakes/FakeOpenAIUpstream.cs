@@ -16,6 +16,9 @@ internal sealed class FakeOpenAIUpstream : IAsyncDisposable
 {
     internal sealed record Received(string Key, JsonObject Body);
 
+    /// <summary>Usage as OpenAI counts it: the prompt's tokens, of which <paramref name="Cached"/> were read from the cache.</summary>
+    internal sealed record Usage(int Prompt, int Completion, int Cached);
+
     /// <summary>How the fake answers one request.</summary>
     internal abstract record Reply
     {
@@ -63,6 +66,9 @@ internal sealed class FakeOpenAIUpstream : IAsyncDisposable
     public TaskCompletionSource StreamAbandoned { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public IEnumerable<string> KeysUsed => Requests.Select(r => r.Key);
+
+    /// <summary>When set, every text answer reports this usage, in the whole answer and in a stream's usage chunk alike.</summary>
+    public Usage? Reports { get; set; }
 
     /// <summary>What GET /v1/models lists for each key; a key not here is refused with 401.</summary>
     public ConcurrentDictionary<string, string[]> ModelsByKey { get; } = new();
@@ -133,7 +139,7 @@ internal sealed class FakeOpenAIUpstream : IAsyncDisposable
                     created = 1_763_800_000,
                     model,
                     choices = new[] { new { index = 0, message = ok.ReasoningText is null ? (object)new { role = "assistant", content = ok.Text } : new { role = "assistant", content = ok.Text, reasoning_content = ok.ReasoningText }, finish_reason = "stop" } },
-                    usage = new { prompt_tokens = 12, completion_tokens = 7, total_tokens = 19, prompt_tokens_details = new { cached_tokens = 3 } },
+                    usage = UsageOf(Reports ?? new Usage(12, 7, 3)),
                     system_fingerprint = "fp_fake",
                 }));
                 return;
@@ -228,7 +234,11 @@ internal sealed class FakeOpenAIUpstream : IAsyncDisposable
 
             await SendAsync(Chunk(model, new { }, "stop"));
             if (includeUsage)
-                await SendAsync(JsonSerializer.Serialize(new { id = "chatcmpl-fake", @object = "chat.completion.chunk", created = 1_763_800_000, model, choices = Array.Empty<object>(), usage = new { prompt_tokens = 12, completion_tokens = pieces.Count, total_tokens = 12 + pieces.Count } }));
+            {
+                object usage = Reports is { } reports ? UsageOf(reports) : new { prompt_tokens = 12, completion_tokens = pieces.Count, total_tokens = 12 + pieces.Count };
+                await SendAsync(JsonSerializer.Serialize(new { id = "chatcmpl-fake", @object = "chat.completion.chunk", created = 1_763_800_000, model, choices = Array.Empty<object>(), usage }));
+            }
+
             await SendAsync("[DONE]");
             StreamedBytes.Enqueue(sent.ToArray());
         }
@@ -257,6 +267,12 @@ internal sealed class FakeOpenAIUpstream : IAsyncDisposable
             await context.Response.Body.FlushAsync();
         }
     }
+
+    private static object UsageOf(Usage usage) => new
+    {
+        prompt_tokens = usage.Prompt, completion_tokens = usage.Completion, total_tokens = usage.Prompt + usage.Completion,
+        prompt_tokens_details = new { cached_tokens = usage.Cached },
+    };
 
     private static string Chunk(string model, object delta, string? finish) => JsonSerializer.Serialize(new
     {

@@ -25,7 +25,11 @@ internal sealed class Spending(PriceStore prices, BudgetLedger ledger)
     public IReadOnlyList<RouteTarget> Priced(IReadOnlyList<RouteTarget> targets, DateTimeOffset at) =>
         prices.RequirePricing ? [.. targets.Where(t => prices.Book.PriceAt(t.Provider, t.Model, at) is not null)] : targets;
 
-    /// <summary>Holds the worst case the request can cost (over every target it may fall back to) on each budget that applies.</summary>
+    /// <summary>
+    /// Holds the worst case the request can cost (over every target it may fall back to) on each budget that applies:
+    /// every prompt token at the dearest of its target's input and cache-write prices, since the upstream may write any
+    /// of them to its cache. Settlement then charges the exact split the upstream reported.
+    /// </summary>
     /// <param name="maxOutputTokens">The request's output cap in its dialect's field; <see cref="DefaultMaxOutputTokens"/> when it sets none.</param>
     public async Task<(BudgetLedger.Admission? Admission, Refusal? Refusal)> AdmitAsync(
         HttpContext context, Principal principal, IReadOnlyList<RouteTarget> targets, JsonObject body, int? maxOutputTokens, DateTimeOffset at)
@@ -55,7 +59,7 @@ internal sealed class Spending(PriceStore prices, BudgetLedger ledger)
     /// <summary>Prices what the request used, charges it to its budgets once, and puts both on its record.</summary>
     public InferenceRecord Charge(BudgetLedger.Admission admission, Principal principal, UpstreamCaller.Success success, InferenceRecord record)
     {
-        var priced = record with { Cost = prices.Cost(success.Provider.Name, success.Target.Model, record.StartedAt, record.Usage) };
+        var priced = record.PricedAt(prices.Cost(success.Provider.Name, success.Target.Model, record.StartedAt, record.Usage));
         return priced with { Charges = BudgetLedger.Settle(admission, principal, success.Provider.Name, success.Target.Model, priced.Spend) };
     }
 }

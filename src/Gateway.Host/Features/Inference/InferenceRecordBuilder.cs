@@ -13,5 +13,6 @@ internal sealed class InferenceRecordBuilder(
         string? upstreamKeyId = null, ChatUsage? usage = null, bool usageEstimated = false, double? timeToFirstTokenMs = null, bool clientCancelled = false) =>
         new(Guid.CreateVersion7(), requestId, principal.OrgId, principal.UserId, principal.KeyId, dialect, endpoint, requestedModel, provider, upstreamModel, upstreamKeyId,
             status, stream, startedAt, clock.Elapsed.TotalMilliseconds, timeToFirstTokenMs,
-            usage?.PromptTokens ?? 0, usage?.CompletionTokens ?? 0, usage?.CachedTokens ?? 0, usageEstimated, clientCancelled, attempts);
+            usage?.PromptTokens ?? 0, usage?.CompletionTokens ?? 0, usage?.CachedTokens ?? 0, usageEstimated, clientCancelled, attempts,
+            CacheWrite5mTokens: usage?.CacheWrite5mTokens ?? 0, CacheWrite1hTokens: usage?.CacheWrite1hTokens ?? 0);
 }

@@ -29,11 +29,14 @@ internal static class TranslatedStreamRelay
         Stream upstream, IChatStreamReader reader, IEventWriter writer, HttpResponse client, Stopwatch clock, CancellationToken clientAborted)
     {
         using var lines = new StreamReader(upstream, Encoding.UTF8);
-        int prompt = 0, cached = 0, chars = 0;
-        int? completion = null;
+        ChatUsage? prompt = null, reported = null;
+        var chars = 0;
         double? firstToken = null;
         string? eventType = null;
         string? failure = null;
+
+        // What the upstream reported, or else its prompt counts with the output estimated from the text seen.
+        ChatUsage Seen() => reported ?? ((prompt ?? ChatUsage.None) with { CompletionTokens = chars / 4 });
 
         async Task Relay(IEnumerable<ChatDelta> deltas)
         {
@@ -42,7 +45,7 @@ internal static class TranslatedStreamRelay
                 switch (delta)
                 {
                     case StreamStarted started:
-                        (prompt, cached) = (started.PromptTokens ?? 0, started.CachedTokens);
+                        prompt = started.Usage;
                         break;
                     case TextDelta text:
                         chars += text.Text.Length;
@@ -52,9 +55,7 @@ internal static class TranslatedStreamRelay
                         chars += thinking.Text.Length;
                         break;
                     case StreamFinished finished:
-                        completion = finished.CompletionTokens;
-                        if (finished.PromptTokens is { } reported)
-                            (prompt, cached) = (reported, finished.CachedTokens);
+                        reported = finished.Usage;
                         break;
                     case StreamFailed failed:
                         failure = failed.Message;
@@ -88,12 +89,11 @@ internal static class TranslatedStreamRelay
             }
 
             if (failure is not null)
-                return new SseForwarder.Result(new ChatUsage(prompt, completion ?? chars / 4, cached), chars / 4, firstToken, true, false);
+                return new SseForwarder.Result(Seen(), chars / 4, firstToken, true, false);
             await Relay(reader.Complete());
-            var usage = new ChatUsage(prompt, completion ?? chars / 4, cached);
-            foreach (var frame in writer.End(usage))
+            foreach (var frame in writer.End(Seen()))
                 await WriteAsync(client, frame, clientAborted);
-            return new SseForwarder.Result(completion is null ? null : usage, chars / 4, firstToken, false, false);
+            return new SseForwarder.Result(reported, chars / 4, firstToken, false, false);
         }
         catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
         {

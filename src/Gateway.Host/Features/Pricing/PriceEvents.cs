@@ -9,7 +9,10 @@ internal static class PriceEvents
 
     public static string StreamId(string model) => "price:" + model.ToLowerInvariant();
 
-    internal sealed record PriceSet(string Model, decimal InputPerMillion, decimal OutputPerMillion, decimal? CachedInputPerMillion, DateTimeOffset EffectiveAt);
+    /// <remarks>The cache-write prices are absent from events stored before they existed: null, billed as input, as those writes were.</remarks>
+    internal sealed record PriceSet(
+        string Model, decimal InputPerMillion, decimal OutputPerMillion, decimal? CachedInputPerMillion, DateTimeOffset EffectiveAt,
+        decimal? CacheWritePerMillion = null, decimal? CacheWrite1hPerMillion = null);
 
     internal sealed record PriceDeleted(string Model, DateTimeOffset EffectiveAt);
 }

@@ -19,12 +19,18 @@ internal sealed class PriceProjection() : NotifyingProjection(Channel)
             var set = e.Deserialize<PriceSet>(GatewayJson.Options);
             model = set.Model;
             cmd.CommandText = """
-                insert into prices (model, effective_at, input_per_million, output_per_million, cached_input_per_million, created_at)
-                values ($1, $2, $3, $4, $5, $6)
+                insert into prices (model, effective_at, input_per_million, output_per_million, cached_input_per_million, created_at,
+                    cache_write_per_million, cache_write_1h_per_million)
+                values ($1, $2, $3, $4, $5, $6, $7, $8)
                 on conflict (model, effective_at) do update set input_per_million = excluded.input_per_million,
-                    output_per_million = excluded.output_per_million, cached_input_per_million = excluded.cached_input_per_million
+                    output_per_million = excluded.output_per_million, cached_input_per_million = excluded.cached_input_per_million,
+                    cache_write_per_million = excluded.cache_write_per_million, cache_write_1h_per_million = excluded.cache_write_1h_per_million
                 """;
-            foreach (var value in new object?[] { set.Model, set.EffectiveAt, set.InputPerMillion, set.OutputPerMillion, set.CachedInputPerMillion, e.CreatedAt })
+            foreach (var value in new object?[]
+            {
+                set.Model, set.EffectiveAt, set.InputPerMillion, set.OutputPerMillion, set.CachedInputPerMillion, e.CreatedAt,
+                set.CacheWritePerMillion, set.CacheWrite1hPerMillion,
+            })
                 cmd.Parameters.Add(new() { Value = value ?? DBNull.Value });
         }
         else if (e.Type == Deleted)

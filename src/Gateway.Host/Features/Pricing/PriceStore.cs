@@ -19,8 +19,8 @@ internal sealed class PriceStore(
 
     public bool RequirePricing => settings.RequirePricing;
 
-    /// <summary>USD for <paramref name="usage"/> at the price in force at <paramref name="at"/>; null without a provider, a model or a price.</summary>
-    public decimal? Cost(string? provider, string? model, DateTimeOffset at, Gateway.Domain.Chat.ChatUsage usage) =>
+    /// <summary>USD for <paramref name="usage"/>, part by part, at the price in force at <paramref name="at"/>; null without a provider, a model or a price.</summary>
+    public CostBreakdown? Cost(string? provider, string? model, DateTimeOffset at, Gateway.Domain.Chat.ChatUsage usage) =>
         provider is null || model is null ? null : _book.PriceAt(provider, model, at)?.Cost(usage);
 
     /// <summary>Prices are few: any change reloads them all.</summary>
@@ -28,17 +28,18 @@ internal sealed class PriceStore(
     {
         var stored = new List<ModelPrice>();
         await using var cmd = dataSource.CreateCommand(
-            "select model, effective_at, input_per_million, output_per_million, cached_input_per_million from prices");
+            "select model, effective_at, input_per_million, output_per_million, cached_input_per_million, cache_write_per_million, cache_write_1h_per_million from prices");
         await using (var r = await cmd.ExecuteReaderAsync(ct))
         {
             while (await r.ReadAsync(ct))
             {
                 stored.Add(new ModelPrice(
-                    r.GetString(0), r.GetDecimal(2), r.GetDecimal(3), r.IsDBNull(4) ? null : r.GetDecimal(4),
-                    r.GetFieldValue<DateTimeOffset>(1), PriceSource.Api));
+                    r.GetString(0), r.GetDecimal(2), r.GetDecimal(3), Money(r, 4), r.GetFieldValue<DateTimeOffset>(1), PriceSource.Api, Money(r, 5), Money(r, 6)));
             }
         }
 
         _book = new PriceBook([.. DefaultPrices.All, .. settings.Configured, .. stored]);
     }
+
+    private static decimal? Money(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetDecimal(i);
 }

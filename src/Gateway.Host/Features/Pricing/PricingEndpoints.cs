@@ -17,15 +17,24 @@ namespace Gateway.Host.Features.Pricing;
 internal static class PricingEndpoints
 {
     /// <param name="Model"><c>provider:model</c> for one provider instance, or a bare model name for any provider serving it.</param>
+    /// <param name="CachedInputPerMillion">Prompt tokens read from the upstream's cache; absent or null: billed as input.</param>
+    /// <param name="CacheWritePerMillion">Prompt tokens written to the cache for 5 minutes (Anthropic's default); absent or null: billed as input.</param>
+    /// <param name="CacheWrite1hPerMillion">Prompt tokens written to the cache for 1 hour; absent or null: billed as input.</param>
     /// <param name="EffectiveAt">When the price takes effect; default: now. A future time schedules a change.</param>
-    internal sealed record SetPriceRequest(string? Model, decimal? InputPerMillion, decimal? OutputPerMillion, decimal? CachedInputPerMillion, DateTimeOffset? EffectiveAt)
+    internal sealed record SetPriceRequest(
+        string? Model, decimal? InputPerMillion, decimal? OutputPerMillion, decimal? CachedInputPerMillion, decimal? CacheWritePerMillion,
+        decimal? CacheWrite1hPerMillion, DateTimeOffset? EffectiveAt)
     {
-        public static SetPriceRequest Example { get; } = new("gemini-2.5-flash", 0.30m, 2.50m, 0.075m, null);
+        public static SetPriceRequest Example { get; } = new("claude-sonnet-4-5", 3m, 15m, 0.30m, 3.75m, 6m, null);
     }
 
+    /// <param name="CachedInputPerMillion">Prompt tokens read from the cache; null: billed as input.</param>
+    /// <param name="CacheWritePerMillion">Prompt tokens written to the cache for 5 minutes; null: billed as input.</param>
+    /// <param name="CacheWrite1hPerMillion">Prompt tokens written to the cache for 1 hour; null: billed as input.</param>
     /// <param name="Source">shipped (the gateway's dated table), config (the config file) or api.</param>
     internal sealed record PriceResponse(
-        string Model, decimal InputPerMillion, decimal OutputPerMillion, decimal? CachedInputPerMillion, DateTimeOffset? EffectiveAt, string Source);
+        string Model, decimal InputPerMillion, decimal OutputPerMillion, decimal? CachedInputPerMillion, decimal? CacheWritePerMillion,
+        decimal? CacheWrite1hPerMillion, DateTimeOffset? EffectiveAt, string Source);
 
     public static void MapPricing(this IEndpointRouteBuilder app)
     {
@@ -76,15 +85,18 @@ internal static class PricingEndpoints
         Price(request.InputPerMillion, "input_per_million", required: true, errors);
         Price(request.OutputPerMillion, "output_per_million", required: true, errors);
         Price(request.CachedInputPerMillion, "cached_input_per_million", required: false, errors);
+        Price(request.CacheWritePerMillion, "cache_write_per_million", required: false, errors);
+        Price(request.CacheWrite1hPerMillion, "cache_write_1h_per_million", required: false, errors);
         if (errors.Count > 0)
             return Problems.Validation(errors);
 
         var e = new PriceSet(request.Model!.Trim(), request.InputPerMillion!.Value, request.OutputPerMillion!.Value, request.CachedInputPerMillion,
-            request.EffectiveAt ?? time.GetUtcNow());
+            request.EffectiveAt ?? time.GetUtcNow(), request.CacheWritePerMillion, request.CacheWrite1hPerMillion);
         await store.AppendAsync(StreamId(e.Model), StreamType, ExpectedVersion.Any, [NewEvent.Create(Set, e, Metadata(context))], ct);
         await prices.ApplyAsync(e.Model, ct);
         return TypedResults.Created($"/v1/pricing/history?model={Uri.EscapeDataString(e.Model)}",
-            Response(new ModelPrice(e.Model, e.InputPerMillion, e.OutputPerMillion, e.CachedInputPerMillion, e.EffectiveAt, PriceSource.Api)));
+            Response(new ModelPrice(
+                e.Model, e.InputPerMillion, e.OutputPerMillion, e.CachedInputPerMillion, e.EffectiveAt, PriceSource.Api, e.CacheWritePerMillion, e.CacheWrite1hPerMillion)));
     }
 
     private static async Task<IResult> DeleteAsync(
@@ -113,8 +125,8 @@ internal static class PricingEndpoints
     }
 
     private static PriceResponse Response(ModelPrice p) => new(
-        p.Model, p.InputPerMillion, p.OutputPerMillion, p.CachedInputPerMillion, p.EffectiveAt == DateTimeOffset.MinValue ? null : p.EffectiveAt,
-        p.Source.ToString().ToLowerInvariant());
+        p.Model, p.InputPerMillion, p.OutputPerMillion, p.CachedInputPerMillion, p.CacheWritePerMillion, p.CacheWrite1hPerMillion,
+        p.EffectiveAt == DateTimeOffset.MinValue ? null : p.EffectiveAt, p.Source.ToString().ToLowerInvariant());
 
     private static void Price(decimal? value, string field, bool required, FieldErrors errors)
     {

@@ -23,6 +23,12 @@ internal sealed record PricingSettings(IReadOnlyList<ModelPrice> Configured, boo
         [ConfigurationKeyName("cached_input_per_million")]
         public string? CachedInputPerMillion { get; set; }
 
+        [ConfigurationKeyName("cache_write_per_million")]
+        public string? CacheWritePerMillion { get; set; }
+
+        [ConfigurationKeyName("cache_write_1h_per_million")]
+        public string? CacheWrite1hPerMillion { get; set; }
+
         [ConfigurationKeyName("effective_at")]
         public string? EffectiveAt { get; set; }
     }
@@ -44,7 +50,9 @@ internal sealed record PricingSettings(IReadOnlyList<ModelPrice> Configured, boo
             prices.Add(new ModelPrice(
                 e.Model.Trim(), Money(e.InputPerMillion, $"{at}.input_per_million", required: true)!.Value,
                 Money(e.OutputPerMillion, $"{at}.output_per_million", required: true)!.Value,
-                Money(e.CachedInputPerMillion, $"{at}.cached_input_per_million", required: false), effective, PriceSource.Config));
+                Money(e.CachedInputPerMillion, $"{at}.cached_input_per_million", required: false), effective, PriceSource.Config,
+                Money(e.CacheWritePerMillion, $"{at}.cache_write_per_million", required: false),
+                Money(e.CacheWrite1hPerMillion, $"{at}.cache_write_1h_per_million", required: false)));
         }
 
         var require = configuration["require_pricing"];

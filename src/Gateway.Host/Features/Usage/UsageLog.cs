@@ -22,8 +22,11 @@ internal sealed partial class UsageLog(
     public static string FolderFor(GatewaySettings settings) => Path.Combine(settings.DataDir, "usage-journal", settings.Schema);
 
     /// <summary>Journals the record, priced unless the caller priced it already (to charge budgets).</summary>
-    public void Record(InferenceRecord record) =>
-        journal.Append(record with { Cost = record.Cost ?? prices.Cost(record.Provider, record.UpstreamModel, record.StartedAt, record.Usage), Instance = ledger.Instance });
+    public void Record(InferenceRecord record)
+    {
+        var priced = record.Cost is null ? record.PricedAt(prices.Cost(record.Provider, record.UpstreamModel, record.StartedAt, record.Usage)) : record;
+        journal.Append(priced with { Instance = ledger.Instance });
+    }
 
     /// <summary>Stores everything recorded so far; throws when the database cannot take it (tests, shutdown).</summary>
     public async Task FlushAsync(CancellationToken ct)

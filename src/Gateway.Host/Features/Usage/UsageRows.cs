@@ -16,15 +16,24 @@ namespace Gateway.Host.Features.Usage;
 /// <param name="Model">The upstream model that served it; null when none was reached.</param>
 /// <param name="UpstreamKeyId">The provider key that served it (an id derived from the key, never the key).</param>
 /// <param name="Status">The HTTP status the client got.</param>
-/// <param name="CachedTokens">Prompt tokens served from the provider's cache (part of prompt_tokens).</param>
+/// <param name="PromptTokens">Every prompt token: uncached ones, cache reads and cache writes.</param>
+/// <param name="CachedTokens">Prompt tokens read from the provider's cache (part of prompt_tokens).</param>
+/// <param name="CacheWrite5mTokens">Prompt tokens written to the provider's cache for 5 minutes (part of prompt_tokens; only Anthropic reports writes).</param>
+/// <param name="CacheWrite1hTokens">Prompt tokens written to the provider's cache for 1 hour (part of prompt_tokens).</param>
 /// <param name="UsageEstimated">True when the upstream never reported usage (the client left mid-stream) and tokens were estimated.</param>
-/// <param name="CostUsd">USD at the price in force when the request started; null when the model has no price.</param>
+/// <param name="CostUsd">USD at the price in force when the request started; null when the model has no price. The sum of the five parts that follow.</param>
+/// <param name="InputCostUsd">USD for the prompt tokens neither read from nor written to the cache. The parts are null when the model has no price, and for requests stored before costs were split.</param>
+/// <param name="CacheReadCostUsd">USD for the cache reads.</param>
+/// <param name="CacheWrite5mCostUsd">USD for the 5-minute cache writes.</param>
+/// <param name="CacheWrite1hCostUsd">USD for the 1-hour cache writes.</param>
+/// <param name="OutputCostUsd">USD for the completion tokens.</param>
 /// <param name="TtftMs">Time to first token, for streams.</param>
 /// <param name="Attempts">Every upstream attempt in order, with its outcome.</param>
 internal sealed record UsageRow(
     Guid Id, DateTimeOffset At, string RequestId, string? OrgId, string? UserId, string? KeyId, string Endpoint, string Dialect,
     string RequestedModel, string? Provider, string? Model, string? UpstreamKeyId, int Status, bool Stream,
-    int PromptTokens, int CompletionTokens, int CachedTokens, bool UsageEstimated, decimal? CostUsd,
+    int PromptTokens, int CompletionTokens, int CachedTokens, int CacheWrite5mTokens, int CacheWrite1hTokens, bool UsageEstimated,
+    decimal? CostUsd, decimal? InputCostUsd, decimal? CacheReadCostUsd, decimal? CacheWrite5mCostUsd, decimal? CacheWrite1hCostUsd, decimal? OutputCostUsd,
     double LatencyMs, double? TtftMs, bool ClientCancelled, IReadOnlyList<AttemptRecord> Attempts);
 
 /// <summary>Reads <c>usage_records</c> newest first, by (at, id) so a page boundary is exact even among rows of the same microsecond.</summary>
@@ -32,7 +41,8 @@ internal static class UsageRows
 {
     private const string Columns = """
         id, at, request_id, org_id, user_id, key_id, endpoint, dialect, requested_model, provider, model, upstream_key_id, status, stream,
-        prompt_tokens, completion_tokens, cached_tokens, usage_estimated, cost, latency_ms, ttft_ms, client_cancelled, attempts::text
+        prompt_tokens, completion_tokens, cached_tokens, cache_write_5m_tokens, cache_write_1h_tokens, usage_estimated,
+        cost, input_cost, cache_read_cost, cache_write_5m_cost, cache_write_1h_cost, output_cost, latency_ms, ttft_ms, client_cancelled, attempts::text
         """;
 
     private const int ExportPage = 1000;
@@ -84,9 +94,12 @@ internal static class UsageRows
     private static UsageRow Read(NpgsqlDataReader r) => new(
         r.GetGuid(0), r.GetFieldValue<DateTimeOffset>(1), r.GetString(2), Text(r, 3), Text(r, 4), Text(r, 5), r.GetString(6), r.GetString(7),
         r.GetString(8), Text(r, 9), Text(r, 10), Text(r, 11), r.GetInt32(12), r.GetBoolean(13),
-        r.GetInt32(14), r.GetInt32(15), r.GetInt32(16), r.GetBoolean(17), r.IsDBNull(18) ? null : r.GetDecimal(18),
-        r.GetDouble(19), r.IsDBNull(20) ? null : r.GetDouble(20), r.GetBoolean(21),
-        JsonSerializer.Deserialize<List<AttemptRecord>>(r.GetString(22), GatewayJson.Options)!);
+        r.GetInt32(14), r.GetInt32(15), r.GetInt32(16), r.GetInt32(17), r.GetInt32(18), r.GetBoolean(19),
+        Money(r, 20), Money(r, 21), Money(r, 22), Money(r, 23), Money(r, 24), Money(r, 25),
+        r.GetDouble(26), r.IsDBNull(27) ? null : r.GetDouble(27), r.GetBoolean(28),
+        JsonSerializer.Deserialize<List<AttemptRecord>>(r.GetString(29), GatewayJson.Options)!);
+
+    private static decimal? Money(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetDecimal(i);
 
     private static string? Text(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 }

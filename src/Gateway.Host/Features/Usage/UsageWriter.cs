@@ -16,16 +16,19 @@ internal sealed class UsageWriter(NpgsqlDataSource dataSource)
         with batch as (
             select * from unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
                 $9::text[], $10::text[], $11::text[], $12::text[], $13::int[], $14::bool[], $15::float8[], $16::float8[], $17::int[], $18::int[],
-                $19::int[], $20::bool[], $21::bool[], $22::numeric[], $23::jsonb[], $24::text[], $25::jsonb[])
+                $19::int[], $20::bool[], $21::bool[], $22::numeric[], $23::jsonb[], $24::text[], $25::jsonb[], $26::int[], $27::int[],
+                $28::numeric[], $29::numeric[], $30::numeric[], $31::numeric[], $32::numeric[])
                 as b(id, at, request_id, org_id, user_id, key_id, dialect, endpoint, requested_model, provider, model, upstream_key_id, status,
                      stream, latency_ms, ttft_ms, prompt_tokens, completion_tokens, cached_tokens, usage_estimated, client_cancelled, cost, attempts,
-                     instance_id, charges)
+                     instance_id, charges, cache_write_5m_tokens, cache_write_1h_tokens, input_cost, cache_read_cost, cache_write_5m_cost,
+                     cache_write_1h_cost, output_cost)
         ), inserted as (
             insert into usage_records
             select * from batch
             on conflict (id) do nothing
             returning id, at, org_id, user_id, key_id, provider, model, status, prompt_tokens, completion_tokens, cached_tokens, cost,
-                instance_id, charges
+                instance_id, charges, cache_write_5m_tokens, cache_write_1h_tokens, input_cost, cache_read_cost, cache_write_5m_cost,
+                cache_write_1h_cost, output_cost
         ), charged as (
             select c.budget_id, c.period_start, i.instance_id, coalesce(sum(i.cost), 0) as usd,
                    sum(i.prompt_tokens + i.completion_tokens) as tokens, count(*) as requests
@@ -45,14 +48,22 @@ internal sealed class UsageWriter(NpgsqlDataSource dataSource)
             insert into usage_daily
             select (at at time zone 'UTC')::date, coalesce(org_id, ''), coalesce(user_id, ''), coalesce(key_id, ''), coalesce(provider, ''),
                    coalesce(model, ''), count(*), count(*) filter (where status >= 400), sum(prompt_tokens), sum(completion_tokens),
-                   sum(cached_tokens), coalesce(sum(cost), 0)
+                   sum(cached_tokens), coalesce(sum(cost), 0), sum(cache_write_5m_tokens), sum(cache_write_1h_tokens),
+                   coalesce(sum(input_cost), 0), coalesce(sum(cache_read_cost), 0), coalesce(sum(cache_write_5m_cost), 0),
+                   coalesce(sum(cache_write_1h_cost), 0), coalesce(sum(output_cost), 0)
             from inserted
             group by 1, 2, 3, 4, 5, 6
             on conflict (day, org_id, user_id, key_id, provider, model) do update set
                 requests = usage_daily.requests + excluded.requests, errors = usage_daily.errors + excluded.errors,
                 prompt_tokens = usage_daily.prompt_tokens + excluded.prompt_tokens,
                 completion_tokens = usage_daily.completion_tokens + excluded.completion_tokens,
-                cached_tokens = usage_daily.cached_tokens + excluded.cached_tokens, cost = usage_daily.cost + excluded.cost
+                cached_tokens = usage_daily.cached_tokens + excluded.cached_tokens, cost = usage_daily.cost + excluded.cost,
+                cache_write_5m_tokens = usage_daily.cache_write_5m_tokens + excluded.cache_write_5m_tokens,
+                cache_write_1h_tokens = usage_daily.cache_write_1h_tokens + excluded.cache_write_1h_tokens,
+                input_cost = usage_daily.input_cost + excluded.input_cost, cache_read_cost = usage_daily.cache_read_cost + excluded.cache_read_cost,
+                cache_write_5m_cost = usage_daily.cache_write_5m_cost + excluded.cache_write_5m_cost,
+                cache_write_1h_cost = usage_daily.cache_write_1h_cost + excluded.cache_write_1h_cost,
+                output_cost = usage_daily.output_cost + excluded.output_cost
         )
         select id from inserted
         """;
@@ -121,6 +132,13 @@ internal sealed class UsageWriter(NpgsqlDataSource dataSource)
             TypedValue = [.. records.Select(r => JsonSerializer.Serialize(r.Charges ?? [], GatewayJson.Options))],
             NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
         });
+        Add(cmd, records, r => r.CacheWrite5mTokens);
+        Add(cmd, records, r => r.CacheWrite1hTokens);
+        Add(cmd, records, r => r.CostSplit?.Input);
+        Add(cmd, records, r => r.CostSplit?.CacheRead);
+        Add(cmd, records, r => r.CostSplit?.CacheWrite5m);
+        Add(cmd, records, r => r.CostSplit?.CacheWrite1h);
+        Add(cmd, records, r => r.CostSplit?.Output);
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using Gateway.Domain.Pricing;
 using Gateway.Host.Features.Inference;
 using Gateway.Host.Tests.Infrastructure;
 
@@ -28,8 +29,10 @@ public sealed class UsageRowsTests(PostgresFixture postgres) : UsageTestBase(pos
             var (row, db) = (rows[i], stored[i]!.AsObject());
             foreach (var field in new[] { "id", "request_id", "org_id", "user_id", "key_id", "endpoint", "dialect", "requested_model", "provider", "model", "upstream_key_id" })
                 Assert.Equal((string?)db[field], (string?)row[field]);
-            foreach (var field in new[] { "status", "prompt_tokens", "completion_tokens", "cached_tokens" })
+            foreach (var field in new[] { "status", "prompt_tokens", "completion_tokens", "cached_tokens", "cache_write_5m_tokens", "cache_write_1h_tokens" })
                 Assert.Equal((int)db[field]!, (int)row[field]!);
+            foreach (var part in new[] { "input", "cache_read", "cache_write_5m", "cache_write_1h", "output" })
+                Assert.Equal((decimal)db[part + "_cost"]!, (decimal)row[part + "_cost_usd"]!);
             foreach (var field in new[] { "stream", "usage_estimated", "client_cancelled" })
                 Assert.Equal((bool)db[field]!, (bool)row[field]!);
             Assert.Equal(DateTimeOffset.Parse((string)db["at"]!, System.Globalization.CultureInfo.InvariantCulture), (DateTimeOffset)row["at"]!);
@@ -46,7 +49,10 @@ public sealed class UsageRowsTests(PostgresFixture postgres) : UsageTestBase(pos
         Assert.Equal((12, 7, 3), ((int)first["prompt_tokens"]!, (int)first["completion_tokens"]!, (int)first["cached_tokens"]!));
         Assert.Null(first["user_id"]);
         Assert.Equal("ok", (string)Assert.Single(first["attempts"]!.AsArray())!["outcome"]!);
-        Assert.True((decimal)first["cost_usd"]! > 0);
+        // gpt-4o-mini's shipped price: 9 uncached at $0.15 and 3 read at $0.075 a million, 7 out at $0.60.
+        Assert.Equal((0.00000135m, 0.000000225m, 0m, 0m, 0.0000042m), ((decimal)first["input_cost_usd"]!, (decimal)first["cache_read_cost_usd"]!,
+            (decimal)first["cache_write_5m_cost_usd"]!, (decimal)first["cache_write_1h_cost_usd"]!, (decimal)first["output_cost_usd"]!));
+        Assert.Equal(0.000005775m, (decimal)first["cost_usd"]!);
     }
 
     [Fact]
@@ -131,7 +137,7 @@ public sealed class UsageRowsTests(PostgresFixture postgres) : UsageTestBase(pos
     [Fact]
     public async Task Should_stream_every_row_as_rfc_4180_csv_with_the_json_field_names()
     {
-        var odd = Record(Day1, OrgId, requestedModel: "my \"odd\", model");
+        var odd = Record(Day1, OrgId, requestedModel: "my \"odd\", model", write5m: 2, write1h: 1, split: new CostBreakdown(0.001m, 0m, 0.002m, 0.003m, 0.004m));
         var unpriced = Record(Day1.AddHours(1), OrgId, model: "unpriced-model", cost: null);
         var many = Enumerable.Range(0, 1000).Select(i => Record(Day1.AddDays(-1).AddSeconds(i), OrgId)).ToList();
         await StoreAsync([odd, unpriced, .. many]);
@@ -148,10 +154,10 @@ public sealed class UsageRowsTests(PostgresFixture postgres) : UsageTestBase(pos
         Assert.Equal(string.Join(',', json.Select(p => p.Key)), lines[0]);
         const string attempt = "\"[{\"\"provider\"\":\"\"fake\"\",\"\"key_id\"\":\"\"upk_1\"\",\"\"status\"\":200,\"\"outcome\"\":\"\"ok\"\",\"\"detail\"\":null,\"\"latency_ms\"\":11.25}]\"";
         Assert.Equal(
-            $"{unpriced.Id},2025-09-01T01:00:00.000000Z,{unpriced.RequestId},{OrgId},,,/v1/chat/completions,openai,fake:unpriced-model,fake,unpriced-model,upk_1,200,false,10,5,0,false,,12.5,,false,{attempt}",
+            $"{unpriced.Id},2025-09-01T01:00:00.000000Z,{unpriced.RequestId},{OrgId},,,/v1/chat/completions,openai,fake:unpriced-model,fake,unpriced-model,upk_1,200,false,10,5,0,0,0,false,,,,,,,12.5,,false,{attempt}",
             lines[1]);
         Assert.Equal(
-            $"{odd.Id},2025-09-01T00:00:00.000000Z,{odd.RequestId},{OrgId},,,/v1/chat/completions,openai,\"my \"\"odd\"\", model\",fake,gpt-4o-mini,upk_1,200,false,10,5,0,false,0.0100000000,12.5,,false,{attempt}",
+            $"{odd.Id},2025-09-01T00:00:00.000000Z,{odd.RequestId},{OrgId},,,/v1/chat/completions,openai,\"my \"\"odd\"\", model\",fake,gpt-4o-mini,upk_1,200,false,10,5,0,2,1,false,0.0100000000,0.0010000000,0.0000000000,0.0020000000,0.0030000000,0.0040000000,12.5,,false,{attempt}",
             lines[2]);
         Assert.Equal(NewestFirst(many), lines[3..^1].Select(l => l[..36]).ToList());
     }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
+using Gateway.Domain.Pricing;
 using Gateway.Host.Features.Inference;
 using Gateway.Host.Tests.Infrastructure;
 
@@ -29,10 +30,12 @@ public sealed class UsageSummaryTests(PostgresFixture postgres) : UsageTestBase(
         var (carolKey, _) = await Admin.IssueKeyAsync(new { user_id = carol, name = "carol" });
         var records = new List<InferenceRecord>
         {
-            Record(Day1.AddHours(1), OrgId, alice, aliceKey, prompt: 100, completion: 50, cached: 20, cost: 0.25m),
+            Record(Day1.AddHours(1), OrgId, alice, aliceKey, prompt: 100, completion: 50, cached: 20, write5m: 30, write1h: 10,
+                split: new CostBreakdown(0.05m, 0.01m, 0.04m, 0.05m, 0.1m)),
             Record(Day1.AddHours(23).AddMinutes(59), OrgId, alice, aliceKey, model: "gpt-4o", status: 429, prompt: 0, completion: 0, cost: 0m),
             Record(Day1.AddDays(1), OrgId, null, orgKey, provider: "backup", model: "backup-model", prompt: 7, completion: 3, cost: 0.0000000001m),
-            Record(Day1.AddDays(1).AddHours(12), orgB, carol, carolKey, model: "gpt-4o", prompt: 1000, completion: 2000, cached: 500, cost: 1.5m),
+            Record(Day1.AddDays(1).AddHours(12), orgB, carol, carolKey, model: "gpt-4o", prompt: 1000, completion: 2000, cached: 500,
+                split: new CostBreakdown(0.2m, 0.05m, 0m, 0m, 1.25m)),
             Record(Day1.AddDays(2).AddHours(3), orgB, carol, carolKey, status: 500, prompt: 5, completion: 0, cost: 0.003m),
             Record(Day1.AddDays(2).AddHours(4), OrgId, alice, aliceKey, model: "unpriced-model", prompt: 40, completion: 2, cost: null),
         };
@@ -86,7 +89,7 @@ public sealed class UsageSummaryTests(PostgresFixture postgres) : UsageTestBase(
         Assert.Equal(Sums(records.Where(r => r.StartedAt.Day == 2)), Sums(onlyDay2));
         Assert.Equal(Sums(records.Where(r => r.StartedAt.Day == 2)), Sums(second["totals"]!.AsObject()));
         Assert.Empty(none["data"]!.AsArray());
-        Assert.Equal((0L, 0L, 0L, 0L, 0L, 0m), Sums(none["totals"]!.AsObject()));
+        Assert.Equal(new Totals(0, 0, 0, 0, 0, 0, 0, 0m, 0m, 0m, 0m, 0m, 0m), Sums(none["totals"]!.AsObject()));
     }
 
     [Fact]
@@ -101,12 +104,13 @@ public sealed class UsageSummaryTests(PostgresFixture postgres) : UsageTestBase(
         // Within a day, users sort by id, and ids are time-ordered: alice was created before carol.
         var (alice, carol) = (records[0].UserId, records[3].UserId);
         Assert.Equal(
-            "day,user_id,requests,errors,prompt_tokens,completion_tokens,cached_tokens,cost_usd\r\n"
-            + $"2025-09-01,{alice},2,1,100,50,20,0.2500000000\r\n"
-            + "2025-09-02,,1,0,7,3,0,0.0000000001\r\n"
-            + $"2025-09-02,{carol},1,0,1000,2000,500,1.5000000000\r\n"
-            + $"2025-09-03,{alice},1,0,40,2,0,0.0000000000\r\n"
-            + $"2025-09-03,{carol},1,1,5,0,0,0.0030000000\r\n",
+            "day,user_id,requests,errors,prompt_tokens,completion_tokens,cached_tokens,cache_write_5m_tokens,cache_write_1h_tokens,"
+            + "cost_usd,input_cost_usd,cache_read_cost_usd,cache_write_5m_cost_usd,cache_write_1h_cost_usd,output_cost_usd\r\n"
+            + $"2025-09-01,{alice},2,1,100,50,20,30,10,0.2500000000,0.0500000000,0.0100000000,0.0400000000,0.0500000000,0.1000000000\r\n"
+            + $"2025-09-02,,1,0,7,3,0,0,0,0.0000000001,{NoSplit}\r\n"
+            + $"2025-09-02,{carol},1,0,1000,2000,500,0,0,1.5000000000,0.2000000000,0.0500000000,0.0000000000,0.0000000000,1.2500000000\r\n"
+            + $"2025-09-03,{alice},1,0,40,2,0,0,0,0.0000000000,{NoSplit}\r\n"
+            + $"2025-09-03,{carol},1,1,5,0,0,0,0,0.0030000000,{NoSplit}\r\n",
             text);
     }
 
@@ -124,7 +128,7 @@ public sealed class UsageSummaryTests(PostgresFixture postgres) : UsageTestBase(
         Assert.Equal(HttpStatusCode.OK, csvStatus);
         var lines = csv.Split("\r\n");
         Assert.Equal(1 + 10_001 + 1, lines.Length);
-        Assert.Equal(("1998-04-16,1,0,10,5,0,0.0100000000", "2025-09-01,1,0,10,5,0,0.0100000000"), (lines[1], lines[^2]));
+        Assert.Equal(($"1998-04-16,1,0,10,5,0,0,0,0.0100000000,{NoSplit}", $"2025-09-01,1,0,10,5,0,0,0,0.0100000000,{NoSplit}"), (lines[1], lines[^2]));
         Assert.Equal(HttpStatusCode.OK, narrowedStatus);
         Assert.Equal(10_000, JsonNode.Parse(narrowed)!["data"]!.AsArray().Count);
     }
@@ -151,14 +155,32 @@ public sealed class UsageSummaryTests(PostgresFixture postgres) : UsageTestBase(
 
     private static string Key(IEnumerable<string?> values) => string.Join("|", values.Select(v => v ?? "(none)"));
 
-    private static (long Requests, long Errors, long Prompt, long Completion, long Cached, decimal Cost) Sums(IEnumerable<InferenceRecord> records) =>
-        (records.Count(), records.Count(r => r.Status >= 400), records.Sum(r => r.PromptTokens), records.Sum(r => r.CompletionTokens),
-            records.Sum(r => r.CachedTokens), records.Sum(r => r.Cost ?? 0));
+    /// <summary>The five cost parts of a group whose requests were stored without their cost split (records journaled before it).</summary>
+    private const string NoSplit = "0.0000000000,0.0000000000,0.0000000000,0.0000000000,0.0000000000";
 
-    private static (long Requests, long Errors, long Prompt, long Completion, long Cached, decimal Cost) Sums(JsonObject g) =>
-        ((long)g["requests"]!, (long)g["errors"]!, (long)g["prompt_tokens"]!, (long)g["completion_tokens"]!, (long)g["cached_tokens"]!, (decimal)g["cost_usd"]!);
+    private static readonly string[] Tokens = ["prompt_tokens", "completion_tokens", "cached_tokens", "cache_write_5m_tokens", "cache_write_1h_tokens"];
 
-    private static (long Requests, long Errors, long Prompt, long Completion, long Cached, decimal Cost) Sums(List<JsonObject> rows) =>
-        (rows.Count, rows.Count(r => (int)r["status"]! >= 400), rows.Sum(r => (long)r["prompt_tokens"]!), rows.Sum(r => (long)r["completion_tokens"]!),
-            rows.Sum(r => (long)r["cached_tokens"]!), rows.Sum(r => (decimal?)r["cost_usd"] ?? 0));
+    private static readonly string[] Parts = ["input", "cache_read", "cache_write_5m", "cache_write_1h", "output"];
+
+    private sealed record Totals(
+        long Requests, long Errors, long Prompt, long Completion, long Cached, long Write5m, long Write1h,
+        decimal Cost, decimal Input, decimal CacheRead, decimal CacheWrite5m, decimal CacheWrite1h, decimal Output)
+    {
+        public static Totals Of(long requests, long errors, long[] tokens, decimal cost, decimal[] split) =>
+            new(requests, errors, tokens[0], tokens[1], tokens[2], tokens[3], tokens[4], cost, split[0], split[1], split[2], split[3], split[4]);
+    }
+
+    private static Totals Sums(IEnumerable<InferenceRecord> records) => Totals.Of(
+        records.Count(), records.Count(r => r.Status >= 400),
+        [records.Sum(r => r.PromptTokens), records.Sum(r => r.CompletionTokens), records.Sum(r => r.CachedTokens), records.Sum(r => r.CacheWrite5mTokens), records.Sum(r => r.CacheWrite1hTokens)],
+        records.Sum(r => r.Cost ?? 0),
+        [records.Sum(r => r.CostSplit?.Input ?? 0), records.Sum(r => r.CostSplit?.CacheRead ?? 0), records.Sum(r => r.CostSplit?.CacheWrite5m ?? 0),
+            records.Sum(r => r.CostSplit?.CacheWrite1h ?? 0), records.Sum(r => r.CostSplit?.Output ?? 0)]);
+
+    private static Totals Sums(JsonObject g) => Totals.Of(
+        (long)g["requests"]!, (long)g["errors"]!, [.. Tokens.Select(t => (long)g[t]!)], (decimal)g["cost_usd"]!, [.. Parts.Select(p => (decimal)g[p + "_cost_usd"]!)]);
+
+    private static Totals Sums(List<JsonObject> rows) => Totals.Of(
+        rows.Count, rows.Count(r => (int)r["status"]! >= 400), [.. Tokens.Select(t => rows.Sum(r => (long)r[t]!))], rows.Sum(r => (decimal?)r["cost_usd"] ?? 0),
+        [.. Parts.Select(p => rows.Sum(r => (decimal?)r[p + "_cost_usd"] ?? 0))]);
 }

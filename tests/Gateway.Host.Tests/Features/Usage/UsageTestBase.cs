@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Gateway.Domain.Pricing;
 using Gateway.Host.Features.Inference;
 using Gateway.Host.Features.Usage;
 using Gateway.Host.Tests.Features.Inference;
@@ -18,13 +19,16 @@ public abstract class UsageTestBase(PostgresFixture postgres) : InferenceTestBas
 {
     internal static readonly DateTimeOffset Day1 = new(2025, 9, 1, 0, 0, 0, TimeSpan.Zero);
 
+    /// <param name="cost">The cost without its split, as a record journaled before costs were split holds it.</param>
+    /// <param name="split">The cost by kind of token; when given, the cost is its total.</param>
     internal static InferenceRecord Record(
         DateTimeOffset at, string? org, string? user = null, string? key = null, string provider = "fake", string model = "gpt-4o-mini",
         int status = 200, string dialect = "openai", string endpoint = "/v1/chat/completions", int prompt = 10, int completion = 5, int cached = 0,
-        decimal? cost = 0.01m, string? requestedModel = null) =>
+        decimal? cost = 0.01m, string? requestedModel = null, int write5m = 0, int write1h = 0, CostBreakdown? split = null) =>
         new(Guid.CreateVersion7(at), $"req-{Guid.NewGuid():N}", org, user, key, dialect, endpoint, requestedModel ?? $"{provider}:{model}", provider, model,
             "upk_1", status, Stream: false, at, LatencyMs: 12.5, TimeToFirstTokenMs: null, prompt, completion, cached, UsageEstimated: false, ClientCancelled: false,
-            [new AttemptRecord(provider, "upk_1", status, status < 400 ? "ok" : "bad_request", null, 11.25)], cost);
+            [new AttemptRecord(provider, "upk_1", status, status < 400 ? "ok" : "bad_request", null, 11.25)], split?.Total ?? cost,
+            CacheWrite5mTokens: write5m, CacheWrite1hTokens: write1h, CostSplit: split);
 
     /// <summary>Records and stores them at once, as the gateway does for requests that ended.</summary>
     internal async Task StoreAsync(IEnumerable<InferenceRecord> records)

@@ -5,19 +5,21 @@ using Gateway.Domain.Chat;
 namespace Gateway.Host.Features.Inference.Anthropic;
 
 /// <summary>
-/// Reads Anthropic's events as they pass to an Anthropic client untouched: the prompt's tokens from
-/// message_start, the output's from message_delta (cumulative; newer API versions repeat the input counts
-/// there too), and the characters of text, thinking and tool input for an estimate if the client leaves.
+/// Reads Anthropic's events as they pass to an Anthropic client untouched: the prompt's tokens (cache reads
+/// and writes included) from message_start, the output's from message_delta (cumulative; newer API versions
+/// repeat the input and cache counts there too, and the latest of each stands), and the characters of text,
+/// thinking and tool input for an estimate if the client leaves.
 /// </summary>
 internal sealed class AnthropicSseInspector : SseForwarder.SseInspector
 {
     private static readonly ReadOnlyMemory<byte> Broken =
         Encoding.UTF8.GetBytes(AnthropicEventWriter.Frame(AnthropicStreamWriter.Error("the upstream stream broke off before it finished")));
 
-    private ChatUsage _prompt = ChatUsage.None;
-    private int? _output;
+    private ChatUsage? _started;
+    private ChatUsage? _finished;
 
-    public override ChatUsage? Usage => _output is { } output ? _prompt with { CompletionTokens = output } : null;
+    /// <summary>Known once message_delta reported the output; until then the output is unknown and estimated.</summary>
+    public override ChatUsage? Usage => _finished;
 
     public override ReadOnlyMemory<byte> BrokenEvent => Broken;
 
@@ -26,12 +28,10 @@ internal sealed class AnthropicSseInspector : SseForwarder.SseInspector
         switch (data.TryGetProperty("type", out var type) ? type.GetString() : null)
         {
             case "message_start" when data.TryGetProperty("message", out var message) && message.TryGetProperty("usage", out var usage):
-                _prompt = AnthropicMessages.Usage(usage);
+                _started = AnthropicMessages.Usage(usage);
                 break;
-            case "message_delta" when data.TryGetProperty("usage", out var usage):
-                if (usage.TryGetProperty("input_tokens", out var input) && input.ValueKind == JsonValueKind.Number)
-                    _prompt = AnthropicMessages.Usage(usage);
-                _output = AnthropicMessages.Usage(usage).CompletionTokens;
+            case "message_delta" when data.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object:
+                _finished = AnthropicMessages.Usage(usage, _finished ?? _started);
                 break;
             case "content_block_delta" when data.TryGetProperty("delta", out var delta):
                 foreach (var field in (string[])["text", "thinking", "partial_json"])

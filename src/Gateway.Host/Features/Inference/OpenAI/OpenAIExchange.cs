@@ -114,17 +114,26 @@ internal sealed class OpenAIExchange(OpenAIExchange.Route route, TimeProvider ti
         using var buffered = new MemoryStream();
         await upstream.CopyToAsync(buffered, ct);
         var bytes = buffered.ToArray();
+        ChatUsage? reported = null;
         if (translate)
         {
             using var answer = JsonDocument.Parse(bytes);
-            bytes = JsonSerializer.SerializeToUtf8Bytes(route == Embeddings
-                ? GeminiEmbeddings.ToOpenAI(answer.RootElement, success.Target.Model, _texts!)
-                : OpenAIChat.WriteResponse(UpstreamRequests.ReadResponse(success.Provider.Kind, answer.RootElement), time.GetUtcNow().ToUnixTimeSeconds()));
+            if (route == Embeddings)
+            {
+                bytes = JsonSerializer.SerializeToUtf8Bytes(GeminiEmbeddings.ToOpenAI(answer.RootElement, success.Target.Model, _texts!));
+            }
+            else
+            {
+                // The canonical usage, not the one written for the client: OpenAI's shape has no field for cache writes.
+                var canonical = UpstreamRequests.ReadResponse(success.Provider.Kind, answer.RootElement);
+                reported = canonical.Usage;
+                bytes = JsonSerializer.SerializeToUtf8Bytes(OpenAIChat.WriteResponse(canonical, time.GetUtcNow().ToUnixTimeSeconds()));
+            }
         }
 
         // Gemini reports no tokens for embeddings: the count is an estimate.
         var estimated = translate && route == Embeddings;
-        var reported = ReportedUsage(bytes, OpenAIChat.ReadUsage);
+        reported ??= ReportedUsage(bytes, OpenAIChat.ReadUsage);
         await context.Response.Body.WriteAsync(bytes, ct);
         return new Relayed(200, reported, reported is null || estimated, clock.Elapsed.TotalMilliseconds, false);
     }

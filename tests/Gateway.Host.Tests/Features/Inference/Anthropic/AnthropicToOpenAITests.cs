@@ -51,7 +51,9 @@ public sealed class AnthropicToOpenAITests(PostgresFixture postgres) : Inference
              "content_block_stop", "message_delta", "message_stop"],
             events.Select(e => e.Event));
         Assert.All(events, e => Assert.Equal(e.Event, (string?)e.Data["type"]));
-        Assert.Equal("""{"input_tokens":3,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":0}""", events[0].Data["message"]!["usage"]!.ToJsonString());
+        Assert.Equal(
+            """{"input_tokens":3,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"cache_creation":{"ephemeral_5m_input_tokens":0,"ephemeral_1h_input_tokens":0},"output_tokens":0}""",
+            events[0].Data["message"]!["usage"]!.ToJsonString());
         Assert.Equal("""{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}""", events[1].Data.ToJsonString());
         Assert.Equal("Hello from the fake upstream", string.Concat(events.Skip(2).Take(5).Select(e => (string?)e.Data["delta"]!["text"])));
         Assert.All(events.Skip(2).Take(5), e => Assert.Equal("text_delta", (string?)e.Data["delta"]!["type"]));
