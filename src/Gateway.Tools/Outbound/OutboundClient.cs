@@ -120,7 +120,8 @@ public sealed class OutboundClient : IDisposable
 
     private static HttpRequestMessage Message(OutboundRequest request, HttpMethod method, Uri url, byte[]? body)
     {
-        var message = new HttpRequestMessage(method, url);
+        // HTTP/3 would open QUIC connections, which never pass through the connect callback.
+        var message = new HttpRequestMessage(method, url) { Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
         if (body is not null)
         {
             message.Content = new ByteArrayContent(body);
