@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Net;
 using System.Net.Sockets;
 using Gateway.Host.Features.Auth;
+using Gateway.Host.Features.Outbound;
 using Gateway.Host.Features.Providers;
 using Gateway.Host.Hosting;
 using Gateway.Host.Persistence.Migrations;
@@ -32,9 +33,10 @@ internal static class ServeCommand
         DataDirectory.EnsureWritable(settings.DataDir);
         EnsurePortsFree(settings.Urls);
         settings = LocalSecrets.Ensure(settings, message => Console.WriteLine($"gateway: {message}"));
-        // Before the database starts: a mistake in the providers fails in a second, with one line.
-        ProviderRegistry.FromConfiguration(
-            new ConfigurationBuilder().AddInMemoryCollection(settings.ConfigValues).Build(), new KeySecrets(settings.MasterKey!, settings.AdminToken!));
+        // Before the database starts: a mistake in the providers or the outbound allow-list fails in a second, with one line.
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings.ConfigValues).Build();
+        ProviderRegistry.FromConfiguration(configuration, new KeySecrets(settings.MasterKey!, settings.AdminToken!));
+        OutboundFeature.AllowList(configuration);
         await using var database = await Database.OpenAsync(settings, ct);
         var app = GatewayApp.Build(settings, database.ConnectionString);
         await using (app)

@@ -7,6 +7,7 @@ using Gateway.Host.Features.Inference.Anthropic;
 using Gateway.Host.Features.Inference.Gemini;
 using Gateway.Host.Features.Inference.OpenAI;
 using Gateway.Host.Features.Jobs;
+using Gateway.Host.Features.Outbound;
 using Gateway.Host.Features.Pricing;
 using Gateway.Host.Features.Providers;
 using Gateway.Host.Features.Tenancy;
@@ -91,6 +92,7 @@ internal static class GatewayApp
         builder.Services.AddSingleton<BudgetLedger>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BudgetLedger>());
         builder.Services.AddSingleton<Spending>();
+        builder.AddOutboundFeature();
         builder.Services.AddSingleton<WebhookSignature>();
         builder.Services.AddSingleton<BudgetWebhooks>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BudgetWebhooks>());

@@ -94,6 +94,18 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task Should_exit_with_one_clear_line_naming_a_bad_outbound_allow_entry_before_starting_any_database()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_dir, "gateway.yaml"), "outbound:\n  allow: [\"127.0.0.1\", \"10.1.2.3/24\"]\n", TestContext.Current.CancellationToken);
+
+        await using var serve = await GatewayProcess.RunAsync(_dir, null, "serve", "--postgres-bin", "/nonexistent/bin");
+
+        Assert.Equal(1, serve.ExitCode);
+        Assert.Contains("outbound.allow[1] '10.1.2.3/24' has bits set past its prefix; write 10.1.2.0/24 for the range or 10.1.2.3 for the one address",
+            OneErrorLine(serve), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Should_exit_with_one_clear_line_when_the_port_is_taken()
     {
         using var occupant = new TcpListener(IPAddress.Loopback, 0);

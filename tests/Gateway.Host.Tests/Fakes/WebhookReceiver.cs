@@ -20,6 +20,9 @@ internal sealed class WebhookReceiver : IAsyncDisposable
     /// <summary>Answer this many posts with 503 before taking them, to exercise the sender's retries.</summary>
     public int FailFirst { get; set; }
 
+    /// <summary>Answer every post with a 302 to this address instead of taking it.</summary>
+    public Uri? RedirectTo { get; set; }
+
     public static async Task<WebhookReceiver> StartAsync()
     {
         var receiver = new WebhookReceiver();
@@ -28,6 +31,8 @@ internal sealed class WebhookReceiver : IAsyncDisposable
         {
             if (Interlocked.Increment(ref failed) <= receiver.FailFirst)
                 return Results.StatusCode(503);
+            if (receiver.RedirectTo is { } elsewhere)
+                return Results.Redirect(elsewhere.ToString());
             using var raw = new MemoryStream();
             await context.Request.Body.CopyToAsync(raw);
             var body = JsonNode.Parse(raw.ToArray())!.AsObject();

@@ -1,4 +1,6 @@
 using Gateway.Host.Hosting;
+using Gateway.Host.Tests.Fakes;
+using Gateway.Tools.Outbound;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -11,15 +13,19 @@ internal sealed class GatewayServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private GatewayServer(WebApplication app, Uri address)
+    private GatewayServer(WebApplication app, Uri address, FakeHostResolver resolver)
     {
         _app = app;
+        Resolver = resolver;
         Client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(30) };
     }
 
     public HttpClient Client { get; }
 
     public IServiceProvider Services => _app.Services;
+
+    /// <summary>What the outbound guard's lookups answer: a test server never asks DNS.</summary>
+    public FakeHostResolver Resolver { get; }
 
     /// <summary>The platform admin's bearer token of every test server.</summary>
     public const string AdminToken = "gwa_test-admin-token-for-the-suite-only";
@@ -29,8 +35,11 @@ internal sealed class GatewayServer : IAsyncDisposable
 
     /// <param name="config">Configuration as the YAML file would give it, flattened (<c>providers:0:name</c>).</param>
     /// <param name="dataDir">Local state (the usage journal lives under it, per schema); a shared temp folder unless a test looks into it.</param>
-    public static async Task<GatewayServer> StartAsync(string connectionString, string schema, IReadOnlyDictionary<string, string?>? config = null, string? dataDir = null)
+    /// <param name="resolver">Shared with another server of the test, when both must see the same names.</param>
+    public static async Task<GatewayServer> StartAsync(
+        string connectionString, string schema, IReadOnlyDictionary<string, string?>? config = null, string? dataDir = null, FakeHostResolver? resolver = null)
     {
+        resolver ??= new FakeHostResolver();
         var settings = new GatewaySettings
         {
             Urls = ["http://127.0.0.1:0"],
@@ -41,10 +50,10 @@ internal sealed class GatewayServer : IAsyncDisposable
             AdminToken = AdminToken,
             ConfigValues = config ?? new Dictionary<string, string?>(),
         };
-        var app = GatewayApp.Build(settings, connectionString);
+        var app = GatewayApp.Build(settings, connectionString, builder => builder.Services.AddSingleton<IHostResolver>(resolver));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        return new GatewayServer(app, new Uri(address));
+        return new GatewayServer(app, new Uri(address), resolver);
     }
 
     public async ValueTask DisposeAsync()

@@ -53,7 +53,8 @@ internal sealed class BudgetAlerts(BudgetStore budgets, NpgsqlDataSource dataSou
     private async Task RaiseAsync(BudgetAlert alert, CancellationToken ct)
     {
         var metadata = new EventMetadata(alert.OrgId, "gateway", null);
-        await store.AppendFactsAsync(alert.BudgetId, StreamType, [new NewEvent(EventId(alert), Alerted, alert, metadata)], ct);
+        var id = EventId(alert);
+        await store.AppendFactsAsync(alert.BudgetId, StreamType, [new NewEvent(id, Alerted, alert, metadata)], ct);
         await using var claim = dataSource.CreateCommand("""
             update budget_periods set alerted_percent = $3
             where budget_id = $1 and period_start = $2 and coalesce(alerted_percent, 0) < $3
@@ -62,7 +63,7 @@ internal sealed class BudgetAlerts(BudgetStore budgets, NpgsqlDataSource dataSou
         claim.Parameters.Add(new() { Value = alert.PeriodStart.ToUniversalTime() });
         claim.Parameters.Add(new() { Value = alert.Level });
         if (await claim.ExecuteNonQueryAsync(ct) == 1 && budgets.Find(alert.BudgetId)?.Spec.WebhookUrl is { } url)
-            webhooks.Enqueue(url, alert);
+            webhooks.Enqueue(url, id, alert);
     }
 
     private BudgetAlert Alert(Budget budget, BudgetSpec spec, DateTimeOffset periodStart, int level, Spend spent)

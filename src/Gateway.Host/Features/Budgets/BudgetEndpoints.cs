@@ -4,6 +4,7 @@ using Gateway.Host.Features.Auth;
 using Gateway.Host.Features.Tenancy;
 using Gateway.Host.Http;
 using Gateway.Host.Persistence.EventStore;
+using Gateway.Tools.Outbound;
 using Npgsql;
 using static Gateway.Host.Features.Budgets.BudgetEvents;
 
@@ -58,7 +59,7 @@ internal static class BudgetEndpoints
             .Accepts<UpdateBudgetRequest>("application/json").Produces<BudgetResponse>()
             .WithManagementProblems().ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
         group.MapGet("/{id}/alerts", AlertsAsync).WithName("listBudgetAlerts")
-            .WithSummary("Alerts the budget raised: its soft threshold and its limit, once per period each, newest first")
+            .WithSummary("Alerts the budget raised: its soft threshold and its limit, once per period each, newest first, each with how its webhook delivery ended")
             .Produces<List<BudgetAlert>>().WithManagementProblems();
         group.MapGet("/{id}/webhook-secret", WebhookSecret).WithName("getBudgetWebhookSecret")
             .WithSummary("The secret the budget's webhook deliveries are signed with (X-Gateway-Signature: t=..,v1=hex HMAC-SHA256 of \"t.body\"); its managers only")
@@ -68,7 +69,8 @@ internal static class BudgetEndpoints
     }
 
     private static async Task<IResult> CreateAsync(
-        HttpContext context, EventStore store, BudgetStore budgets, BudgetLeases leases, TenancyReadStore tenancy, TimeProvider time, CancellationToken ct)
+        HttpContext context, EventStore store, BudgetStore budgets, BudgetLeases leases, TenancyReadStore tenancy, OutboundGuard guard, TimeProvider time,
+        CancellationToken ct)
     {
         var body = await RequestBody.ReadAsync<CreateBudgetRequest>(context.Request, ct);
         if (!body.IsValid)
@@ -90,6 +92,7 @@ internal static class BudgetEndpoints
         var spec = new BudgetSpec(r.Name?.Trim() ?? "", r.OrgId ?? "", scope, scopeId ?? "", r.Provider, r.ModelPattern, r.LimitUsd ?? 0m, r.MaxTokens,
             r.MaxRequests, r.Period ?? "month", r.PeriodHours, r.TimeZone ?? "UTC", r.AlertAtPercent, r.WebhookUrl, r.Mode ?? "block", time.GetUtcNow());
         Check(spec, errors);
+        await CheckWebhookAsync(guard, spec.WebhookUrl, errors, ct);
         if (errors.Count > 0)
             return Problems.Validation(errors);
 
@@ -105,7 +108,7 @@ internal static class BudgetEndpoints
     /// counted so far: create a new budget instead). Headroom leased under the old limit goes back.
     /// </summary>
     private static async Task<IResult> UpdateAsync(
-        string id, HttpContext context, EventStore store, BudgetStore budgets, BudgetLeases leases, TimeProvider time, CancellationToken ct)
+        string id, HttpContext context, EventStore store, BudgetStore budgets, BudgetLeases leases, OutboundGuard guard, TimeProvider time, CancellationToken ct)
     {
         if (budgets.Find(id) is not { } b || Access.Read(context.Principal(), b.Budget.OrgId) == AccessDecision.NotFound)
             return Problems.NotFound("budget");
@@ -131,6 +134,8 @@ internal static class BudgetEndpoints
             Mode = r.Mode ?? b.Spec.Mode,
         };
         Check(spec, errors);
+        if (body.Has("webhook_url"))
+            await CheckWebhookAsync(guard, spec.WebhookUrl, errors, ct);
         if (errors.Count > 0)
             return Problems.Validation(errors);
         try
@@ -168,10 +173,22 @@ internal static class BudgetEndpoints
             errors.Add("time_zone", $"'{spec.TimeZone}' is not a known IANA time zone");
         if (spec.AlertAtPercent is not null and not (>= 1 and <= 100))
             errors.Add("alert_at_percent", "must be between 1 and 100");
-        if (spec.WebhookUrl is not null && (!Uri.TryCreate(spec.WebhookUrl, UriKind.Absolute, out var hook) || hook.Scheme is not ("http" or "https")))
-            errors.Add("webhook_url", "must be an http(s) URL");
         if (spec.Mode is not ("block" or "alert_only"))
             errors.Add("mode", "must be block or alert_only");
+    }
+
+    /// <summary>
+    /// The outbound guard's word on a webhook URL as it is stored; delivery asks again, since the
+    /// name may resolve elsewhere by then. A URL kept unchanged is not asked about again here.
+    /// </summary>
+    private static async Task CheckWebhookAsync(OutboundGuard guard, string? url, FieldErrors errors, CancellationToken ct)
+    {
+        if (url is null)
+            return;
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var hook))
+            errors.Add("webhook_url", "must be an http or https URL");
+        else if ((await guard.CheckAsync(hook, ct)).Reason is { } reason)
+            errors.Add("webhook_url", reason);
     }
 
     /// <param name="Secret">Key of the HMAC-SHA256 in <c>X-Gateway-Signature</c>; derived from the master key, so it changes with it.</param>
@@ -187,17 +204,20 @@ internal static class BudgetEndpoints
         return TypedResults.Ok(new WebhookSecretResponse(id, signature.SecretFor(id), WebhookSignature.Header, "{t}.{body}"));
     }
 
-    /// <summary>The alerts a budget raised, newest first, as its webhook received them.</summary>
+    /// <summary>The alerts a budget raised, newest first, as its webhook received them, each with how its delivery ended.</summary>
     private static async Task<IResult> AlertsAsync(string id, HttpContext context, BudgetStore budgets, NpgsqlDataSource dataSource, CancellationToken ct)
     {
         if (budgets.Find(id) is not { } b || !Visible(context.Principal(), b.Budget))
             return Problems.NotFound("budget");
         await using var cmd = dataSource.CreateCommand(
-            $"select {EventStore.SelectEventColumns} from events where stream_id = $1 and type = $2 order by seq desc limit 500");
+            $"select {EventStore.SelectEventColumns} from events where stream_id = $1 and type = any($2) order by seq desc limit 1000");
         cmd.Parameters.Add(new() { Value = id });
-        cmd.Parameters.Add(new() { Value = Alerted });
+        cmd.Parameters.Add(new() { Value = new[] { Alerted, AlertDelivered } });
         var events = await EventStore.ReadAllAsync(cmd, ct);
-        return TypedResults.Ok(events.Select(e => e.Deserialize<BudgetAlert>(GatewayJson.Options)).ToList());
+        var deliveries = events.Where(e => e.Type == AlertDelivered).Select(e => e.Deserialize<BudgetAlertDelivery>(GatewayJson.Options))
+            .ToDictionary(d => d.AlertId);
+        return TypedResults.Ok(events.Where(e => e.Type == Alerted).Take(500)
+            .Select(e => e.Deserialize<BudgetAlert>(GatewayJson.Options) with { Delivery = deliveries.GetValueOrDefault(e.Id) }).ToList());
     }
 
     private static async Task<IResult> ListAsync(HttpContext context, BudgetStore budgets, BudgetLeases leases, TimeProvider time, string? org_id, CancellationToken ct)

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Gateway.Domain.Budgets;
 
 namespace Gateway.Host.Features.Budgets;
@@ -10,6 +11,9 @@ internal static class BudgetEvents
 
     /// <summary>A fact (unversioned) on the budget's stream: a threshold or the limit was reached.</summary>
     public const string Alerted = "budget.alert";
+
+    /// <summary>A fact beside an alert: how the post to the budget's webhook ended (<see cref="BudgetAlertDelivery"/>).</summary>
+    public const string AlertDelivered = "budget.alert.delivery";
     public const string StreamType = "budget";
 
     internal sealed record BudgetSet(string Id, BudgetSpec Spec);
@@ -27,6 +31,26 @@ internal sealed record BudgetAlert(
 {
     /// <summary>threshold or limit.</summary>
     public string Kind => Level >= Gateway.Domain.Budgets.BudgetThresholds.Limit ? "limit" : "threshold";
+
+    /// <summary>
+    /// How the post to the budget's webhook ended: shown by <c>GET /v1/budgets/{id}/alerts</c> only, and
+    /// absent there while no outcome is recorded (no webhook_url then, the post still under way, or the
+    /// instance stopped first). Never part of the stored event or the webhook body.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public BudgetAlertDelivery? Delivery { get; init; }
+}
+
+/// <summary>How the post of an alert to its budget's webhook ended, after every attempt.</summary>
+/// <param name="AlertId">The id of the <c>budget.alert</c> event delivered.</param>
+/// <param name="Status">delivered (a 2xx answer), failed (no 2xx answer after every attempt) or refused (the outbound guard would not send it).</param>
+/// <param name="Reason">What the last attempt met, e.g. <c>HTTP 503</c> or <c>hooks.example resolves to 10.0.0.7, a private address; ...</c>; never the URL's path or query.</param>
+/// <param name="Host">The webhook's host and port (its path and query may hold tokens and are not kept).</param>
+internal sealed record BudgetAlertDelivery(Guid AlertId, string Status, string Reason, int Attempts, DateTimeOffset At, string Host)
+{
+    public const string Delivered = "delivered";
+    public const string Failed = "failed";
+    public const string Refused = "refused";
 }
 
 /// <summary>A budget's definition as the API takes and shows it.</summary>

@@ -1,85 +1,101 @@
+using System.Data.Common;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
+using Gateway.Host.Persistence.EventStore;
+using Gateway.Tools.Outbound;
 
 namespace Gateway.Host.Features.Budgets;
 
 /// <summary>
-/// Posts budget alerts to their budget's webhook, off the path that raised them: a JSON body with
-/// <c>type: budget.alert</c>, a few attempts with backoff, redirects not followed (a tenant's URL
-/// must not steer the gateway elsewhere), signed (<see cref="WebhookSignature"/>). The alert itself is already stored as an event; a webhook
-/// that stays down loses only the call, and the log says so without the URL's path or query.
+/// Posts budget alerts to their budget's webhook, off the path that raised them, through the
+/// <see cref="OutboundClient"/>: the guard checks the URL again at delivery (its DNS answer may have
+/// changed since it was stored), and redirects are not followed (a tenant's URL must not steer the
+/// gateway elsewhere). A JSON body with <c>type: budget.alert</c>, signed (<see cref="WebhookSignature"/>),
+/// tried three times, 1 s and 5 s apart, unless the guard refuses it or the answer is a redirect. The alert is already stored as an
+/// event; how its delivery ended is stored beside it as a <see cref="BudgetEvents.AlertDelivered"/> fact,
+/// and neither it nor the log holds the URL's path or query.
 /// </summary>
-internal sealed partial class BudgetWebhooks(JsonSerializerOptions json, WebhookSignature signature, TimeProvider time, ILogger<BudgetWebhooks> logger) : BackgroundService
+internal sealed partial class BudgetWebhooks(
+    JsonSerializerOptions json, WebhookSignature signature, OutboundClient outbound, EventStore store, TimeProvider time, ILogger<BudgetWebhooks> logger)
+    : BackgroundService
 {
     private static readonly TimeSpan[] Backoff = [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(5)];
-    private readonly Channel<(string Url, BudgetAlert Alert)> _queue = Channel.CreateBounded<(string, BudgetAlert)>(
+    private readonly Channel<(string Url, Guid AlertId, BudgetAlert Alert)> _queue = Channel.CreateBounded<(string, Guid, BudgetAlert)>(
         new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
 
-    private readonly HttpClient _http = new(new SocketsHttpHandler { AllowAutoRedirect = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
-    {
-        Timeout = TimeSpan.FromSeconds(10),
-    };
-
-    public void Enqueue(string url, BudgetAlert alert) => _queue.Writer.TryWrite((url, alert));
+    /// <param name="alertId">The id of the alert's event, which the delivery's outcome names.</param>
+    public void Enqueue(string url, Guid alertId, BudgetAlert alert) => _queue.Writer.TryWrite((url, alertId, alert));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         try
         {
-            await foreach (var (url, alert) in _queue.Reader.ReadAllAsync(stoppingToken))
-                await DeliverAsync(url, alert, stoppingToken);
+            await foreach (var (url, alertId, alert) in _queue.Reader.ReadAllAsync(stoppingToken))
+                await RecordAsync(alert, await DeliverAsync(url, alertId, alert, stoppingToken), stoppingToken);
         }
         catch (OperationCanceledException)
         {
         }
     }
 
-    public override void Dispose()
-    {
-        _http.Dispose();
-        base.Dispose();
-        GC.SuppressFinalize(this);
-    }
-
-    private async Task DeliverAsync(string url, BudgetAlert alert, CancellationToken ct)
+    private async Task<BudgetAlertDelivery> DeliverAsync(string url, Guid alertId, BudgetAlert alert, CancellationToken ct)
     {
         var node = JsonSerializer.SerializeToNode(alert, json)!.AsObject();
         node.Insert(0, "type", JsonValue.Create(BudgetEvents.Alerted));
         var body = JsonSerializer.SerializeToUtf8Bytes(node, json);
-        var host = new Uri(url).GetLeftPart(UriPartial.Authority);
-        for (var attempt = 0; ; attempt++)
+        var uri = new Uri(url);
+        for (var attempt = 1; ; attempt++)
         {
-            string failure;
-            try
+            var answer = await outbound.SendAsync(new OutboundRequest(HttpMethod.Post, uri)
             {
-                using var content = new ByteArrayContent(body);
-                content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
-                using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = content };
-                // Signed per attempt: a retry carries a fresh timestamp.
-                request.Headers.TryAddWithoutValidation(WebhookSignature.Header, signature.Sign(alert.BudgetId, body, time.GetUtcNow()));
-                request.Headers.TryAddWithoutValidation("User-Agent", "gateway-budget-alerts");
-                request.Headers.TryAddWithoutValidation("X-Gateway-Event", BudgetEvents.Alerted);
-                using var response = await _http.SendAsync(request, ct);
-                if (response.IsSuccessStatusCode)
-                    return;
-                failure = $"HTTP {(int)response.StatusCode}";
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !ct.IsCancellationRequested)
+                Body = body,
+                Headers =
+                [
+                    // Signed per attempt: a retry carries a fresh timestamp.
+                    new(WebhookSignature.Header, signature.Sign(alert.BudgetId, body, time.GetUtcNow())),
+                    new("User-Agent", "gateway-budget-alerts"),
+                    new("X-Gateway-Event", BudgetEvents.Alerted),
+                ],
+            }, OutboundLimits.Webhook, ct);
+            // A refusal or a redirect would meet the same answer again: only other failures are retried.
+            var (status, reason, final) = answer switch
             {
-                failure = e is TaskCanceledException ? "no answer within 10 s" : e.Message;
-            }
-
-            if (attempt >= Backoff.Length)
-            {
-                LogUndelivered(alert.BudgetId, alert.Level, host, attempt + 1, failure);
-                return;
-            }
-
-            await Task.Delay(Backoff[attempt], ct);
+                { IsSuccess: true } => (BudgetAlertDelivery.Delivered, answer.Reason, true),
+                { Status: OutboundStatus.Refused } => (BudgetAlertDelivery.Refused, answer.Reason, true),
+                { StatusCode: >= HttpStatusCode.MultipleChoices and < HttpStatusCode.BadRequest } =>
+                    (BudgetAlertDelivery.Failed, $"{answer.Reason} (redirects are not followed)", true),
+                _ => (BudgetAlertDelivery.Failed, answer.Reason, attempt > Backoff.Length),
+            };
+            if (final)
+                return new BudgetAlertDelivery(alertId, status, reason, attempt, time.GetUtcNow(), uri.Authority);
+            await Task.Delay(Backoff[attempt - 1], time, ct);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Budget alert for {BudgetId} at {Level}% not delivered to {Host} after {Attempts} attempts: {Failure}")]
-    private partial void LogUndelivered(string budgetId, int level, string host, int attempts, string failure);
+    private async Task RecordAsync(BudgetAlert alert, BudgetAlertDelivery outcome, CancellationToken ct)
+    {
+        if (outcome.Status != BudgetAlertDelivery.Delivered)
+            LogUndelivered(alert.BudgetId, alert.Level, outcome.Host, outcome.Attempts, outcome.Status, outcome.Reason);
+        try
+        {
+            // The id follows from the alert's, so a second record of the same delivery is skipped.
+            var id = new Guid(SHA256.HashData(Encoding.UTF8.GetBytes($"budget-alert-delivery|{outcome.AlertId}")).AsSpan(0, 16));
+            await store.AppendFactsAsync(alert.BudgetId, BudgetEvents.StreamType,
+                [new NewEvent(id, BudgetEvents.AlertDelivered, outcome, new EventMetadata(alert.OrgId, "gateway", null))], ct);
+        }
+        catch (DbException e)
+        {
+            LogNotRecorded(e, alert.BudgetId, alert.Level, outcome.Status);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Budget alert for {BudgetId} at {Level}% not delivered to {Host} ({Status} after {Attempts} attempt(s)): {Reason}")]
+    private partial void LogUndelivered(string budgetId, int level, string host, int attempts, string status, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The delivery of budget alert for {BudgetId} at {Level}% ({Status}) could not be recorded")]
+    private partial void LogNotRecorded(Exception e, string budgetId, int level, string status);
 }

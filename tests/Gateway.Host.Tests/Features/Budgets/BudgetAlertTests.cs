@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Gateway.Host.Features.Budgets;
-using Gateway.Host.Features.Usage;
 using Gateway.Host.Tests.Fakes;
 using Gateway.Host.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,13 +11,6 @@ namespace Gateway.Host.Tests.Features.Budgets;
 /// <summary>Budget alerts at the soft threshold and at the limit, once a period each, to the event log and the webhook; budget changes.</summary>
 public sealed class BudgetAlertTests(PostgresFixture postgres) : BudgetTestBase(postgres)
 {
-    private async Task<HttpStatusCode> SpendAsync()
-    {
-        using var response = await Http.PostAsync("/v1/chat/completions", new StringContent(SevenDollarRequest, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
-        await Server.Services.GetRequiredService<UsageLog>().FlushAsync(TestContext.Current.CancellationToken);
-        return response.StatusCode;
-    }
-
     [Fact]
     public async Task Should_alert_at_the_threshold_and_at_the_limit_once_each_and_post_both_to_the_webhook()
     {
@@ -48,6 +40,12 @@ public sealed class BudgetAlertTests(PostgresFixture postgres) : BudgetTestBase(
         Assert.Equal([50, 100], delivered.Select(d => (int)d.Body["level"]!));
         Assert.All(delivered, d => Assert.Equal(("budget.alert", "budget.alert", "gateway-budget-alerts", id), ((string?)d.Body["type"], d.Event, d.UserAgent, (string?)d.Body["budget_id"])));
         Assert.Equal(OrgId, (string?)delivered[0].Body["org_id"]);
+
+        // Each alert's delivery is recorded beside it: the threshold's after a 503 and a retry, the limit's at once.
+        var recorded = await RecordedDeliveriesAsync(id, 2);
+        Assert.Equal(
+            [("delivered", "HTTP 204", 1, hook.Url.Authority), ("delivered", "HTTP 204", 2, hook.Url.Authority)],
+            recorded.Select(a => a!["delivery"]!).Select(d => ((string?)d["status"], (string?)d["reason"], (int)d["attempts"]!, (string?)d["host"])));
 
         // Each delivery is signed with the budget's secret over "{t}.{body}".
         var secret = (string)(await Admin.OkAsync(HttpMethod.Get, $"/v1/budgets/{id}/webhook-secret"))["secret"]!;
@@ -87,6 +85,21 @@ public sealed class BudgetAlertTests(PostgresFixture postgres) : BudgetTestBase(
     }
 
     [Fact]
+    public async Task Should_not_follow_a_webhook_s_redirect_and_record_the_delivery_as_failed_without_retrying()
+    {
+        await using var hook = await WebhookReceiver.StartAsync();
+        await using var elsewhere = await WebhookReceiver.StartAsync();
+        hook.RedirectTo = elsewhere.Url;
+        var id = await PriceAndBudgetAsync(new { name = "team", org_id = OrgId, limit_usd = 10, period = "day", time_zone = "UTC", alert_at_percent = 60, webhook_url = hook.Url.ToString() });
+
+        await SpendAsync();
+        var delivery = (await RecordedDeliveriesAsync(id, 1))[0]!["delivery"]!;
+
+        Assert.Equal(("failed", "HTTP 302 (redirects are not followed)", 1), ((string?)delivery["status"], (string?)delivery["reason"], (int)delivery["attempts"]!));
+        Assert.Empty(elsewhere.Deliveries);
+    }
+
+    [Fact]
     public async Task Should_apply_a_lower_limit_at_once_even_to_headroom_already_leased()
     {
         var id = await PriceAndBudgetAsync(new { name = "team", org_id = OrgId, limit_usd = 70, period = "month", time_zone = "UTC" });
@@ -104,9 +117,10 @@ public sealed class BudgetAlertTests(PostgresFixture postgres) : BudgetTestBase(
     [Fact]
     public async Task Should_change_only_what_a_patch_names_clear_what_it_sets_to_null_and_refuse_what_cannot_change()
     {
+        await using var hook = await WebhookReceiver.StartAsync();
         var id = await PriceAndBudgetAsync(new
         {
-            name = "team", org_id = OrgId, limit_usd = 50, max_requests = 100, period = "week", time_zone = "Europe/Berlin", alert_at_percent = 80, webhook_url = "https://hooks.example/budget",
+            name = "team", org_id = OrgId, limit_usd = 50, max_requests = 100, period = "week", time_zone = "Europe/Berlin", alert_at_percent = 80, webhook_url = hook.Url.ToString(),
         });
 
         var patched = await Admin.OkAsync(HttpMethod.Patch, $"/v1/budgets/{id}", new { max_requests = (int?)null, webhook_url = (string?)null, mode = "alert_only" });
@@ -127,10 +141,4 @@ public sealed class BudgetAlertTests(PostgresFixture postgres) : BudgetTestBase(
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
 
-    private async Task<JsonArray> AlertsAsync(string id)
-    {
-        using var response = await Admin.SendAsync(HttpMethod.Get, $"/v1/budgets/{id}/alerts");
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!.AsArray();
-    }
 }

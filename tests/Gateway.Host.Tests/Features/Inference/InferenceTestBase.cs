@@ -36,6 +36,9 @@ public abstract class InferenceTestBase(PostgresFixture postgres) : IAsyncLifeti
     /// <summary>Pool strategy of the "fake" provider; round robin makes the key order predictable.</summary>
     protected virtual string Strategy => "round_robin";
 
+    /// <summary>Settings a test class adds to every server it starts.</summary>
+    private protected virtual IEnumerable<KeyValuePair<string, string?>> MoreConfig => [];
+
     public async ValueTask InitializeAsync()
     {
         Upstream = await FakeOpenAIUpstream.StartAsync();
@@ -60,6 +63,7 @@ public abstract class InferenceTestBase(PostgresFixture postgres) : IAsyncLifeti
             ["aliases:smart:0"] = "fake:gpt-4o",
             ["aliases:smart:1"] = "backup:backup-model",
         };
+        Config = new Dictionary<string, string?>(Config.Concat(MoreConfig));
         Server = await GatewayServer.StartAsync(Db.ConnectionString, Db.Schema, Config);
         Admin = TenancyApi.Admin(Server);
         OrgId = await Admin.CreateOrganizationAsync();
