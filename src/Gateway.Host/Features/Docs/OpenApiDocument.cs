@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Gateway.Host.Features.Dialects;
 using Gateway.Host.Http;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
@@ -32,20 +33,47 @@ internal static class OpenApiDocument
                     Title = "Gateway API",
                     Version = "v1",
                     Description = "Self-hosted multi-tenant LLM gateway: management API and inference endpoints in the OpenAI, Anthropic and Gemini dialects.",
+                    // No licence has been chosen (the repository has none); npm's word for that, as Features/Docs/package.json says it.
+                    License = new OpenApiLicense { Name = "UNLICENSED" },
                 };
-                // The committed document must not depend on where it was generated.
-                document.Servers?.Clear();
+                // The committed document must not depend on where it was generated: the default address stands for yours.
+                document.Servers = [new OpenApiServer { Url = "http://127.0.0.1:8080", Description = "`gateway serve`'s default address; replace it with where your gateway listens" }];
+                foreach (var tag in document.Tags ?? new HashSet<OpenApiTag>())
+                    tag.Description = TagDescriptions.GetValueOrDefault(tag.Name!);
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes = SecuritySchemes();
+                document.Components.Responses ??= new Dictionary<string, IOpenApiResponse>();
+                document.Components.Responses[KeyRefused] = new OpenApiResponse
+                {
+                    Description = "The key is missing, unknown, revoked or expired (401), or its user is blocked or its organisation suspended (403). " +
+                        "The body comes in the shape of the SDK whose way the key was sent: OpenAI's for Bearer, Anthropic's for x-api-key, " +
+                        "Google's for x-goog-api-key or ?key= (without a key: the dialect of the path).",
+                    Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = AnyDialectError(document) } },
+                };
                 return Task.CompletedTask;
             });
             options.AddOperationTransformer((operation, context, _) =>
             {
                 if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IAllowAnonymous>().Any())
+                {
+                    // Said explicitly, so that generators and linters do not take a forgotten requirement for "none".
+                    operation.Security = [];
                     return Task.CompletedTask;
+                }
+
                 // Any one of the four will do: each SDK sends its key its own way.
                 operation.Security = [.. SecuritySchemes().Keys.Select(name =>
                     new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(name, context.Document)] = [] })];
+                // The authentication middleware refuses before any handler runs, in the key's dialect, whatever the endpoint's.
+                operation.Responses ??= [];
+                operation.Responses["401"] = new OpenApiResponseReference(KeyRefused, context.Document);
+                if (operation.Responses.TryGetValue("403", out var forbidden) && forbidden is OpenApiResponse own)
+                {
+                    own.Description = "Forbidden. A refusal of the key itself (blocked user, suspended organisation) comes in the key's dialect (application/json), as for 401.";
+                    own.Content ??= new Dictionary<string, OpenApiMediaType>();
+                    own.Content["application/json"] = new OpenApiMediaType { Schema = AnyDialectError(context.Document!) };
+                }
+
                 return Task.CompletedTask;
             });
             options.AddSchemaTransformer((schema, context, _) =>
@@ -57,6 +85,33 @@ internal static class OpenApiDocument
                 return Task.CompletedTask;
             });
         });
+
+    private const string KeyRefused = "KeyRefused";
+
+    /// <summary>What each tag groups; the linter (docs/lint) refuses a tag without one.</summary>
+    private static readonly Dictionary<string, string> TagDescriptions = new()
+    {
+        ["Health"] = "Liveness and readiness probes for orchestrators; no key needed.",
+        ["Auth"] = "Who the presented key authenticates as.",
+        ["Organizations"] = "Tenants: create, rename, suspend, reactivate, delete (platform admin; organisation admins may rename theirs).",
+        ["Users"] = "Users of an organisation, as admin or member; block, unblock, delete.",
+        ["Keys"] = "Virtual keys (gw_...): issue, list, change, rotate with a grace period, revoke. The secret is shown once.",
+        ["Audit"] = "Every change as an event, with the acting principal and correlation id, newest first.",
+        ["OpenAI"] = "Inference in OpenAI's wire format: chat completions, embeddings, moderations, the model list. Errors in OpenAI's shape.",
+        ["Anthropic"] = "Inference in Anthropic's Messages format, for Claude Code and the Anthropic SDKs. Errors in Anthropic's shape.",
+        ["Gemini"] = "Inference in Google's native Gemini format, for the Gemini SDKs: one path per model method, as Google's own API. Errors in Google's shape.",
+        ["Providers"] = "Upstream provider instances and their key pools: live state, run-time declarations and keys (platform admin).",
+        ["Pricing"] = "Price versions per model, in force and scheduled; USD per million tokens.",
+        ["Budgets"] = "Spending limits with their current spend, changes, alerts and signed webhooks.",
+        ["Usage"] = "Every request's usage record and daily sums, as JSON or CSV.",
+        ["Jobs"] = "Background jobs: schedule, last run and next run (platform admin).",
+    };
+
+    /// <summary>Any one of the three dialects' error bodies (their schemas are in the document: the inference endpoints produce them).</summary>
+    private static OpenApiSchema AnyDialectError(Microsoft.OpenApi.OpenApiDocument document) => new()
+    {
+        AnyOf = [.. new[] { nameof(OpenAIError), nameof(AnthropicError), nameof(GoogleError) }.Select(id => (IOpenApiSchema)new OpenApiSchemaReference(id, document))],
+    };
 
     private static Dictionary<string, IOpenApiSecurityScheme> SecuritySchemes() => new()
     {
