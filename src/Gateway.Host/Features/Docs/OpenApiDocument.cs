@@ -48,8 +48,10 @@ internal static class OpenApiDocument
                     Description = "The key is missing, unknown, revoked or expired (401), or its user is blocked or its organisation suspended (403). " +
                         "The body comes in the shape of the SDK whose way the key was sent: OpenAI's for Bearer, Anthropic's for x-api-key, " +
                         "Google's for x-goog-api-key or ?key= (without a key: the dialect of the path).",
-                    Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = AnyDialectError(document) } },
+                    Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = new OpenApiSchemaReference(KeyRefusal, document) } },
                 };
+                document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+                document.Components.Schemas[KeyRefusal] = KeyRefusalSchema();
                 return Task.CompletedTask;
             });
             options.AddOperationTransformer((operation, context, _) =>
@@ -71,7 +73,7 @@ internal static class OpenApiDocument
                 {
                     own.Description = "Forbidden. A refusal of the key itself (blocked user, suspended organisation) comes in the key's dialect (application/json), as for 401.";
                     own.Content ??= new Dictionary<string, OpenApiMediaType>();
-                    own.Content["application/json"] = new OpenApiMediaType { Schema = AnyDialectError(context.Document!) };
+                    own.Content["application/json"] = new OpenApiMediaType { Schema = new OpenApiSchemaReference(KeyRefusal, context.Document) };
                 }
 
                 return Task.CompletedTask;
@@ -107,11 +109,42 @@ internal static class OpenApiDocument
         ["Jobs"] = "Background jobs: schedule, last run and next run (platform admin).",
     };
 
-    /// <summary>Any one of the three dialects' error bodies (their schemas are in the document: the inference endpoints produce them).</summary>
-    private static OpenApiSchema AnyDialectError(Microsoft.OpenApi.OpenApiDocument document) => new()
+    private const string KeyRefusal = "KeyRefusal";
+
+    /// <summary>
+    /// The three dialects' error bodies (<see cref="OpenAIError"/>, <see cref="AnthropicError"/>, <see cref="GoogleError"/>)
+    /// as one object, since any of them may come: client generators make a typed error of one object, not of a union.
+    /// </summary>
+    private static OpenApiSchema KeyRefusalSchema()
     {
-        AnyOf = [.. new[] { nameof(OpenAIError), nameof(AnthropicError), nameof(GoogleError) }.Select(id => (IOpenApiSchema)new OpenApiSchemaReference(id, document))],
-    };
+        static OpenApiSchema Text(string description) => new() { Type = JsonSchemaType.String, Description = description };
+        return new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Description = "A refused key, in the dialect the key was sent in: OpenAIError, AnthropicError or GoogleError.",
+            Required = new HashSet<string> { "error" },
+            Properties = new Dictionary<string, IOpenApiSchema>
+            {
+                ["type"] = Text("Anthropic's only: `error`."),
+                ["error"] = new OpenApiSchema
+                {
+                    Type = JsonSchemaType.Object,
+                    Required = new HashSet<string> { "message" },
+                    Properties = new Dictionary<string, IOpenApiSchema>
+                    {
+                        ["message"] = Text("What is wrong with the key, in every dialect."),
+                        ["type"] = Text("OpenAI's and Anthropic's: `authentication_error` or `permission_error`."),
+                        ["code"] = new OpenApiSchema
+                        {
+                            Type = JsonSchemaType.String | JsonSchemaType.Integer,
+                            Description = "OpenAI's: the reason (`missing_api_key`, `invalid_api_key`, `revoked_api_key`, `expired_api_key`, `user_blocked`, `organization_suspended`). Google's: the HTTP status again.",
+                        },
+                        ["status"] = Text("Google's: `UNAUTHENTICATED` or `PERMISSION_DENIED`."),
+                    },
+                },
+            },
+        };
+    }
 
     private static Dictionary<string, IOpenApiSecurityScheme> SecuritySchemes() => new()
     {
