@@ -41,7 +41,10 @@ internal static class DialectErrors
         return context.Response.WriteAsync(JsonSerializer.Serialize(body, body.GetType(), GatewayJson.Options), context.RequestAborted);
     }
 
-    /// <summary>Documents an inference endpoint's refusals in its dialect's shape (<typeparamref name="TError"/>).</summary>
+    /// <summary>
+    /// Documents an inference endpoint's refusals in its dialect's shape (<typeparamref name="TError"/>). 401 is not one of
+    /// them: the document gives every keyed operation the same one, in the dialect the key was sent in.
+    /// </summary>
     public static RouteHandlerBuilder ProducesErrors<TError>(this RouteHandlerBuilder builder, params int[] statuses)
     {
         foreach (var status in statuses)

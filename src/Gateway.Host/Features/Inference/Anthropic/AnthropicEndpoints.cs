@@ -27,7 +27,6 @@ internal static class AnthropicEndpoints
 
     private static RouteHandlerBuilder Describe(RouteHandlerBuilder route) =>
         route.WithTags("Anthropic").Accepts<MessagesRequest>("application/json")
-            .ProducesErrors<AnthropicError>(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized,
-                StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound)
+            .ProducesErrors<AnthropicError>(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status500InternalServerError);
 }

@@ -73,7 +73,7 @@ internal static class GeminiEndpoints
                 TypedResults.Ok(new GeminiModelList([.. ModelsEndpoint.Usable(context, registry, directory)
                     .Select(x => new GeminiModel($"models/{x.Provider}:{x.Model}", $"{x.Provider}:{x.Model}", x.Model, ChatMethods))])))
             .WithTags("Gemini").WithName("geminiListModels").WithSummary("Models the caller's key may use, in Gemini's list format")
-            .ProducesErrors<GoogleError>(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status500InternalServerError);
+            .ProducesProblem(StatusCodes.Status500InternalServerError);
         app.MapGet("/v1beta/models/{**model}", async (string model, HttpContext context, ProviderRegistry registry, KeyDirectory directory) =>
             {
                 var name = model.StartsWith("models/", StringComparison.Ordinal) ? model["models/".Length..] : model;
@@ -84,7 +84,7 @@ internal static class GeminiEndpoints
             })
             .WithTags("Gemini").WithName("geminiGetModel")
             .WithSummary("One model in Gemini's format, by any name a request may use: provider:model, provider/model, a bare model name or an alias")
-            .Produces<GeminiModel>().ProducesErrors<GoogleError>(StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound)
+            .Produces<GeminiModel>().ProducesErrors<GoogleError>(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status500InternalServerError)
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
@@ -97,8 +97,8 @@ internal static class GeminiEndpoints
     {
         // countTokens produces nothing, so no budget can refuse it.
         int[] refusals = method.Name == "countTokens"
-            ? [StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests]
-            : [StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status402PaymentRequired, StatusCodes.Status403Forbidden,
+            ? [StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests]
+            : [StatusCodes.Status400BadRequest, StatusCodes.Status402PaymentRequired, StatusCodes.Status403Forbidden,
                 StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests];
         route.WithTags("Gemini").WithName(method.OperationId(version)).WithSummary(method.Summary)
             .Accepts(method.Request, "application/json")

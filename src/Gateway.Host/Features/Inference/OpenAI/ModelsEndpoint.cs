@@ -21,7 +21,7 @@ internal static class ModelsEndpoint
         app.MapGet("/v1/models", (HttpContext context, ProviderRegistry registry, KeyDirectory directory) =>
                 TypedResults.Ok(new ModelList("list", Visible(context, registry, directory))))
             .WithTags("OpenAI").WithName("listModels").WithSummary("Models the caller's key may use")
-            .ProducesErrors<OpenAIError>(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status500InternalServerError);
+            .ProducesProblem(StatusCodes.Status500InternalServerError);
 
         app.MapGet("/v1/models/{*id}", async (string id, HttpContext context, ProviderRegistry registry, KeyDirectory directory) =>
             {
@@ -32,7 +32,7 @@ internal static class ModelsEndpoint
             })
             .WithTags("OpenAI").WithName("getModel")
             .WithSummary("One model, by any name a request may use: provider:model, provider/model, a bare model name or an alias")
-            .Produces<Model>().ProducesErrors<OpenAIError>(StatusCodes.Status401Unauthorized, StatusCodes.Status404NotFound)
+            .Produces<Model>().ProducesErrors<OpenAIError>(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status500InternalServerError);
     }
 

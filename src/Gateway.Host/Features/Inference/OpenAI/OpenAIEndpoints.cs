@@ -24,7 +24,7 @@ internal static class OpenAIEndpoints
         app.MapPost("/v1/" + route.Path, (HttpContext context, InferencePipeline pipeline, TimeProvider time) =>
                 pipeline.RunAsync(context, new OpenAIExchange(route, time)))
             .WithTags("OpenAI").WithName(name).WithSummary(summary)
-            .ProducesErrors<OpenAIError>(StatusCodes.Status400BadRequest, StatusCodes.Status401Unauthorized, StatusCodes.Status402PaymentRequired,
+            .ProducesErrors<OpenAIError>(StatusCodes.Status400BadRequest, StatusCodes.Status402PaymentRequired,
                 StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status500InternalServerError);
 }
