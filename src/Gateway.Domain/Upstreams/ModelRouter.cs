@@ -30,6 +30,14 @@ public sealed class ModelRouter(IReadOnlyList<RoutableProvider> providers, IRead
             : ([], error ?? $"model '{requested}' is not served by any provider");
     }
 
+    /// <summary>
+    /// The targets of a name that their providers list: what a lookup of the name may show. A request for a
+    /// <c>provider:model</c> its provider does not list is still tried (the list may be stale); a lookup does
+    /// not vouch for it.
+    /// </summary>
+    public IReadOnlyList<RouteTarget> Listed(string requested) =>
+        [.. Resolve(requested).Targets.Where(t => _byName[t.Provider].Models.Contains(t.Model, StringComparer.OrdinalIgnoreCase))];
+
     private string? Expand(string name, List<RouteTarget> into, int depth)
     {
         if (name.Length == 0)

@@ -52,4 +52,15 @@ public sealed class ModelRouterTests
         Assert.Empty(targets);
         Assert.Equal(error, message);
     }
+
+    [Theory]
+    [InlineData("fast", "gemini:gemini-2.5-flash,groq:llama-3.1-8b-instant")]
+    [InlineData("gemini/gemini-2.5-pro", "gemini:gemini-2.5-pro")]
+    [InlineData("llama-3.1-8b-instant", "groq:llama-3.1-8b-instant")]
+    [InlineData("GEMINI:Gemini-2.5-Pro", "gemini:Gemini-2.5-Pro")]
+    [InlineData("gemini:gemini-9-ultra", "")]
+    [InlineData("local:qwen2.5:7b", "")]
+    [InlineData("gpt-7", "")]
+    public void Should_list_only_the_targets_their_providers_list_for_a_lookup(string requested, string expected) =>
+        Assert.Equal(expected, string.Join(',', Router.Listed(requested)));
 }

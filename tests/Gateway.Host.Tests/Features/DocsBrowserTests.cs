@@ -28,6 +28,8 @@ public sealed class DocsBrowserTests(PostgresFixture postgres)
             // Scalar renders a sidebar entry per tag; its sections load as the reader scrolls.
             Assert.True(tags.Count >= 5);
             Assert.All(tags, tag => Assert.Contains($">{tag}<", dom, StringComparison.Ordinal));
+            // "Try it" calls the gateway serving the page, not the document's default address.
+            Assert.Contains($">{server.Client.BaseAddress!.ToString().TrimEnd('/')}<", dom, StringComparison.Ordinal);
         }
         finally
         {

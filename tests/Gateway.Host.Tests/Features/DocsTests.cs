@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
 using Gateway.Host.Cli;
 using Gateway.Host.Tests.Infrastructure;
@@ -67,8 +68,98 @@ public sealed class DocsTests(PostgresFixture postgres) : IAsyncLifetime
 
         Assert.All(operations.Where(o => o.Path.StartsWith("/v1/", StringComparison.Ordinal)), o =>
             Assert.Equal(["bearer", "x-api-key", "x-goog-api-key", "key"], o.Operation["security"]!.AsArray().Select(r => r!.AsObject().Single().Key)));
-        Assert.All(operations.Where(o => o.Path.StartsWith("/health", StringComparison.Ordinal)), o => Assert.Null(o.Operation["security"]));
+        // Said explicitly ("no key"), so that generators and linters do not take it for a forgotten requirement.
+        Assert.All(operations.Where(o => o.Path.StartsWith("/health", StringComparison.Ordinal)), o => Assert.Empty(o.Operation["security"]!.AsArray()));
+        Assert.All(operations.Where(o => !o.Path.StartsWith("/health", StringComparison.Ordinal)), o =>
+            Assert.Equal("#/components/responses/KeyRefused", (string?)o.Operation["responses"]!["401"]!["$ref"]));
     }
+
+    [Fact]
+    public async Task Should_have_no_two_paths_that_differ_only_in_their_parameter_names()
+    {
+        var document = await DocumentAsync();
+
+        // Kiota's rule ("the path signature MUST be unique"): paths equal once each {parameter} is {} collide.
+        var collisions = document["paths"]!.AsObject().Select(p => p.Key)
+            .GroupBy(path => Regex.Replace(path, "{[^}]*}", "{}"))
+            .Where(g => g.Count() > 1)
+            .Select(g => string.Join(" and ", g));
+        Assert.Empty(collisions);
+    }
+
+    [Fact]
+    public async Task Should_describe_each_gemini_model_method_as_its_own_operation_under_v1beta_and_v1()
+    {
+        var document = await DocumentAsync();
+        var paths = document["paths"]!.AsObject();
+
+        foreach (var version in new[] { "v1beta", "v1" })
+        {
+            foreach (var (method, request, response) in new[]
+            {
+                ("generateContent", "GenerateContentRequest", "GenerateContentResponse"),
+                ("streamGenerateContent", "GenerateContentRequest", "GenerateContentResponse"),
+                ("countTokens", "CountTokensRequest", "CountTokensResponse"),
+                ("embedContent", "EmbedContentRequest", "EmbedContentResponse"),
+                ("batchEmbedContents", "BatchEmbedContentsRequest", "BatchEmbedContentsResponse"),
+            })
+            {
+                var path = $"/{version}/models/{{model}}:{method}";
+                var operation = paths[path]?["post"];
+                Assert.True(operation is not null, $"{path} is not in the document");
+                Assert.Equal("gemini" + char.ToUpperInvariant(method[0]) + method[1..] + (version == "v1" ? "V1" : ""), (string?)operation!["operationId"]);
+                Assert.False(string.IsNullOrWhiteSpace((string?)operation["summary"]));
+                Assert.Equal($"#/components/schemas/{request}", (string?)operation["requestBody"]!["content"]!["application/json"]!["schema"]!["$ref"]);
+                Assert.Contains($"#/components/schemas/{response}", operation["responses"]!["200"]!.ToJsonString(), StringComparison.Ordinal);
+                foreach (var status in new[] { "400", "404", "429" })
+                    Assert.Equal("#/components/schemas/GoogleError", (string?)operation["responses"]![status]!["content"]!["application/json"]!["schema"]!["$ref"]);
+            }
+        }
+
+        var stream = paths["/v1beta/models/{model}:streamGenerateContent"]!["post"]!;
+        Assert.Equal(["application/json", "text/event-stream"], stream["responses"]!["200"]!["content"]!.AsObject().Select(c => c.Key).Order(StringComparer.Ordinal));
+        Assert.Contains(stream["parameters"]!.AsArray(), p => (string?)p!["name"] == "alt" && (string?)p["in"] == "query");
+        Assert.Contains("baseModelId", document["components"]!["schemas"]!["GeminiModel"]!["properties"]!.AsObject().Select(p => p.Key));
+        Assert.Contains("systemInstruction", document["components"]!["schemas"]!["GenerateContentRequest"]!["properties"]!.AsObject().Select(p => p.Key));
+    }
+
+    [Fact]
+    public async Task Should_document_errors_in_the_dialect_of_each_inference_endpoint()
+    {
+        var document = await DocumentAsync();
+        var operations = document["paths"]!.AsObject()
+            .SelectMany(p => p.Value!.AsObject().Select(o => (Path: p.Key, Operation: o.Value!)))
+            .ToList();
+
+        Assert.All(operations.Where(o => !o.Path.StartsWith("/health", StringComparison.Ordinal)), o =>
+            Assert.Contains(o.Operation["responses"]!.AsObject(), r => r.Key.StartsWith('4')));
+        foreach (var (path, schema) in new[]
+        {
+            ("/v1/chat/completions", "OpenAIError"), ("/v1/embeddings", "OpenAIError"), ("/v1/models/{id}", "OpenAIError"),
+            ("/v1/messages", "AnthropicError"), ("/v1/messages/count_tokens", "AnthropicError"),
+            ("/v1beta/models/{model}", "GoogleError"), ("/v1/models/{model}:generateContent", "GoogleError"),
+        })
+        {
+            var operation = document["paths"]![path]!.AsObject().Single().Value!;
+            Assert.Equal($"#/components/schemas/{schema}", (string?)operation["responses"]!["404"]!["content"]!["application/json"]!["schema"]!["$ref"]);
+        }
+
+        var organizations = document["paths"]!["/v1/organizations"]!["post"]!["responses"]!;
+        Assert.Equal("#/components/schemas/HttpValidationProblemDetails", (string?)organizations["400"]!["content"]!["application/problem+json"]!["schema"]!["$ref"]);
+    }
+
+    [Fact]
+    public async Task Should_give_every_tag_a_description_and_name_a_server_and_a_licence()
+    {
+        var document = await DocumentAsync();
+
+        Assert.All(document["tags"]!.AsArray(), tag => Assert.False(string.IsNullOrWhiteSpace((string?)tag!["description"]), $"tag {tag!["name"]} has no description"));
+        Assert.Equal("http://127.0.0.1:8080", (string?)Assert.Single(document["servers"]!.AsArray())!["url"]);
+        Assert.NotNull(document["info"]!["license"]!["name"]);
+    }
+
+    private async Task<JsonNode> DocumentAsync() =>
+        JsonNode.Parse(await _server.Client.GetStringAsync("/openapi.json", TestContext.Current.CancellationToken))!;
 
     [Fact]
     public async Task Should_serve_the_scalar_reference_page_and_its_bundle_without_a_cdn()

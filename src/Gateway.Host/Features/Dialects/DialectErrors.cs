@@ -1,13 +1,30 @@
 using System.Text.Json;
+using Gateway.Host.Http;
 
 namespace Gateway.Host.Features.Dialects;
 
-/// <summary>
-/// Error bodies as each provider's SDK expects them:
-/// OpenAI <c>{"error":{"message","type","param","code"}}</c>,
-/// Anthropic <c>{"type":"error","error":{"type","message"}}</c>,
-/// Gemini <c>{"error":{"code","message","status"}}</c>.
-/// </summary>
+/// <summary>OpenAI's error body, which every OpenAI SDK reads. An OpenAI-compatible upstream's own errors pass through as it wrote them.</summary>
+internal sealed record OpenAIError(OpenAIErrorDetail Error);
+
+/// <param name="Type">invalid_request_error, authentication_error, permission_error, not_found_error, rate_limit_error or api_error.</param>
+/// <param name="Code">Machine-readable reason, e.g. <c>invalid_api_key</c>, <c>model_not_found</c>, <c>budget_exceeded</c>.</param>
+internal sealed record OpenAIErrorDetail(string Message, string Type, string? Param, string Code);
+
+/// <summary>Anthropic's error body, which Anthropic's SDKs and Claude Code read. An Anthropic upstream's own errors pass through as it wrote them.</summary>
+/// <param name="Type">Always <c>error</c>.</param>
+internal sealed record AnthropicError(string Type, AnthropicErrorDetail Error);
+
+/// <param name="Type">invalid_request_error, authentication_error, billing_error, permission_error, not_found_error, request_too_large, rate_limit_error, api_error, timeout_error or overloaded_error.</param>
+internal sealed record AnthropicErrorDetail(string Type, string Message);
+
+/// <summary>Google's error body, which the Gemini SDKs read. A Gemini upstream's own errors pass through as it wrote them (with its <c>details</c>).</summary>
+internal sealed record GoogleError(GoogleErrorDetail Error);
+
+/// <param name="Code">The HTTP status again.</param>
+/// <param name="Status">Google's canonical code: INVALID_ARGUMENT, UNAUTHENTICATED, PERMISSION_DENIED, NOT_FOUND, RESOURCE_EXHAUSTED, UNIMPLEMENTED, INTERNAL, ...</param>
+internal sealed record GoogleErrorDetail(int Code, string Message, string Status);
+
+/// <summary>Error bodies as each provider's SDK expects them: <see cref="OpenAIError"/>, <see cref="AnthropicError"/>, <see cref="GoogleError"/>.</summary>
 internal static class DialectErrors
 {
     /// <param name="code">Machine-readable reason, e.g. <c>invalid_api_key</c>.</param>
@@ -17,11 +34,22 @@ internal static class DialectErrors
         context.Response.ContentType = "application/json";
         object body = dialect switch
         {
-            Dialect.Anthropic => new { type = "error", error = new { type = AnthropicType(status), message } },
-            Dialect.Gemini => new { error = new { code = status, message, status = GoogleStatus(status) } },
-            _ => new { error = new { message, type = OpenAIType(status), param = (string?)null, code } },
+            Dialect.Anthropic => new AnthropicError("error", new AnthropicErrorDetail(AnthropicType(status), message)),
+            Dialect.Gemini => new GoogleError(new GoogleErrorDetail(status, message, GoogleStatus(status))),
+            _ => new OpenAIError(new OpenAIErrorDetail(message, OpenAIType(status), null, code)),
         };
-        return context.Response.WriteAsync(JsonSerializer.Serialize(body), context.RequestAborted);
+        return context.Response.WriteAsync(JsonSerializer.Serialize(body, body.GetType(), GatewayJson.Options), context.RequestAborted);
+    }
+
+    /// <summary>
+    /// Documents an inference endpoint's refusals in its dialect's shape (<typeparamref name="TError"/>). 401 is not one of
+    /// them: the document gives every keyed operation the same one, in the dialect the key was sent in.
+    /// </summary>
+    public static RouteHandlerBuilder ProducesErrors<TError>(this RouteHandlerBuilder builder, params int[] statuses)
+    {
+        foreach (var status in statuses)
+            builder.Produces<TError>(status, "application/json");
+        return builder;
     }
 
     private static string OpenAIType(int status) => status switch

@@ -12,7 +12,7 @@ namespace Gateway.Host.Features.Docs;
 /// The OpenAPI document generated from the endpoints. <c>/openapi.json</c> serves it,
 /// <c>gateway openapi</c> writes it to docs/openapi.json and CI checks the two agree.
 /// </summary>
-internal static class OpenApiDocument
+internal static partial class OpenApiDocument
 {
     private const string DocumentName = "v1";
 
@@ -32,20 +32,49 @@ internal static class OpenApiDocument
                     Title = "Gateway API",
                     Version = "v1",
                     Description = "Self-hosted multi-tenant LLM gateway: management API and inference endpoints in the OpenAI, Anthropic and Gemini dialects.",
+                    // No licence has been chosen (the repository has none); npm's word for that, as Features/Docs/package.json says it.
+                    License = new OpenApiLicense { Name = "UNLICENSED" },
                 };
-                // The committed document must not depend on where it was generated.
-                document.Servers?.Clear();
+                // The committed document must not depend on where it was generated: the default address stands for yours.
+                document.Servers = [new OpenApiServer { Url = "http://127.0.0.1:8080", Description = "`gateway serve`'s default address; replace it with where your gateway listens" }];
+                foreach (var tag in document.Tags ?? new HashSet<OpenApiTag>())
+                    tag.Description = TagDescriptions.GetValueOrDefault(tag.Name!);
                 document.Components ??= new OpenApiComponents();
                 document.Components.SecuritySchemes = SecuritySchemes();
+                document.Components.Responses ??= new Dictionary<string, IOpenApiResponse>();
+                document.Components.Responses[KeyRefused] = new OpenApiResponse
+                {
+                    Description = "The key is missing, unknown, revoked or expired (401), or its user is blocked or its organisation suspended (403). " +
+                        "The body comes in the shape of the SDK whose way the key was sent: OpenAI's for Bearer, Anthropic's for x-api-key, " +
+                        "Google's for x-goog-api-key or ?key= (without a key: the dialect of the path).",
+                    Content = new Dictionary<string, OpenApiMediaType> { ["application/json"] = new() { Schema = new OpenApiSchemaReference(KeyRefusal, document) } },
+                };
+                document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
+                document.Components.Schemas[KeyRefusal] = KeyRefusalSchema();
                 return Task.CompletedTask;
             });
             options.AddOperationTransformer((operation, context, _) =>
             {
                 if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IAllowAnonymous>().Any())
+                {
+                    // Said explicitly, so that generators and linters do not take a forgotten requirement for "none".
+                    operation.Security = [];
                     return Task.CompletedTask;
+                }
+
                 // Any one of the four will do: each SDK sends its key its own way.
                 operation.Security = [.. SecuritySchemes().Keys.Select(name =>
                     new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(name, context.Document)] = [] })];
+                // The authentication middleware refuses before any handler runs, in the key's dialect, whatever the endpoint's.
+                operation.Responses ??= [];
+                operation.Responses["401"] = new OpenApiResponseReference(KeyRefused, context.Document);
+                if (operation.Responses.TryGetValue("403", out var forbidden) && forbidden is OpenApiResponse own)
+                {
+                    own.Description = "Forbidden. A refusal of the key itself (blocked user, suspended organisation) comes in the key's dialect (application/json), as for 401.";
+                    own.Content ??= new Dictionary<string, OpenApiMediaType>();
+                    own.Content["application/json"] = new OpenApiMediaType { Schema = new OpenApiSchemaReference(KeyRefusal, context.Document) };
+                }
+
                 return Task.CompletedTask;
             });
             options.AddSchemaTransformer((schema, context, _) =>
@@ -57,37 +86,6 @@ internal static class OpenApiDocument
                 return Task.CompletedTask;
             });
         });
-
-    private static Dictionary<string, IOpenApiSecurityScheme> SecuritySchemes() => new()
-    {
-        ["bearer"] = new OpenApiSecurityScheme
-        {
-            Type = SecuritySchemeType.Http,
-            Scheme = "bearer",
-            Description = "A virtual key (gw_…) or the platform admin token, as OpenAI SDKs send it.",
-        },
-        ["x-api-key"] = new OpenApiSecurityScheme
-        {
-            Type = SecuritySchemeType.ApiKey,
-            In = ParameterLocation.Header,
-            Name = "x-api-key",
-            Description = "The same key, as Anthropic SDKs send it.",
-        },
-        ["x-goog-api-key"] = new OpenApiSecurityScheme
-        {
-            Type = SecuritySchemeType.ApiKey,
-            In = ParameterLocation.Header,
-            Name = "x-goog-api-key",
-            Description = "The same key, as Gemini SDKs send it.",
-        },
-        ["key"] = new OpenApiSecurityScheme
-        {
-            Type = SecuritySchemeType.ApiKey,
-            In = ParameterLocation.Query,
-            Name = "key",
-            Description = "The same key as a query parameter, as Gemini REST examples send it.",
-        },
-    };
 
     public static void MapGatewayOpenApi(this WebApplication app) =>
         app.MapOpenApi("/openapi.json").ExcludeFromDescription().AllowAnonymous();

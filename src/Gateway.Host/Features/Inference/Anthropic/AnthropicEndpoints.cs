@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Gateway.Host.Features.Dialects;
 
 namespace Gateway.Host.Features.Inference.Anthropic;
 
@@ -16,7 +17,7 @@ internal static class AnthropicEndpoints
                 .WithName("createMessage")
                 .WithSummary("A message in Anthropic's Messages format, streamed (SSE) or not, routed to the model's providers and key pools"))
             .Produces<JsonObject>(StatusCodes.Status200OK, "application/json", "text/event-stream")
-            .ProducesProblem(StatusCodes.Status402PaymentRequired).ProducesProblem(StatusCodes.Status429TooManyRequests);
+            .ProducesErrors<AnthropicError>(StatusCodes.Status402PaymentRequired, StatusCodes.Status429TooManyRequests);
         Describe(app.MapPost("/v1/messages/count_tokens", (HttpContext context, InferencePipeline pipeline, TimeProvider time) =>
                 TokenCounting.HandleAsync(context, pipeline, new AnthropicExchange(context.Request, counting: true), time))
                 .WithName("countMessageTokens")
@@ -26,7 +27,6 @@ internal static class AnthropicEndpoints
 
     private static RouteHandlerBuilder Describe(RouteHandlerBuilder route) =>
         route.WithTags("Anthropic").Accepts<MessagesRequest>("application/json")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesErrors<AnthropicError>(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status500InternalServerError);
 }

@@ -1,8 +1,9 @@
-using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Gateway.Host.Features.Auth;
 using Gateway.Host.Features.Dialects;
 using Gateway.Host.Features.Inference.OpenAI;
 using Gateway.Host.Features.Providers;
+using Microsoft.OpenApi;
 
 namespace Gateway.Host.Features.Inference.Gemini;
 
@@ -15,12 +16,42 @@ namespace Gateway.Host.Features.Inference.Gemini;
 /// </summary>
 internal static class GeminiEndpoints
 {
-    /// <summary>A model's entry in Gemini's list; <c>name</c> is <c>models/{provider:model}</c>, which the actions accept as it is.</summary>
-    internal sealed record GeminiModel(string Name, string BaseModelId, string DisplayName, IReadOnlyList<string> SupportedGenerationMethods);
+    /// <summary>A model in Gemini's format. In the list, <c>name</c> is <c>models/{provider:model}</c>, which the methods accept as it is.</summary>
+    /// <param name="Name"><c>models/</c> and the name: as listed, or as asked for by a lookup (an alias stays an alias).</param>
+    /// <param name="BaseModelId">The <c>provider:model</c> it is served by (for an alias, the first target this key may use).</param>
+    internal sealed record GeminiModel(
+        string Name,
+        [property: JsonPropertyName("baseModelId")] string BaseModelId,
+        [property: JsonPropertyName("displayName")] string DisplayName,
+        [property: JsonPropertyName("supportedGenerationMethods")] IReadOnlyList<string> SupportedGenerationMethods);
 
     internal sealed record GeminiModelList(IReadOnlyList<GeminiModel> Models);
 
-    private static readonly string[] Methods = ["generateContent", "streamGenerateContent", "countTokens", "embedContent", "batchEmbedContents"];
+    /// <summary>One of Google's model methods: its own path, operation and schemas, and what runs it.</summary>
+    private sealed record ModelMethod(string Name, string Summary, Type Request, Type Response, Func<HttpContext, InferencePipeline, TimeProvider, string, Task> Run)
+    {
+        public string OperationId(string version) => "gemini" + char.ToUpperInvariant(Name[0]) + Name[1..] + (version == "v1" ? "V1" : "");
+    }
+
+    private static readonly ModelMethod[] Methods =
+    [
+        new("generateContent", "A whole answer in Google's Gemini format, routed to the model's providers and key pools",
+            typeof(GenerateContentRequest), typeof(GenerateContentResponse),
+            (context, pipeline, _, model) => pipeline.RunAsync(context, new GeminiExchange(model, GeminiAction.GenerateContent, sse: false))),
+        new("streamGenerateContent", "The answer as it is made: server-sent events with ?alt=sse, otherwise one JSON array whose elements arrive as they are made",
+            typeof(GenerateContentRequest), typeof(GenerateContentResponse[]),
+            (context, pipeline, _, model) => pipeline.RunAsync(context, new GeminiExchange(model, GeminiAction.StreamGenerateContent,
+                sse: string.Equals(context.Request.Query["alt"], "sse", StringComparison.OrdinalIgnoreCase)))),
+        new("countTokens", "The prompt's tokens: exact from Gemini and Anthropic upstreams, estimated for OpenAI-compatible ones (x-gateway-token-count says which); never charged",
+            typeof(CountTokensRequest), typeof(CountTokensResponse),
+            (context, pipeline, time, model) => TokenCounting.HandleAsync(context, pipeline, new GeminiExchange(model, GeminiAction.CountTokens, sse: false), time)),
+        new("embedContent", "One embedding, from a Gemini or OpenAI-compatible upstream",
+            typeof(EmbedContentRequest), typeof(EmbedContentResponse),
+            (context, pipeline, _, model) => pipeline.RunAsync(context, new GeminiEmbedExchange(model, batch: false))),
+        new("batchEmbedContents", "Several embeddings of one size in one call, from a Gemini or OpenAI-compatible upstream",
+            typeof(BatchEmbedContentsRequest), typeof(BatchEmbedContentsResponse),
+            (context, pipeline, _, model) => pipeline.RunAsync(context, new GeminiEmbedExchange(model, batch: true))),
+    ];
 
     /// <summary>What a chat model supports; the list shows these (the embedding methods need an embedding model).</summary>
     private static readonly string[] ChatMethods = ["generateContent", "streamGenerateContent", "countTokens"];
@@ -29,65 +60,87 @@ internal static class GeminiEndpoints
     {
         foreach (var version in new[] { "v1beta", "v1" })
         {
-            app.MapPost($"/{version}/models/{{**action}}", HandleAsync)
-                .WithTags("Gemini").WithName(version == "v1" ? "geminiModelActionV1" : "geminiModelAction")
-                .WithSummary("generateContent, streamGenerateContent (?alt=sse or a JSON array), countTokens, embedContent or batchEmbedContents in Google's Gemini format: models/{model}:{method}")
-                .Accepts<GenerateContentRequest>("application/json").Produces<JsonObject>(StatusCodes.Status200OK, "application/json", "text/event-stream")
-                .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
-                .ProducesProblem(StatusCodes.Status402PaymentRequired).ProducesProblem(StatusCodes.Status403Forbidden)
-                .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests)
-                .ProducesProblem(StatusCodes.Status500InternalServerError);
+            foreach (var method in Methods)
+                Describe(app.MapPost($"/{version}/models/{{model}}:{method.Name}", (string model, HttpContext context, InferencePipeline pipeline, TimeProvider time) =>
+                    method.Run(context, pipeline, time, Uri.UnescapeDataString(model))), method, version);
+
+            // What no method's route matches: a name holding a '/' (provider/model, which Google's SDKs put in
+            // the path unescaped, so it spans segments), or a method this gateway does not serve.
+            app.MapPost($"/{version}/models/{{**action}}", DispatchAsync).ExcludeFromDescription();
         }
 
         app.MapGet("/v1beta/models", (HttpContext context, ProviderRegistry registry, KeyDirectory directory) =>
-                TypedResults.Ok(new GeminiModelList(Visible(context, registry, directory))))
+                TypedResults.Ok(new GeminiModelList([.. ModelsEndpoint.Usable(context, registry, directory)
+                    .Select(x => new GeminiModel($"models/{x.Provider}:{x.Model}", $"{x.Provider}:{x.Model}", x.Model, ChatMethods))])))
             .WithTags("Gemini").WithName("geminiListModels").WithSummary("Models the caller's key may use, in Gemini's list format")
-            .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status500InternalServerError);
-        app.MapGet("/v1beta/models/{**name}", async (string name, HttpContext context, ProviderRegistry registry, KeyDirectory directory) =>
+            .ProducesProblem(StatusCodes.Status500InternalServerError);
+        app.MapGet("/v1beta/models/{**model}", async (string model, HttpContext context, ProviderRegistry registry, KeyDirectory directory) =>
             {
-                var id = name.StartsWith("models/", StringComparison.Ordinal) ? name["models/".Length..] : name;
-                if (Visible(context, registry, directory).FirstOrDefault(m => string.Equals(m.BaseModelId, id, StringComparison.OrdinalIgnoreCase)) is { } model)
-                    await TypedResults.Ok(model).ExecuteAsync(context);
+                var name = model.StartsWith("models/", StringComparison.Ordinal) ? model["models/".Length..] : model;
+                if (ModelsEndpoint.Lookup(name, context, registry, directory) is { } found)
+                    await TypedResults.Ok(new GeminiModel($"models/{found.Asked}", found.Target.ToString(), found.Target.Model, ChatMethods)).ExecuteAsync(context);
                 else
-                    await DialectErrors.WriteAsync(context, Dialect.Gemini, 404, "model_not_found", $"models/{id} is not found, or this key may not use it");
+                    await DialectErrors.WriteAsync(context, Dialect.Gemini, 404, "model_not_found", $"models/{name} is not found, or this key may not use it");
             })
-            .WithTags("Gemini").WithName("geminiGetModel").WithSummary("One model in Gemini's format, if the caller's key may use it")
-            .Produces<GeminiModel>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status500InternalServerError);
+            .WithTags("Gemini").WithName("geminiGetModel")
+            .WithSummary("One model in Gemini's format, by any name a request may use: provider:model, provider/model, a bare model name or an alias")
+            .Produces<GeminiModel>().ProducesErrors<GoogleError>(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status500InternalServerError)
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                operation.Parameters!.Single(p => p.Name == "model").Description = ModelParameter + " A leading `models/` is taken off.";
+                return Task.CompletedTask;
+            });
     }
 
-    private static async Task HandleAsync(string action, HttpContext context, InferencePipeline pipeline, TimeProvider time)
+    private static void Describe(RouteHandlerBuilder route, ModelMethod method, string version)
+    {
+        // countTokens produces nothing, so no budget can refuse it.
+        int[] refusals = method.Name == "countTokens"
+            ? [StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests]
+            : [StatusCodes.Status400BadRequest, StatusCodes.Status402PaymentRequired, StatusCodes.Status403Forbidden,
+                StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests];
+        route.WithTags("Gemini").WithName(method.OperationId(version)).WithSummary(method.Summary)
+            .Accepts(method.Request, "application/json")
+            .Produces(StatusCodes.Status200OK, method.Response, "application/json")
+            .ProducesErrors<GoogleError>(refusals)
+            .ProducesProblem(StatusCodes.Status500InternalServerError)
+            .AddOpenApiOperationTransformer((operation, context, _) =>
+            {
+                operation.Parameters!.Single(p => p.Name == "model").Description = ModelParameter;
+                if (method.Name == "streamGenerateContent")
+                    DescribeStream(operation, context.Document!);
+                return Task.CompletedTask;
+            });
+    }
+
+    private const string ModelParameter =
+        "Any name the router takes: `provider:model`, a bare model name, an alias, or `provider/model` (the slash URL-escaped or not).";
+
+    /// <summary>One 200 in two forms: the array the events make (application/json, from the method's response type), or each event's data.</summary>
+    private static void DescribeStream(OpenApiOperation operation, OpenApiDocument document)
+    {
+        operation.Responses!["200"].Content!["text/event-stream"] = new OpenApiMediaType
+        {
+            Schema = new OpenApiSchemaReference(nameof(GenerateContentResponse), document),
+        };
+        operation.Parameters!.Add(new OpenApiParameter
+        {
+            Name = "alt",
+            In = ParameterLocation.Query,
+            Description = "`sse`: server-sent events, one GenerateContentResponse per event. Without it: one JSON array of them.",
+            Schema = new OpenApiSchema { Type = JsonSchemaType.String, Enum = ["sse"] },
+        });
+    }
+
+    private static Task DispatchAsync(string action, HttpContext context, InferencePipeline pipeline, TimeProvider time)
     {
         // models/{model}:{method}; the model itself may hold a colon (provider:model), the method never does.
         var colon = action.LastIndexOf(':');
-        var (model, method) = colon > 0 ? (Uri.UnescapeDataString(action[..colon]), action[(colon + 1)..]) : (action, "");
-        if (!Methods.Contains(method))
-        {
-            await DialectErrors.WriteAsync(context, Dialect.Gemini, 404, "not_found",
-                $"'{method}' is not a model method this gateway serves; use {string.Join(", ", Methods)}");
-            return;
-        }
-
-        if (method is "embedContent" or "batchEmbedContents")
-        {
-            await pipeline.RunAsync(context, new GeminiEmbedExchange(model, batch: method == "batchEmbedContents"));
-            return;
-        }
-
-        var sse = string.Equals(context.Request.Query["alt"], "sse", StringComparison.OrdinalIgnoreCase);
-        var kind = method switch
-        {
-            "streamGenerateContent" => GeminiAction.StreamGenerateContent,
-            "countTokens" => GeminiAction.CountTokens,
-            _ => GeminiAction.GenerateContent,
-        };
-        var exchange = new GeminiExchange(model, kind, sse);
-        if (kind == GeminiAction.CountTokens)
-            await TokenCounting.HandleAsync(context, pipeline, exchange, time);
-        else
-            await pipeline.RunAsync(context, exchange);
+        var (model, name) = colon > 0 ? (action[..colon], action[(colon + 1)..]) : (action, "");
+        return Methods.FirstOrDefault(m => m.Name == name) is { } method
+            ? method.Run(context, pipeline, time, Uri.UnescapeDataString(model))
+            : DialectErrors.WriteAsync(context, Dialect.Gemini, 404, "not_found",
+                $"'{name}' is not a model method this gateway serves; use {string.Join(", ", Methods.Select(m => m.Name))}");
     }
-
-    private static List<GeminiModel> Visible(HttpContext context, ProviderRegistry registry, KeyDirectory directory) =>
-        [.. ModelsEndpoint.Usable(context, registry, directory)
-            .Select(x => new GeminiModel($"models/{x.Provider}:{x.Model}", $"{x.Provider}:{x.Model}", x.Model, ChatMethods))];
 }

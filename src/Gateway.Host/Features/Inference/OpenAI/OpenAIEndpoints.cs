@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Gateway.Host.Features.Dialects;
 
 namespace Gateway.Host.Features.Inference.OpenAI;
 
@@ -23,7 +24,7 @@ internal static class OpenAIEndpoints
         app.MapPost("/v1/" + route.Path, (HttpContext context, InferencePipeline pipeline, TimeProvider time) =>
                 pipeline.RunAsync(context, new OpenAIExchange(route, time)))
             .WithTags("OpenAI").WithName(name).WithSummary(summary)
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status500InternalServerError);
+            .ProducesErrors<OpenAIError>(StatusCodes.Status400BadRequest, StatusCodes.Status402PaymentRequired,
+                StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status500InternalServerError);
 }

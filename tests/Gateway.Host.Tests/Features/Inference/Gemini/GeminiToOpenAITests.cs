@@ -140,6 +140,27 @@ public sealed class GeminiToOpenAITests(PostgresFixture postgres) : BudgetTestBa
     }
 
     [Fact]
+    public async Task Should_take_the_model_in_the_path_however_an_sdk_writes_it()
+    {
+        using var http = Client(Server.Client.BaseAddress!, Secret);
+
+        // provider:model as it is and URL-escaped, provider/model with the slash as it is (the catch-all route) and
+        // escaped, a bare name, an alias under /v1.
+        foreach (var path in new[]
+        {
+            "/v1beta/models/fake:gpt-4o-mini:generateContent", "/v1beta/models/fake%3Agpt-4o-mini:generateContent",
+            "/v1beta/models/fake/gpt-4o-mini:generateContent", "/v1beta/models/fake%2Fgpt-4o-mini:generateContent",
+            "/v1beta/models/gpt-4o-mini:generateContent", "/v1/models/smart:generateContent", "/v1beta/models/fake/gpt-4o-mini:countTokens",
+        })
+        {
+            var response = await PostAsync(http, path, Hello);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)}");
+        }
+
+        Assert.Equal(["gpt-4o-mini", "gpt-4o-mini", "gpt-4o-mini", "gpt-4o-mini", "gpt-4o-mini", "gpt-4o"], Upstream.Requests.Select(r => (string?)r.Body["model"]));
+    }
+
+    [Fact]
     public async Task Should_refuse_in_googles_error_shape()
     {
         using var http = Client(Server.Client.BaseAddress!, Secret);
@@ -213,7 +234,7 @@ public sealed class GeminiToOpenAITests(PostgresFixture postgres) : BudgetTestBa
         var missing = await http.GetAsync("/v1beta/models/nope", TestContext.Current.CancellationToken);
 
         Assert.Contains("models/fake:gpt-4o-mini", list["models"]!.AsArray().Select(m => (string?)m!["name"]));
-        Assert.Equal("""{"name":"models/fake:gpt-4o-mini","base_model_id":"fake:gpt-4o-mini","display_name":"gpt-4o-mini","supported_generation_methods":["generateContent","streamGenerateContent","countTokens"]}""",
+        Assert.Equal("""{"name":"models/fake:gpt-4o-mini","baseModelId":"fake:gpt-4o-mini","displayName":"gpt-4o-mini","supportedGenerationMethods":["generateContent","streamGenerateContent","countTokens"]}""",
             (await JsonAsync(one)).ToJsonString());
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
