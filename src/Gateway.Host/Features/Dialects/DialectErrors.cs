@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gateway.Domain.Chat;
 
 namespace Gateway.Host.Features.Dialects;
 
@@ -6,23 +7,33 @@ namespace Gateway.Host.Features.Dialects;
 /// Error bodies as each provider's SDK expects them:
 /// OpenAI <c>{"error":{"message","type","param","code"}}</c>,
 /// Anthropic <c>{"type":"error","error":{"type","message"}}</c>,
-/// Gemini <c>{"error":{"code","message","status"}}</c>.
+/// Gemini <c>{"error":{"code","message","status"}}</c>. Fields a refusal names go where each dialect puts
+/// them: OpenAI's <c>param</c> (the first), Google's <c>google.rpc.BadRequest</c> field violations (all),
+/// and for Anthropic, which has no such place, the message alone.
 /// </summary>
 internal static class DialectErrors
 {
     /// <param name="code">Machine-readable reason, e.g. <c>invalid_api_key</c>.</param>
-    public static Task WriteAsync(HttpContext context, Dialect dialect, int status, string code, string message)
+    /// <param name="fields">The request fields at fault, when the refusal is about some.</param>
+    public static Task WriteAsync(HttpContext context, Dialect dialect, int status, string code, string message, IReadOnlyList<FieldProblem>? fields = null)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
         object body = dialect switch
         {
             Dialect.Anthropic => new { type = "error", error = new { type = AnthropicType(status), message } },
+            Dialect.Gemini when fields is { Count: > 0 } => new { error = new { code = status, message, status = GoogleStatus(status), details = new[] { BadRequest(fields) } } },
             Dialect.Gemini => new { error = new { code = status, message, status = GoogleStatus(status) } },
-            _ => new { error = new { message, type = OpenAIType(status), param = (string?)null, code } },
+            _ => new { error = new { message, type = OpenAIType(status), param = fields is { Count: > 0 } ? fields[0].Path : null, code } },
         };
         return context.Response.WriteAsync(JsonSerializer.Serialize(body), context.RequestAborted);
     }
+
+    private static Dictionary<string, object> BadRequest(IReadOnlyList<FieldProblem> fields) => new()
+    {
+        ["@type"] = "type.googleapis.com/google.rpc.BadRequest",
+        ["fieldViolations"] = fields.Select(f => new { field = f.Path, description = f.Problem }).ToArray(),
+    };
 
     private static string OpenAIType(int status) => status switch
     {
@@ -50,7 +61,8 @@ internal static class DialectErrors
 
     private static string GoogleStatus(int status) => status switch
     {
-        400 => "INVALID_ARGUMENT",
+        // Google answers a request too large as an invalid argument too.
+        400 or 413 => "INVALID_ARGUMENT",
         401 => "UNAUTHENTICATED",
         403 => "PERMISSION_DENIED",
         404 => "NOT_FOUND",

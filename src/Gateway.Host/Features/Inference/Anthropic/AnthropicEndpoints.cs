@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Gateway.Host.Features.Dialects;
 
 namespace Gateway.Host.Features.Inference.Anthropic;
 
@@ -25,8 +26,8 @@ internal static class AnthropicEndpoints
     }
 
     private static RouteHandlerBuilder Describe(RouteHandlerBuilder route) =>
-        route.WithTags("Anthropic").Accepts<MessagesRequest>("application/json")
+        route.WithTags("Anthropic").Accepts<MessagesRequest>("application/json").InDialect(Dialect.Anthropic)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status500InternalServerError);
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status500InternalServerError);
 }

@@ -30,18 +30,18 @@ internal static class GeminiEndpoints
         foreach (var version in new[] { "v1beta", "v1" })
         {
             app.MapPost($"/{version}/models/{{**action}}", HandleAsync)
-                .WithTags("Gemini").WithName(version == "v1" ? "geminiModelActionV1" : "geminiModelAction")
+                .WithTags("Gemini").WithName(version == "v1" ? "geminiModelActionV1" : "geminiModelAction").InDialect(Dialect.Gemini)
                 .WithSummary("generateContent, streamGenerateContent (?alt=sse or a JSON array), countTokens, embedContent or batchEmbedContents in Google's Gemini format: models/{model}:{method}")
                 .Accepts<GenerateContentRequest>("application/json").Produces<JsonObject>(StatusCodes.Status200OK, "application/json", "text/event-stream")
                 .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
                 .ProducesProblem(StatusCodes.Status402PaymentRequired).ProducesProblem(StatusCodes.Status403Forbidden)
-                .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status429TooManyRequests)
-                .ProducesProblem(StatusCodes.Status500InternalServerError);
+                .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+                .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status500InternalServerError);
         }
 
         app.MapGet("/v1beta/models", (HttpContext context, ProviderRegistry registry, KeyDirectory directory) =>
                 TypedResults.Ok(new GeminiModelList(Visible(context, registry, directory))))
-            .WithTags("Gemini").WithName("geminiListModels").WithSummary("Models the caller's key may use, in Gemini's list format")
+            .WithTags("Gemini").WithName("geminiListModels").InDialect(Dialect.Gemini).WithSummary("Models the caller's key may use, in Gemini's list format")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status500InternalServerError);
         app.MapGet("/v1beta/models/{**name}", async (string name, HttpContext context, ProviderRegistry registry, KeyDirectory directory) =>
             {
@@ -51,7 +51,7 @@ internal static class GeminiEndpoints
                 else
                     await DialectErrors.WriteAsync(context, Dialect.Gemini, 404, "model_not_found", $"models/{id} is not found, or this key may not use it");
             })
-            .WithTags("Gemini").WithName("geminiGetModel").WithSummary("One model in Gemini's format, if the caller's key may use it")
+            .WithTags("Gemini").WithName("geminiGetModel").InDialect(Dialect.Gemini).WithSummary("One model in Gemini's format, if the caller's key may use it")
             .Produces<GeminiModel>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status500InternalServerError);
     }
 

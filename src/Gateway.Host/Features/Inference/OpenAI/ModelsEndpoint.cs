@@ -16,7 +16,7 @@ internal static class ModelsEndpoint
     {
         app.MapGet("/v1/models", (HttpContext context, ProviderRegistry registry, KeyDirectory directory) =>
                 TypedResults.Ok(new ModelList("list", Visible(context, registry, directory))))
-            .WithTags("OpenAI").WithName("listModels").WithSummary("Models the caller's key may use")
+            .WithTags("OpenAI").WithName("listModels").InDialect(Dialect.OpenAI).WithSummary("Models the caller's key may use")
             .ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status500InternalServerError);
 
         app.MapGet("/v1/models/{*id}", async (string id, HttpContext context, ProviderRegistry registry, KeyDirectory directory) =>
@@ -27,7 +27,7 @@ internal static class ModelsEndpoint
                 else
                     await TypedResults.Ok(model).ExecuteAsync(context);
             })
-            .WithTags("OpenAI").WithName("getModel").WithSummary("One model, if the caller's key may use it")
+            .WithTags("OpenAI").WithName("getModel").InDialect(Dialect.OpenAI).WithSummary("One model, if the caller's key may use it")
             .Produces<Model>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status500InternalServerError);
     }
 

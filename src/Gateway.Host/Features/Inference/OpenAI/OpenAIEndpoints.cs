@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Gateway.Host.Features.Dialects;
 
 namespace Gateway.Host.Features.Inference.OpenAI;
 
@@ -22,8 +23,9 @@ internal static class OpenAIEndpoints
     private static RouteHandlerBuilder Map(IEndpointRouteBuilder app, OpenAIExchange.Route route, string name, string summary) =>
         app.MapPost("/v1/" + route.Path, (HttpContext context, InferencePipeline pipeline, TimeProvider time) =>
                 pipeline.RunAsync(context, new OpenAIExchange(route, time)))
-            .WithTags("OpenAI").WithName(name).WithSummary(summary)
+            .WithTags("OpenAI").WithName(name).WithSummary(summary).InDialect(Dialect.OpenAI)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status429TooManyRequests).ProducesProblem(StatusCodes.Status500InternalServerError);
 }
