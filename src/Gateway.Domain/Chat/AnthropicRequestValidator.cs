@@ -45,8 +45,8 @@ public static class AnthropicRequestValidator
             }
         }
 
-        if (!counting)
-            check.Integer(body["max_tokens"], "max_tokens", min: 1, required: true);
+        // count_tokens takes none, but one sent is read when the request is translated.
+        check.Integer(body["max_tokens"], "max_tokens", min: 1, required: !counting);
         System(check, body["system"]);
         check.Bool(body["stream"], "stream");
         check.Number(body["temperature"], "temperature", 0, 1);

@@ -54,7 +54,7 @@ public static class OpenAIRequestValidator
 
     /// <summary>
     /// <c>input</c>: a string, an array of strings, or tokens (an array of integers, or of such arrays), none of
-    /// them empty, as OpenAI requires; <c>dimensions</c> and <c>encoding_format</c>, which the gateway reads or
+    /// them empty and the array's items of one kind, as OpenAI requires; <c>dimensions</c> and <c>encoding_format</c>, which the gateway reads or
     /// which decide the answer's shape.
     /// </summary>
     public static IReadOnlyList<FieldProblem> Embeddings(JsonObject body)
@@ -65,13 +65,23 @@ public static class OpenAIRequestValidator
             case JsonArray { Count: 0 }:
                 check.Add("input", "must not be empty");
                 break;
-            case JsonArray inputs when inputs.All(IsString):
+            // The first input says which kind the array is of; the others must be of it too.
+            case JsonArray inputs when IsString(inputs[0]):
+                check.Strings(inputs, "input");
                 for (var i = 0; i < inputs.Count; i++)
-                    NotEmpty(check, (string)inputs[i]!, Item("input", i));
+                {
+                    if (IsString(inputs[i]))
+                        NotEmpty(check, (string)inputs[i]!, Item("input", i));
+                }
+
                 break;
-            case JsonArray inputs when inputs.All(i => i is JsonArray):
+            case JsonArray inputs when inputs[0] is JsonArray:
                 for (var i = 0; i < inputs.Count; i++)
-                    Tokens(check, (JsonArray)inputs[i]!, Item("input", i));
+                {
+                    if (check.Array(inputs[i], Item("input", i), required: true) is { } tokens)
+                        Tokens(check, tokens, Item("input", i));
+                }
+
                 break;
             case JsonArray tokens:
                 Tokens(check, tokens, "input");
@@ -250,12 +260,12 @@ public static class OpenAIRequestValidator
             return;
         }
 
-        switch (check.String(named["type"], "tool_choice.type", required: true))
+        // The function's name is read whatever the type says.
+        var type = check.String(named["type"], "tool_choice.type", required: true);
+        if (check.Object(named["function"], "tool_choice.function", required: type == "function") is { } function)
+            check.String(function["name"], "tool_choice.function.name", required: true);
+        switch (type)
         {
-            case "function":
-                if (check.Object(named["function"], "tool_choice.function", required: true) is { } function)
-                    check.String(function["name"], "tool_choice.function.name", required: true);
-                break;
             case "custom":
                 if (check.Object(named["custom"], "tool_choice.custom", required: true) is { } custom)
                     check.String(custom["name"], "tool_choice.custom.name", required: true);

@@ -5,7 +5,7 @@ namespace Gateway.Host.Http;
 
 /// <summary>
 /// Reads a request body up to a limit. A body over it is refused, but first read to its end and thrown
-/// away (up to as much again as the server's own limit, for at most <see cref="DrainTime"/>): a server
+/// away (up to twice the server's own limit in all, for at most <see cref="DrainTime"/>): a server
 /// that answers and closes while the client is still sending makes the kernel reset the connection, and
 /// the client then sees the reset instead of the answer. A client waiting for <c>100 Continue</c> has sent
 /// nothing yet and is answered at once; so is one whose Content-Length says draining would not end in time.
@@ -17,10 +17,10 @@ internal static class BoundedBody
     /// <returns>The body, or null when it is larger than <paramref name="limit"/> bytes.</returns>
     public static async Task<ReadOnlyMemory<byte>?> ReadAsync(HttpRequest request, long limit, CancellationToken ct)
     {
-        var allowance = MakeRoomToDrain(request.HttpContext, limit);
+        var drainable = MakeRoomToDrain(request.HttpContext, limit);
         if (request.ContentLength > limit)
         {
-            await DrainAsync(request, canFinish: request.ContentLength <= limit + allowance, ct);
+            await DrainAsync(request, canFinish: request.ContentLength <= drainable, ct);
             return null;
         }
 
@@ -40,19 +40,19 @@ internal static class BoundedBody
     }
 
     /// <summary>
-    /// Raises this request's server limit (Kestrel refuses to read past it, and would reset) by the server's
-    /// own limit, which is how much of an oversize body is drained; returns that allowance.
+    /// Raises this request's server limit (Kestrel refuses to read past it, and the connection then ends in a
+    /// reset) to twice the server's own, the most of an oversize body that is drained; returns that size.
     /// </summary>
     private static long MakeRoomToDrain(HttpContext context, long limit)
     {
         var size = context.Features.Get<IHttpMaxRequestBodySizeFeature>();
-        var allowance = size?.MaxRequestBodySize ?? limit;
+        var drainable = 2 * Math.Max(limit, size?.MaxRequestBodySize ?? limit);
         if (size is { IsReadOnly: false })
-            size.MaxRequestBodySize = limit + allowance;
-        return allowance;
+            size.MaxRequestBodySize = drainable;
+        return drainable;
     }
 
-    /// <param name="canFinish">False when the body is known to be larger than the drain allowance.</param>
+    /// <param name="canFinish">False when the body is known to be larger than what is drained.</param>
     private static async Task DrainAsync(HttpRequest request, bool canFinish, CancellationToken ct)
     {
         var waiting = request.Headers.Expect.Any(e => string.Equals(e, "100-continue", StringComparison.OrdinalIgnoreCase));
@@ -84,7 +84,7 @@ internal static class BoundedBody
         }
         catch (BadHttpRequestException)
         {
-            // Past the allowance: Kestrel will close the connection after the answer.
+            // Past what is drained: Kestrel closes the connection after the answer.
             return false;
         }
         finally

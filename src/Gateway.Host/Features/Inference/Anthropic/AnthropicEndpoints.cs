@@ -26,7 +26,7 @@ internal static class AnthropicEndpoints
     }
 
     private static RouteHandlerBuilder Describe(RouteHandlerBuilder route) =>
-        route.WithTags("Anthropic").Accepts<MessagesRequest>("application/json").InDialect(Dialect.Anthropic)
+        route.WithTags("Anthropic").AcceptsJson<MessagesRequest>().InDialect(Dialect.Anthropic)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status500InternalServerError);

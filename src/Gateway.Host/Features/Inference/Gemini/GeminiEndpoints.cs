@@ -32,7 +32,7 @@ internal static class GeminiEndpoints
             app.MapPost($"/{version}/models/{{**action}}", HandleAsync)
                 .WithTags("Gemini").WithName(version == "v1" ? "geminiModelActionV1" : "geminiModelAction").InDialect(Dialect.Gemini)
                 .WithSummary("generateContent, streamGenerateContent (?alt=sse or a JSON array), countTokens, embedContent or batchEmbedContents in Google's Gemini format: models/{model}:{method}")
-                .Accepts<GenerateContentRequest>("application/json").Produces<JsonObject>(StatusCodes.Status200OK, "application/json", "text/event-stream")
+                .AcceptsJson<GenerateContentRequest>().Produces<JsonObject>(StatusCodes.Status200OK, "application/json", "text/event-stream")
                 .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
                 .ProducesProblem(StatusCodes.Status402PaymentRequired).ProducesProblem(StatusCodes.Status403Forbidden)
                 .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
