@@ -1,45 +1,8 @@
 using System.Text;
-using Microsoft.AspNetCore.Http.Metadata;
 using Gateway.Host.Features.Dialects;
 using Gateway.Host.Http;
 
 namespace Gateway.Host.Features.Inference;
-
-/// <summary>Marks an endpoint as one of a client dialect's: its failures are answered in that dialect.</summary>
-internal sealed record DialectEndpoint(Dialect Dialect);
-
-/// <summary>
-/// An inference endpoint's JSON body, for the OpenAPI document, with no content type that routing would
-/// enforce: routing refuses a mismatch with a bare 415 in no dialect, where the pipeline refuses it in the
-/// caller's (and reads a body sent without any Content-Type as JSON, as the upstream APIs do).
-/// </summary>
-internal sealed record JsonBody(Type RequestType) : IAcceptsMetadata
-{
-    public IReadOnlyList<string> ContentTypes => [];
-
-    public bool IsOptional => false;
-}
-
-internal static class DialectEndpoints
-{
-    public static RouteHandlerBuilder InDialect(this RouteHandlerBuilder route, Dialect dialect) => route.WithMetadata(new DialectEndpoint(dialect));
-
-    public static RouteHandlerBuilder AcceptsJson<T>(this RouteHandlerBuilder route) => route.WithMetadata(new JsonBody(typeof(T)));
-}
-
-/// <summary>
-/// Present on a request while a relay streams its answer: if the gateway fails before the stream ends,
-/// <see cref="InferenceFaults"/> closes it with the dialect's error event, as the relays do when an
-/// upstream breaks, instead of cutting it off.
-/// </summary>
-internal sealed class OpenStream(Func<string, string> failureEvent)
-{
-    public string FailureEvent(string message) => failureEvent(message);
-
-    public static void Begin(HttpResponse response, Func<string, string> failureEvent) => response.HttpContext.Features.Set(new OpenStream(failureEvent));
-
-    public static void End(HttpResponse response) => response.HttpContext.Features.Set<OpenStream>(null);
-}
 
 /// <summary>
 /// An unexpected exception on an endpoint of a client dialect is answered in that dialect, so its SDK can
