@@ -66,11 +66,12 @@ internal sealed class GeminiRequestReader
                 continue;
             }
 
-            // Gemini lets a single-turn request leave the role out; it is then the user's.
+            // Gemini lets a single-turn request leave the role out; it is then the user's. Older clients put
+            // functionResponse parts in a "function" turn, which is the user's side of the exchange.
             var role = Text(content["role"], $"contents[{i}].role") ?? "user";
-            if (role is not ("user" or "model"))
+            if (role is not ("user" or "model" or "function"))
             {
-                _problems.Add($"contents[{i}].role '{role}' is not user or model");
+                _problems.Add($"contents[{i}].role '{role}' is not user, model or function");
                 continue;
             }
 

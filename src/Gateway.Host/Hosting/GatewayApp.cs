@@ -81,6 +81,9 @@ internal static class GatewayApp
         builder.Services.AddSingleton<Gateway.Domain.Upstreams.CallerLimits>();
         builder.Services.AddSingleton(PricingSettings.FromConfiguration(builder.Configuration));
         builder.Services.AddSingleton(TranslationSettings.FromConfiguration(builder.Configuration));
+        var bodyLimits = BodyLimits.FromConfiguration(builder.Configuration);
+        builder.Services.AddSingleton(bodyLimits);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = bodyLimits.Bytes);
         builder.Services.AddSingleton<IInlineProjection, PriceProjection>();
         builder.Services.AddSingleton<PriceStore>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PriceStore>());
@@ -114,6 +117,7 @@ internal static class GatewayApp
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRouting();
+        app.UseMiddleware<InferenceFaults>();
         app.UseMiddleware<AuthenticationMiddleware>();
         app.MapGatewayOpenApi();
         app.MapDocs();

@@ -14,6 +14,9 @@ internal static class Problems
     public static IResult Forbidden(string action) =>
         TypedResults.Problem($"your key may not {action}", statusCode: StatusCodes.Status403Forbidden, title: "Forbidden");
 
+    public static IResult TooLarge(string detail) =>
+        TypedResults.Problem(detail, statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large");
+
     public static IResult Conflict(string detail) =>
         TypedResults.Problem(detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict");
 

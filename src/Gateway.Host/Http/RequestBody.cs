@@ -1,20 +1,23 @@
-using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
 namespace Gateway.Host.Http;
 
 /// <summary>
-/// Reads a JSON request body strictly and reports every problem at once: malformed JSON, a body over
-/// the size limit, unknown fields and fields of the wrong type, each named.
+/// Reads a JSON request body strictly and reports every problem at once: malformed JSON, unknown fields
+/// and fields of the wrong type, each named. A body over the size limit is refused with 413.
 /// </summary>
 internal static class RequestBody
 {
     public const int MaxBytes = 64 * 1024;
 
-    internal sealed record Result<T>(T? Value, FieldErrors Errors, IReadOnlySet<string> Present) where T : class
+    /// <param name="TooLarge">The body was over <see cref="MaxBytes"/> (and was not read).</param>
+    internal sealed record Result<T>(T? Value, FieldErrors Errors, IReadOnlySet<string> Present, bool TooLarge = false) where T : class
     {
         public bool IsValid => Value is not null && Errors.Count == 0;
+
+        /// <summary>The answer to a body that is not valid: 413 when it was too large, otherwise 400 naming every field.</summary>
+        public IResult Refusal => TooLarge ? Problems.TooLarge($"the request body is larger than {MaxBytes} bytes, the limit for management requests") : Problems.Validation(Errors);
 
         /// <summary>Whether the caller sent the field at all (PATCH: absent keeps, present replaces).</summary>
         public bool Has(string field) => Present.Contains(field);
@@ -36,12 +39,8 @@ internal static class RequestBody
             return new(null, errors, none);
         }
 
-        var bytes = await ReadLimitedAsync(request.Body, ct);
-        if (bytes is null)
-        {
-            errors.Add("body", $"must be at most {MaxBytes} bytes");
-            return new(null, errors, none);
-        }
+        if (await BoundedBody.ReadAsync(request, MaxBytes, ct) is not { } bytes)
+            return new(null, errors, none, TooLarge: true);
 
         JsonDocument document;
         try
@@ -87,22 +86,6 @@ internal static class RequestBody
             if (errors.Count > 0)
                 return new(null, errors, present);
             return new(document.RootElement.Deserialize(info), errors, present);
-        }
-    }
-
-    /// <returns>The body, or null when it is larger than <see cref="MaxBytes"/>.</returns>
-    private static async Task<byte[]?> ReadLimitedAsync(Stream body, CancellationToken ct)
-    {
-        var buffer = new ArrayBufferWriter<byte>();
-        while (true)
-        {
-            var memory = buffer.GetMemory(8192);
-            var read = await body.ReadAsync(memory, ct);
-            if (read == 0)
-                return buffer.WrittenSpan.ToArray();
-            buffer.Advance(read);
-            if (buffer.WrittenCount > MaxBytes)
-                return null;
         }
     }
 

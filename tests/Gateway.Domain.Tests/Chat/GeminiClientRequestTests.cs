@@ -180,7 +180,7 @@ public sealed class GeminiClientRequestTests
     [InlineData("""{}""", "contents must be a non-empty array")]
     [InlineData("""{"contents":[]}""", "contents must be a non-empty array")]
     [InlineData("""{"contents":["hi"]}""", "contents[0] must be an object")]
-    [InlineData("""{"contents":[{"role":"system","parts":[{"text":"x"}]}]}""", "contents[0].role 'system' is not user or model")]
+    [InlineData("""{"contents":[{"role":"system","parts":[{"text":"x"}]}]}""", "contents[0].role 'system' is not user, model or function")]
     [InlineData("""{"contents":[{"role":"user","parts":[]}]}""", "contents[0].parts must be a non-empty array")]
     [InlineData("""{"contents":[{"parts":[7]}]}""", "contents[0].parts[0] must be an object")]
     [InlineData("""{"contents":[{"parts":[{"text":7}]}]}""", "contents[0].parts[0].text must be a string")]
@@ -240,7 +240,7 @@ public sealed class GeminiClientRequestTests
         Assert.Null(request);
         Assert.Equal(
             [
-                "contents[0].role 'tool' is not user or model",
+                "contents[0].role 'tool' is not user, model or function",
                 "contents[1].parts[0]: inlineData of type 'audio/wav' is not supported (images are)",
                 "generationConfig.candidateCount 3 is not supported (only 1 candidate is)",
             ], problems);

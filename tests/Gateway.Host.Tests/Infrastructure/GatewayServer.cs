@@ -36,8 +36,10 @@ internal sealed class GatewayServer : IAsyncDisposable
     /// <param name="config">Configuration as the YAML file would give it, flattened (<c>providers:0:name</c>).</param>
     /// <param name="dataDir">Local state (the usage journal lives under it, per schema); a shared temp folder unless a test looks into it.</param>
     /// <param name="resolver">Shared with another server of the test, when both must see the same names.</param>
+    /// <param name="configure">Adds to the app before it is built (a test's log capture).</param>
     public static async Task<GatewayServer> StartAsync(
-        string connectionString, string schema, IReadOnlyDictionary<string, string?>? config = null, string? dataDir = null, FakeHostResolver? resolver = null)
+        string connectionString, string schema, IReadOnlyDictionary<string, string?>? config = null, string? dataDir = null,
+        FakeHostResolver? resolver = null, Action<WebApplicationBuilder>? configure = null)
     {
         resolver ??= new FakeHostResolver();
         var settings = new GatewaySettings
@@ -50,7 +52,11 @@ internal sealed class GatewayServer : IAsyncDisposable
             AdminToken = AdminToken,
             ConfigValues = config ?? new Dictionary<string, string?>(),
         };
-        var app = GatewayApp.Build(settings, connectionString, builder => builder.Services.AddSingleton<IHostResolver>(resolver));
+        var app = GatewayApp.Build(settings, connectionString, builder =>
+        {
+            builder.Services.AddSingleton<IHostResolver>(resolver);
+            configure?.Invoke(builder);
+        });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new GatewayServer(app, new Uri(address), resolver);

@@ -74,7 +74,7 @@ internal static class BudgetEndpoints
     {
         var body = await RequestBody.ReadAsync<CreateBudgetRequest>(context.Request, ct);
         if (!body.IsValid)
-            return Problems.Validation(body.Errors);
+            return body.Refusal;
         var r = body.Value!;
         var errors = new FieldErrors();
         if (r.OrgId is null)
@@ -116,7 +116,7 @@ internal static class BudgetEndpoints
             return denied;
         var body = await RequestBody.ReadAsync<UpdateBudgetRequest>(context.Request, ct);
         if (!body.IsValid)
-            return Problems.Validation(body.Errors);
+            return body.Refusal;
         var r = body.Value!;
         var errors = new FieldErrors();
         var expected = Versioning.Expected(context.Request, b.Version, errors);

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using Gateway.Domain.Chat;
 using Gateway.Host.Http;
 
 namespace Gateway.Host.Features.Dialects;
@@ -22,21 +24,36 @@ internal sealed record GoogleError(GoogleErrorDetail Error);
 
 /// <param name="Code">The HTTP status again.</param>
 /// <param name="Status">Google's canonical code: INVALID_ARGUMENT, UNAUTHENTICATED, PERMISSION_DENIED, NOT_FOUND, RESOURCE_EXHAUSTED, UNIMPLEMENTED, INTERNAL, ...</param>
-internal sealed record GoogleErrorDetail(int Code, string Message, string Status);
+/// <param name="Details">A <c>google.rpc.BadRequest</c> naming every field at fault, when the refusal is about fields.</param>
+internal sealed record GoogleErrorDetail(
+    int Code, string Message, string Status,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<GoogleBadRequest>? Details = null);
 
-/// <summary>Error bodies as each provider's SDK expects them: <see cref="OpenAIError"/>, <see cref="AnthropicError"/>, <see cref="GoogleError"/>.</summary>
+/// <summary>Google's <c>google.rpc.BadRequest</c> error detail.</summary>
+internal sealed record GoogleBadRequest(
+    [property: JsonPropertyName("@type")] string Type,
+    [property: JsonPropertyName("fieldViolations")] IReadOnlyList<GoogleFieldViolation> FieldViolations);
+
+internal sealed record GoogleFieldViolation(string Field, string Description);
+
+/// <summary>
+/// Error bodies as each provider's SDK expects them: <see cref="OpenAIError"/>, <see cref="AnthropicError"/>, <see cref="GoogleError"/>.
+/// Fields a refusal names go where each dialect puts them: OpenAI's <c>param</c> (the first), Google's
+/// <c>google.rpc.BadRequest</c> field violations (all), and for Anthropic, which has no such place, the message alone.
+/// </summary>
 internal static class DialectErrors
 {
     /// <param name="code">Machine-readable reason, e.g. <c>invalid_api_key</c>.</param>
-    public static Task WriteAsync(HttpContext context, Dialect dialect, int status, string code, string message)
+    /// <param name="fields">The request fields at fault, when the refusal is about some.</param>
+    public static Task WriteAsync(HttpContext context, Dialect dialect, int status, string code, string message, IReadOnlyList<FieldProblem>? fields = null)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
         object body = dialect switch
         {
             Dialect.Anthropic => new AnthropicError("error", new AnthropicErrorDetail(AnthropicType(status), message)),
-            Dialect.Gemini => new GoogleError(new GoogleErrorDetail(status, message, GoogleStatus(status))),
-            _ => new OpenAIError(new OpenAIErrorDetail(message, OpenAIType(status), null, code)),
+            Dialect.Gemini => new GoogleError(new GoogleErrorDetail(status, message, GoogleStatus(status), fields is { Count: > 0 } ? [BadRequest(fields)] : null)),
+            _ => new OpenAIError(new OpenAIErrorDetail(message, OpenAIType(status), fields is { Count: > 0 } ? fields[0].Path : null, code)),
         };
         return context.Response.WriteAsync(JsonSerializer.Serialize(body, body.GetType(), GatewayJson.Options), context.RequestAborted);
     }
@@ -51,6 +68,9 @@ internal static class DialectErrors
             builder.Produces<TError>(status, "application/json");
         return builder;
     }
+
+    private static GoogleBadRequest BadRequest(IReadOnlyList<FieldProblem> fields) =>
+        new("type.googleapis.com/google.rpc.BadRequest", [.. fields.Select(f => new GoogleFieldViolation(f.Path, f.Problem))]);
 
     private static string OpenAIType(int status) => status switch
     {
@@ -78,7 +98,8 @@ internal static class DialectErrors
 
     private static string GoogleStatus(int status) => status switch
     {
-        400 => "INVALID_ARGUMENT",
+        // Google answers a request too large as an invalid argument too.
+        400 or 413 => "INVALID_ARGUMENT",
         401 => "UNAUTHENTICATED",
         403 => "PERMISSION_DENIED",
         404 => "NOT_FOUND",

@@ -16,7 +16,8 @@ namespace Gateway.Host.Features.Inference;
 internal abstract class InferenceExchange
 {
     /// <summary>A refusal before anything went upstream, written in the client's dialect.</summary>
-    internal sealed record Refusal(int Status, string Code, string Message);
+    /// <param name="Fields">The request fields at fault, when it is about some (OpenAI's <c>param</c>, Google's field violations).</param>
+    internal sealed record Refusal(int Status, string Code, string Message, IReadOnlyList<FieldProblem>? Fields = null);
 
     /// <summary>How the answer reached the client: its status for the record, and what it used.</summary>
     /// <param name="Usage">Null when nothing was reported (a non-streamed answer without usage).</param>
@@ -43,8 +44,11 @@ internal abstract class InferenceExchange
     /// <summary>Fields a translation to another dialect's upstream would drop (refused when strict translation is on).</summary>
     public virtual IReadOnlyList<string> Unmapped(JsonObject body) => [];
 
-    /// <summary>What the body needs beyond a model name; a problem to answer 400 with, or null.</summary>
-    public abstract string? Validate(JsonObject body);
+    /// <summary>
+    /// What is wrong with the body beyond its model, by the dialect's validator (every field named); empty when
+    /// nothing is. Runs for every request before routing, whatever the upstream: a passthrough body is not read again.
+    /// </summary>
+    public abstract IReadOnlyList<FieldProblem> Validate(JsonObject body);
 
     /// <summary>Readies the upstream bodies for the targets the request may reach, or refuses it.</summary>
     public abstract Refusal? Prepare(JsonObject body, IReadOnlyList<(RouteTarget Target, Provider Provider)> targets);

@@ -2,12 +2,15 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Gateway.Domain.Chat;
 using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Auth;
 using Gateway.Host.Features.Budgets;
 using Gateway.Host.Features.Dialects;
 using Gateway.Host.Features.Providers;
 using Gateway.Host.Features.Usage;
+using Gateway.Host.Http;
+using Microsoft.Net.Http.Headers;
 
 namespace Gateway.Host.Features.Inference;
 
@@ -20,10 +23,8 @@ namespace Gateway.Host.Features.Inference;
 /// </summary>
 internal sealed class InferencePipeline(
     ProviderRegistry registry, KeyDirectory directory, CallerLimits limits, UpstreamCaller caller, UsageLog log, Spending spending, TranslationSettings translation,
-    TimeProvider time)
+    BodyLimits bodyLimits, TimeProvider time)
 {
-    private const int MaxBodyBytes = 32 * 1024 * 1024;
-
     public ProviderRegistry Registry => registry;
 
     public UpstreamCaller Caller => caller;
@@ -88,7 +89,20 @@ internal sealed class InferencePipeline(
         }
 
         using var response = success.Response;
-        var relayed = await exchange.RelayAsync(context, success, estimate, clock, ct);
+        InferenceExchange.Relayed relayed;
+        try
+        {
+            relayed = await exchange.RelayAsync(context, success, estimate, clock, ct);
+        }
+        catch
+        {
+            // InferenceFaults answers the client; the key's lease, the budget hold and the record are settled here, so none is left behind.
+            success.Provider.Pool.Abandon(success.Lease);
+            BudgetLedger.Release(admission);
+            log.Record(record.Finish(500, clock, outcome.Attempts, success.Provider.Name, success.Target.Model, success.Key.Id));
+            throw;
+        }
+
         var tokens = (relayed.Usage?.PromptTokens ?? 0) + (relayed.Usage?.CompletionTokens ?? 0);
         if (relayed.ClientCancelled)
             success.Provider.Pool.Abandon(success.Lease);
@@ -106,10 +120,10 @@ internal sealed class InferencePipeline(
     /// </summary>
     public async Task<(JsonObject? Body, IReadOnlyList<RouteTarget> Targets)> AdmitAsync(HttpContext context, InferenceExchange exchange)
     {
-        var (body, problem) = await ReadAsync(context.Request, exchange, context.RequestAborted);
+        var (body, unreadable) = await ReadAsync(context.Request, exchange, context.RequestAborted);
         if (body is null)
         {
-            await RefuseAsync(context, exchange.Dialect, 400, "invalid_request_error", problem!);
+            await DialectErrors.WriteAsync(context, exchange.Dialect, unreadable!.Status, unreadable.Code, unreadable.Message, unreadable.Fields);
             return (null, []);
         }
 
@@ -175,28 +189,51 @@ internal sealed class InferencePipeline(
     public static Task RefuseAsync(HttpContext context, Dialect dialect, int status, string code, string message) =>
         DialectErrors.WriteAsync(context, dialect, status, code, message);
 
-    private static async Task<(JsonObject? Body, string? Problem)> ReadAsync(HttpRequest request, InferenceExchange exchange, CancellationToken ct)
+    /// <summary>
+    /// The body as JSON, checked by the dialect's validator, or why it cannot be admitted: not JSON (by its
+    /// Content-Type or its bytes), over <c>max_request_body_mb</c> (413), or fields the dialect refuses.
+    /// </summary>
+    private async Task<(JsonObject? Body, InferenceExchange.Refusal? Refusal)> ReadAsync(HttpRequest request, InferenceExchange exchange, CancellationToken ct)
     {
-        if (request.ContentLength > MaxBodyBytes)
-            return (null, $"the request body is larger than {MaxBodyBytes / (1024 * 1024)} MiB");
+        static InferenceExchange.Refusal Invalid(string message, IReadOnlyList<FieldProblem>? fields = null) => new(400, "invalid_request_error", message, fields);
+
+        // No Content-Type at all is read as JSON, as the upstream APIs do; another type is a mistake worth naming.
+        if (request.ContentType is { } type && !IsJson(type))
+            return (null, Invalid($"the request body must be JSON, sent with Content-Type: application/json (not '{type}')"));
+        if (await BoundedBody.ReadAsync(request, bodyLimits.Bytes, ct) is not { } bytes)
+        {
+            return (null, new InferenceExchange.Refusal(413, "request_too_large",
+                $"the request body is larger than {bodyLimits.Megabytes} MiB, this gateway's limit (max_request_body_mb)"));
+        }
+
+        if (bytes.IsEmpty)
+            return (null, Invalid("the request body is empty; send a JSON object"));
         JsonNode? node;
         try
         {
-            node = await JsonNode.ParseAsync(request.Body, cancellationToken: ct);
+            node = JsonNode.Parse(bytes.Span, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {
-            return (null, $"the request body is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1})");
+            return (null, Invalid(e.LineNumber is { } line
+                ? $"the request body is not valid JSON (line {line + 1}, byte {e.BytePositionInLine + 1})"
+                : $"the request body is not valid JSON: {e.Message}"));
         }
 
         if (node is not JsonObject body)
-            return (null, "the request body must be a JSON object");
+            return (null, Invalid("the request body must be a JSON object"));
         if (exchange.PathModel is { } pathModel)
             body["model"] = pathModel;
-        if (body["model"]?.GetValueKind() != JsonValueKind.String || string.IsNullOrWhiteSpace((string?)body["model"]))
-            return (null, "'model' is required and must be a string");
-        return exchange.Validate(body) is { } problem ? (null, problem) : (body, null);
+        List<FieldProblem> problems = body["model"]?.GetValueKind() == JsonValueKind.String && !string.IsNullOrWhiteSpace((string?)body["model"])
+            ? []
+            : [new FieldProblem("model", "is required (the model's name, a string)")];
+        problems.AddRange(exchange.Validate(body));
+        return problems.Count == 0 ? (body, null) : (null, Invalid(FieldProblem.Describe(problems), problems));
     }
+
+    private static bool IsJson(string contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var media)
+        && (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || media.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
     /// A rough count for tokens-per-minute checks: about four characters a token, plus the output cap.

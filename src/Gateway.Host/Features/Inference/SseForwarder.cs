@@ -26,6 +26,9 @@ internal static class SseForwarder
         /// <summary>The event that tells the client the upstream broke off after bytes reached it.</summary>
         public abstract ReadOnlyMemory<byte> BrokenEvent { get; }
 
+        /// <summary>The event that tells the client the gateway itself failed after bytes reached it.</summary>
+        public abstract string Failure(string message);
+
         /// <summary>Reads one complete event; true when it must not reach the client. Events without JSON data pass unread.</summary>
         public bool HoldBack(ReadOnlySpan<byte> sseEvent)
         {
@@ -53,6 +56,14 @@ internal static class SseForwarder
     }
 
     public static async Task<Result> ForwardAsync(Stream upstream, HttpResponse client, SseInspector inspector, Stopwatch clock, CancellationToken clientAborted)
+    {
+        OpenStream.Begin(client, inspector.Failure);
+        var result = await CopyAsync(upstream, client, inspector, clock, clientAborted);
+        OpenStream.End(client);
+        return result;
+    }
+
+    private static async Task<Result> CopyAsync(Stream upstream, HttpResponse client, SseInspector inspector, Stopwatch clock, CancellationToken clientAborted)
     {
         var buffer = new ArrayBufferWriter<byte>(16 * 1024);
         var read = ArrayPool<byte>.Shared.Rent(16 * 1024);

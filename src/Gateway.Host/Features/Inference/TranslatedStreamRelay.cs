@@ -28,6 +28,15 @@ internal static class TranslatedStreamRelay
     public static async Task<SseForwarder.Result> RelayAsync(
         Stream upstream, IChatStreamReader reader, IEventWriter writer, HttpResponse client, Stopwatch clock, CancellationToken clientAborted)
     {
+        OpenStream.Begin(client, message => writer.Failure(message, "internal_error"));
+        var result = await TranslateAsync(upstream, reader, writer, client, clock, clientAborted);
+        OpenStream.End(client);
+        return result;
+    }
+
+    private static async Task<SseForwarder.Result> TranslateAsync(
+        Stream upstream, IChatStreamReader reader, IEventWriter writer, HttpResponse client, Stopwatch clock, CancellationToken clientAborted)
+    {
         using var lines = new StreamReader(upstream, Encoding.UTF8);
         ChatUsage? prompt = null, reported = null;
         var chars = 0;

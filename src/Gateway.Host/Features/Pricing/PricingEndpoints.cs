@@ -77,7 +77,7 @@ internal static class PricingEndpoints
             return denied;
         var body = await RequestBody.ReadAsync<SetPriceRequest>(context.Request, ct);
         if (!body.IsValid)
-            return Problems.Validation(body.Errors);
+            return body.Refusal;
         var request = body.Value!;
         var errors = new FieldErrors();
         if (string.IsNullOrWhiteSpace(request.Model) || request.Model.Length > 200)

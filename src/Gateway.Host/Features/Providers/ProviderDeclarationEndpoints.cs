@@ -47,7 +47,7 @@ internal static class ProviderDeclarationEndpoints
             return Problems.Conflict($"provider '{name}' is declared in the config file; change it there");
         var body = await RequestBody.ReadAsync<ProviderSpecRequest>(context.Request, ct);
         if (!body.IsValid)
-            return Problems.Validation(body.Errors);
+            return body.Refusal;
         var request = body.Value!;
         if (request.Type is null)
             return Problems.Validation(new FieldErrors { { "type", "is required: openai, anthropic or gemini" } });

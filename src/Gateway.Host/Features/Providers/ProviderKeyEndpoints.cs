@@ -117,7 +117,7 @@ internal static class ProviderKeyEndpoints
     {
         var body = await RequestBody.ReadOptionalAsync(context.Request, new DisableRequest(null), ct);
         if (!body.IsValid)
-            return Problems.Validation(body.Errors);
+            return body.Refusal;
         return await ChangeAsync(id, context, registry, store, keys, Disabled, new KeyDisabled(id, body.Value!.Reason ?? "disabled by an operator"), ct);
     }
 
@@ -162,7 +162,7 @@ internal static class ProviderKeyEndpoints
         if (Denied(context) is { } denied)
             return (null, denied);
         var body = await RequestBody.ReadAsync<T>(context.Request, ct);
-        return body.IsValid ? (body.Value, null) : (null, Problems.Validation(body.Errors));
+        return body.IsValid ? (body.Value, null) : (null, body.Refusal);
     }
 
     private static IResult? Denied(HttpContext context) =>

@@ -103,7 +103,8 @@ public sealed class ChatCompletionsTests(PostgresFixture postgres) : InferenceTe
         Assert.Equal("model_not_allowed", (string?)(await ErrorAsync(denied))["code"]);
         Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
         Assert.Equal("invalid_request_error", (string?)(await ErrorAsync(malformed))["type"]);
-        Assert.Contains("'messages' is required", (string?)(await ErrorAsync(noMessages))["message"], StringComparison.Ordinal);
+        var missing = await ErrorAsync(noMessages);
+        Assert.Equal(("messages is required (a non-empty array)", "messages"), ((string?)missing["message"], (string?)missing["param"]));
         Assert.Equal(["gpt-9"], Upstream.Requests.Select(r => (string)r.Body["model"]!));
     }
 

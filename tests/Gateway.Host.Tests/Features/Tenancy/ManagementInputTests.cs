@@ -45,13 +45,13 @@ public sealed class ManagementInputTests(PostgresFixture postgres) : TenancyTest
     }
 
     [Fact]
-    public async Task Should_refuse_a_body_over_64_kib()
+    public async Task Should_refuse_a_body_over_64_kib_with_413()
     {
         var problem = await ProblemAsync(
             await Admin.SendAsync(HttpMethod.Post, "/v1/organizations", new { name = "big", metadata = new { blob = new string('x', 70_000) } }),
-            HttpStatusCode.BadRequest);
+            HttpStatusCode.RequestEntityTooLarge);
 
-        Assert.Contains("at most 65536 bytes", (string?)problem["errors"]!["body"]![0], StringComparison.Ordinal);
+        Assert.Equal("the request body is larger than 65536 bytes, the limit for management requests", (string?)problem["detail"]);
     }
 
     [Fact]

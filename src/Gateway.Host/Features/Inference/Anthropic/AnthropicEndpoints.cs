@@ -26,7 +26,7 @@ internal static class AnthropicEndpoints
     }
 
     private static RouteHandlerBuilder Describe(RouteHandlerBuilder route) =>
-        route.WithTags("Anthropic").Accepts<MessagesRequest>("application/json")
-            .ProducesErrors<AnthropicError>(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status500InternalServerError);
+        route.WithTags("Anthropic").AcceptsJson<MessagesRequest>().InDialect(Dialect.Anthropic)
+            .ProducesErrors<AnthropicError>(StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound,
+                StatusCodes.Status413PayloadTooLarge, StatusCodes.Status500InternalServerError);
 }

@@ -37,14 +37,8 @@ internal sealed class AnthropicExchange(HttpRequest request, bool counting = fal
 
     public override IReadOnlyList<string> Unmapped(JsonObject body) => UnmappedFields.OfAnthropicMessages(body);
 
-    public override string? Validate(JsonObject body)
-    {
-        if (body["messages"] is not JsonArray { Count: > 0 })
-            return "messages: a non-empty array is required";
-        if (!counting && (body["max_tokens"] is not JsonValue max || max.GetValueKind() != JsonValueKind.Number || (int?)max is not > 0))
-            return "max_tokens: a positive integer is required";
-        return null;
-    }
+    public override IReadOnlyList<FieldProblem> Validate(JsonObject body) =>
+        counting ? AnthropicRequestValidator.CountTokens(body) : AnthropicRequestValidator.Messages(body);
 
     public override Refusal? Prepare(JsonObject body, IReadOnlyList<(RouteTarget Target, Provider Provider)> targets)
     {

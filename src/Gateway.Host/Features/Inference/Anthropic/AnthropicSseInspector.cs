@@ -23,6 +23,8 @@ internal sealed class AnthropicSseInspector : SseForwarder.SseInspector
 
     public override ReadOnlyMemory<byte> BrokenEvent => Broken;
 
+    public override string Failure(string message) => AnthropicEventWriter.Frame(AnthropicStreamWriter.Error(message));
+
     protected override bool Read(JsonElement data)
     {
         switch (data.TryGetProperty("type", out var type) ? type.GetString() : null)

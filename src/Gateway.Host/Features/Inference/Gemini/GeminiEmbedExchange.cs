@@ -33,9 +33,8 @@ internal sealed class GeminiEmbedExchange(string model, bool batch) : InferenceE
     /// <summary>Embeddings produce no output tokens: the worst case is the input alone.</summary>
     public override int? MaxOutputTokens(JsonObject body) => 0;
 
-    public override string? Validate(JsonObject body) => (batch ? body["requests"] is JsonArray { Count: > 0 } : body["content"] is JsonObject)
-        ? null
-        : batch ? "requests: a non-empty array is required" : "content: an object with parts is required";
+    public override IReadOnlyList<FieldProblem> Validate(JsonObject body) =>
+        batch ? GeminiRequestValidator.BatchEmbedContents(body) : GeminiRequestValidator.EmbedContent(body);
 
     public override Refusal? Prepare(JsonObject body, IReadOnlyList<(RouteTarget Target, Provider Provider)> targets)
     {

@@ -66,14 +66,14 @@ internal static class GeminiEndpoints
 
             // What no method's route matches: a name holding a '/' (provider/model, which Google's SDKs put in
             // the path unescaped, so it spans segments), or a method this gateway does not serve.
-            app.MapPost($"/{version}/models/{{**action}}", DispatchAsync).ExcludeFromDescription();
+            app.MapPost($"/{version}/models/{{**action}}", DispatchAsync).InDialect(Dialect.Gemini).ExcludeFromDescription();
         }
 
         app.MapGet("/v1beta/models", (HttpContext context, ProviderRegistry registry, KeyDirectory directory) =>
                 TypedResults.Ok(new GeminiModelList([.. ModelsEndpoint.Usable(context, registry, directory)
                     .Select(x => new GeminiModel($"models/{x.Provider}:{x.Model}", $"{x.Provider}:{x.Model}", x.Model, ChatMethods))])))
-            .WithTags("Gemini").WithName("geminiListModels").WithSummary("Models the caller's key may use, in Gemini's list format")
-            .ProducesProblem(StatusCodes.Status500InternalServerError);
+            .WithTags("Gemini").WithName("geminiListModels").InDialect(Dialect.Gemini).WithSummary("Models the caller's key may use, in Gemini's list format")
+            .ProducesErrors<GoogleError>(StatusCodes.Status500InternalServerError);
         app.MapGet("/v1beta/models/{**model}", async (string model, HttpContext context, ProviderRegistry registry, KeyDirectory directory) =>
             {
                 var name = model.StartsWith("models/", StringComparison.Ordinal) ? model["models/".Length..] : model;
@@ -82,10 +82,9 @@ internal static class GeminiEndpoints
                 else
                     await DialectErrors.WriteAsync(context, Dialect.Gemini, 404, "model_not_found", $"models/{name} is not found, or this key may not use it");
             })
-            .WithTags("Gemini").WithName("geminiGetModel")
+            .WithTags("Gemini").WithName("geminiGetModel").InDialect(Dialect.Gemini)
             .WithSummary("One model in Gemini's format, by any name a request may use: provider:model, provider/model, a bare model name or an alias")
-            .Produces<GeminiModel>().ProducesErrors<GoogleError>(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status500InternalServerError)
+            .Produces<GeminiModel>().ProducesErrors<GoogleError>(StatusCodes.Status404NotFound, StatusCodes.Status500InternalServerError)
             .AddOpenApiOperationTransformer((operation, _, _) =>
             {
                 operation.Parameters!.Single(p => p.Name == "model").Description = ModelParameter + " A leading `models/` is taken off.";
@@ -97,14 +96,14 @@ internal static class GeminiEndpoints
     {
         // countTokens produces nothing, so no budget can refuse it.
         int[] refusals = method.Name == "countTokens"
-            ? [StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests]
+            ? [StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge,
+                StatusCodes.Status429TooManyRequests, StatusCodes.Status500InternalServerError]
             : [StatusCodes.Status400BadRequest, StatusCodes.Status402PaymentRequired, StatusCodes.Status403Forbidden,
-                StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests];
-        route.WithTags("Gemini").WithName(method.OperationId(version)).WithSummary(method.Summary)
-            .Accepts(method.Request, "application/json")
+                StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status429TooManyRequests, StatusCodes.Status500InternalServerError];
+        route.WithTags("Gemini").WithName(method.OperationId(version)).WithSummary(method.Summary).InDialect(Dialect.Gemini)
+            .AcceptsJson(method.Request)
             .Produces(StatusCodes.Status200OK, method.Response, "application/json")
             .ProducesErrors<GoogleError>(refusals)
-            .ProducesProblem(StatusCodes.Status500InternalServerError)
             .AddOpenApiOperationTransformer((operation, context, _) =>
             {
                 operation.Parameters!.Single(p => p.Name == "model").Description = ModelParameter;

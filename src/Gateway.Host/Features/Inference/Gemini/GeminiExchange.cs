@@ -55,8 +55,8 @@ internal sealed class GeminiExchange(string model, GeminiAction action, bool sse
 
     public override IReadOnlyList<string> Unmapped(JsonObject body) => UnmappedFields.OfGeminiGenerateContent(Request(body));
 
-    public override string? Validate(JsonObject body) =>
-        Request(body)["contents"] is JsonArray { Count: > 0 } ? null : "contents: a non-empty array is required";
+    public override IReadOnlyList<FieldProblem> Validate(JsonObject body) =>
+        action == GeminiAction.CountTokens ? GeminiRequestValidator.CountTokens(body) : GeminiRequestValidator.GenerateContent(body);
 
     public override Refusal? Prepare(JsonObject body, IReadOnlyList<(RouteTarget Target, Provider Provider)> targets)
     {

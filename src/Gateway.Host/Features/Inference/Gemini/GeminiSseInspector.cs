@@ -20,6 +20,8 @@ internal sealed class GeminiSseInspector : SseForwarder.SseInspector
 
     public override ReadOnlyMemory<byte> BrokenEvent => Broken;
 
+    public override string Failure(string message) => GeminiContent.SseFrame(GeminiContent.ErrorChunk(500, "INTERNAL", message));
+
     protected override bool Read(JsonElement data)
     {
         _usage = GeminiContent.ReadUsage(data) ?? _usage;

@@ -20,8 +20,8 @@ internal static class ModelsEndpoint
     {
         app.MapGet("/v1/models", (HttpContext context, ProviderRegistry registry, KeyDirectory directory) =>
                 TypedResults.Ok(new ModelList("list", Visible(context, registry, directory))))
-            .WithTags("OpenAI").WithName("listModels").WithSummary("Models the caller's key may use")
-            .ProducesProblem(StatusCodes.Status500InternalServerError);
+            .WithTags("OpenAI").WithName("listModels").InDialect(Dialect.OpenAI).WithSummary("Models the caller's key may use")
+            .ProducesErrors<OpenAIError>(StatusCodes.Status500InternalServerError);
 
         app.MapGet("/v1/models/{*id}", async (string id, HttpContext context, ProviderRegistry registry, KeyDirectory directory) =>
             {
@@ -30,10 +30,9 @@ internal static class ModelsEndpoint
                 else
                     await DialectErrors.WriteAsync(context, Dialect.OpenAI, 404, "model_not_found", $"the model '{Uri.UnescapeDataString(id)}' does not exist or this key may not use it");
             })
-            .WithTags("OpenAI").WithName("getModel")
+            .WithTags("OpenAI").WithName("getModel").InDialect(Dialect.OpenAI)
             .WithSummary("One model, by any name a request may use: provider:model, provider/model, a bare model name or an alias")
-            .Produces<Model>().ProducesErrors<OpenAIError>(StatusCodes.Status404NotFound)
-            .ProducesProblem(StatusCodes.Status500InternalServerError);
+            .Produces<Model>().ProducesErrors<OpenAIError>(StatusCodes.Status404NotFound, StatusCodes.Status500InternalServerError);
     }
 
     private static List<Model> Visible(HttpContext context, ProviderRegistry registry, KeyDirectory directory) =>

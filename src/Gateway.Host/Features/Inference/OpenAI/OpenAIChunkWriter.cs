@@ -27,7 +27,10 @@ internal sealed class OpenAIChunkWriter(bool includeUsage, long created) : Trans
         yield return Data("[DONE]");
     }
 
-    public string Failure(string message, string code) =>
+    public string Failure(string message, string code) => ErrorEvent(message, code);
+
+    /// <summary>The error chunk the OpenAI SDKs raise from when a stream fails after it began.</summary>
+    public static string ErrorEvent(string message, string code) =>
         Data(JsonSerializer.Serialize(new { error = new { message, type = "api_error", code } }));
 
     private static string Data(string data) => $"data: {data}\n\n";

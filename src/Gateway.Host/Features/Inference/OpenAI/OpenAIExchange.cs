@@ -16,12 +16,12 @@ namespace Gateway.Host.Features.Inference.OpenAI;
 /// </summary>
 internal sealed class OpenAIExchange(OpenAIExchange.Route route, TimeProvider time) : InferenceExchange
 {
-    /// <summary>One endpoint: its path below /v1, the field it cannot do without, whether it streams.</summary>
-    internal sealed record Route(string Path, string RequiredField, bool Streams);
+    /// <summary>One endpoint: its path below /v1, its validator, whether it streams.</summary>
+    internal sealed record Route(string Path, Func<JsonObject, IReadOnlyList<FieldProblem>> Validate, bool Streams);
 
-    public static readonly Route Chat = new("chat/completions", "messages", Streams: true);
-    public static readonly Route Embeddings = new("embeddings", "input", Streams: false);
-    public static readonly Route Moderations = new("moderations", "input", Streams: false);
+    public static readonly Route Chat = new("chat/completions", OpenAIRequestValidator.Chat, Streams: true);
+    public static readonly Route Embeddings = new("embeddings", OpenAIRequestValidator.Embeddings, Streams: false);
+    public static readonly Route Moderations = new("moderations", OpenAIRequestValidator.Moderations, Streams: false);
 
     private JsonObject _body = null!;
     private ChatRequest? _canonical;
@@ -36,12 +36,7 @@ internal sealed class OpenAIExchange(OpenAIExchange.Route route, TimeProvider ti
 
     public override bool Stream => route.Streams && _body["stream"]?.GetValueKind() == JsonValueKind.True;
 
-    public override string? Validate(JsonObject body)
-    {
-        if (route.RequiredField == "messages" && body["messages"] is not JsonArray { Count: > 0 })
-            return "'messages' is required and must be a non-empty array";
-        return body[route.RequiredField] is null ? $"'{route.RequiredField}' is required" : null;
-    }
+    public override IReadOnlyList<FieldProblem> Validate(JsonObject body) => route.Validate(body);
 
     /// <summary>Only chat is translated field by field; embeddings and moderations go only where they are native or 501.</summary>
     public override IReadOnlyList<string> Unmapped(JsonObject body) => route == Chat ? UnmappedFields.OfOpenAIChat(body) : [];

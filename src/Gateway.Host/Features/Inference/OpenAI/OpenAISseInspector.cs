@@ -11,14 +11,16 @@ namespace Gateway.Host.Features.Inference.OpenAI;
 internal sealed class OpenAISseInspector(bool holdBackUsageChunk) : SseForwarder.SseInspector
 {
     /// <summary>An error the OpenAI SDKs read from a stream that broke off.</summary>
-    public static readonly ReadOnlyMemory<byte> Broken = Encoding.UTF8.GetBytes(
-        $"data: {JsonSerializer.Serialize(new { error = new { message = "the upstream stream broke off before it finished", type = "api_error", code = "upstream_stream_interrupted" } })}\n\n");
+    private static readonly ReadOnlyMemory<byte> Broken = Encoding.UTF8.GetBytes(
+        OpenAIChunkWriter.ErrorEvent("the upstream stream broke off before it finished", "upstream_stream_interrupted"));
 
     private ChatUsage? _usage;
 
     public override ChatUsage? Usage => _usage;
 
     public override ReadOnlyMemory<byte> BrokenEvent => Broken;
+
+    public override string Failure(string message) => OpenAIChunkWriter.ErrorEvent(message, "internal_error");
 
     protected override bool Read(JsonElement data)
     {

@@ -61,7 +61,7 @@ internal static class KeyEndpoints
         var principal = context.Principal();
         var body = await RequestBody.ReadAsync<IssueRequest>(context.Request, ct);
         if (!body.IsValid)
-            return Problems.Validation(body.Errors);
+            return body.Refusal;
         var request = body.Value!;
         var now = time.GetUtcNow();
         var errors = new FieldErrors();
@@ -142,7 +142,7 @@ internal static class KeyEndpoints
             return refused;
         var body = await RequestBody.ReadAsync<UpdateRequest>(context.Request, ct);
         if (!body.IsValid)
-            return Problems.Validation(body.Errors);
+            return body.Refusal;
         var request = body.Value!;
         var now = time.GetUtcNow();
         var errors = new FieldErrors();
@@ -169,7 +169,7 @@ internal static class KeyEndpoints
             return refused;
         var body = await RequestBody.ReadOptionalAsync(context.Request, new RevokeRequest(null), ct);
         if (!body.IsValid)
-            return Problems.Validation(body.Errors);
+            return body.Refusal;
         return await DecideAsync(context, read, writer, row!, TenancyDecisions.Revoke(row!.State, body.Value!.Reason), time.GetUtcNow(), null, ct);
     }
 
@@ -181,7 +181,7 @@ internal static class KeyEndpoints
             return refused;
         var body = await RequestBody.ReadOptionalAsync(context.Request, new RotateRequest(null), ct);
         if (!body.IsValid)
-            return Problems.Validation(body.Errors);
+            return body.Refusal;
         var errors = new FieldErrors();
         TenancyRules.GracePeriod("grace_period_seconds", body.Value!.GracePeriodSeconds, errors);
         if (errors.Count > 0)

@@ -57,7 +57,7 @@ internal static class OrganizationEndpoints
             return denied;
         var body = await RequestBody.ReadAsync<CreateRequest>(context.Request, ct);
         if (!body.IsValid)
-            return Problems.Validation(body.Errors);
+            return body.Refusal;
         var request = body.Value!;
         var errors = new FieldErrors();
         TenancyRules.Name("name", request.Name, errors);
@@ -105,7 +105,7 @@ internal static class OrganizationEndpoints
             return denied;
         var body = await RequestBody.ReadAsync<UpdateRequest>(context.Request, ct);
         if (!body.IsValid)
-            return Problems.Validation(body.Errors);
+            return body.Refusal;
         if (body.Has("allowed_models") && Problems.Deny(Access.Operate(principal, id), "organization", "change allowed_models") is { } operatorOnly)
             return operatorOnly;
         var row = await read.OrganizationAsync(id, ct);
@@ -132,7 +132,7 @@ internal static class OrganizationEndpoints
             return denied;
         var body = await RequestBody.ReadOptionalAsync(context.Request, new ReasonRequest(null), ct);
         if (!body.IsValid)
-            return Problems.Validation(body.Errors);
+            return body.Refusal;
         var row = await read.OrganizationAsync(id, ct);
         if (row is null)
             return Problems.NotFound("organization");

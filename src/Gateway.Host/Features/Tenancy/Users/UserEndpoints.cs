@@ -58,7 +58,7 @@ internal static class UserEndpoints
         var principal = context.Principal();
         var body = await RequestBody.ReadAsync<CreateRequest>(context.Request, ct);
         if (!body.IsValid)
-            return Problems.Validation(body.Errors);
+            return body.Refusal;
         var request = body.Value!;
         var orgId = request.OrgId ?? principal.OrgId;
         var errors = new FieldErrors();
@@ -122,7 +122,7 @@ internal static class UserEndpoints
             return denied;
         var body = await RequestBody.ReadAsync<UpdateRequest>(context.Request, ct);
         if (!body.IsValid)
-            return Problems.Validation(body.Errors);
+            return body.Refusal;
         var request = body.Value!;
         var errors = new FieldErrors();
         TenancyRules.Name("alias", request.Alias, errors, required: false);
@@ -151,7 +151,7 @@ internal static class UserEndpoints
             return denied;
         var body = await RequestBody.ReadOptionalAsync(context.Request, new ReasonRequest(null), ct);
         if (!body.IsValid)
-            return Problems.Validation(body.Errors);
+            return body.Refusal;
         return await writer.ApplyAsync(
             context, row.State.OrgId, row.State.Version, decide(row.State, body.Value!.Reason), version => RespondAsync(read, row, version, ct), ct);
     }

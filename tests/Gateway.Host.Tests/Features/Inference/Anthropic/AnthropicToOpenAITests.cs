@@ -160,7 +160,7 @@ public sealed class AnthropicToOpenAITests(PostgresFixture postgres) : Inference
         var tooLong = await PostAsync(http, "/v1/messages", """{"model":"fake:gpt-4o-mini","max_tokens":5,"messages":[{"role":"user","content":"Hi"}]}""");
 
         Assert.Equal(HttpStatusCode.BadRequest, noMaxTokens.StatusCode);
-        Assert.Equal("""{"type":"error","error":{"type":"invalid_request_error","message":"max_tokens: a positive integer is required"}}""", (await JsonAsync(noMaxTokens)).ToJsonString());
+        Assert.Equal("""{"type":"error","error":{"type":"invalid_request_error","message":"max_tokens is required (a positive integer)"}}""", (await JsonAsync(noMaxTokens)).ToJsonString());
         Assert.Equal(HttpStatusCode.NotFound, unknownModel.StatusCode);
         Assert.Equal("not_found_error", (string?)(await JsonAsync(unknownModel))["error"]!["type"]);
         Assert.Equal(HttpStatusCode.Unauthorized, unauthenticated.StatusCode);

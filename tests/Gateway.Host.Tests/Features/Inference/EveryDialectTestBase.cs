@@ -1,0 +1,96 @@
+using System.Net.Http.Headers;
+using Microsoft.Extensions.Logging;
+using Gateway.Host.Tests.Fakes;
+using Gateway.Host.Tests.Features.Inference.Anthropic;
+using Gateway.Host.Tests.Features.Inference.Gemini;
+using Gateway.Host.Tests.Features.Tenancy;
+using Gateway.Host.Tests.Infrastructure;
+
+namespace Gateway.Host.Tests.Features.Inference;
+
+/// <summary>
+/// A gateway in front of one fake upstream per dialect: "openai" (gpt-4o-mini, key up-1), "claude"
+/// (claude-sonnet-4-5) and "gemini" (gemini-2.5-flash), a virtual key of an organisation, a client of each
+/// dialect holding it, and the gateway's log.
+/// </summary>
+public abstract class EveryDialectTestBase(PostgresFixture postgres) : IAsyncLifetime
+{
+    public const string OpenAIModel = "openai:gpt-4o-mini";
+    public const string ClaudeModel = "claude:claude-sonnet-4-5";
+    public const string GeminiModel = "gemini:gemini-2.5-flash";
+
+    internal FakeOpenAIUpstream OpenAIUpstream { get; private set; } = null!;
+
+    internal FakeAnthropicUpstream ClaudeUpstream { get; private set; } = null!;
+
+    internal FakeGeminiUpstream GeminiUpstream { get; private set; } = null!;
+
+    internal TestDatabase Db { get; private set; } = null!;
+
+    internal GatewayServer Server { get; private set; } = null!;
+
+    internal TenancyApi Admin { get; private set; } = null!;
+
+    internal string OrgId { get; private set; } = "";
+
+    internal CapturedLogs Logs { get; } = new();
+
+    internal HttpClient OpenAIClient { get; private set; } = null!;
+
+    internal HttpClient AnthropicClient { get; private set; } = null!;
+
+    internal HttpClient GeminiClient { get; private set; } = null!;
+
+    /// <summary>Settings a test class adds to the providers' (flattened YAML keys).</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
+    /// <summary>How many requests the three fakes received, together.</summary>
+    internal int UpstreamRequests => OpenAIUpstream.Requests.Count + ClaudeUpstream.Requests.Count + GeminiUpstream.Requests.Count;
+
+    public async ValueTask InitializeAsync()
+    {
+        OpenAIUpstream = await FakeOpenAIUpstream.StartAsync();
+        ClaudeUpstream = await FakeAnthropicUpstream.StartAsync();
+        GeminiUpstream = await FakeGeminiUpstream.StartAsync();
+        Db = await postgres.NewDatabaseAsync(GetType().Name);
+        var config = new Dictionary<string, string?>(Settings)
+        {
+            ["providers:0:name"] = "openai",
+            ["providers:0:type"] = "openai",
+            ["providers:0:base_url"] = OpenAIUpstream.BaseUrl.ToString(),
+            ["providers:0:models:0"] = "gpt-4o-mini",
+            ["providers:0:keys:0:key"] = "up-1",
+            ["providers:1:name"] = "claude",
+            ["providers:1:type"] = "anthropic",
+            ["providers:1:base_url"] = ClaudeUpstream.BaseUrl.ToString(),
+            ["providers:1:models:0"] = "claude-sonnet-4-5",
+            ["providers:1:keys:0:key"] = "sk-ant-only",
+            ["providers:2:name"] = "gemini",
+            ["providers:2:type"] = "gemini",
+            ["providers:2:base_url"] = GeminiUpstream.BaseUrl.ToString(),
+            ["providers:2:models:0"] = "gemini-2.5-flash",
+            ["providers:2:keys:0:key"] = "AIza-only-project-key-0000000001",
+        };
+        Server = await GatewayServer.StartAsync(Db.ConnectionString, Db.Schema, config, configure: builder => builder.Logging.AddProvider(Logs));
+        Admin = TenancyApi.Admin(Server);
+        OrgId = await Admin.CreateOrganizationAsync();
+        var (_, secret) = await Admin.IssueKeyAsync(new { org_id = OrgId, name = GetType().Name });
+        OpenAIClient = new HttpClient { BaseAddress = Server.Client.BaseAddress };
+        OpenAIClient.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
+        AnthropicClient = AnthropicWire.WireClient(Server.Client.BaseAddress!, secret);
+        GeminiClient = GeminiWire.Client(Server.Client.BaseAddress!, secret);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        OpenAIClient.Dispose();
+        AnthropicClient.Dispose();
+        GeminiClient.Dispose();
+        Admin.Dispose();
+        await Server.DisposeAsync();
+        await Db.DisposeAsync();
+        await OpenAIUpstream.DisposeAsync();
+        await ClaudeUpstream.DisposeAsync();
+        await GeminiUpstream.DisposeAsync();
+    }
+}
