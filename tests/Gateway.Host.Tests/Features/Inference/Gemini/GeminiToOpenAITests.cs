@@ -196,7 +196,7 @@ public sealed class GeminiToOpenAITests(PostgresFixture postgres) : BudgetTestBa
         Assert.Equal("""{"embedding":{"values":[0.125,-0.25,0.5]}}""", one.ToJsonString());
         Assert.Equal("""{"embeddings":[{"values":[0.125,-0.25,0.5]},{"values":[0.125,-0.25,0.5]}]}""", batch.ToJsonString());
         Assert.Equal(
-            ["""{"model":"gpt-4o-mini","input":["key rotation"],"dimensions":3}""", """{"model":"gpt-4o-mini","input":["a","b"]}"""],
+            ["""{"model":"gpt-4o-mini","input":["key rotation"],"encoding_format":"float","dimensions":3}""", """{"model":"gpt-4o-mini","input":["a","b"],"encoding_format":"float"}"""],
             Upstream.Requests.Select(r => r.Body.ToJsonString()));
         Assert.Equal(HttpStatusCode.BadRequest, image.StatusCode);
         var record = (await UsageRecords.LastAsync(Server, Db, atLeast: 2))!;
