@@ -29,7 +29,9 @@ internal sealed class GatewayServer : IAsyncDisposable
 
     /// <param name="config">Configuration as the YAML file would give it, flattened (<c>providers:0:name</c>).</param>
     /// <param name="dataDir">Local state (the usage journal lives under it, per schema); a shared temp folder unless a test looks into it.</param>
-    public static async Task<GatewayServer> StartAsync(string connectionString, string schema, IReadOnlyDictionary<string, string?>? config = null, string? dataDir = null)
+    /// <param name="time">The gateway's clock in place of the system's (a test's fake clock).</param>
+    public static async Task<GatewayServer> StartAsync(
+        string connectionString, string schema, IReadOnlyDictionary<string, string?>? config = null, string? dataDir = null, TimeProvider? time = null)
     {
         var settings = new GatewaySettings
         {
@@ -41,7 +43,11 @@ internal sealed class GatewayServer : IAsyncDisposable
             AdminToken = AdminToken,
             ConfigValues = config ?? new Dictionary<string, string?>(),
         };
-        var app = GatewayApp.Build(settings, connectionString);
+        var app = GatewayApp.Build(settings, connectionString, builder =>
+        {
+            if (time is not null)
+                builder.Services.AddSingleton(time);
+        });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new GatewayServer(app, new Uri(address));

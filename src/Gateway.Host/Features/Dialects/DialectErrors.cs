@@ -24,7 +24,8 @@ internal static class DialectErrors
         return context.Response.WriteAsync(JsonSerializer.Serialize(body), context.RequestAborted);
     }
 
-    private static string OpenAIType(int status) => status switch
+    /// <summary>The error type each dialect gives a status; also for error events in a stream that already began.</summary>
+    public static string OpenAIType(int status) => status switch
     {
         401 => "authentication_error",
         403 => "permission_error",
@@ -34,7 +35,7 @@ internal static class DialectErrors
         _ => "invalid_request_error",
     };
 
-    private static string AnthropicType(int status) => status switch
+    public static string AnthropicType(int status) => status switch
     {
         401 => "authentication_error",
         402 => "billing_error",
@@ -48,7 +49,7 @@ internal static class DialectErrors
         _ => "invalid_request_error",
     };
 
-    private static string GoogleStatus(int status) => status switch
+    public static string GoogleStatus(int status) => status switch
     {
         400 => "INVALID_ARGUMENT",
         401 => "UNAUTHENTICATED",

@@ -51,15 +51,15 @@ internal static class TokenCounting
             return;
         }
 
-        var outcome = await pipeline.Caller.SendAsync(targets, providers, exchange.Build, context.Principal().KeyId, 0, context.RequestAborted);
+        var outcome = await pipeline.Caller.SendAsync(targets, providers, exchange.Build, context.Principal().KeyId, 0, stream: false, context.RequestAborted);
         if (outcome.Success is not { } success)
         {
             await pipeline.RefuseUpstreamAsync(context, exchange, outcome, (string)body["model"]!);
             return;
         }
 
-        using var response = success.Response;
-        var bytes = await response.Content.ReadAsByteArrayAsync(context.RequestAborted);
+        await using var served = success;
+        var bytes = await success.Response.Content.ReadAsByteArrayAsync(context.RequestAborted);
         success.Provider.Pool.Succeed(success.Lease, 0, time.GetUtcNow());
         if (kind == exchange.NativeKind)
         {

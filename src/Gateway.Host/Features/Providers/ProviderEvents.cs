@@ -18,7 +18,8 @@ internal static class ProviderEvents
 /// <summary>A provider's settings as the API takes them: the config file's fields, without keys.</summary>
 internal sealed record ProviderSpec(
     string Type, string? BaseUrl, string? Strategy, List<string>? Models, Dictionary<string, string>? Headers, int? TimeoutSeconds, int? MaxAttempts,
-    bool? DiscoverModels, Dictionary<string, List<string>>? QuotaGroups, string? LimitsTable = null, Dictionary<string, LimitsConfig>? ModelLimits = null)
+    bool? DiscoverModels, Dictionary<string, List<string>>? QuotaGroups, string? LimitsTable = null, Dictionary<string, LimitsConfig>? ModelLimits = null,
+    int? StreamIdleTimeoutSeconds = null)
 {
     public ProviderConfig ToConfig(string name) => new()
     {
@@ -28,7 +29,8 @@ internal sealed record ProviderSpec(
         Strategy = Strategy ?? "least_used",
         Models = Models ?? [],
         Headers = Headers ?? [],
-        TimeoutSeconds = TimeoutSeconds ?? 300,
+        TimeoutSeconds = TimeoutSeconds ?? ProviderConfig.DefaultTimeoutSeconds,
+        StreamIdleTimeoutSeconds = StreamIdleTimeoutSeconds ?? ProviderConfig.DefaultStreamIdleTimeoutSeconds,
         MaxAttempts = MaxAttempts ?? 8,
         DiscoverModels = DiscoverModels,
         QuotaGroups = QuotaGroups ?? [],

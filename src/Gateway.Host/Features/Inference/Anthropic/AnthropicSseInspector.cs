@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Gateway.Domain.Chat;
 
@@ -11,15 +10,12 @@ namespace Gateway.Host.Features.Inference.Anthropic;
 /// </summary>
 internal sealed class AnthropicSseInspector : SseForwarder.SseInspector
 {
-    private static readonly ReadOnlyMemory<byte> Broken =
-        Encoding.UTF8.GetBytes(AnthropicEventWriter.Frame(AnthropicStreamWriter.Error("the upstream stream broke off before it finished")));
-
     private ChatUsage _prompt = ChatUsage.None;
     private int? _output;
 
     public override ChatUsage? Usage => _output is { } output ? _prompt with { CompletionTokens = output } : null;
 
-    public override ReadOnlyMemory<byte> BrokenEvent => Broken;
+    public override string Failure(StreamFault fault) => AnthropicEventWriter.Error(fault);
 
     protected override bool Read(JsonElement data)
     {

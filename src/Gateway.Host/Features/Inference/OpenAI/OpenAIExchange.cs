@@ -118,7 +118,7 @@ internal sealed class OpenAIExchange(OpenAIExchange.Route route, TimeProvider ti
         context.Response.ContentType = translate
             ? (Stream ? "text/event-stream" : "application/json")
             : response.Content.Headers.ContentType?.ToString() ?? (Stream ? "text/event-stream" : "application/json");
-        await using var upstream = await response.Content.ReadAsStreamAsync(ct);
+        var upstream = success.Body;
         if (Stream)
         {
             context.Response.Headers.CacheControl = "no-cache";
@@ -144,6 +144,6 @@ internal sealed class OpenAIExchange(OpenAIExchange.Route route, TimeProvider ti
         var estimated = translate && route == Embeddings;
         var reported = ReportedUsage(bytes, OpenAIChat.ReadUsage);
         await context.Response.Body.WriteAsync(bytes, ct);
-        return new Relayed(200, reported, reported is null || estimated, clock.Elapsed.TotalMilliseconds, false);
+        return new Relayed(200, reported, reported is null || estimated, clock.Elapsed.TotalMilliseconds, RelayEnd.Completed);
     }
 }
