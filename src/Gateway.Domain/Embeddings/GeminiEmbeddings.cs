@@ -32,8 +32,8 @@ public static class GeminiEmbeddings
         })]),
     };
 
-    /// <summary>The OpenAI list of embeddings, in input order, with estimated usage.</summary>
-    public static JsonObject ToOpenAI(JsonElement response, string model, IReadOnlyList<string> inputs)
+    /// <summary>The OpenAI list of embeddings, in input order and in the encoding the client asked for, with estimated usage.</summary>
+    public static JsonObject ToOpenAI(JsonElement response, string model, IReadOnlyList<string> inputs, EmbeddingEncoding encoding)
     {
         var data = new JsonArray();
         var index = 0;
@@ -43,7 +43,7 @@ public static class GeminiEmbeddings
             {
                 ["object"] = "embedding",
                 ["index"] = index++,
-                ["embedding"] = new JsonArray([.. embedding.GetProperty("values").EnumerateArray().Select(v => (JsonNode)v.GetSingle())]),
+                ["embedding"] = EmbeddingVectors.Write([.. embedding.GetProperty("values").EnumerateArray().Select(v => v.GetSingle())], encoding),
             });
         }
 

@@ -50,21 +50,24 @@ public static class GeminiEmbeddingsClient
         return problems.Count > 0 ? (null, problems) : (new Request(texts, sizes.Single()), problems);
     }
 
-    /// <summary>The OpenAI-compatible embeddings request for the texts.</summary>
+    /// <summary>The OpenAI-compatible embeddings request for the texts, asking for plain numbers (Gemini's answer carries them so).</summary>
     public static JsonObject WriteOpenAIRequest(string model, Request request)
     {
-        var body = new JsonObject { ["model"] = model, ["input"] = new JsonArray([.. request.Texts.Select(t => (JsonNode)t)]) };
+        var body = new JsonObject { ["model"] = model, ["input"] = new JsonArray([.. request.Texts.Select(t => (JsonNode)t)]), ["encoding_format"] = "float" };
         if (request.Dimensions is { } d)
             body["dimensions"] = d;
         return body;
     }
 
-    /// <summary>An OpenAI embeddings list as Gemini's answer: one <c>embedding</c>, or <c>embeddings</c> in request order.</summary>
+    /// <summary>
+    /// An OpenAI embeddings list as Gemini's answer: one <c>embedding</c>, or <c>embeddings</c> in request order.
+    /// Vectors are read as numbers or as base64, for an upstream that answers base64 whatever it was asked.
+    /// </summary>
     public static JsonObject FromOpenAI(JsonElement response, bool batch)
     {
         var vectors = response.GetProperty("data").EnumerateArray()
             .OrderBy(d => d.TryGetProperty("index", out var index) ? index.GetInt32() : 0)
-            .Select(d => new JsonObject { ["values"] = new JsonArray([.. d.GetProperty("embedding").EnumerateArray().Select(v => (JsonNode)v.GetSingle())]) })
+            .Select(d => new JsonObject { ["values"] = EmbeddingVectors.Write(EmbeddingVectors.Read(d.GetProperty("embedding")), EmbeddingEncoding.Numbers) })
             .ToList();
         return batch
             ? new JsonObject { ["embeddings"] = new JsonArray([.. vectors]) }

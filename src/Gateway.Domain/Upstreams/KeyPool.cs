@@ -133,11 +133,14 @@ public sealed class KeyPool(ProviderKind kind, PoolOptions options, Random? rand
     /// daily quota), disable the key when it was rejected, and climb the cooldown ladder when failures
     /// repeat without an upstream hint. Errors of the request itself leave the key untouched.
     /// </summary>
-    public void Fail(PoolLease lease, UpstreamFailure failure, DateTimeOffset now)
+    /// <param name="tokens">What the upstream produced before it failed (a stream that stalled): it counts in the windows all the same.</param>
+    public void Fail(PoolLease lease, UpstreamFailure failure, DateTimeOffset now, int tokens = 0)
     {
         lock (_lock)
         {
             var state = Release(lease);
+            if (tokens > 0)
+                Quota(lease.Scope, lease.Group, now).Tokens.Add(now, tokens);
             if (state is null || failure.Kind is FailureKind.BadRequest or FailureKind.ContextLength)
                 return;
             state.Failures++;

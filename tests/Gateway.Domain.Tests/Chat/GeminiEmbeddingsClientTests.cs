@@ -18,7 +18,7 @@ public sealed class GeminiEmbeddingsClientTests
         Assert.Equal(8, one.Dimensions);
         Assert.Equal(["a", "b"], many!.Texts);
         Assert.Null(many.Dimensions);
-        Assert.Equal("""{"model":"text-embedding-3-small","input":["key rotation"],"dimensions":8}""", GeminiEmbeddingsClient.WriteOpenAIRequest("text-embedding-3-small", one).ToJsonString());
+        Assert.Equal("""{"model":"text-embedding-3-small","input":["key rotation"],"encoding_format":"float","dimensions":8}""", GeminiEmbeddingsClient.WriteOpenAIRequest("text-embedding-3-small", one).ToJsonString());
     }
 
     [Fact]
@@ -44,5 +44,7 @@ public sealed class GeminiEmbeddingsClientTests
         Assert.Equal("""{"embeddings":[{"values":[0.25,-0.5]},{"values":[0.5,1]}]}""", GeminiEmbeddingsClient.FromOpenAI(openAI.RootElement, batch: true).ToJsonString());
         using var single = JsonDocument.Parse("""{"data":[{"index":0,"embedding":[0.25]}]}""");
         Assert.Equal("""{"embedding":{"values":[0.25]}}""", GeminiEmbeddingsClient.FromOpenAI(single.RootElement, batch: false).ToJsonString());
+        using var base64 = JsonDocument.Parse("""{"data":[{"index":0,"embedding":"AACAPgAAAL8="}]}""");
+        Assert.Equal("""{"embedding":{"values":[0.25,-0.5]}}""", GeminiEmbeddingsClient.FromOpenAI(base64.RootElement, batch: false).ToJsonString());
     }
 }

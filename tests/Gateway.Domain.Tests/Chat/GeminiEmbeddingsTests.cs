@@ -31,10 +31,21 @@ public sealed class GeminiEmbeddingsTests
     public void Should_return_gemini_vectors_as_an_openai_list_in_input_order()
     {
         var openAi = GeminiEmbeddings.ToOpenAI(
-            JsonDocument.Parse("""{"embeddings":[{"values":[0.5,-0.25]},{"values":[1,0]}]}""").RootElement, "gemini-embedding-001", ["12345678", "abcd"]);
+            JsonDocument.Parse("""{"embeddings":[{"values":[0.5,-0.25]},{"values":[1,0]}]}""").RootElement, "gemini-embedding-001", ["12345678", "abcd"], EmbeddingEncoding.Numbers);
 
         Assert.Equal(1, (int)openAi["data"]![1]!["index"]!);
         Assert.Equal([0.5f, -0.25f], openAi["data"]![0]!["embedding"]!.AsArray().Select(v => (float)v!));
         Assert.Equal(3, (int)openAi["usage"]!["prompt_tokens"]!);
+    }
+
+    [Fact]
+    public void Should_return_gemini_vectors_as_base64_of_little_endian_float32_when_asked()
+    {
+        var openAi = GeminiEmbeddings.ToOpenAI(
+            JsonDocument.Parse("""{"embeddings":[{"values":[1.0,-2.0,0.5]},{"values":[0.5,-0.25]}]}""").RootElement, "gemini-embedding-001", ["a", "b"], EmbeddingEncoding.Base64);
+
+        // 1.0f, -2.0f, 0.5f are 00 00 80 3F, 00 00 00 C0, 00 00 00 3F in little-endian float32.
+        Assert.Equal("AACAPwAAAMAAAAA/", (string?)openAi["data"]![0]!["embedding"]);
+        Assert.Equal("AAAAPwAAgL4=", (string?)openAi["data"]![1]!["embedding"]);
     }
 }

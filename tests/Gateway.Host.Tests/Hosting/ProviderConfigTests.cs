@@ -30,6 +30,7 @@ public sealed class ProviderConfigTests
                 model_limits: { gemini-2.5-pro: { rpm: 5, rpd: 100, tpm: 250000 } }
                 concurrency_multipliers: { "0": 2.0 }
                 timeout_seconds: 90
+                stream_idle_timeout_seconds: 45
                 max_attempts: 4
                 headers: { X-Title: my-app }
                 keys:
@@ -48,6 +49,7 @@ public sealed class ProviderConfigTests
         Assert.Equal(new QuotaLimits(5, 100, 250000), gemini.Pool.Options.ModelLimits!["gemini-2.5-pro"]);
         Assert.Equal(2.0, gemini.Pool.Options.ConcurrencyMultipliers![0]);
         Assert.Equal(TimeSpan.FromSeconds(90), gemini.Timeout);
+        Assert.Equal(TimeSpan.FromSeconds(45), gemini.StreamIdleTimeout);
         Assert.Equal(4, gemini.MaxAttempts);
         Assert.Equal("my-app", gemini.Headers["X-Title"]);
         Assert.Equal(["personal", "spare"], gemini.Keys.Values.Select(k => k.Label).Order());
@@ -57,6 +59,14 @@ public sealed class ProviderConfigTests
         Assert.Equal([0, 1], status.Select(s => s.Priority).Order());
         Assert.Equal(["gemini:gemini-2.5-flash"], registry.Router.Resolve("flash").Targets.Select(t => t.ToString()));
         Assert.Equal(["gemini:gemini-2.5-pro"], registry.Router.Resolve("pro").Targets.Select(t => t.ToString()));
+    }
+
+    [Fact]
+    public void Should_give_a_stream_a_minute_of_upstream_silence_and_an_answer_five_minutes_unless_told_otherwise()
+    {
+        var provider = Load("providers:\n  - { name: groq, type: openai }").Providers["groq"];
+
+        Assert.Equal((TimeSpan.FromSeconds(60), TimeSpan.FromMinutes(5)), (provider.StreamIdleTimeout, provider.Timeout));
     }
 
     [Fact]
@@ -122,6 +132,7 @@ public sealed class ProviderConfigTests
     [InlineData("providers:\n  - { name: x, type: openai, keys: [{ key: '' }] }", "providers[0].keys[0].key is empty")]
     [InlineData("providers:\n  - { name: x, type: openai }\n  - { name: X, type: openai }", "providers[1].name 'X' is declared twice")]
     [InlineData("providers:\n  - { name: x, type: openai, timeout_seconds: 0 }", "providers[0].timeout_seconds must be between 1 and 3600")]
+    [InlineData("providers:\n  - { name: x, type: openai, stream_idle_timeout_seconds: 0 }", "providers[0].stream_idle_timeout_seconds must be between 1 and 3600")]
     public void Should_name_the_field_of_each_provider_mistake(string yaml, string expected)
     {
         var error = Assert.Throws<SettingsException>(() => Load(yaml));

@@ -37,9 +37,10 @@ internal sealed class GatewayServer : IAsyncDisposable
     /// <param name="dataDir">Local state (the usage journal lives under it, per schema); a shared temp folder unless a test looks into it.</param>
     /// <param name="resolver">Shared with another server of the test, when both must see the same names.</param>
     /// <param name="configure">Adds to the app before it is built (a test's log capture).</param>
+    /// <param name="time">The gateway's clock in place of the system's (a test's fake clock).</param>
     public static async Task<GatewayServer> StartAsync(
         string connectionString, string schema, IReadOnlyDictionary<string, string?>? config = null, string? dataDir = null,
-        FakeHostResolver? resolver = null, Action<WebApplicationBuilder>? configure = null)
+        FakeHostResolver? resolver = null, Action<WebApplicationBuilder>? configure = null, TimeProvider? time = null)
     {
         resolver ??= new FakeHostResolver();
         var settings = new GatewaySettings
@@ -55,6 +56,8 @@ internal sealed class GatewayServer : IAsyncDisposable
         var app = GatewayApp.Build(settings, connectionString, builder =>
         {
             builder.Services.AddSingleton<IHostResolver>(resolver);
+            if (time is not null)
+                builder.Services.AddSingleton(time);
             configure?.Invoke(builder);
         });
         await app.StartAsync();

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 
 namespace Gateway.Host.Tests.Infrastructure;
 
@@ -8,6 +9,14 @@ internal static class JsClients
     internal sealed record Run(int ExitCode, string StdOut, string StdErr);
 
     public static string Folder => RepositoryFiles.PathOf("tests/js");
+
+    /// <summary>Runs a script of tests/js that prints what its SDK saw as one JSON line last; fails the test if it fails.</summary>
+    public static async Task<JsonObject> SeenAsync(string script, IReadOnlyDictionary<string, string> environment)
+    {
+        var run = await NodeAsync([script], environment, TimeSpan.FromSeconds(60));
+        Assert.True(run.ExitCode == 0, $"{script} failed ({run.ExitCode}):\n{run.StdErr}\n{run.StdOut}");
+        return JsonNode.Parse(run.StdOut.Trim().Split('\n')[^1])!.AsObject();
+    }
 
     /// <summary>Runs <c>node</c> in tests/js with only the given variables added, stdin closed, bounded in time.</summary>
     public static async Task<Run> NodeAsync(IReadOnlyList<string> args, IReadOnlyDictionary<string, string> environment, TimeSpan timeout)

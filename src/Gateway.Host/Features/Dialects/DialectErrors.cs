@@ -72,7 +72,8 @@ internal static class DialectErrors
     private static GoogleBadRequest BadRequest(IReadOnlyList<FieldProblem> fields) =>
         new("type.googleapis.com/google.rpc.BadRequest", [.. fields.Select(f => new GoogleFieldViolation(f.Path, f.Problem))]);
 
-    private static string OpenAIType(int status) => status switch
+    /// <summary>The error type each dialect gives a status; also for error events in a stream that already began.</summary>
+    public static string OpenAIType(int status) => status switch
     {
         401 => "authentication_error",
         403 => "permission_error",
@@ -82,7 +83,7 @@ internal static class DialectErrors
         _ => "invalid_request_error",
     };
 
-    private static string AnthropicType(int status) => status switch
+    public static string AnthropicType(int status) => status switch
     {
         401 => "authentication_error",
         402 => "billing_error",
@@ -96,7 +97,7 @@ internal static class DialectErrors
         _ => "invalid_request_error",
     };
 
-    private static string GoogleStatus(int status) => status switch
+    public static string GoogleStatus(int status) => status switch
     {
         // Google answers a request too large as an invalid argument too.
         400 or 413 => "INVALID_ARGUMENT",

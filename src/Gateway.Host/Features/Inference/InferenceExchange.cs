@@ -22,7 +22,10 @@ internal abstract class InferenceExchange
     /// <summary>How the answer reached the client: its status for the record, and what it used.</summary>
     /// <param name="Usage">Null when nothing was reported (a non-streamed answer without usage).</param>
     /// <param name="UsageEstimated">True when the tokens were estimated rather than reported by the upstream.</param>
-    internal sealed record Relayed(int Status, ChatUsage? Usage, bool UsageEstimated, double? TimeToFirstTokenMs, bool ClientCancelled);
+    internal sealed record Relayed(int Status, ChatUsage? Usage, bool UsageEstimated, double? TimeToFirstTokenMs, RelayEnd End)
+    {
+        public bool ClientCancelled => End == RelayEnd.ClientLeft;
+    }
 
     public abstract Dialect Dialect { get; }
 
@@ -60,12 +63,20 @@ internal abstract class InferenceExchange
     public virtual int ErrorStatus(int upstreamStatus) => upstreamStatus;
 
     /// <summary>
-    /// A relayed stream as the record sees it: 502 when the upstream broke off, 499 when the client left;
-    /// with no usage reported, the gateway's estimate stands for the prompt and the text seen for the output.
+    /// A relayed stream as the record sees it: 502 when the upstream broke off, 504 when it stalled, 499 when
+    /// the client left; with no usage reported, the gateway's estimate stands for the prompt and the text
+    /// seen for the output.
     /// </summary>
     protected static Relayed Streamed(SseForwarder.Result relayed, int estimatedTokens) => new(
-        relayed.UpstreamBroke ? 502 : relayed.ClientCancelled ? 499 : 200, relayed.Usage ?? new ChatUsage(estimatedTokens, relayed.EstimatedCompletionTokens, 0),
-        relayed.Usage is null, relayed.TimeToFirstTokenMs, relayed.ClientCancelled);
+        relayed.End switch
+        {
+            RelayEnd.Completed => 200,
+            RelayEnd.UpstreamBroke => 502,
+            RelayEnd.UpstreamStalled => 504,
+            RelayEnd.ClientLeft => 499,
+            _ => throw new ArgumentOutOfRangeException(nameof(relayed), relayed.End, "a relay end without a status"),
+        },
+        relayed.Usage ?? new ChatUsage(estimatedTokens, relayed.EstimatedCompletionTokens, 0), relayed.Usage is null, relayed.TimeToFirstTokenMs, relayed.End);
 
     /// <summary>The usage an answer passed through as it came reports, read in its dialect; null when it has none or is not JSON.</summary>
     protected static ChatUsage? ReportedUsage(byte[] answer, Func<JsonElement, ChatUsage?> read)

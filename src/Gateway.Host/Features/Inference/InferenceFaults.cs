@@ -43,7 +43,7 @@ internal sealed partial class InferenceFaults(RequestDelegate next, ILogger<Infe
             }
             else if (context.Features.Get<OpenStream>() is { } stream)
             {
-                await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(stream.FailureEvent(message)), CancellationToken.None);
+                await context.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(stream.FailureEvent(StreamFault.GatewayFailed(message))), CancellationToken.None);
                 await context.Response.Body.FlushAsync(CancellationToken.None);
             }
         }

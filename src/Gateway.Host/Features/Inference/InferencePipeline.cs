@@ -78,7 +78,7 @@ internal sealed class InferencePipeline(
         }
 
         var requested = (string)body["model"]!;
-        var outcome = await caller.SendAsync(targets, registry.Providers, exchange.Build, principal.KeyId, estimate, ct);
+        var outcome = await caller.SendAsync(targets, registry.Providers, exchange.Build, principal.KeyId, estimate, exchange.Stream, ct);
         var record = new InferenceRecordBuilder(principal, exchange.Dialect.ToString().ToLowerInvariant(), exchange.Endpoint, requested, exchange.Stream, startedAt, context.TraceIdentifier);
         if (outcome.Success is not { } success)
         {
@@ -88,7 +88,7 @@ internal sealed class InferencePipeline(
             return;
         }
 
-        using var response = success.Response;
+        await using var served = success;
         InferenceExchange.Relayed relayed;
         try
         {
@@ -104,14 +104,37 @@ internal sealed class InferencePipeline(
         }
 
         var tokens = (relayed.Usage?.PromptTokens ?? 0) + (relayed.Usage?.CompletionTokens ?? 0);
-        if (relayed.ClientCancelled)
-            success.Provider.Pool.Abandon(success.Lease);
-        else
-            success.Provider.Pool.Succeed(success.Lease, tokens, time.GetUtcNow());
+        var attempts = Settle(success, relayed, tokens, outcome.Attempts);
         limits.Charge(principal.KeyId ?? "", tokens, time.GetUtcNow());
         log.Record(spending.Charge(admission, principal, success, record.Finish(
-            relayed.Status, clock, outcome.Attempts, success.Provider.Name, success.Target.Model, success.Key.Id, relayed.Usage, relayed.UsageEstimated,
+            relayed.Status, clock, attempts, success.Provider.Name, success.Target.Model, success.Key.Id, relayed.Usage, relayed.UsageEstimated,
             relayed.TimeToFirstTokenMs, relayed.ClientCancelled)));
+    }
+
+    /// <summary>
+    /// Releases the key's lease as the answer ended, and returns the attempts as the record keeps them. A
+    /// client that left says nothing of the key. A stall counts against the key as a transient failure, as
+    /// an upstream that never answered does: one is forgiven, repeated ones bench the key on the cooldown
+    /// ladder, so that a hung upstream stops taking requests; its tokens still count in the key's windows.
+    /// </summary>
+    private IReadOnlyList<AttemptRecord> Settle(UpstreamCaller.Success success, InferenceExchange.Relayed relayed, int tokens, IReadOnlyList<AttemptRecord> attempts)
+    {
+        var pool = success.Provider.Pool;
+        if (relayed.End == RelayEnd.ClientLeft)
+        {
+            pool.Abandon(success.Lease);
+            return attempts;
+        }
+
+        if (relayed.End != RelayEnd.UpstreamStalled)
+        {
+            pool.Succeed(success.Lease, tokens, time.GetUtcNow());
+            return attempts;
+        }
+
+        var detail = $"no bytes for {success.Provider.StreamIdleTimeout.TotalSeconds:0} s after the stream began";
+        pool.Fail(success.Lease, new UpstreamFailure(FailureKind.Transient, null, null, $"stream stalled: {detail}"), time.GetUtcNow(), tokens);
+        return [.. attempts.SkipLast(1), attempts[^1] with { Outcome = "stream_idle_timeout", Detail = detail }];
     }
 
     /// <summary>

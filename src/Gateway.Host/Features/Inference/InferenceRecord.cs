@@ -4,7 +4,7 @@ using Gateway.Domain.Pricing;
 namespace Gateway.Host.Features.Inference;
 
 /// <summary>One upstream attempt of a request, with why it ended as it did.</summary>
-/// <param name="Outcome">ok, rate_limited, daily_quota_exhausted, key_rejected, transient, context_length, bad_request, cancelled.</param>
+/// <param name="Outcome">ok, rate_limited, daily_quota_exhausted, key_rejected, transient, context_length, bad_request, cancelled, or stream_idle_timeout (a stream that stalled after it began).</param>
 internal sealed record AttemptRecord(string Provider, string KeyId, int? Status, string Outcome, string? Detail, double LatencyMs);
 
 /// <summary>

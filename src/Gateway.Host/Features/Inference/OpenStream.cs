@@ -5,11 +5,11 @@ namespace Gateway.Host.Features.Inference;
 /// <see cref="InferenceFaults"/> closes it with the dialect's error event, as the relays do when an
 /// upstream breaks, instead of cutting it off.
 /// </summary>
-internal sealed class OpenStream(Func<string, string> failureEvent)
+internal sealed class OpenStream(Func<StreamFault, string> failureEvent)
 {
-    public string FailureEvent(string message) => failureEvent(message);
+    public string FailureEvent(StreamFault fault) => failureEvent(fault);
 
-    public static void Begin(HttpResponse response, Func<string, string> failureEvent) => response.HttpContext.Features.Set(new OpenStream(failureEvent));
+    public static void Begin(HttpResponse response, Func<StreamFault, string> failureEvent) => response.HttpContext.Features.Set(new OpenStream(failureEvent));
 
     public static void End(HttpResponse response) => response.HttpContext.Features.Set<OpenStream>(null);
 }

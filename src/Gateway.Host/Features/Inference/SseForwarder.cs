@@ -9,11 +9,11 @@ namespace Gateway.Host.Features.Inference;
 /// Relays an event stream in the client's own dialect event by event, as the bytes came, flushing each
 /// one. The dialect's <see cref="SseInspector"/> reads usage on the way and may hold an event back (the
 /// usage-only chunk the gateway asked for on an OpenAI client's behalf). If no usage arrives (the client
-/// left), completion tokens are estimated from the text seen.
+/// left, the upstream broke off or stalled), completion tokens are estimated from the text seen.
 /// </summary>
 internal static class SseForwarder
 {
-    internal sealed record Result(ChatUsage? Usage, int EstimatedCompletionTokens, double? TimeToFirstTokenMs, bool UpstreamBroke, bool ClientCancelled);
+    internal sealed record Result(ChatUsage? Usage, int EstimatedCompletionTokens, double? TimeToFirstTokenMs, RelayEnd End);
 
     /// <summary>One dialect's reading of its own events; one instance per stream.</summary>
     internal abstract class SseInspector
@@ -23,11 +23,8 @@ internal static class SseForwarder
 
         public int ContentChars { get; protected set; }
 
-        /// <summary>The event that tells the client the upstream broke off after bytes reached it.</summary>
-        public abstract ReadOnlyMemory<byte> BrokenEvent { get; }
-
-        /// <summary>The event that tells the client the gateway itself failed after bytes reached it.</summary>
-        public abstract string Failure(string message);
+        /// <summary>The dialect's error event that ends a stream which failed after bytes reached the client.</summary>
+        public abstract string Failure(StreamFault fault);
 
         /// <summary>Reads one complete event; true when it must not reach the client. Events without JSON data pass unread.</summary>
         public bool HoldBack(ReadOnlySpan<byte> sseEvent)
@@ -104,23 +101,33 @@ internal static class SseForwarder
                 await client.Body.FlushAsync(clientAborted);
             }
 
-            return new Result(inspector.Usage, inspector.ContentChars / 4, firstToken, false, false);
+            return new Result(inspector.Usage, inspector.ContentChars / 4, firstToken, RelayEnd.Completed);
         }
         catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
         {
-            return new Result(inspector.Usage, inspector.ContentChars / 4, firstToken, false, true);
+            return new Result(inspector.Usage, inspector.ContentChars / 4, firstToken, RelayEnd.ClientLeft);
+        }
+        catch (UpstreamStalledException stall)
+        {
+            await EndAsync(client, inspector.Failure(StreamFault.IdleTimeout(stall)));
+            return new Result(inspector.Usage, inspector.ContentChars / 4, firstToken, RelayEnd.UpstreamStalled);
         }
         catch (Exception e) when (e is IOException or HttpRequestException)
         {
-            // Bytes already reached the client: no retry is possible, so end with an error it can read.
-            await client.Body.WriteAsync(inspector.BrokenEvent, CancellationToken.None);
-            await client.Body.FlushAsync(CancellationToken.None);
-            return new Result(inspector.Usage, inspector.ContentChars / 4, firstToken, true, false);
+            await EndAsync(client, inspector.Failure(StreamFault.Interrupted));
+            return new Result(inspector.Usage, inspector.ContentChars / 4, firstToken, RelayEnd.UpstreamBroke);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(read);
         }
+    }
+
+    /// <summary>Bytes already reached the client: no retry is possible, so the stream ends with an error it can read.</summary>
+    internal static async Task EndAsync(HttpResponse client, string errorEvent)
+    {
+        await client.Body.WriteAsync(System.Text.Encoding.UTF8.GetBytes(errorEvent), CancellationToken.None);
+        await client.Body.FlushAsync(CancellationToken.None);
     }
 
     /// <summary>Length of the first complete event (through its blank line), or -1.</summary>

@@ -9,8 +9,10 @@ namespace Gateway.Host.Features.Inference;
 /// <summary>
 /// Token counting (Anthropic's count_tokens, Gemini's countTokens): the prompt's tokens for the model
 /// the request would reach. Anthropic and Gemini upstreams count exactly, over the keys of the first
-/// target's type with the usual rotation; OpenAI-compatible APIs have no counting endpoint, so the
-/// gateway estimates (<see cref="TokenEstimate"/>). The header <c>x-gateway-token-count</c> says which.
+/// target's type with the usual rotation. OpenAI-compatible APIs have no counting endpoint: for OpenAI's
+/// own model families the gateway counts with the family's tokenizer (<see cref="OpenAITokenizers"/>),
+/// for any other model it estimates (<see cref="TokenEstimate"/>). The header <c>x-gateway-token-count</c>
+/// says which: <c>exact</c>, <c>tokenized</c> or <c>estimated</c>.
 /// Counting produces nothing, so it is charged to no budget, counted against no rate limit and
 /// recorded in no usage record.
 /// </summary>
@@ -44,19 +46,20 @@ internal static class TokenCounting
 
         if (kind == ProviderKind.OpenAI)
         {
-            await AnswerAsync(context, "estimated", exchange.CountAnswer(TokenEstimate.Of(exchange.Canonical!)));
+            var tokenized = OpenAITokenizers.CountPrompt(exchange.Canonical!, targets[0].Model);
+            await AnswerAsync(context, tokenized is null ? "estimated" : "tokenized", exchange.CountAnswer(tokenized ?? TokenEstimate.Of(exchange.Canonical!)));
             return;
         }
 
-        var outcome = await pipeline.Caller.SendAsync(targets, providers, exchange.Build, context.Principal().KeyId, 0, context.RequestAborted);
+        var outcome = await pipeline.Caller.SendAsync(targets, providers, exchange.Build, context.Principal().KeyId, 0, stream: false, context.RequestAborted);
         if (outcome.Success is not { } success)
         {
             await pipeline.RefuseUpstreamAsync(context, exchange, outcome, (string)body["model"]!);
             return;
         }
 
-        using var response = success.Response;
-        var bytes = await response.Content.ReadAsByteArrayAsync(context.RequestAborted);
+        await using var served = success;
+        var bytes = await success.Response.Content.ReadAsByteArrayAsync(context.RequestAborted);
         success.Provider.Pool.Succeed(success.Lease, 0, time.GetUtcNow());
         if (kind == exchange.NativeKind)
         {

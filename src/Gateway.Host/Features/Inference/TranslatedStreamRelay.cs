@@ -8,8 +8,8 @@ namespace Gateway.Host.Features.Inference;
 /// <summary>
 /// Reads an upstream's event stream in its dialect (Anthropic's named events, Gemini's and OpenAI's
 /// data-only chunks) and writes the client's dialect as each event arrives, through the canonical
-/// deltas. Usage is read on the way; a failure after the first byte ends with the client dialect's
-/// error event, never with a silent end.
+/// deltas. Usage is read on the way; a failure after the first byte (an upstream error event, a broken
+/// or unreadable stream, a stall) ends with the client dialect's error event, never with a silent end.
 /// </summary>
 internal static class TranslatedStreamRelay
 {
@@ -22,13 +22,13 @@ internal static class TranslatedStreamRelay
         IEnumerable<string> End(ChatUsage usage);
 
         /// <summary>The frame that tells the client the stream failed after it began.</summary>
-        string Failure(string message, string code);
+        string Failure(StreamFault fault);
     }
 
     public static async Task<SseForwarder.Result> RelayAsync(
         Stream upstream, IChatStreamReader reader, IEventWriter writer, HttpResponse client, Stopwatch clock, CancellationToken clientAborted)
     {
-        OpenStream.Begin(client, message => writer.Failure(message, "internal_error"));
+        OpenStream.Begin(client, writer.Failure);
         var result = await TranslateAsync(upstream, reader, writer, client, clock, clientAborted);
         OpenStream.End(client);
         return result;
@@ -68,7 +68,7 @@ internal static class TranslatedStreamRelay
                         break;
                     case StreamFailed failed:
                         failure = failed.Message;
-                        await WriteAsync(client, writer.Failure(failed.Message, "upstream_error"), CancellationToken.None);
+                        await SseForwarder.EndAsync(client, writer.Failure(StreamFault.UpstreamError(failed.Message)));
                         return;
                 }
 
@@ -98,20 +98,25 @@ internal static class TranslatedStreamRelay
             }
 
             if (failure is not null)
-                return new SseForwarder.Result(Seen(), chars / 4, firstToken, true, false);
+                return new SseForwarder.Result(Seen(), chars / 4, firstToken, RelayEnd.UpstreamBroke);
             await Relay(reader.Complete());
             foreach (var frame in writer.End(Seen()))
                 await WriteAsync(client, frame, clientAborted);
-            return new SseForwarder.Result(reported, chars / 4, firstToken, false, false);
+            return new SseForwarder.Result(reported, chars / 4, firstToken, RelayEnd.Completed);
         }
         catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
         {
-            return new SseForwarder.Result(null, chars / 4, firstToken, false, true);
+            return new SseForwarder.Result(null, chars / 4, firstToken, RelayEnd.ClientLeft);
+        }
+        catch (UpstreamStalledException stall)
+        {
+            await SseForwarder.EndAsync(client, writer.Failure(StreamFault.IdleTimeout(stall)));
+            return new SseForwarder.Result(null, chars / 4, firstToken, RelayEnd.UpstreamStalled);
         }
         catch (Exception e) when (e is IOException or HttpRequestException or JsonException)
         {
-            await WriteAsync(client, writer.Failure("the upstream stream broke off before it finished", "upstream_stream_interrupted"), CancellationToken.None);
-            return new SseForwarder.Result(null, chars / 4, firstToken, true, false);
+            await SseForwarder.EndAsync(client, writer.Failure(StreamFault.Interrupted));
+            return new SseForwarder.Result(null, chars / 4, firstToken, RelayEnd.UpstreamBroke);
         }
     }
 

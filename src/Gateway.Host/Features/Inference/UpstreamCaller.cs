@@ -8,14 +8,25 @@ namespace Gateway.Host.Features.Inference;
 /// Sends one request upstream, walking the fallback chain and each provider's key pool: a first
 /// transient failure is retried on the same key, rate limits and rejected keys move on to another key,
 /// errors of the request itself come back at once. Returns before any byte reaches the client, so every
-/// retry here is invisible to it.
+/// retry here is invisible to it. The provider's timeout bounds each attempt until its headers for a
+/// stream and until its last byte for any other answer, which is read whole here: an upstream that
+/// stalls mid-body is retried like one that never answered. A stream's body then has the provider's
+/// idle timeout instead (<see cref="IdleTimeoutStream"/>), as a generation may rightly run for long.
 /// </summary>
 internal sealed class UpstreamCaller(UpstreamHttp http, TimeProvider time)
 {
     private const int MaxErrorBody = 64 * 1024;
 
-    /// <summary>A live upstream response; the caller streams it and settles the lease.</summary>
-    internal sealed record Success(HttpResponseMessage Response, Provider Provider, RouteTarget Target, UpstreamKey Key, PoolLease Lease);
+    /// <summary>A live upstream response; the caller reads its body, settles the lease and disposes it.</summary>
+    /// <param name="Body">The answer read whole, or the stream under its idle timeout.</param>
+    internal sealed record Success(HttpResponseMessage Response, Stream Body, Provider Provider, RouteTarget Target, UpstreamKey Key, PoolLease Lease) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await Body.DisposeAsync();
+            Response.Dispose();
+        }
+    }
 
     /// <summary>An upstream error no other key could fix, to be passed on to the client.</summary>
     internal sealed record UpstreamError(int Status, byte[] Body, string? ContentType, Provider Provider, RouteTarget Target);
@@ -26,9 +37,10 @@ internal sealed class UpstreamCaller(UpstreamHttp http, TimeProvider time)
     internal sealed record Outcome(Success? Success, UpstreamError? Error, Exhausted? Exhausted, IReadOnlyList<AttemptRecord> Attempts);
 
     /// <param name="build">Makes the upstream request for a target and key (each attempt gets a fresh one).</param>
+    /// <param name="stream">Whether the answer is an event stream, relayed as it comes, rather than read whole.</param>
     public async Task<Outcome> SendAsync(
         IReadOnlyList<RouteTarget> targets, IReadOnlyDictionary<string, Provider> providers,
-        Func<Provider, RouteTarget, UpstreamKey, HttpRequestMessage> build, string? stickyKey, int estimatedTokens, CancellationToken ct)
+        Func<Provider, RouteTarget, UpstreamKey, HttpRequestMessage> build, string? stickyKey, int estimatedTokens, bool stream, CancellationToken ct)
     {
         var attempts = new List<AttemptRecord>();
         DateTimeOffset? retryAt = null;
@@ -63,8 +75,8 @@ internal sealed class UpstreamCaller(UpstreamHttp http, TimeProvider time)
                 var lease = selection.Lease;
                 var key = provider.Keys[lease.KeyId];
                 var clock = Stopwatch.StartNew();
-                using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-                deadline.CancelAfter(provider.Timeout);
+                using var timeout = new CancellationTokenSource(provider.Timeout, time);
+                using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
                 HttpResponseMessage? response = null;
                 UpstreamFailure failure;
                 try
@@ -74,8 +86,19 @@ internal sealed class UpstreamCaller(UpstreamHttp http, TimeProvider time)
                     response = await http.SendAsync(request, deadline.Token);
                     if (response.IsSuccessStatusCode)
                     {
+                        Stream answer;
+                        if (stream)
+                        {
+                            answer = new IdleTimeoutStream(await response.Content.ReadAsStreamAsync(deadline.Token), provider.StreamIdleTimeout, time, ct);
+                        }
+                        else
+                        {
+                            await response.Content.LoadIntoBufferAsync(deadline.Token);
+                            answer = await response.Content.ReadAsStreamAsync(deadline.Token);
+                        }
+
                         attempts.Add(new AttemptRecord(provider.Name, key.Id, (int)response.StatusCode, "ok", null, clock.Elapsed.TotalMilliseconds));
-                        return new Outcome(new Success(response, provider, target, key, lease), null, null, attempts);
+                        return new Outcome(new Success(response, answer, provider, target, key, lease), null, null, attempts);
                     }
 
                     var body = await ReadBoundedAsync(response, deadline.Token);
@@ -104,7 +127,9 @@ internal sealed class UpstreamCaller(UpstreamHttp http, TimeProvider time)
                     response?.Dispose();
                     failure = new UpstreamFailure(
                         FailureKind.Transient, null, null,
-                        e is OperationCanceledException ? $"no response within {provider.Timeout.TotalSeconds:0} s" : $"connection failed: {e.Message}");
+                        e is not OperationCanceledException ? $"connection failed: {e.Message}"
+                        : response is null || stream ? $"no response within {provider.Timeout.TotalSeconds:0} s"
+                        : $"the answer did not finish within {provider.Timeout.TotalSeconds:0} s");
                 }
 
                 provider.Pool.Fail(lease, failure, time.GetUtcNow());

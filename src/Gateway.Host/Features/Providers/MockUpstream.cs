@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Gateway.Domain.Embeddings;
 
 namespace Gateway.Host.Features.Providers;
 
@@ -25,7 +26,7 @@ internal static class MockUpstream
         var model = (string?)body["model"] ?? "mock";
         var path = request.RequestUri!.AbsolutePath;
         if (path.EndsWith("/embeddings", StringComparison.Ordinal))
-            return Json(Embeddings(body, model));
+            return Embeddings(body, model);
         if (path.EndsWith("/moderations", StringComparison.Ordinal))
             return Json(new { id = "modr-mock", model, results = new[] { new { flagged = false, categories = new { }, category_scores = new { } } } });
 
@@ -62,17 +63,53 @@ internal static class MockUpstream
             ? content.GetValueKind() == JsonValueKind.String ? (string)content! : content.ToJsonString()
             : "";
 
-    /// <summary>Eight dimensions drawn from a hash of the text: the same text always gives the same vector.</summary>
-    private static object Embeddings(JsonObject body, string model)
+    /// <summary>The most dimensions the mock makes, as many as OpenAI's largest embedding model.</summary>
+    private const int MaxDimensions = 3072;
+
+    /// <summary>
+    /// Vectors drawn from hashes of the text: the same text always gives the same vector. Eight dimensions,
+    /// or <c>dimensions</c>; numbers, or base64 when <c>encoding_format</c> asks for it, as OpenAI answers.
+    /// </summary>
+    private static HttpResponseMessage Embeddings(JsonObject body, string model)
     {
+        var (encoding, problem) = EmbeddingVectors.ReadEncoding(body["encoding_format"]);
+        if (encoding is null)
+            return InvalidRequest(problem!, "encoding_format");
+        var size = 8;
+        if (body["dimensions"] is { } dimensions
+            && (dimensions.GetValueKind() != JsonValueKind.Number || !dimensions.AsValue().TryGetValue(out size) || size is < 1 or > MaxDimensions))
+            return InvalidRequest($"'dimensions' must be an integer from 1 to {MaxDimensions}", "dimensions");
+
         var inputs = body["input"] is JsonArray array ? array.Select(i => i?.ToJsonString() ?? "").ToList() : [body["input"]?.ToJsonString() ?? ""];
-        return new
+        return Json(new
         {
             @object = "list",
             model,
-            data = inputs.Select((text, i) => new { @object = "embedding", index = i, embedding = SHA256.HashData(Encoding.UTF8.GetBytes(text)).Take(8).Select(b => (b - 128) / 128f) }),
+            data = inputs.Select((text, i) => new { @object = "embedding", index = i, embedding = EmbeddingVectors.Write(Vector(text, size), encoding.Value) }),
             usage = new { prompt_tokens = inputs.Sum(t => Math.Max(1, t.Length / 4)), total_tokens = inputs.Sum(t => Math.Max(1, t.Length / 4)) },
-        };
+        });
+    }
+
+    /// <summary>Bytes of SHA-256(text), then of SHA-256 of that, and so on, each byte a value in [-1, 1).</summary>
+    private static float[] Vector(string text, int size)
+    {
+        var vector = new float[size];
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(text));
+        for (var i = 0; i < size; i++)
+        {
+            if (i > 0 && i % hash.Length == 0)
+                hash = SHA256.HashData(hash);
+            vector[i] = (hash[i % hash.Length] - 128) / 128f;
+        }
+
+        return vector;
+    }
+
+    private static HttpResponseMessage InvalidRequest(string message, string param)
+    {
+        var response = Json(new { error = new { message = $"[mock provider] {message}", type = "invalid_request_error", param, code = (string?)null } });
+        response.StatusCode = HttpStatusCode.BadRequest;
+        return response;
     }
 
     private static HttpResponseMessage Json(object body)

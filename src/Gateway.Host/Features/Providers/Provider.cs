@@ -10,8 +10,10 @@ namespace Gateway.Host.Features.Providers;
 /// <param name="LimitsTable">Published limits for keys that name no table of their own; null: none.</param>
 /// <param name="Discovery">How often to ask the upstream for its models; null: never (the declared list is the list).</param>
 /// <param name="StructuredOutputs">How a JSON schema reaches an Anthropic upstream (natively or in the prompt).</param>
+/// <param name="Timeout">The whole-request timeout: until the headers of a stream, until the last byte of any other answer.</param>
+/// <param name="StreamIdleTimeout">How long a stream that began may go without a byte from the upstream before the gateway ends it.</param>
 internal sealed record Provider(
-    string Name, ProviderKind Kind, Uri BaseUrl, IReadOnlyDictionary<string, string> Headers, TimeSpan Timeout, int MaxAttempts,
+    string Name, ProviderKind Kind, Uri BaseUrl, IReadOnlyDictionary<string, string> Headers, TimeSpan Timeout, TimeSpan StreamIdleTimeout, int MaxAttempts,
     IReadOnlyList<string> Models, KeyPool Pool, ConcurrentDictionary<string, UpstreamKey> Keys, IReadOnlySet<string> ConfiguredKeys,
     KnownLimitTable? LimitsTable = null, TimeSpan? Discovery = null, StructuredOutputs StructuredOutputs = StructuredOutputs.Native)
 {

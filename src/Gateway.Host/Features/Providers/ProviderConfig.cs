@@ -14,8 +14,17 @@ internal sealed class ProviderConfig
     /// <summary>Extra headers sent upstream with every request (OpenRouter's HTTP-Referer, ...).</summary>
     public Dictionary<string, string> Headers { get; set; } = [];
 
+    public const int DefaultTimeoutSeconds = 300;
+
+    public const int DefaultStreamIdleTimeoutSeconds = 60;
+
+    /// <summary>How long an answer may take: until its headers for a stream, until its last byte otherwise.</summary>
     [ConfigurationKeyName("timeout_seconds")]
-    public int TimeoutSeconds { get; set; } = 300;
+    public int TimeoutSeconds { get; set; } = DefaultTimeoutSeconds;
+
+    /// <summary>How long a stream may go without a byte from the upstream, once it began, before the gateway ends it.</summary>
+    [ConfigurationKeyName("stream_idle_timeout_seconds")]
+    public int StreamIdleTimeoutSeconds { get; set; } = DefaultStreamIdleTimeoutSeconds;
 
     /// <summary>least_used, round_robin, lowest_requests_today, weighted_by_remaining, sticky or sequential.</summary>
     public string Strategy { get; set; } = "least_used";

@@ -29,13 +29,15 @@ internal static class ProviderDeclarationEndpoints
     /// <param name="LimitsTable">Shipped published limits for the keys (gemini-free, groq-free or none).</param>
     /// <param name="ModelLimits">Limits per model or quota group, over the keys' own and the table's.</param>
     /// <param name="StructuredOutputs">Anthropic providers only: native (the default, Anthropic's structured outputs) or prompt (a system instruction).</param>
+    /// <param name="TimeoutSeconds">How long an answer may take: until its headers for a stream, until its last byte otherwise (default 300).</param>
+    /// <param name="StreamIdleTimeoutSeconds">How long a stream may go without a byte from the upstream before the gateway ends it (default 60).</param>
     internal sealed record ProviderSpecRequest(
         string? Type, string? BaseUrl, string? Strategy, List<string>? Models, Dictionary<string, string>? Headers, int? TimeoutSeconds, int? MaxAttempts,
         bool? DiscoverModels, Dictionary<string, List<string>>? QuotaGroups, string? LimitsTable, Dictionary<string, LimitsConfig>? ModelLimits,
-        string? StructuredOutputs = null)
+        string? StructuredOutputs = null, int? StreamIdleTimeoutSeconds = null)
     {
         public static ProviderSpecRequest Example { get; } = new(
-            "openai", "https://api.groq.com/openai/v1", "least_used", ["llama-3.1-8b-instant"], null, 60, null, false, null, "groq-free", null);
+            "openai", "https://api.groq.com/openai/v1", "least_used", ["llama-3.1-8b-instant"], null, 60, null, false, null, "groq-free", null, StreamIdleTimeoutSeconds: 30);
     }
 
     private static async Task<IResult> PutAsync(
@@ -52,7 +54,7 @@ internal static class ProviderDeclarationEndpoints
         if (request.Type is null)
             return Problems.Validation(new FieldErrors { { "type", "is required: openai, anthropic or gemini" } });
         var spec = new ProviderSpec(request.Type, request.BaseUrl, request.Strategy, request.Models, request.Headers, request.TimeoutSeconds, request.MaxAttempts,
-            request.DiscoverModels, request.QuotaGroups, request.LimitsTable, request.ModelLimits, request.StructuredOutputs);
+            request.DiscoverModels, request.QuotaGroups, request.LimitsTable, request.ModelLimits, request.StructuredOutputs, request.StreamIdleTimeoutSeconds);
         try
         {
             // Built once here only to check it: the registry builds its own when the event applies.

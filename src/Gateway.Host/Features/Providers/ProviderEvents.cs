@@ -19,7 +19,7 @@ internal static class ProviderEvents
 internal sealed record ProviderSpec(
     string Type, string? BaseUrl, string? Strategy, List<string>? Models, Dictionary<string, string>? Headers, int? TimeoutSeconds, int? MaxAttempts,
     bool? DiscoverModels, Dictionary<string, List<string>>? QuotaGroups, string? LimitsTable = null, Dictionary<string, LimitsConfig>? ModelLimits = null,
-    string? StructuredOutputs = null)
+    string? StructuredOutputs = null, int? StreamIdleTimeoutSeconds = null)
 {
     public ProviderConfig ToConfig(string name) => new()
     {
@@ -29,7 +29,8 @@ internal sealed record ProviderSpec(
         Strategy = Strategy ?? "least_used",
         Models = Models ?? [],
         Headers = Headers ?? [],
-        TimeoutSeconds = TimeoutSeconds ?? 300,
+        TimeoutSeconds = TimeoutSeconds ?? ProviderConfig.DefaultTimeoutSeconds,
+        StreamIdleTimeoutSeconds = StreamIdleTimeoutSeconds ?? ProviderConfig.DefaultStreamIdleTimeoutSeconds,
         MaxAttempts = MaxAttempts ?? 8,
         DiscoverModels = DiscoverModels,
         QuotaGroups = QuotaGroups ?? [],

@@ -107,6 +107,8 @@ internal sealed class ProviderRegistry
             throw new SettingsException($"{at}.strategy must be least_used, round_robin, lowest_requests_today, weighted_by_remaining, sticky or sequential");
         if (config.TimeoutSeconds is < 1 or > 3600)
             throw new SettingsException($"{at}.timeout_seconds must be between 1 and 3600");
+        if (config.StreamIdleTimeoutSeconds is < 1 or > 3600)
+            throw new SettingsException($"{at}.stream_idle_timeout_seconds must be between 1 and 3600");
         if (config.MaxAttempts is < 1 or > 50)
             throw new SettingsException($"{at}.max_attempts must be between 1 and 50");
         if (config.DiscoveryIntervalMinutes is < 1 or > 10080)
@@ -144,7 +146,7 @@ internal sealed class ProviderRegistry
         }
 
         return new Provider(
-            config.Name, kind, baseUrl, config.Headers, TimeSpan.FromSeconds(config.TimeoutSeconds), config.MaxAttempts,
+            config.Name, kind, baseUrl, config.Headers, TimeSpan.FromSeconds(config.TimeoutSeconds), TimeSpan.FromSeconds(config.StreamIdleTimeoutSeconds), config.MaxAttempts,
             config.Models, pool, keys, keys.Keys.ToHashSet(), table,
             !mock && (config.DiscoverModels ?? config.Models.Count == 0) ? TimeSpan.FromMinutes(config.DiscoveryIntervalMinutes) : null, structuredOutputs);
     }

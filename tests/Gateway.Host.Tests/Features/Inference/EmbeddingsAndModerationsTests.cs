@@ -20,7 +20,10 @@ public sealed class EmbeddingsAndModerationsTests(PostgresFixture postgres) : In
         Assert.Equal(2, embeddings.Count);
         Assert.Equal([0.125f, -0.25f, 0.5f], embeddings[1].ToFloats().ToArray());
         Assert.Equal(8, embeddings.Usage.InputTokenCount);
-        Assert.Equal("text-embedding-3-small", (string?)Assert.Single(Upstream.Requests).Body["model"]);
+        var sent = Assert.Single(Upstream.Requests).Body;
+        Assert.Equal("text-embedding-3-small", (string?)sent["model"]);
+        // The SDK asks for base64 and decodes it itself; a translated answer must honour that (EmbeddingEncodingTests).
+        Assert.Equal("base64", (string?)sent["encoding_format"]);
     }
 
     [Fact]

@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Net;
+using Gateway.Host.Features.Providers;
 using Gateway.Host.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Gateway.Host.Tests.Features.Inference;
 
@@ -54,6 +56,20 @@ public sealed class RuntimeProvidersTests(PostgresFixture postgres) : InferenceT
             TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, served.StatusCode);
         Assert.Equal(ExtraKey, Backup.Requests.Last().Key);
+    }
+
+    [Fact]
+    public async Task Should_take_a_run_time_providers_timeouts_and_name_one_out_of_range()
+    {
+        await Admin.OkAsync(HttpMethod.Put, "/v1/providers/slow", new { type = "openai", base_url = Backup.BaseUrl.ToString(), timeout_seconds = 120, stream_idle_timeout_seconds = 7 });
+        await Admin.OkAsync(HttpMethod.Put, "/v1/providers/plain", new { type = "openai", base_url = Backup.BaseUrl.ToString() });
+        var bad = await Admin.SendAsync(HttpMethod.Put, "/v1/providers/other", new { type = "openai", stream_idle_timeout_seconds = 0 });
+
+        var providers = Server.Services.GetRequiredService<ProviderRegistry>().Providers;
+        Assert.Equal((TimeSpan.FromSeconds(120), TimeSpan.FromSeconds(7)), (providers["slow"].Timeout, providers["slow"].StreamIdleTimeout));
+        Assert.Equal((TimeSpan.FromSeconds(300), TimeSpan.FromSeconds(60)), (providers["plain"].Timeout, providers["plain"].StreamIdleTimeout));
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("stream_idle_timeout_seconds must be between 1 and 3600", await bad.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -24,11 +24,14 @@ public abstract class SingleProviderTestBase(PostgresFixture postgres) : IAsyncL
 
     protected abstract ValueTask StopUpstreamAsync();
 
+    /// <summary>The gateway's clock; null for the system's.</summary>
+    protected virtual TimeProvider? Clock => null;
+
     public async ValueTask InitializeAsync()
     {
         var config = await StartUpstreamAsync();
         Db = await postgres.NewDatabaseAsync(GetType().Name);
-        Server = await GatewayServer.StartAsync(Db.ConnectionString, Db.Schema, config);
+        Server = await GatewayServer.StartAsync(Db.ConnectionString, Db.Schema, config, time: Clock);
         Admin = TenancyApi.Admin(Server);
         (_, Secret) = await Admin.IssueKeyAsync(new { org_id = await Admin.CreateOrganizationAsync(), name = GetType().Name });
     }

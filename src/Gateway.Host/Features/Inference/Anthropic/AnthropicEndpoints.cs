@@ -21,7 +21,7 @@ internal static class AnthropicEndpoints
         Describe(app.MapPost("/v1/messages/count_tokens", (HttpContext context, InferencePipeline pipeline, TimeProvider time) =>
                 TokenCounting.HandleAsync(context, pipeline, new AnthropicExchange(context.Request, counting: true), time))
                 .WithName("countMessageTokens")
-                .WithSummary("The prompt's tokens: exact from Anthropic and Gemini upstreams, estimated for OpenAI-compatible ones (x-gateway-token-count says which); never charged"))
+                .WithSummary("The prompt's tokens: exact from Anthropic and Gemini upstreams; for OpenAI-compatible ones tokenized with OpenAI's tokenizer for its model families, estimated otherwise (x-gateway-token-count says which); never charged"))
             .Produces<JsonObject>();
     }
 

@@ -1,4 +1,5 @@
 using Gateway.Domain.Chat;
+using Gateway.Host.Features.Dialects;
 
 namespace Gateway.Host.Features.Inference.Anthropic;
 
@@ -14,7 +15,10 @@ internal sealed class AnthropicEventWriter(int estimatedInputTokens, bool thinki
     public IEnumerable<string> End(ChatUsage usage) =>
         _writer.Finished ? [] : [Frame(AnthropicStreamWriter.Error("the upstream ended the stream before the answer finished"))];
 
-    public string Failure(string message, string code) => Frame(AnthropicStreamWriter.Error(message));
+    public string Failure(StreamFault fault) => Error(fault);
+
+    /// <summary>Anthropic's <c>event: error</c>, its type the one Anthropic gives the status (api_error, timeout_error).</summary>
+    public static string Error(StreamFault fault) => Frame(AnthropicStreamWriter.Error(fault.Message, DialectErrors.AnthropicType(fault.Status)));
 
     public static string Frame((string Event, System.Text.Json.Nodes.JsonObject Data) e) => $"event: {e.Event}\ndata: {e.Data.ToJsonString()}\n\n";
 }

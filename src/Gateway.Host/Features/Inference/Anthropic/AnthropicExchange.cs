@@ -74,7 +74,7 @@ internal sealed class AnthropicExchange(HttpRequest request, bool counting = fal
         var native = success.Provider.Kind == ProviderKind.Anthropic;
         context.Response.StatusCode = (int)success.Response.StatusCode;
         context.Response.ContentType = Stream ? "text/event-stream" : "application/json";
-        await using var upstream = await success.Response.Content.ReadAsStreamAsync(ct);
+        var upstream = success.Body;
         if (Stream)
         {
             context.Response.Headers.CacheControl = "no-cache";
@@ -102,7 +102,7 @@ internal sealed class AnthropicExchange(HttpRequest request, bool counting = fal
         }
 
         await context.Response.Body.WriteAsync(bytes, ct);
-        return new Relayed(200, usage, usage is null, clock.Elapsed.TotalMilliseconds, false);
+        return new Relayed(200, usage, usage is null, clock.Elapsed.TotalMilliseconds, RelayEnd.Completed);
     }
 
     private string? Header(string name) => request.Headers.TryGetValue(name, out var value) && value.Count > 0 ? value.ToString() : null;

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Gateway.Domain.Chat;
 
@@ -12,18 +11,13 @@ namespace Gateway.Host.Features.Inference.Anthropic;
 /// </summary>
 internal sealed class AnthropicSseInspector : SseForwarder.SseInspector
 {
-    private static readonly ReadOnlyMemory<byte> Broken =
-        Encoding.UTF8.GetBytes(AnthropicEventWriter.Frame(AnthropicStreamWriter.Error("the upstream stream broke off before it finished")));
-
     private ChatUsage? _started;
     private ChatUsage? _finished;
 
     /// <summary>Known once message_delta reported the output; until then the output is unknown and estimated.</summary>
     public override ChatUsage? Usage => _finished;
 
-    public override ReadOnlyMemory<byte> BrokenEvent => Broken;
-
-    public override string Failure(string message) => AnthropicEventWriter.Frame(AnthropicStreamWriter.Error(message));
+    public override string Failure(StreamFault fault) => AnthropicEventWriter.Error(fault);
 
     protected override bool Read(JsonElement data)
     {

@@ -80,6 +80,6 @@ internal sealed class GeminiEmbedExchange(string model, bool batch) : InferenceE
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
         await context.Response.Body.WriteAsync(bytes, ct);
-        return new Relayed(200, usage, estimated, clock.Elapsed.TotalMilliseconds, false);
+        return new Relayed(200, usage, estimated, clock.Elapsed.TotalMilliseconds, RelayEnd.Completed);
     }
 }

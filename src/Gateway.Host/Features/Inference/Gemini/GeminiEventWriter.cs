@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Gateway.Domain.Chat;
+using Gateway.Host.Features.Dialects;
 
 namespace Gateway.Host.Features.Inference.Gemini;
 
@@ -22,11 +23,14 @@ internal sealed class GeminiEventWriter(string model, bool sse, bool thoughts) :
             yield return GeminiContent.ArrayStreamEnd;
     }
 
-    public string Failure(string message, string code)
+    public string Failure(StreamFault fault)
     {
-        var error = Frame(GeminiContent.ErrorChunk(500, "INTERNAL", message));
+        var error = Frame(ErrorChunk(fault));
         return sse ? error : error + GeminiContent.ArrayStreamEnd;
     }
+
+    /// <summary>Google's error object, its code the status and its status the one Google gives it (INTERNAL, DEADLINE_EXCEEDED).</summary>
+    public static JsonObject ErrorChunk(StreamFault fault) => GeminiContent.ErrorChunk(fault.Status, DialectErrors.GoogleStatus(fault.Status), fault.Message);
 
     private string Frame(JsonObject chunk)
     {

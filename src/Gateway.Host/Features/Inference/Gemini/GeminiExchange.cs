@@ -97,7 +97,7 @@ internal sealed class GeminiExchange(string model, GeminiAction action, bool sse
         var native = success.Provider.Kind == ProviderKind.Gemini;
         context.Response.StatusCode = (int)success.Response.StatusCode;
         context.Response.ContentType = Stream && sse ? "text/event-stream" : "application/json";
-        await using var upstream = await success.Response.Content.ReadAsStreamAsync(ct);
+        var upstream = success.Body;
         if (Stream)
         {
             context.Response.Headers.CacheControl = "no-cache";
@@ -126,7 +126,7 @@ internal sealed class GeminiExchange(string model, GeminiAction action, bool sse
         }
 
         await context.Response.Body.WriteAsync(bytes, ct);
-        return new Relayed(200, usage, usage is null, clock.Elapsed.TotalMilliseconds, false);
+        return new Relayed(200, usage, usage is null, clock.Elapsed.TotalMilliseconds, RelayEnd.Completed);
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Gateway.Domain.Chat;
 
@@ -11,16 +10,12 @@ namespace Gateway.Host.Features.Inference.Gemini;
 /// </summary>
 internal sealed class GeminiSseInspector : SseForwarder.SseInspector
 {
-    private static readonly ReadOnlyMemory<byte> Broken = Encoding.UTF8.GetBytes(
-        GeminiContent.SseFrame(GeminiContent.ErrorChunk(502, "UNAVAILABLE", "the upstream stream broke off before it finished")));
-
     private ChatUsage? _usage;
 
     public override ChatUsage? Usage => _usage;
 
-    public override ReadOnlyMemory<byte> BrokenEvent => Broken;
+    public override string Failure(StreamFault fault) => GeminiContent.SseFrame(GeminiEventWriter.ErrorChunk(fault));
 
-    public override string Failure(string message) => GeminiContent.SseFrame(GeminiContent.ErrorChunk(500, "INTERNAL", message));
 
     protected override bool Read(JsonElement data)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Gateway.Domain.Chat;
+using Gateway.Host.Features.Dialects;
 
 namespace Gateway.Host.Features.Inference.OpenAI;
 
@@ -27,11 +28,11 @@ internal sealed class OpenAIChunkWriter(bool includeUsage, long created) : Trans
         yield return Data("[DONE]");
     }
 
-    public string Failure(string message, string code) => ErrorEvent(message, code);
+    public string Failure(StreamFault fault) => Error(fault);
 
-    /// <summary>The error chunk the OpenAI SDKs raise from when a stream fails after it began.</summary>
-    public static string ErrorEvent(string message, string code) =>
-        Data(JsonSerializer.Serialize(new { error = new { message, type = "api_error", code } }));
+    /// <summary>The error chunk the OpenAI SDKs read from a stream that failed after it began.</summary>
+    public static string Error(StreamFault fault) =>
+        Data(JsonSerializer.Serialize(new { error = new { message = fault.Message, type = DialectErrors.OpenAIType(fault.Status), code = fault.Code } }));
 
     private static string Data(string data) => $"data: {data}\n\n";
 }

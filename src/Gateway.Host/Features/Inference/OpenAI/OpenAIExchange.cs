@@ -26,6 +26,8 @@ internal sealed class OpenAIExchange(OpenAIExchange.Route route, TimeProvider ti
     private JsonObject _body = null!;
     private ChatRequest? _canonical;
     private IReadOnlyList<string>? _texts;
+    private EmbeddingEncoding _encoding;
+    private int? _dimensions;
     private bool _clientWantsUsage;
 
     public override Dialect Dialect => Dialect.OpenAI;
@@ -56,12 +58,8 @@ internal sealed class OpenAIExchange(OpenAIExchange.Route route, TimeProvider ti
                 $"provider '{provider.Name}' speaks {provider.Kind}; translating OpenAI /v1/{route.Path} requests to it is not available yet");
         }
 
-        if (route == Embeddings && targets.Any(t => t.Provider.Kind == ProviderKind.Gemini))
-        {
-            _texts = GeminiEmbeddings.Inputs(body["input"]);
-            if (_texts is null)
-                return new Refusal(400, "invalid_request_error", "'input' must be a string or an array of strings for Gemini models");
-        }
+        if (route == Embeddings && targets.Any(t => t.Provider.Kind == ProviderKind.Gemini) && ReadEmbeddingRequest(body) is { } problem)
+            return new Refusal(400, "invalid_request_error", problem);
 
         if (route == Chat && targets.Any(t => t.Provider.Kind != ProviderKind.OpenAI))
         {
@@ -77,11 +75,31 @@ internal sealed class OpenAIExchange(OpenAIExchange.Route route, TimeProvider ti
         return null;
     }
 
+    /// <summary>
+    /// What an embeddings request for Gemini needs read ahead (an OpenAI-compatible upstream checks its own):
+    /// texts, the encoding its answer must come back in, and the output size. A problem, or null.
+    /// </summary>
+    private string? ReadEmbeddingRequest(JsonObject body)
+    {
+        _texts = GeminiEmbeddings.Inputs(body["input"]);
+        if (_texts is null)
+            return "'input' must be a string or an array of strings for Gemini models";
+        var (encoding, problem) = EmbeddingVectors.ReadEncoding(body["encoding_format"]);
+        if (encoding is null)
+            return problem;
+        _encoding = encoding.Value;
+        if (body["dimensions"] is { } dimensions
+            && (dimensions.GetValueKind() != JsonValueKind.Number || !dimensions.AsValue().TryGetValue<int>(out var size) || size < 1))
+            return "'dimensions' must be a positive integer";
+        _dimensions = (int?)body["dimensions"];
+        return null;
+    }
+
     public override HttpRequestMessage Build(Provider provider, RouteTarget target, UpstreamKey key) => provider.Kind switch
     {
         ProviderKind.Anthropic => UpstreamRequests.Anthropic(provider, target, key, _canonical!),
         ProviderKind.Gemini when route == Embeddings => UpstreamRequests.Gemini(provider, target, key, "batchEmbedContents",
-            GeminiEmbeddings.WriteRequest(target.Model, _texts!, (int?)_body["dimensions"])),
+            GeminiEmbeddings.WriteRequest(target.Model, _texts!, _dimensions)),
         ProviderKind.Gemini => UpstreamRequests.Gemini(provider, target, key, _canonical!.Stream ? "streamGenerateContent?alt=sse" : "generateContent",
             GeminiContent.WriteRequest(_canonical)),
         _ => UpstreamRequests.OpenAI(provider, target, key, route.Path, _body),
@@ -95,7 +113,7 @@ internal sealed class OpenAIExchange(OpenAIExchange.Route route, TimeProvider ti
         context.Response.ContentType = translate
             ? (Stream ? "text/event-stream" : "application/json")
             : response.Content.Headers.ContentType?.ToString() ?? (Stream ? "text/event-stream" : "application/json");
-        await using var upstream = await response.Content.ReadAsStreamAsync(ct);
+        var upstream = success.Body;
         if (Stream)
         {
             context.Response.Headers.CacheControl = "no-cache";
@@ -115,7 +133,7 @@ internal sealed class OpenAIExchange(OpenAIExchange.Route route, TimeProvider ti
             using var answer = JsonDocument.Parse(bytes);
             if (route == Embeddings)
             {
-                bytes = JsonSerializer.SerializeToUtf8Bytes(GeminiEmbeddings.ToOpenAI(answer.RootElement, success.Target.Model, _texts!));
+                bytes = JsonSerializer.SerializeToUtf8Bytes(GeminiEmbeddings.ToOpenAI(answer.RootElement, success.Target.Model, _texts!, _encoding));
             }
             else
             {
@@ -130,6 +148,6 @@ internal sealed class OpenAIExchange(OpenAIExchange.Route route, TimeProvider ti
         var estimated = translate && route == Embeddings;
         reported ??= ReportedUsage(bytes, OpenAIChat.ReadUsage);
         await context.Response.Body.WriteAsync(bytes, ct);
-        return new Relayed(200, reported, reported is null || estimated, clock.Elapsed.TotalMilliseconds, false);
+        return new Relayed(200, reported, reported is null || estimated, clock.Elapsed.TotalMilliseconds, RelayEnd.Completed);
     }
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Gateway.Domain.Chat;
 
@@ -10,17 +9,11 @@ namespace Gateway.Host.Features.Inference.OpenAI;
 /// </summary>
 internal sealed class OpenAISseInspector(bool holdBackUsageChunk) : SseForwarder.SseInspector
 {
-    /// <summary>An error the OpenAI SDKs read from a stream that broke off.</summary>
-    private static readonly ReadOnlyMemory<byte> Broken = Encoding.UTF8.GetBytes(
-        OpenAIChunkWriter.ErrorEvent("the upstream stream broke off before it finished", "upstream_stream_interrupted"));
-
     private ChatUsage? _usage;
 
     public override ChatUsage? Usage => _usage;
 
-    public override ReadOnlyMemory<byte> BrokenEvent => Broken;
-
-    public override string Failure(string message) => OpenAIChunkWriter.ErrorEvent(message, "internal_error");
+    public override string Failure(StreamFault fault) => OpenAIChunkWriter.Error(fault);
 
     protected override bool Read(JsonElement data)
     {

@@ -129,7 +129,7 @@ public sealed class AnthropicToOpenAITests(PostgresFixture postgres) : Inference
     }
 
     [Fact]
-    public async Task Should_estimate_count_tokens_for_an_openai_compatible_model_say_so_and_charge_nothing()
+    public async Task Should_count_tokens_for_an_openai_model_with_its_tokenizer_say_so_and_charge_nothing()
     {
         var count = await AnthropicSdk(Server.Client.BaseAddress!, Secret).Messages.CountTokens(new MessageCountTokensParams
         {
@@ -137,14 +137,41 @@ public sealed class AnthropicToOpenAITests(PostgresFixture postgres) : Inference
         }, TestContext.Current.CancellationToken);
         using var http = WireClient(Server.Client.BaseAddress!, Secret);
         var raw = await PostAsync(http, "/v1/messages/count_tokens", """{"model":"fake:gpt-4o-mini","messages":[{"role":"user","content":"Say hello"}]}""");
+        var weather = await PostAsync(http, "/v1/messages/count_tokens", WeatherCount);
 
-        // "Be brief." and "Say hello": 18 characters, about four a token, rounded up.
-        Assert.Equal(5, count.InputTokens);
-        Assert.Equal("estimated", Assert.Single(raw.Headers.GetValues("x-gateway-token-count")));
-        Assert.Equal("""{"input_tokens":3}""", (await JsonAsync(raw)).ToJsonString());
+        // o200k_base: 3 a message + "system" 1 + "Be brief." 3, 3 + "user" 1 + "Say hello" 2, and 3 to prime the reply.
+        Assert.Equal(16, count.InputTokens);
+        Assert.Equal("tokenized", Assert.Single(raw.Headers.GetValues("x-gateway-token-count")));
+        Assert.Equal("""{"input_tokens":9}""", (await JsonAsync(raw)).ToJsonString());
+        // OpenAI's cookbook example with a tool, for which the API itself counted 101 on gpt-4o.
+        Assert.Equal("""{"input_tokens":101}""", (await JsonAsync(weather)).ToJsonString());
         Assert.Empty(Upstream.Requests);
         Assert.Null(await LastUsageRecordAsync());
     }
+
+    [Fact]
+    public async Task Should_estimate_count_tokens_for_a_model_of_no_openai_family_and_say_so()
+    {
+        using var http = WireClient(Server.Client.BaseAddress!, Secret);
+
+        var raw = await PostAsync(http, "/v1/messages/count_tokens", """{"model":"backup:backup-model","system":"Be brief.","messages":[{"role":"user","content":"Say hello"}]}""");
+
+        // "Be brief." and "Say hello": 18 characters, about four a token, rounded up.
+        Assert.Equal("estimated", Assert.Single(raw.Headers.GetValues("x-gateway-token-count")));
+        Assert.Equal("""{"input_tokens":5}""", (await JsonAsync(raw)).ToJsonString());
+        Assert.Empty(Backup.Requests);
+    }
+
+    /// <summary>OpenAI's cookbook example with a tool ("How to count tokens with tiktoken"), in Anthropic's shape.</summary>
+    private const string WeatherCount = """
+        {"model":"fake:gpt-4o","system":"You are a helpful assistant that can answer to questions about the weather.",
+         "messages":[{"role":"user","content":"What's the weather like in San Francisco?"}],
+         "tools":[{"name":"get_current_weather","description":"Get the current weather in a given location",
+           "input_schema":{"type":"object","properties":{
+             "location":{"type":"string","description":"The city and state, e.g. San Francisco, CA"},
+             "unit":{"type":"string","description":"The unit of temperature to return","enum":["celsius","fahrenheit"]}},
+           "required":["location"]}}]}
+        """;
 
     [Fact]
     public async Task Should_refuse_in_anthropics_error_shape_with_anthropics_error_types()

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Gateway.Host.Tests.Fakes;
 using Gateway.Host.Tests.Infrastructure;
 
@@ -17,7 +16,7 @@ public sealed class GeminiJsSdkTests(PostgresFixture postgres) : InferenceTestBa
         // (up-1) and the stream (up-2); countTokens is estimated and never goes upstream, the unknown model neither.
         Upstream.Script("up-3", FakeOpenAIUpstream.Reply.ToolCall("weather", """{"city":"Oslo"}"""));
 
-        var seen = await RunAsync(new Dictionary<string, string>
+        var seen = await JsClients.SeenAsync("genai-client.mjs", new Dictionary<string, string>
         {
             ["GATEWAY_URL"] = Server.Client.BaseAddress!.ToString().TrimEnd('/'),
             ["GATEWAY_KEY"] = Secret,
@@ -40,12 +39,5 @@ public sealed class GeminiJsSdkTests(PostgresFixture postgres) : InferenceTestBa
         Assert.Equal(3, Upstream.Requests.Count);
         await UsageRecords.LastAsync(Server, Db, atLeast: 3);
         Assert.Equal(3L, await Db.ScalarAsync<long>("select count(*) from usage_records where dialect = 'gemini' and status = 200"));
-    }
-
-    private static async Task<JsonObject> RunAsync(IReadOnlyDictionary<string, string> environment)
-    {
-        var run = await JsClients.NodeAsync(["genai-client.mjs"], environment, TimeSpan.FromSeconds(60));
-        Assert.True(run.ExitCode == 0, $"the genai client failed ({run.ExitCode}):\n{run.StdErr}\n{run.StdOut}");
-        return JsonNode.Parse(run.StdOut.Trim().Split('\n')[^1])!.AsObject();
     }
 }

@@ -67,18 +67,36 @@ public sealed class GeminiToOpenAITests(PostgresFixture postgres) : BudgetTestBa
     }
 
     [Fact]
-    public async Task Should_estimate_count_tokens_for_an_openai_compatible_upstream_and_say_so()
+    public async Task Should_count_tokens_for_an_openai_model_with_its_tokenizer_and_estimate_for_other_models()
     {
         using var http = Client(Server.Client.BaseAddress!, Secret);
 
         var response = await PostAsync(http, "/v1beta/models/fake:gpt-4o-mini:countTokens", """{"contents":[{"role":"user","parts":[{"text":"How many tokens is this sentence here?"}]}]}""");
-        var answer = await JsonAsync(response);
+        var weather = await PostAsync(http, "/v1beta/models/fake:gpt-4o:countTokens", WeatherCount);
+        var other = await PostAsync(http, "/v1beta/models/backup:backup-model:countTokens", """{"contents":[{"role":"user","parts":[{"text":"How many tokens is this sentence here?"}]}]}""");
 
-        Assert.Equal("estimated", response.Headers.GetValues("x-gateway-token-count").Single());
-        Assert.InRange((int)answer["totalTokens"]!, 5, 20);
+        // o200k_base: 3 for the message, "user" 1, the sentence 8, and 3 to prime the reply.
+        Assert.Equal("tokenized", response.Headers.GetValues("x-gateway-token-count").Single());
+        Assert.Equal("""{"totalTokens":15}""", (await JsonAsync(response)).ToJsonString());
+        // OpenAI's cookbook example with a tool, for which the API itself counted 101 on gpt-4o.
+        Assert.Equal("""{"totalTokens":101}""", (await JsonAsync(weather)).ToJsonString());
+        Assert.Equal("estimated", other.Headers.GetValues("x-gateway-token-count").Single());
+        Assert.Equal("""{"totalTokens":10}""", (await JsonAsync(other)).ToJsonString());
         Assert.Empty(Upstream.Requests);
+        Assert.Empty(Backup.Requests);
         Assert.Null(await UsageRecords.LastAsync(Server, Db, atLeast: 0));
     }
+
+    /// <summary>OpenAI's cookbook example with a tool ("How to count tokens with tiktoken"), in Gemini's shape.</summary>
+    private const string WeatherCount = """
+        {"systemInstruction":{"parts":[{"text":"You are a helpful assistant that can answer to questions about the weather."}]},
+         "contents":[{"role":"user","parts":[{"text":"What's the weather like in San Francisco?"}]}],
+         "tools":[{"functionDeclarations":[{"name":"get_current_weather","description":"Get the current weather in a given location",
+           "parametersJsonSchema":{"type":"object","properties":{
+             "location":{"type":"string","description":"The city and state, e.g. San Francisco, CA"},
+             "unit":{"type":"string","description":"The unit of temperature to return","enum":["celsius","fahrenheit"]}},
+           "required":["location"]}}]}]}
+        """;
 
     [Fact]
     public async Task Should_return_reasoning_content_as_thought_parts_when_the_client_set_include_thoughts()
@@ -217,7 +235,7 @@ public sealed class GeminiToOpenAITests(PostgresFixture postgres) : BudgetTestBa
         Assert.Equal("""{"embedding":{"values":[0.125,-0.25,0.5]}}""", one.ToJsonString());
         Assert.Equal("""{"embeddings":[{"values":[0.125,-0.25,0.5]},{"values":[0.125,-0.25,0.5]}]}""", batch.ToJsonString());
         Assert.Equal(
-            ["""{"model":"gpt-4o-mini","input":["key rotation"],"dimensions":3}""", """{"model":"gpt-4o-mini","input":["a","b"]}"""],
+            ["""{"model":"gpt-4o-mini","input":["key rotation"],"encoding_format":"float","dimensions":3}""", """{"model":"gpt-4o-mini","input":["a","b"],"encoding_format":"float"}"""],
             Upstream.Requests.Select(r => r.Body.ToJsonString()));
         Assert.Equal(HttpStatusCode.BadRequest, image.StatusCode);
         var record = (await UsageRecords.LastAsync(Server, Db, atLeast: 2))!;
