@@ -58,7 +58,7 @@ public sealed class EmbeddingEncodingTests(PostgresFixture postgres) : SinglePro
         Assert.Equal("[[0.25,-0.5]]", seen["asFloats"]!.ToJsonString());
         Assert.Equal("[[0.25,-0.5]]", seen["sized"]!.ToJsonString());
         Assert.Equal(400, (int)seen["refusal"]!["status"]!);
-        Assert.Contains("'encoding_format' must be \"float\" or \"base64\"", (string?)seen["refusal"]!["message"], StringComparison.Ordinal);
+        Assert.Contains("encoding_format must be one of 'float', 'base64'", (string?)seen["refusal"]!["message"], StringComparison.Ordinal);
         // The refused request never went upstream; the sized one asked Gemini for two dimensions.
         var sent = _gemini.Requests.ToList();
         Assert.Equal(3, sent.Count);
@@ -88,7 +88,7 @@ public sealed class EmbeddingEncodingTests(PostgresFixture postgres) : SinglePro
 
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         var error = JsonNode.Parse(await refused.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!["error"]!;
-        Assert.Equal("'dimensions' must be a positive integer", (string?)error["message"]);
+        Assert.Equal("dimensions must be a positive integer, not 'two'", (string?)error["message"]);
         Assert.Empty(_gemini.Requests);
     }
 

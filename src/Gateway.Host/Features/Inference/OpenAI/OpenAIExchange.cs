@@ -76,21 +76,16 @@ internal sealed class OpenAIExchange(OpenAIExchange.Route route, TimeProvider ti
     }
 
     /// <summary>
-    /// What an embeddings request for Gemini needs read ahead (an OpenAI-compatible upstream checks its own):
-    /// texts, the encoding its answer must come back in, and the output size. A problem, or null.
+    /// What an embeddings request for Gemini needs read ahead: texts (Gemini takes no token arrays), the
+    /// encoding its answer must come back in, and the output size. A problem, or null.
     /// </summary>
     private string? ReadEmbeddingRequest(JsonObject body)
     {
         _texts = GeminiEmbeddings.Inputs(body["input"]);
         if (_texts is null)
             return "'input' must be a string or an array of strings for Gemini models";
-        var (encoding, problem) = EmbeddingVectors.ReadEncoding(body["encoding_format"]);
-        if (encoding is null)
-            return problem;
-        _encoding = encoding.Value;
-        if (body["dimensions"] is { } dimensions
-            && (dimensions.GetValueKind() != JsonValueKind.Number || !dimensions.AsValue().TryGetValue<int>(out var size) || size < 1))
-            return "'dimensions' must be a positive integer";
+        // encoding_format and dimensions were checked with the rest of the body (OpenAIRequestValidator).
+        _encoding = EmbeddingVectors.ReadEncoding(body["encoding_format"]).Encoding ?? EmbeddingEncoding.Numbers;
         _dimensions = (int?)body["dimensions"];
         return null;
     }
