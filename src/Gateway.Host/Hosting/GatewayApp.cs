@@ -11,6 +11,7 @@ using Gateway.Host.Features.Outbound;
 using Gateway.Host.Features.Pricing;
 using Gateway.Host.Features.Providers;
 using Gateway.Host.Features.Tenancy;
+using Gateway.Host.Features.Upstreams;
 using Gateway.Host.Features.Usage;
 using Gateway.Host.Features.Tenancy.Audit;
 using Gateway.Host.Features.Tenancy.Keys;

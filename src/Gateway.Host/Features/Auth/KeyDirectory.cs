@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Gateway.Domain.Tenancy;
-using Gateway.Host.Features.Tenancy;
+using Gateway.Host.Persistence;
 using Npgsql;
 
 namespace Gateway.Host.Features.Auth;
@@ -152,7 +152,7 @@ internal sealed class KeyDirectory(NpgsqlDataSource dataSource, KeySecrets secre
         cmd.Parameters.Add(new() { Value = (object?)id ?? DBNull.Value });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
-            state.Orgs[reader.GetString(0)] = (TenancyReadStore.Enum<OrganizationStatus>(reader.GetString(1)), reader.GetFieldValue<string[]>(2));
+            state.Orgs[reader.GetString(0)] = (SnakeCase.Parse<OrganizationStatus>(reader.GetString(1)), reader.GetFieldValue<string[]>(2));
     }
 
     private static async Task LoadUsersAsync(NpgsqlConnection conn, State state, string? id, CancellationToken ct)
@@ -161,7 +161,7 @@ internal sealed class KeyDirectory(NpgsqlDataSource dataSource, KeySecrets secre
         cmd.Parameters.Add(new() { Value = (object?)id ?? DBNull.Value });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
-            state.Users[reader.GetString(0)] = (TenancyReadStore.Enum<UserStatus>(reader.GetString(1)), TenancyReadStore.Enum<OrgRole>(reader.GetString(2)));
+            state.Users[reader.GetString(0)] = (SnakeCase.Parse<UserStatus>(reader.GetString(1)), SnakeCase.Parse<OrgRole>(reader.GetString(2)));
     }
 
     private static async Task LoadKeysAsync(NpgsqlConnection conn, State state, string? id, CancellationToken ct)

@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using Gateway.Host.Features.Tenancy;
 using Gateway.Host.Persistence;
 
 namespace Gateway.Host.Features.Auth;
@@ -13,8 +12,11 @@ namespace Gateway.Host.Features.Auth;
 internal sealed partial class TenancyChangeListener(
     KeyDirectory directory, NotificationListener notifications, ILogger<TenancyChangeListener> logger) : BackgroundService
 {
+    /// <summary>The tenancy projection's NOTIFY channel: each message names the organization, user or key that changed.</summary>
+    public const string Channel = "gateway_tenancy";
+
     private static readonly TimeSpan FullReloadInterval = TimeSpan.FromMinutes(1);
-    private readonly Channel<string> _changed = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<string> _changed = System.Threading.Channels.Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -23,7 +25,7 @@ internal sealed partial class TenancyChangeListener(
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
-        notifications.RunAsync(TenancyProjection.Channel, id => _changed.Writer.TryWrite(id), directory.ReloadAsync, TimeSpan.FromSeconds(1), stoppingToken),
+        notifications.RunAsync(Channel, id => _changed.Writer.TryWrite(id), directory.ReloadAsync, TimeSpan.FromSeconds(1), stoppingToken),
         ApplyChangesAsync(stoppingToken),
         ReloadPeriodicallyAsync(stoppingToken));
 

@@ -3,16 +3,15 @@ using System.Text.Json.Nodes;
 using Gateway.Domain.Budgets;
 using Gateway.Domain.Tenancy;
 using Gateway.Domain.Upstreams;
-using Gateway.Host.Features.Inference;
 using Gateway.Host.Features.Pricing;
 using Npgsql;
 
 namespace Gateway.Host.Features.Budgets;
 
 /// <summary>
-/// What every inference endpoint does about money, whatever its dialect: refuse unpriced models when
-/// pricing is required, admit a request against its budgets at its worst-case cost, and charge the
-/// actual cost when it ends.
+/// What every inference endpoint does about money before it calls upstream, whatever its dialect: refuse
+/// unpriced models when pricing is required, and admit a request against its budgets at its worst-case
+/// cost. When it ends, <see cref="BudgetLedger.Settle"/> charges what its usage record was priced at.
 /// </summary>
 internal sealed class Spending(PriceStore prices, BudgetLedger ledger)
 {
@@ -23,7 +22,7 @@ internal sealed class Spending(PriceStore prices, BudgetLedger ledger)
 
     /// <summary>The targets that may be used: all, or only priced ones when <c>require_pricing</c> is on.</summary>
     public IReadOnlyList<RouteTarget> Priced(IReadOnlyList<RouteTarget> targets, DateTimeOffset at) =>
-        prices.RequirePricing ? [.. targets.Where(t => prices.Book.PriceAt(t.Provider, t.Model, at) is not null)] : targets;
+        prices.RequirePricing ? [.. targets.Where(t => prices.PriceAt(t.Provider, t.Model, at) is not null)] : targets;
 
     /// <summary>
     /// Holds the worst case the request can cost (over every target it may fall back to) on each budget that applies:
@@ -37,7 +36,7 @@ internal sealed class Spending(PriceStore prices, BudgetLedger ledger)
         // An upper bound on prompt tokens: about three bytes a token (English runs nearer four).
         var promptTokens = (int)Math.Min(int.MaxValue, (context.Request.ContentLength ?? body.ToJsonString().Length) / 3);
         var maxOutput = maxOutputTokens ?? DefaultMaxOutputTokens;
-        var usd = targets.Max(t => prices.Book.PriceAt(t.Provider, t.Model, at)?.WorstCase(promptTokens, maxOutput) ?? 0m);
+        var usd = targets.Max(t => prices.PriceAt(t.Provider, t.Model, at)?.WorstCase(promptTokens, maxOutput) ?? 0m);
         try
         {
             var (admission, refused) = await ledger.AdmitAsync(
@@ -54,12 +53,5 @@ internal sealed class Spending(PriceStore prices, BudgetLedger ledger)
             // Headroom could not be leased: refusing is the only way to keep the limit.
             return (null, new Refusal(503, "budget_unavailable", "budget state cannot be read right now; retry shortly"));
         }
-    }
-
-    /// <summary>Prices what the request used, charges it to its budgets once, and puts both on its record.</summary>
-    public InferenceRecord Charge(BudgetLedger.Admission admission, Principal principal, UpstreamCaller.Success success, InferenceRecord record)
-    {
-        var priced = record.PricedAt(prices.Cost(success.Provider.Name, success.Target.Model, record.StartedAt, record.Usage));
-        return priced with { Charges = BudgetLedger.Settle(admission, principal, success.Provider.Name, success.Target.Model, priced.Spend) };
     }
 }

@@ -5,6 +5,7 @@ using Gateway.Domain.Chat;
 using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Dialects;
 using Gateway.Host.Features.Providers;
+using Gateway.Host.Features.Upstreams;
 
 namespace Gateway.Host.Features.Inference;
 

@@ -8,6 +8,7 @@ using Gateway.Host.Features.Auth;
 using Gateway.Host.Features.Budgets;
 using Gateway.Host.Features.Dialects;
 using Gateway.Host.Features.Providers;
+using Gateway.Host.Features.Upstreams;
 using Gateway.Host.Features.Usage;
 using Gateway.Host.Http;
 using Microsoft.Net.Http.Headers;
@@ -106,9 +107,10 @@ internal sealed class InferencePipeline(
         var tokens = (relayed.Usage?.PromptTokens ?? 0) + (relayed.Usage?.CompletionTokens ?? 0);
         var attempts = Settle(success, relayed, tokens, outcome.Attempts);
         limits.Charge(principal.KeyId ?? "", tokens, time.GetUtcNow());
-        log.Record(spending.Charge(admission, principal, success, record.Finish(
+        var priced = log.Priced(record.Finish(
             relayed.Status, clock, attempts, success.Provider.Name, success.Target.Model, success.Key.Id, relayed.Usage, relayed.UsageEstimated,
-            relayed.TimeToFirstTokenMs, relayed.ClientCancelled)));
+            relayed.TimeToFirstTokenMs, relayed.ClientCancelled));
+        log.Record(priced with { Charges = BudgetLedger.Settle(admission, principal, success.Provider.Name, success.Target.Model, priced.Spend) });
     }
 
     /// <summary>

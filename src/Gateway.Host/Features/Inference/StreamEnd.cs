@@ -1,3 +1,5 @@
+using Gateway.Host.Features.Upstreams;
+
 namespace Gateway.Host.Features.Inference;
 
 /// <summary>How a relayed answer ended: it sets the usage record's status and how the key's lease is settled.</summary>

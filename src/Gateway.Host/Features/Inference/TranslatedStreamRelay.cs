@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Gateway.Domain.Chat;
+using Gateway.Host.Features.Upstreams;
 
 namespace Gateway.Host.Features.Inference;
 

@@ -19,9 +19,15 @@ internal sealed class PriceStore(
 
     public bool RequirePricing => settings.RequirePricing;
 
+    /// <summary>
+    /// The price of a model on a provider at a moment, for the request path: the one lookup every admission and
+    /// every cost goes through (the rules of which entry applies are <see cref="PriceBook.PriceAt"/>'s).
+    /// </summary>
+    public ModelPrice? PriceAt(string provider, string model, DateTimeOffset at) => _book.PriceAt(provider, model, at);
+
     /// <summary>USD for <paramref name="usage"/>, part by part, at the price in force at <paramref name="at"/>; null without a provider, a model or a price.</summary>
     public CostBreakdown? Cost(string? provider, string? model, DateTimeOffset at, Gateway.Domain.Chat.ChatUsage usage) =>
-        provider is null || model is null ? null : _book.PriceAt(provider, model, at)?.Cost(usage);
+        provider is null || model is null ? null : PriceAt(provider, model, at)?.Cost(usage);
 
     /// <summary>Prices are few: any change reloads them all.</summary>
     protected override async Task ApplyUnderGateAsync(string? id, CancellationToken ct)

@@ -12,16 +12,20 @@ namespace Gateway.Host.Features.Providers;
 /// <param name="StructuredOutputs">How a JSON schema reaches an Anthropic upstream (natively or in the prompt).</param>
 /// <param name="Timeout">The whole-request timeout: until the headers of a stream, until the last byte of any other answer.</param>
 /// <param name="StreamIdleTimeout">How long a stream that began may go without a byte from the upstream before the gateway ends it.</param>
+/// <param name="Mock">The <c>mock</c> type: answered inside the gateway, never over the network.</param>
 internal sealed record Provider(
     string Name, ProviderKind Kind, Uri BaseUrl, IReadOnlyDictionary<string, string> Headers, TimeSpan Timeout, TimeSpan StreamIdleTimeout, int MaxAttempts,
     IReadOnlyList<string> Models, KeyPool Pool, ConcurrentDictionary<string, UpstreamKey> Keys, IReadOnlySet<string> ConfiguredKeys,
-    KnownLimitTable? LimitsTable = null, TimeSpan? Discovery = null, StructuredOutputs StructuredOutputs = StructuredOutputs.Native)
+    KnownLimitTable? LimitsTable = null, TimeSpan? Discovery = null, StructuredOutputs StructuredOutputs = StructuredOutputs.Native, bool Mock = false)
 {
     /// <summary>Models the upstream listed for any of the keys, as last discovered.</summary>
     public IReadOnlySet<string> Discovered { get; set; } = new HashSet<string>();
 
     /// <summary>What this provider serves: declared models and discovered ones.</summary>
     public IReadOnlyList<string> AllModels => [.. Models.Union(Discovered.Order(StringComparer.Ordinal))];
+
+    /// <summary>What a mock provider shows as its URL. Reserved by RFC 2606: never a real host, so were a mock request ever sent, it could not leave.</summary>
+    public static Uri MockBaseUrl { get; } = new("http://mock.gateway.invalid/v1/");
 
     public static Uri DefaultBaseUrl(ProviderKind kind) => kind switch
     {

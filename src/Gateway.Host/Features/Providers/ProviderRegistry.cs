@@ -98,7 +98,7 @@ internal sealed class ProviderRegistry
             "gemini" => ProviderKind.Gemini,
             _ => throw new SettingsException($"{at}.type must be openai, anthropic, gemini or mock, not '{config.Type}'"),
         };
-        var baseUrl = mock ? MockUpstream.BaseUrl : Provider.DefaultBaseUrl(kind);
+        var baseUrl = mock ? Provider.MockBaseUrl : Provider.DefaultBaseUrl(kind);
         if (mock && config.Keys.Count == 0)
             config.Keys.Add(new KeyConfig { Key = "mock-key", Label = "mock" });
         if (!mock && config.BaseUrl is not null && (!Uri.TryCreate(config.BaseUrl, UriKind.Absolute, out baseUrl!) || baseUrl.Scheme is not ("http" or "https")))
@@ -148,7 +148,7 @@ internal sealed class ProviderRegistry
         return new Provider(
             config.Name, kind, baseUrl, config.Headers, TimeSpan.FromSeconds(config.TimeoutSeconds), TimeSpan.FromSeconds(config.StreamIdleTimeoutSeconds), config.MaxAttempts,
             config.Models, pool, keys, keys.Keys.ToHashSet(), table,
-            !mock && (config.DiscoverModels ?? config.Models.Count == 0) ? TimeSpan.FromMinutes(config.DiscoveryIntervalMinutes) : null, structuredOutputs);
+            !mock && (config.DiscoverModels ?? config.Models.Count == 0) ? TimeSpan.FromMinutes(config.DiscoveryIntervalMinutes) : null, structuredOutputs, mock);
     }
 
     /// <summary>Only an Anthropic upstream has a choice to make: elsewhere the setting would silently mean nothing.</summary>

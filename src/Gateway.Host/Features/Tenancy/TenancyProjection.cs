@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Gateway.Domain.Tenancy;
+using Gateway.Host.Features.Auth;
 using Gateway.Host.Http;
 using Gateway.Host.Persistence.EventStore;
 using Npgsql;
@@ -9,12 +10,11 @@ namespace Gateway.Host.Features.Tenancy;
 
 /// <summary>
 /// Keeps the organizations, users and virtual_keys tables in step with the tenancy streams, inside the
-/// append's transaction, and tells every instance (NOTIFY, delivered at commit) which resource changed.
+/// append's transaction, and tells every instance's key directory (NOTIFY on <see cref="TenancyChangeListener.Channel"/>,
+/// delivered at commit) which resource changed.
 /// </summary>
 internal sealed class TenancyProjection : IInlineProjection
 {
-    public const string Channel = "gateway_tenancy";
-
     public async Task ApplyAsync(IReadOnlyList<StoredEvent> events, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
     {
         foreach (var stored in events)
@@ -31,7 +31,7 @@ internal sealed class TenancyProjection : IInlineProjection
                 cmd.Parameters.Add(parameter);
             await cmd.ExecuteNonQueryAsync(ct);
 
-            await using var notify = new NpgsqlCommand($"select pg_notify('{Channel}', current_schema() || '|' || $1)", connection, transaction);
+            await using var notify = new NpgsqlCommand($"select pg_notify('{TenancyChangeListener.Channel}', current_schema() || '|' || $1)", connection, transaction);
             notify.Parameters.Add(new() { Value = e.StreamId });
             await notify.ExecuteNonQueryAsync(ct);
         }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Gateway.Domain.Tenancy;
 using Gateway.Host.Http;
+using Gateway.Host.Persistence;
 using Npgsql;
 
 namespace Gateway.Host.Features.Tenancy;
@@ -80,14 +81,14 @@ internal sealed class TenancyReadStore(NpgsqlDataSource dataSource)
     }
 
     private static OrganizationRow ReadOrganization(NpgsqlDataReader r) => new(
-        new OrganizationState(r.GetString(0), r.GetString(1), Metadata(r.GetString(2)), r.GetFieldValue<string[]>(3), Enum<OrganizationStatus>(r.GetString(4)), r.GetInt64(5)),
+        new OrganizationState(r.GetString(0), r.GetString(1), Metadata(r.GetString(2)), r.GetFieldValue<string[]>(3), SnakeCase.Parse<OrganizationStatus>(r.GetString(4)), r.GetInt64(5)),
         r.GetFieldValue<DateTimeOffset>(6),
         r.GetFieldValue<DateTimeOffset>(7));
 
     private static UserRow ReadUser(NpgsqlDataReader r) => new(
         new UserState(
-            r.GetString(0), r.GetString(1), r.GetString(2), NullableString(r, 3), NullableString(r, 4), Enum<OrgRole>(r.GetString(5)),
-            Metadata(r.GetString(6)), Enum<UserStatus>(r.GetString(7)), r.GetInt64(8)),
+            r.GetString(0), r.GetString(1), r.GetString(2), NullableString(r, 3), NullableString(r, 4), SnakeCase.Parse<OrgRole>(r.GetString(5)),
+            Metadata(r.GetString(6)), SnakeCase.Parse<UserStatus>(r.GetString(7)), r.GetInt64(8)),
         r.GetFieldValue<DateTimeOffset>(9),
         r.GetFieldValue<DateTimeOffset>(10));
 
@@ -100,14 +101,12 @@ internal sealed class TenancyReadStore(NpgsqlDataSource dataSource)
         r.GetFieldValue<DateTimeOffset>(13),
         NullableTime(r, 14),
         NullableTime(r, 15),
-        Enum<OrganizationStatus>(r.GetString(16)),
-        r.IsDBNull(17) ? null : Enum<UserStatus>(r.GetString(17)));
+        SnakeCase.Parse<OrganizationStatus>(r.GetString(16)),
+        r.IsDBNull(17) ? null : SnakeCase.Parse<UserStatus>(r.GetString(17)));
 
     private static string? NullableString(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetString(i);
 
     private static DateTimeOffset? NullableTime(NpgsqlDataReader r, int i) => r.IsDBNull(i) ? null : r.GetFieldValue<DateTimeOffset>(i);
 
     private static Dictionary<string, string> Metadata(string json) => JsonSerializer.Deserialize<Dictionary<string, string>>(json)!;
-
-    internal static T Enum<T>(string snake) where T : struct, Enum => System.Enum.Parse<T>(snake.Replace("_", "", StringComparison.Ordinal), ignoreCase: true);
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Gateway.Host.Features.Inference;
 using Gateway.Host.Http;
 using Microsoft.Win32.SafeHandles;
 

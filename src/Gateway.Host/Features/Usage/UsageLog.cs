@@ -1,4 +1,3 @@
-using Gateway.Host.Features.Inference;
 using Gateway.Host.Features.Pricing;
 using Gateway.Host.Hosting;
 using Npgsql;
@@ -21,12 +20,15 @@ internal sealed partial class UsageLog(
 
     public static string FolderFor(GatewaySettings settings) => Path.Combine(settings.DataDir, "usage-journal", settings.Schema);
 
+    /// <summary>
+    /// The record with what it cost: its usage at the price of its provider and upstream model in force when it
+    /// started. The only place a request is priced, whether to charge its budgets first or to store it.
+    /// </summary>
+    public InferenceRecord Priced(InferenceRecord record) =>
+        record.PricedAt(prices.Cost(record.Provider, record.UpstreamModel, record.StartedAt, record.Usage));
+
     /// <summary>Journals the record, priced unless the caller priced it already (to charge budgets).</summary>
-    public void Record(InferenceRecord record)
-    {
-        var priced = record.Cost is null ? record.PricedAt(prices.Cost(record.Provider, record.UpstreamModel, record.StartedAt, record.Usage)) : record;
-        journal.Append(priced with { Instance = ledger.Instance });
-    }
+    public void Record(InferenceRecord record) => journal.Append((record.Cost is null ? Priced(record) : record) with { Instance = ledger.Instance });
 
     /// <summary>Stores everything recorded so far; throws when the database cannot take it (tests, shutdown).</summary>
     public async Task FlushAsync(CancellationToken ct)

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Gateway.Host.Features.Inference;
 using Gateway.Host.Http;
 using Npgsql;
 

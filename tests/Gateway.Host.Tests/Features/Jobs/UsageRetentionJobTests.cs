@@ -1,4 +1,3 @@
-using Gateway.Host.Features.Inference;
 using Gateway.Host.Features.Jobs;
 using Gateway.Host.Features.Usage;
 using Gateway.Host.Tests.Infrastructure;

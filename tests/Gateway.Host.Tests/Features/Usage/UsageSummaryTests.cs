@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using Gateway.Domain.Pricing;
-using Gateway.Host.Features.Inference;
+using Gateway.Host.Features.Usage;
 using Gateway.Host.Tests.Infrastructure;
 
 namespace Gateway.Host.Tests.Features.Usage;

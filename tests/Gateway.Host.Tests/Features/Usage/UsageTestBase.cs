@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Gateway.Domain.Pricing;
-using Gateway.Host.Features.Inference;
 using Gateway.Host.Features.Usage;
 using Gateway.Host.Tests.Features.Inference;
 using Gateway.Host.Tests.Features.Tenancy;

@@ -6,6 +6,7 @@ using Gateway.Domain.Embeddings;
 using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Dialects;
 using Gateway.Host.Features.Providers;
+using Gateway.Host.Features.Upstreams;
 
 namespace Gateway.Host.Features.Inference.Gemini;
 

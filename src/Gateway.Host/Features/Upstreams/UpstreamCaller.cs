@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Providers;
+using Gateway.Host.Features.Usage;
 
-namespace Gateway.Host.Features.Inference;
+namespace Gateway.Host.Features.Upstreams;
 
 /// <summary>
 /// Sends one request upstream, walking the fallback chain and each provider's key pool: a first
@@ -83,7 +84,7 @@ internal sealed class UpstreamCaller(UpstreamHttp http, TimeProvider time)
                 {
                     // The body is sent by the time the headers are back: disposing it then leaves the response readable.
                     using var request = build(provider, target, key);
-                    response = await http.SendAsync(request, deadline.Token);
+                    response = await http.SendAsync(provider, request, deadline.Token);
                     if (response.IsSuccessStatusCode)
                     {
                         Stream answer;

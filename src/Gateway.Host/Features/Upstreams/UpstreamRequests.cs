@@ -5,7 +5,7 @@ using Gateway.Domain.Chat;
 using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Providers;
 
-namespace Gateway.Host.Features.Inference;
+namespace Gateway.Host.Features.Upstreams;
 
 /// <summary>
 /// Upstream requests in each provider's own dialect, with its way of sending the key, and the reading

@@ -1,9 +1,9 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Gateway.Domain.Upstreams;
-using Gateway.Host.Features.Inference;
+using Gateway.Host.Features.Providers;
 
-namespace Gateway.Host.Features.Providers;
+namespace Gateway.Host.Features.Upstreams;
 
 /// <summary>
 /// Asks each key's upstream which models it serves, at start and then every provider's discovery
@@ -55,7 +55,7 @@ internal sealed partial class ModelDiscovery(ProviderRegistry registry, Upstream
                 using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 deadline.CancelAfter(ListTimeout);
                 using var request = ListRequest(provider, key);
-                using var response = await http.SendAsync(request, deadline.Token);
+                using var response = await http.SendAsync(provider, request, deadline.Token);
                 if (!response.IsSuccessStatusCode)
                 {
                     LogListRefused(provider.Name, key.Label, (int)response.StatusCode);

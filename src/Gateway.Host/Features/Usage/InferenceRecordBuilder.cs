@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Gateway.Domain.Tenancy;
 using Gateway.Domain.Chat;
 
-namespace Gateway.Host.Features.Inference;
+namespace Gateway.Host.Features.Usage;
 
 /// <summary>Collects what is known of a request at its start, and completes its record at its end.</summary>
 internal sealed class InferenceRecordBuilder(

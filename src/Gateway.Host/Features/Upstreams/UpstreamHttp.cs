@@ -1,15 +1,17 @@
 using System.Net;
 using Gateway.Host.Features.Providers;
 
-namespace Gateway.Host.Features.Inference;
+namespace Gateway.Host.Features.Upstreams;
 
 /// <summary>
 /// One pooled connection stack for every upstream call: no proxy, no redirects, no decompression (bytes
 /// pass through as they came), no cookies. Responses are read as they arrive, never buffered first.
+/// A mock provider's calls go to <see cref="MockUpstream"/> instead, chosen by the provider, never by
+/// the URL: nothing a request says can send it to the mock, or a mock request onto the network.
 /// </summary>
 internal sealed class UpstreamHttp : IDisposable
 {
-    private readonly HttpMessageInvoker _invoker = new(new SocketsHttpHandler
+    private readonly HttpMessageInvoker _network = new(new SocketsHttpHandler
     {
         UseProxy = false,
         AllowAutoRedirect = false,
@@ -21,9 +23,15 @@ internal sealed class UpstreamHttp : IDisposable
         EnableMultipleHttp2Connections = true,
     });
 
-    /// <summary>Sends and returns as soon as the headers are in; the body is streamed by the caller.</summary>
-    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct) =>
-        request.RequestUri?.Host == MockUpstream.Host ? MockUpstream.AnswerAsync(request, ct) : _invoker.SendAsync(request, ct);
+    private readonly HttpMessageInvoker _mock = new(new MockUpstream());
 
-    public void Dispose() => _invoker.Dispose();
+    /// <summary>Sends and returns as soon as the headers are in; the body is streamed by the caller.</summary>
+    public Task<HttpResponseMessage> SendAsync(Provider provider, HttpRequestMessage request, CancellationToken ct) =>
+        (provider.Mock ? _mock : _network).SendAsync(request, ct);
+
+    public void Dispose()
+    {
+        _network.Dispose();
+        _mock.Dispose();
+    }
 }

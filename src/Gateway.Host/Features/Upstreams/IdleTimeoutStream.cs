@@ -1,4 +1,4 @@
-namespace Gateway.Host.Features.Inference;
+namespace Gateway.Host.Features.Upstreams;
 
 /// <summary>
 /// An upstream stream's body that fails with <see cref="UpstreamStalledException"/> when a read waits longer

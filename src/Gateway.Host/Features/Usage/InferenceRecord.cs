@@ -1,7 +1,7 @@
 using Gateway.Domain.Chat;
 using Gateway.Domain.Pricing;
 
-namespace Gateway.Host.Features.Inference;
+namespace Gateway.Host.Features.Usage;
 
 /// <summary>One upstream attempt of a request, with why it ended as it did.</summary>
 /// <param name="Outcome">ok, rate_limited, daily_quota_exhausted, key_rejected, transient, context_length, bad_request, cancelled, or stream_idle_timeout (a stream that stalled after it began).</param>

@@ -6,23 +6,19 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Domain.Embeddings;
 
-namespace Gateway.Host.Features.Providers;
+namespace Gateway.Host.Features.Upstreams;
 
 /// <summary>
-/// The <c>mock</c> provider type: an OpenAI-compatible upstream inside the gateway that answers every
-/// request deterministically, so the whole path (keys, pool, routing, usage) can be tried with no
-/// provider account. Every answer says it comes from the mock.
+/// The upstream of the <c>mock</c> provider type: an OpenAI-compatible API inside the gateway that answers
+/// every request deterministically, so the whole path (keys, pool, routing, usage) can be tried with no
+/// provider account. Every answer says it comes from the mock. It is the last handler of the mock's own
+/// connection stack (<see cref="UpstreamHttp"/>): it answers whatever reaches it, by path alone.
 /// </summary>
-internal static class MockUpstream
+internal sealed class MockUpstream : HttpMessageHandler
 {
-    /// <summary>Reserved by RFC 2606: never a real host, so a mock request cannot leak onto the network.</summary>
-    public const string Host = "mock.gateway.invalid";
-
-    public static Uri BaseUrl { get; } = new($"http://{Host}/v1/");
-
-    public static async Task<HttpResponseMessage> AnswerAsync(HttpRequestMessage request, CancellationToken ct)
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var body = (JsonObject?)JsonNode.Parse(await request.Content!.ReadAsStringAsync(ct)) ?? [];
+        var body = (JsonObject?)JsonNode.Parse(await request.Content!.ReadAsStringAsync(cancellationToken)) ?? [];
         var model = (string?)body["model"] ?? "mock";
         var path = request.RequestUri!.AbsolutePath;
         if (path.EndsWith("/embeddings", StringComparison.Ordinal))
