@@ -6,10 +6,8 @@ namespace Gateway.Host.Features.Health;
 /// <summary>Liveness (the process answers), readiness (it can serve: the database answers) and both together.</summary>
 internal static class HealthEndpoints
 {
-    private const string ReadyTag = "ready";
-
-    public static void AddHealthFeature(this WebApplicationBuilder builder) =>
-        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag]);
+    /// <summary>The checks readiness runs: those that say whether the gateway can serve.</summary>
+    public const string ReadyTag = "ready";
 
     public static void MapHealth(this WebApplication app)
     {

@@ -47,4 +47,6 @@ internal static class JobsFeature
         // Registered after every store the jobs read, so it stops first: no job runs against a store that has stopped.
         builder.Services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
     }
+
+    public static void MapJobsFeature(this IEndpointRouteBuilder app) => app.MapJobs();
 }

@@ -1,0 +1,29 @@
+using Gateway.Domain.Upstreams;
+using Gateway.Host.Features.Inference.Anthropic;
+using Gateway.Host.Features.Inference.Gemini;
+using Gateway.Host.Features.Inference.OpenAI;
+using Gateway.Host.Http;
+
+namespace Gateway.Host.Features.Inference;
+
+/// <summary>The model APIs of every client dialect, the pipeline they share, its rate limits and its body limit.</summary>
+internal static class InferenceFeature
+{
+    public static void AddInferenceFeature(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<InferencePipeline>();
+        builder.Services.AddSingleton<CallerLimits>();
+        builder.Services.AddSingleton(TranslationSettings.FromConfiguration(builder.Configuration));
+        var bodyLimits = BodyLimits.FromConfiguration(builder.Configuration);
+        builder.Services.AddSingleton(bodyLimits);
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = bodyLimits.Bytes);
+    }
+
+    public static void MapInferenceFeature(this IEndpointRouteBuilder app)
+    {
+        app.MapOpenAIInference();
+        app.MapAnthropicInference();
+        app.MapGeminiInference();
+        app.MapModels();
+    }
+}
