@@ -1,5 +1,6 @@
 using Gateway.Domain.Chat;
 using Gateway.Domain.Pricing;
+using Gateway.Host.Features.Budgets;
 
 namespace Gateway.Host.Features.Usage;
 
@@ -28,7 +29,7 @@ internal sealed record InferenceRecord(
     DateTimeOffset StartedAt, double LatencyMs, double? TimeToFirstTokenMs,
     int PromptTokens, int CompletionTokens, int CachedTokens, bool UsageEstimated, bool ClientCancelled,
     IReadOnlyList<AttemptRecord> Attempts, decimal? Cost = null,
-    IReadOnlyList<Budgets.BudgetLedger.Charge>? Charges = null, string? Instance = null,
+    IReadOnlyList<BudgetLedger.Charge>? Charges = null, string? Instance = null,
     int CacheWrite5mTokens = 0, int CacheWrite1hTokens = 0, CostBreakdown? CostSplit = null)
 {
     // Derived from the counts: not written to the journal.

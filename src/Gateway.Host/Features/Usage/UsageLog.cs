@@ -1,3 +1,4 @@
+using Gateway.Host.Features.Budgets;
 using Gateway.Host.Features.Pricing;
 using Gateway.Host.Hosting;
 using Npgsql;
@@ -11,7 +12,7 @@ namespace Gateway.Host.Features.Usage;
 /// counted twice when a batch is replayed.
 /// </summary>
 internal sealed partial class UsageLog(
-    UsageJournal journal, UsageWriter writer, PriceStore prices, Budgets.BudgetLedger ledger, Budgets.BudgetAlerts alerts, ILogger<UsageLog> logger) : BackgroundService
+    UsageJournal journal, UsageWriter writer, PriceStore prices, BudgetLedger ledger, BudgetAlerts alerts, ILogger<UsageLog> logger) : BackgroundService
 {
     private const int BatchSize = 1000;
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(50);
