@@ -1,11 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Gateway.Domain.Chat;
+namespace Gateway.Domain.Chat.Anthropic;
 
 /// <summary>
-/// A client speaking Anthropic's Messages API to a non-Anthropic upstream: its request read into the
-/// canonical model, and the canonical answer written back. Deliberately dropped, because no canonical
+/// A client's request of Anthropic's Messages API read into the canonical model, when its model is another dialect's
+/// (the client side; an Anthropic upstream is passed the client's body). Deliberately dropped, because no canonical
 /// field can carry them to an OpenAI-compatible or Gemini model:
 /// <list type="bullet">
 /// <item><c>cache_control</c> marks (those upstreams cache prompts on their own terms), <c>top_k</c>,
@@ -18,9 +18,10 @@ namespace Gateway.Domain.Chat;
 /// Tool use ids go out with a Gemini call's thought signature inside them and come back apart
 /// (<see cref="SignedToolCallId"/>), on tool_use and tool_result blocks alike.
 /// </summary>
-public static partial class AnthropicMessages
+public static class AnthropicRequestReader
 {
-    public static (ChatRequest? Request, IReadOnlyList<string> Problems) ReadRequest(JsonObject body)
+    /// <summary>Reads a client's request; the problems name every block or tool that cannot be carried, and there is no request when there are any.</summary>
+    public static (ChatRequest? Request, IReadOnlyList<string> Problems) Read(JsonObject body)
     {
         var problems = new List<string>();
         var messages = new List<ChatMessage>();
@@ -88,73 +89,6 @@ public static partial class AnthropicMessages
             IncludeThinking: (string?)body["thinking"]?["type"] == "enabled");
         return problems.Count == 0 ? (request, problems) : (null, problems);
     }
-
-    /// <summary>
-    /// The canonical answer as Anthropic's message. Thinking becomes <c>thinking</c> blocks only when
-    /// <paramref name="thinking"/> says the client enabled thinking, as Anthropic sends them only then.
-    /// </summary>
-    /// <param name="thinking">Whether the client's request had <c>thinking.type</c> enabled.</param>
-    public static JsonObject WriteResponse(ChatResponse response, bool thinking = false) => new()
-    {
-        ["id"] = response.Id,
-        ["type"] = "message",
-        ["role"] = "assistant",
-        ["model"] = response.Model,
-        ["content"] = new JsonArray([.. response.Parts.Select(p => p switch
-        {
-            ThinkingPart t => thinking ? ThinkingBlock(t.Text) : null,
-            ToolCallPart call => Block(call with { Id = SignedToolCallId.Write(call.Id, call.Signature) }),
-            _ => Block(p),
-        }).OfType<JsonNode>()]),
-        ["stop_reason"] = StopReason(response.FinishReason),
-        ["stop_sequence"] = null,
-        ["usage"] = WriteUsage(response.Usage),
-    };
-
-    /// <summary>
-    /// A thinking block of translated thinking. Its signature is empty: no signature can be made for thinking
-    /// that did not come from Anthropic, and a made-up one would fail Anthropic's check were the block ever
-    /// replayed there. An empty string keeps the block's shape (the SDKs and Claude Code read the field), and
-    /// the gateway drops thinking blocks of earlier turns when it reads a request, so it is never checked.
-    /// </summary>
-    public static JsonObject ThinkingBlock(string text) => new() { ["type"] = "thinking", ["thinking"] = text, ["signature"] = "" };
-
-    /// <summary>
-    /// The usage of a message (and of message_start): Anthropic counts cache reads and writes apart from input_tokens,
-    /// where the canonical count holds them inside, and splits the writes by cache lifetime.
-    /// </summary>
-    public static JsonObject WriteUsage(ChatUsage usage)
-    {
-        var written = WriteDeltaUsage(usage);
-        written.Insert(3, "cache_creation", new JsonObject
-        {
-            ["ephemeral_5m_input_tokens"] = usage.CacheWrite5mTokens,
-            ["ephemeral_1h_input_tokens"] = usage.CacheWrite1hTokens,
-        });
-        return written;
-    }
-
-    /// <summary>The usage of message_delta, which Anthropic sends without the lifetime split of the writes.</summary>
-    public static JsonObject WriteDeltaUsage(ChatUsage usage) => new()
-    {
-        ["input_tokens"] = usage.UncachedPromptTokens,
-        ["cache_creation_input_tokens"] = usage.CacheWriteTokens,
-        ["cache_read_input_tokens"] = usage.CachedTokens,
-        ["output_tokens"] = usage.CompletionTokens,
-    };
-
-    /// <summary>
-    /// No translated upstream tells a stop sequence from a natural end (OpenAI and Gemini both say "stop"),
-    /// so both are end_turn; a content filter is Anthropic's refusal.
-    /// </summary>
-    public static string? StopReason(FinishReason? reason) => reason switch
-    {
-        FinishReason.Stop => "end_turn",
-        FinishReason.Length => "max_tokens",
-        FinishReason.ToolCalls => "tool_use",
-        FinishReason.ContentFilter => "refusal",
-        _ => null,
-    };
 
     private static ChatPart? ReadBlock(JsonNode? block, string at, List<string> problems)
     {

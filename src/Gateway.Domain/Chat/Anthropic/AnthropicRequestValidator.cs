@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using static Gateway.Domain.Chat.JsonChecks;
 
-namespace Gateway.Domain.Chat;
+namespace Gateway.Domain.Chat.Anthropic;
 
 /// <summary>
 /// What a request of Anthropic's Messages API (and count_tokens) must be before it is admitted, whatever

@@ -2,7 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Gateway.Domain.Chat;
+namespace Gateway.Domain.Chat.Anthropic;
 
 /// <summary>
 /// A client's JSON Schema as Anthropic's structured outputs take it (<c>output_config.format.schema</c>).

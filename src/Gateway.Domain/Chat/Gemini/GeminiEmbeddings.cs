@@ -1,59 +1,80 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Gateway.Domain.Embeddings;
+namespace Gateway.Domain.Chat.Gemini;
 
 /// <summary>
-/// OpenAI embedding requests to Gemini's batchEmbedContents and back. Gemini reports no token counts
-/// for embeddings, so usage is estimated at four characters a token (and flagged by the caller).
+/// Gemini's embedContent and batchEmbedContents to and from the canonical <see cref="TextsToEmbed"/>: a Gemini
+/// client's request read and its answer written (the client side, when the model is an OpenAI-compatible upstream's),
+/// and a Gemini upstream's batchEmbedContents request written and its answer read (the upstream side, for an OpenAI
+/// client). Gemini reports no token counts for embeddings: usage is estimated (<see cref="TextsToEmbed.EstimatedTokens"/>).
 /// </summary>
 public static class GeminiEmbeddings
 {
-    /// <summary>The texts of an OpenAI <c>input</c>: a string or an array of strings (token arrays cannot be sent to Gemini).</summary>
-    public static IReadOnlyList<string>? Inputs(JsonNode? input) => input switch
+    /// <summary>
+    /// Reads <c>{"content":{"parts":[...]}}</c> (embedContent) or <c>{"requests":[{"content":...}, ...]}</c>
+    /// (batchEmbedContents). A content's text parts are one text, as Gemini embeds them together. Problems
+    /// name what another upstream cannot embed: parts other than text, and output sizes that differ between
+    /// requests of one batch (an OpenAI-compatible API takes one size per call). taskType and title are
+    /// dropped: only Gemini's models are tuned by them.
+    /// </summary>
+    public static (TextsToEmbed? Request, IReadOnlyList<string> Problems) ReadRequest(JsonObject body, bool batch)
     {
-        JsonValue one when one.GetValueKind() == JsonValueKind.String => [(string)one!],
-        JsonArray many when many.All(i => i?.GetValueKind() == JsonValueKind.String) => [.. many.Select(i => (string)i!)],
-        _ => null,
-    };
+        var problems = new List<string>();
+        var items = batch
+            ? body["requests"] as JsonArray is { Count: > 0 } requests ? [.. requests.Select(r => r as JsonObject)] : null
+            : new List<JsonObject?> { body };
+        if (items is null)
+            return (null, ["requests: a non-empty array is required"]);
 
-    public static JsonObject WriteRequest(string model, IReadOnlyList<string> inputs, int? dimensions) => new()
-    {
-        ["requests"] = new JsonArray([.. inputs.Select(text =>
+        var texts = new List<string>();
+        var sizes = new HashSet<int?>();
+        for (var i = 0; i < items.Count; i++)
         {
-            var request = new JsonObject
+            var where = batch ? $"requests[{i}]." : "";
+            if (items[i]?["content"]?["parts"] is not JsonArray { Count: > 0 } parts)
+            {
+                problems.Add($"{where}content.parts: a non-empty array is required");
+                continue;
+            }
+
+            if (parts.Any(p => p?["text"]?.GetValueKind() != JsonValueKind.String))
+                problems.Add($"{where}content.parts: only text parts can be embedded by this model's provider");
+            texts.Add(string.Concat(parts.Select(p => p?["text"]?.GetValueKind() == JsonValueKind.String ? (string)p["text"]! : "")));
+            sizes.Add((int?)items[i]!["outputDimensionality"]);
+        }
+
+        if (sizes.Count > 1)
+            problems.Add("outputDimensionality: every request of a batch must ask for the same size");
+        return problems.Count > 0 ? (null, problems) : (new TextsToEmbed(texts, sizes.Single()), problems);
+    }
+
+    /// <summary>The vectors as Gemini's answer: one <c>embedding</c>, or <c>embeddings</c> in request order.</summary>
+    public static JsonObject WriteResponse(IReadOnlyList<float[]> vectors, bool batch)
+    {
+        var values = vectors.Select(v => new JsonObject { ["values"] = new JsonArray([.. v.Select(x => (JsonNode)x)]) }).ToList();
+        return batch
+            ? new JsonObject { ["embeddings"] = new JsonArray([.. values]) }
+            : new JsonObject { ["embedding"] = values.Single() };
+    }
+
+    /// <summary>A batchEmbedContents request: one request per text, each asking for the common size.</summary>
+    public static JsonObject WriteRequest(string model, TextsToEmbed request) => new()
+    {
+        ["requests"] = new JsonArray([.. request.Texts.Select(text =>
+        {
+            var one = new JsonObject
             {
                 ["model"] = $"models/{model}",
                 ["content"] = new JsonObject { ["parts"] = new JsonArray(new JsonObject { ["text"] = text }) },
             };
-            if (dimensions is { } d)
-                request["outputDimensionality"] = d;
-            return (JsonNode)request;
+            if (request.Dimensions is { } d)
+                one["outputDimensionality"] = d;
+            return (JsonNode)one;
         })]),
     };
 
-    /// <summary>The OpenAI list of embeddings, in input order and in the encoding the client asked for, with estimated usage.</summary>
-    public static JsonObject ToOpenAI(JsonElement response, string model, IReadOnlyList<string> inputs, EmbeddingEncoding encoding)
-    {
-        var data = new JsonArray();
-        var index = 0;
-        foreach (var embedding in response.GetProperty("embeddings").EnumerateArray())
-        {
-            data.Add(new JsonObject
-            {
-                ["object"] = "embedding",
-                ["index"] = index++,
-                ["embedding"] = EmbeddingVectors.Write([.. embedding.GetProperty("values").EnumerateArray().Select(v => v.GetSingle())], encoding),
-            });
-        }
-
-        var tokens = inputs.Sum(t => Math.Max(1, t.Length / 4));
-        return new JsonObject
-        {
-            ["object"] = "list",
-            ["data"] = data,
-            ["model"] = model,
-            ["usage"] = new JsonObject { ["prompt_tokens"] = tokens, ["total_tokens"] = tokens },
-        };
-    }
+    /// <summary>A batchEmbedContents answer's vectors, in request order.</summary>
+    public static IReadOnlyList<float[]> ReadResponse(JsonElement response) =>
+        [.. response.GetProperty("embeddings").EnumerateArray().Select(e => e.GetProperty("values").EnumerateArray().Select(v => v.GetSingle()).ToArray())];
 }

@@ -1,14 +1,37 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Gateway.Domain.Chat;
+namespace Gateway.Domain.Chat.Gemini;
 
 /// <summary>
-/// Reads a client's Gemini generateContent request into the canonical model. Only used when the upstream
-/// is not Gemini: a Gemini upstream gets the client's body untouched. Collects every problem rather than
-/// stopping at the first, so a client learns all of them at once.
+/// A client's generateContent request read into the canonical model, when its model is another dialect's (the client
+/// side; a Gemini upstream is passed the client's body untouched). The problems name every field that cannot be
+/// honoured, all at once, and there is no request when there are any. The model comes from the path
+/// (<c>models/{model}:generateContent</c>), not the body; <see cref="ChatRequest.Stream"/> is false, as the action
+/// (not the body) says whether to stream. Mapped:
+/// <list type="bullet">
+/// <item>contents: user and model turns; text, image inlineData (base64) and image fileData (URL);
+/// functionCall becomes a tool call with the client's id, or <c>call_{n}</c> (n counts the request's calls,
+/// so a resent conversation gets the same ids); functionResponse answers the call with its id, or else
+/// the oldest unanswered call of its name, and its whole response object is the result.</item>
+/// <item>systemInstruction: its text parts, one per line. generationConfig: temperature, topP,
+/// maxOutputTokens, stopSequences; responseMimeType application/json is JSON mode, with
+/// responseJsonSchema, or responseSchema made JSON Schema, as the schema.</item>
+/// <item>thinkingConfig: thinkingBudget kept exactly and as the nearest effort; thinkingLevel as the effort;
+/// includeThoughts as whether the answer's thinking comes back as thought parts.</item>
+/// <item>tools.functionDeclarations (parametersJsonSchema, or parameters made JSON Schema); toolConfig mode
+/// AUTO, ANY (one allowed name: that function; several: the declarations narrowed to them), NONE, and
+/// VALIDATED as AUTO.</item>
+/// </list>
+/// Rejected, because another upstream would answer a different question: cachedContent (the cached
+/// prompt lives at Google), non-image media, candidateCount above 1, responseModalities other than TEXT,
+/// responseMimeType other than text/plain and application/json, and tools other than functions
+/// (googleSearch, codeExecution, urlContext, ...).
+/// Dropped, because no other upstream has them and the answer still fits the question: safetySettings
+/// (other providers apply their own policies), topK, seed, presence and frequency penalties, logprobs,
+/// thought parts and thought signatures in the history, toolConfig.retrievalConfig, labels, and functionResponse scheduling and willContinue.
 /// </summary>
-internal sealed class GeminiRequestReader
+public sealed partial class GeminiRequestReader
 {
     private readonly List<string> _problems = [];
 
@@ -17,9 +40,18 @@ internal sealed class GeminiRequestReader
 
     private int _calls;
 
-    public IReadOnlyList<string> Problems => _problems;
+    private GeminiRequestReader()
+    {
+    }
 
-    public ChatRequest Read(string model, JsonObject body)
+    public static (ChatRequest? Request, IReadOnlyList<string> Problems) Read(string model, JsonObject body)
+    {
+        var reader = new GeminiRequestReader();
+        var request = reader.ReadBody(model, body);
+        return reader._problems.Count == 0 ? (request, reader._problems) : (null, reader._problems);
+    }
+
+    private ChatRequest ReadBody(string model, JsonObject body)
     {
         var messages = Messages(body["contents"]);
         var system = System(body["systemInstruction"]);
@@ -240,177 +272,6 @@ internal sealed class GeminiRequestReader
         if (Text(node["name"], $"{at}.name") is { Length: > 0 } name)
             return name;
         _problems.Add($"{at} needs a name");
-        return null;
-    }
-
-    /// <summary>Parts of a system instruction are lines of one text: joined so they do not run together.</summary>
-    private string? System(JsonNode? instruction)
-    {
-        if (instruction is null)
-            return null;
-        if (instruction is JsonObject { } content && content["parts"] is JsonArray parts && parts.All(p => p?["text"]?.GetValueKind() == JsonValueKind.String))
-            return string.Join("\n", parts.Select(p => (string)p!["text"]!));
-        _problems.Add("systemInstruction must be a content of text parts");
-        return null;
-    }
-
-    private ChatResponseFormat? ResponseFormat(JsonObject generation)
-    {
-        if (Value<int>(generation["candidateCount"], "generationConfig.candidateCount", "an integer") is > 1 and var count)
-            _problems.Add($"generationConfig.candidateCount {count} is not supported (only 1 candidate is)");
-        if (generation["responseModalities"] is JsonArray modalities && modalities.Any(m => m?.ToJsonString() != "\"TEXT\""))
-            _problems.Add("generationConfig.responseModalities may only hold TEXT");
-
-        var mime = Text(generation["responseMimeType"], "generationConfig.responseMimeType") ?? "text/plain";
-        var (field, schema) = generation["responseJsonSchema"] is { } jsonSchema
-            ? ("responseJsonSchema", jsonSchema.DeepClone())
-            : generation["responseSchema"] is { } openApiSchema ? ("responseSchema", GeminiSchema.ToJsonSchema(openApiSchema)) : (null, null);
-        switch (mime)
-        {
-            case "application/json":
-                return schema is null ? new ChatResponseFormat(ResponseFormatKind.JsonObject) : new ChatResponseFormat(ResponseFormatKind.JsonSchema, schema.ToJsonString());
-            case "text/plain" when field is not null:
-                _problems.Add($"generationConfig.{field} needs responseMimeType application/json");
-                return null;
-            case "text/plain":
-                return null;
-            default:
-                _problems.Add($"generationConfig.responseMimeType '{mime}' is not supported (text/plain and application/json are)");
-                return null;
-        }
-    }
-
-    /// <summary>
-    /// thinkingBudget is kept exactly (0 is off) and also as the nearest effort, at the same thresholds the
-    /// Gemini writer turns efforts into budgets. -1 (dynamic) is the upstream's own default, so it sets
-    /// neither. includeThoughts is read apart, as whether the client wants thought parts back.
-    /// </summary>
-    private (int? Budget, ReasoningEffort? Effort) Thinking(JsonObject? config)
-    {
-        if (config is null)
-            return (null, null);
-        var budget = Value<int>(config["thinkingBudget"], "generationConfig.thinkingConfig.thinkingBudget", "an integer");
-        var level = Text(config["thinkingLevel"], "generationConfig.thinkingConfig.thinkingLevel");
-        if (budget is not null && level is not null)
-        {
-            _problems.Add("generationConfig.thinkingConfig takes thinkingBudget or thinkingLevel, not both");
-            return (null, null);
-        }
-
-        if (level is not null)
-        {
-            ReasoningEffort? effort = level.ToLowerInvariant() switch
-            {
-                "minimal" or "low" => ReasoningEffort.Low,
-                "medium" => ReasoningEffort.Medium,
-                "high" => ReasoningEffort.High,
-                _ => null,
-            };
-            if (effort is null)
-                _problems.Add($"generationConfig.thinkingConfig.thinkingLevel '{level}' is not minimal, low, medium or high");
-            return (null, effort);
-        }
-
-        return budget switch
-        {
-            null or < 0 => (null, null),
-            0 => (0, null),
-            <= 1024 => (budget, ReasoningEffort.Low),
-            <= 8192 => (budget, ReasoningEffort.Medium),
-            _ => (budget, ReasoningEffort.High),
-        };
-    }
-
-    private (List<ChatTool> Tools, ChatToolChoice? Choice) Tools(JsonNode? toolsNode, JsonObject? config)
-    {
-        var tools = new List<ChatTool>();
-        foreach (var (tool, i) in (toolsNode as JsonArray ?? []).Select((t, i) => (t as JsonObject ?? [], i)))
-        {
-            foreach (var (key, value) in tool)
-            {
-                if (key != "functionDeclarations")
-                {
-                    _problems.Add($"tools[{i}].{key} is not supported (only functionDeclarations are)");
-                    continue;
-                }
-
-                foreach (var (declaration, j) in (value as JsonArray ?? []).Select((d, j) => (d as JsonObject ?? [], j)))
-                {
-                    if (Name(declaration, $"tools[{i}].functionDeclarations[{j}]") is not { } name)
-                        continue;
-                    var parameters = declaration["parametersJsonSchema"]?.DeepClone()
-                        ?? (declaration["parameters"] is { } schema ? GeminiSchema.ToJsonSchema(schema) : new JsonObject { ["type"] = "object", ["properties"] = new JsonObject() });
-                    tools.Add(new ChatTool(name, Text(declaration["description"], $"tools[{i}].functionDeclarations[{j}].description"), parameters.ToJsonString()));
-                }
-            }
-        }
-
-        return config is null ? (tools, null) : Choice(tools, config);
-    }
-
-    /// <summary>
-    /// ANY with one allowed name is a named choice; with several, the declarations are narrowed to them,
-    /// which leaves the model the same choice Gemini would. VALIDATED is AUTO with calls checked against
-    /// their schema, which the canonical model cannot ask for: it is AUTO.
-    /// </summary>
-    private (List<ChatTool> Tools, ChatToolChoice? Choice) Choice(List<ChatTool> tools, JsonObject config)
-    {
-        const string At = "toolConfig.functionCallingConfig";
-        var mode = Text(config["mode"], $"{At}.mode") ?? "MODE_UNSPECIFIED";
-        var allowed = Strings(config["allowedFunctionNames"], $"{At}.allowedFunctionNames");
-        if (allowed.Count > 0 && mode is not ("ANY" or "VALIDATED"))
-        {
-            _problems.Add($"{At}.allowedFunctionNames is only allowed with mode ANY or VALIDATED");
-            allowed = [];
-        }
-
-        foreach (var unknown in allowed.Where(a => tools.All(t => t.Name != a)))
-            _problems.Add($"{At}.allowedFunctionNames names '{unknown}', which no functionDeclaration declares");
-        if (allowed.Count > 0)
-            tools = [.. tools.Where(t => allowed.Contains(t.Name))];
-
-        ChatToolChoice? choice = mode switch
-        {
-            "ANY" when allowed.Count == 1 => new ChatToolChoice(ToolChoiceKind.Named, allowed[0]),
-            "ANY" => new ChatToolChoice(ToolChoiceKind.Required),
-            "AUTO" or "VALIDATED" => new ChatToolChoice(ToolChoiceKind.Auto),
-            "NONE" => new ChatToolChoice(ToolChoiceKind.None),
-            _ => null,
-        };
-        if (choice is null && mode != "MODE_UNSPECIFIED")
-            _problems.Add($"{At}.mode '{mode}' is not AUTO, ANY, VALIDATED or NONE");
-        return (tools, choice);
-    }
-
-    private List<string> Strings(JsonNode? node, string at)
-    {
-        if (node is null)
-            return [];
-        if (node is JsonArray array && array.All(s => s?.GetValueKind() == JsonValueKind.String))
-            return [.. array.Select(s => (string)s!)];
-        _problems.Add($"{at} must be an array of strings");
-        return [];
-    }
-
-    private T? Value<T>(JsonNode? node, string at, string what)
-        where T : struct
-    {
-        if (node is null)
-            return null;
-        if (node is JsonValue value && value.TryGetValue<T>(out var read))
-            return read;
-        _problems.Add($"{at} must be {what}");
-        return null;
-    }
-
-    /// <summary>A string field, or null when it is absent; a field of another type is a problem.</summary>
-    private string? Text(JsonNode? node, string at)
-    {
-        if (node is null)
-            return null;
-        if (node is JsonValue value && value.TryGetValue<string>(out var text))
-            return text;
-        _problems.Add($"{at} must be a string");
         return null;
     }
 }

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Gateway.Domain.Chat;
+namespace Gateway.Domain.Chat.Gemini;
 
 /// <summary>
 /// Gemini's Schema (an OpenAPI 3.0 subset: upper-case types, nullable) as the JSON Schema the canonical

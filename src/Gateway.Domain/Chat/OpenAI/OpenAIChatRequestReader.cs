@@ -1,17 +1,18 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Gateway.Domain.Chat;
+namespace Gateway.Domain.Chat.OpenAI;
 
 /// <summary>
-/// The OpenAI chat completions wire format, to and from the canonical model. Tool call ids go out with a Gemini
-/// call's thought signature inside them and come back apart (<see cref="SignedToolCallId"/>), on the assistant's
-/// tool_calls and on the tool messages alike.
+/// A client's OpenAI chat completions request read into the canonical model, when its model is another dialect's
+/// (the client side; an OpenAI-compatible upstream is passed the client's body). System and developer messages join
+/// into the system prompt; tool call ids come back apart from the Gemini thought signature the gateway put inside
+/// them (<see cref="SignedToolCallId"/>), on the assistant's tool_calls and on the tool messages alike.
 /// </summary>
-public static partial class OpenAIChat
+public static class OpenAIChatRequestReader
 {
-    /// <summary>Reads a request; the problems name the fields that cannot be understood.</summary>
-    public static (ChatRequest? Request, IReadOnlyList<string> Problems) ReadRequest(JsonObject body)
+    /// <summary>Reads a client's request; the problems name the fields that cannot be understood, and there is no request when there are any.</summary>
+    public static (ChatRequest? Request, IReadOnlyList<string> Problems) Read(JsonObject body)
     {
         var problems = new List<string>();
         string? system = null;
@@ -93,86 +94,6 @@ public static partial class OpenAIChat
             body["stream"]?.GetValueKind() == JsonValueKind.True);
         return problems.Count == 0 ? (request, problems) : (null, problems);
     }
-
-    /// <summary>
-    /// The canonical answer as a chat completion. Thinking goes out as <c>reasoning_content</c>, the field
-    /// DeepSeek and vLLM use (OpenAI's own chat completions return no reasoning text); it is there only when
-    /// the upstream thought, which a translated upstream does only when asked with reasoning_effort.
-    /// </summary>
-    public static JsonObject WriteResponse(ChatResponse response, long created)
-    {
-        var text = string.Concat(response.Parts.OfType<TextPart>().Select(p => p.Text));
-        var calls = response.Parts.OfType<ToolCallPart>().ToList();
-        var message = new JsonObject { ["role"] = "assistant", ["content"] = calls.Count > 0 && text.Length == 0 ? null : text };
-        if (string.Concat(response.Parts.OfType<ThinkingPart>().Select(p => p.Text)) is { Length: > 0 } reasoning)
-            message["reasoning_content"] = reasoning;
-        if (calls.Count > 0)
-            message["tool_calls"] = new JsonArray([.. calls.Select(c => (JsonNode)ToolCall(SignedToolCallId.Write(c.Id, c.Signature), c.Name, c.ArgumentsJson))]);
-        return new JsonObject
-        {
-            ["id"] = response.Id,
-            ["object"] = "chat.completion",
-            ["created"] = created,
-            ["model"] = response.Model,
-            ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["message"] = message, ["finish_reason"] = Finish(response.FinishReason) }),
-            ["usage"] = Usage(response.Usage),
-        };
-    }
-
-    /// <summary>The chunk a delta becomes, or null when it has no chunk of its own (usage comes in the last one).</summary>
-    public static JsonObject? WriteChunk(ChatDelta delta, string id, string model, long created) => delta switch
-    {
-        StreamStarted => Chunk(id, model, created, new JsonObject { ["role"] = "assistant", ["content"] = "" }, null),
-        TextDelta text => Chunk(id, model, created, new JsonObject { ["content"] = text.Text }, null),
-        ThinkingDelta { Text.Length: > 0 } thinking => Chunk(id, model, created, new JsonObject { ["reasoning_content"] = thinking.Text }, null),
-        ToolCallStarted start => Chunk(id, model, created, new JsonObject
-        {
-            ["tool_calls"] = new JsonArray(new JsonObject
-            {
-                ["index"] = start.Index, ["id"] = SignedToolCallId.Write(start.Id, start.Signature), ["type"] = "function", ["function"] = new JsonObject { ["name"] = start.Name, ["arguments"] = "" },
-            }),
-        }, null),
-        ToolCallArgumentsDelta args => Chunk(id, model, created, new JsonObject
-        {
-            ["tool_calls"] = new JsonArray(new JsonObject { ["index"] = args.Index, ["function"] = new JsonObject { ["arguments"] = args.JsonFragment } }),
-        }, null),
-        StreamFinished finished => Chunk(id, model, created, new JsonObject(), Finish(finished.Reason)),
-        _ => null,
-    };
-
-    public static JsonObject UsageChunk(string id, string model, long created, ChatUsage usage) => new()
-    {
-        ["id"] = id, ["object"] = "chat.completion.chunk", ["created"] = created, ["model"] = model, ["choices"] = new JsonArray(), ["usage"] = Usage(usage),
-    };
-
-    private static JsonObject Chunk(string id, string model, long created, JsonObject delta, string? finish) => new()
-    {
-        ["id"] = id,
-        ["object"] = "chat.completion.chunk",
-        ["created"] = created,
-        ["model"] = model,
-        ["choices"] = new JsonArray(new JsonObject { ["index"] = 0, ["delta"] = delta, ["finish_reason"] = finish }),
-    };
-
-    private static JsonObject ToolCall(string id, string name, string arguments) =>
-        new() { ["id"] = id, ["type"] = "function", ["function"] = new JsonObject { ["name"] = name, ["arguments"] = arguments } };
-
-    private static JsonObject Usage(ChatUsage usage) => new()
-    {
-        ["prompt_tokens"] = usage.PromptTokens,
-        ["completion_tokens"] = usage.CompletionTokens,
-        ["total_tokens"] = usage.PromptTokens + usage.CompletionTokens,
-        ["prompt_tokens_details"] = new JsonObject { ["cached_tokens"] = usage.CachedTokens },
-    };
-
-    private static string? Finish(FinishReason? reason) => reason switch
-    {
-        FinishReason.Stop => "stop",
-        FinishReason.Length => "length",
-        FinishReason.ToolCalls => "tool_calls",
-        FinishReason.ContentFilter => "content_filter",
-        _ => null,
-    };
 
     private static List<ChatPart> Parts(JsonNode? content, string at, List<string> problems)
     {

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Gateway.Domain.Chat;
+namespace Gateway.Domain.Chat.OpenAI;
 
 /// <summary>
 /// A tiktoken encoding of OpenAI's chat models: its name (as tiktoken and Microsoft.ML.Tokenizers call it)

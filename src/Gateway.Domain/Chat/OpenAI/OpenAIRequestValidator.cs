@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using static Gateway.Domain.Chat.JsonChecks;
 
-namespace Gateway.Domain.Chat;
+namespace Gateway.Domain.Chat.OpenAI;
 
 /// <summary>
 /// What an OpenAI-dialect request must be before it is admitted, whatever upstream it reaches: the types

@@ -1,15 +1,18 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Domain.Chat;
+using Gateway.Domain.Chat.Anthropic;
+using Gateway.Domain.Chat.Gemini;
+using Gateway.Domain.Chat.OpenAI;
 
-namespace Gateway.Domain.Tests.Chat;
+namespace Gateway.Domain.Tests.Chat.Anthropic;
 
 /// <summary>Golden translations of an Anthropic client's request and answer, through the canonical model, to OpenAI and Gemini.</summary>
 public sealed class AnthropicClientTranslationTests
 {
     private static ChatRequest Read(string json)
     {
-        var (request, problems) = AnthropicMessages.ReadRequest(JsonNode.Parse(json)!.AsObject());
+        var (request, problems) = AnthropicRequestReader.Read(JsonNode.Parse(json)!.AsObject());
         Assert.Empty(problems);
         return request!;
     }
@@ -29,7 +32,7 @@ public sealed class AnthropicClientTranslationTests
 
         Assert.Equal(
             """{"model":"gpt","messages":[{"role":"system","content":"Be brief.\n\nUse metric."},{"role":"user","content":[{"type":"text","text":"Look:"},{"type":"image_url","image_url":{"url":"data:image/png;base64,iVBOR"}},{"type":"image_url","image_url":{"url":"https://x.test/a.jpg"}}]},{"role":"assistant","content":"Checking.","tool_calls":[{"id":"toolu_1","type":"function","function":{"name":"weather","arguments":"{\u0022city\u0022:\u0022Oslo\u0022}"}}]},{"role":"tool","tool_call_id":"toolu_1","content":"-3 C"}],"max_tokens":300,"temperature":0.2,"top_p":0.9,"stop":["END"],"tools":[{"type":"function","function":{"name":"weather","description":"Weather now","parameters":{"type":"object"}}}],"tool_choice":"required","parallel_tool_calls":false,"user":"u-7"}""",
-            OpenAIChat.WriteRequest(request, "gpt").ToJsonString());
+            OpenAIChatRequestWriter.Write(request, "gpt").ToJsonString());
     }
 
     [Fact]
@@ -40,7 +43,7 @@ public sealed class AnthropicClientTranslationTests
              "tools":[{"name":"weather","input_schema":{"type":"object"}}],"messages":[{"role":"user","content":"Hi"}]}
             """);
 
-        var gemini = GeminiContent.WriteRequest(request);
+        var gemini = GeminiRequestWriter.Write(request);
 
         Assert.Equal(ReasoningEffort.High, request.Reasoning);
         Assert.Equal("""{"maxOutputTokens":20000,"thinkingConfig":{"thinkingBudget":16384,"includeThoughts":true}}""", gemini["generationConfig"]!.ToJsonString());
@@ -50,7 +53,7 @@ public sealed class AnthropicClientTranslationTests
     [Fact]
     public void Should_refuse_what_no_canonical_field_can_carry_naming_each_block()
     {
-        var (request, problems) = AnthropicMessages.ReadRequest(JsonNode.Parse("""
+        var (request, problems) = AnthropicRequestReader.Read(JsonNode.Parse("""
             {"model":"m","max_tokens":5,"tools":[{"type":"web_search_20250305","name":"web_search"}],"messages":[{"role":"user","content":[
               {"type":"document","source":{"type":"text","media_type":"text/plain","data":"x"}},
               {"type":"tool_result","tool_use_id":"t","content":[{"type":"image","source":{"type":"base64","media_type":"image/png","data":"x"}}]}]}]}
@@ -69,7 +72,7 @@ public sealed class AnthropicClientTranslationTests
     [Fact]
     public void Should_write_an_openai_answer_as_an_anthropic_message_with_cache_reads_apart()
     {
-        var answer = OpenAIChat.ReadResponse(JsonDocument.Parse("""
+        var answer = OpenAIChatResponseReader.Read(JsonDocument.Parse("""
             {"id":"chatcmpl-1","model":"gpt","choices":[{"index":0,"finish_reason":"length","message":{"role":"assistant","content":"Partial",
              "tool_calls":[{"id":"call_1","type":"function","function":{"name":"weather","arguments":"{\"city\":"}}]}}],
              "usage":{"prompt_tokens":50,"completion_tokens":10,"prompt_tokens_details":{"cached_tokens":20}}}
@@ -77,20 +80,20 @@ public sealed class AnthropicClientTranslationTests
 
         Assert.Equal(
             """{"id":"chatcmpl-1","type":"message","role":"assistant","model":"gpt","content":[{"type":"text","text":"Partial"},{"type":"tool_use","id":"call_1","name":"weather","input":{"arguments":"{\u0022city\u0022:"}}],"stop_reason":"max_tokens","stop_sequence":null,"usage":{"input_tokens":30,"cache_creation_input_tokens":0,"cache_read_input_tokens":20,"cache_creation":{"ephemeral_5m_input_tokens":0,"ephemeral_1h_input_tokens":0},"output_tokens":10}}""",
-            AnthropicMessages.WriteResponse(answer).ToJsonString());
+            AnthropicResponseWriter.Write(answer).ToJsonString());
     }
 
     [Fact]
     public void Should_write_anthropics_event_sequence_closing_each_block_before_the_next_opens()
     {
-        var writer = new AnthropicStreamWriter(estimatedInputTokens: 7);
+        var writer = new AnthropicEventWriter(estimatedInputTokens: 7);
         ChatDelta[] deltas =
         [
             new StreamStarted("id-1", "gpt", null), new TextDelta("Let me check."), new ToolCallStarted(0, "call_1", "weather"),
             new ToolCallArgumentsDelta(0, "{\"city\""), new ToolCallArgumentsDelta(0, ":\"Oslo\"}"), new StreamFinished(FinishReason.ToolCalls, new ChatUsage(40, 12, 0)),
         ];
 
-        var events = deltas.SelectMany(writer.Write).Select(e => $"{e.Event} {e.Data.ToJsonString()}").ToList();
+        var events = deltas.SelectMany(writer.Events).Select(e => $"{e.Event} {e.Data.ToJsonString()}").ToList();
 
         Assert.Equal(
             [
@@ -112,7 +115,7 @@ public sealed class AnthropicClientTranslationTests
     [Fact]
     public void Should_hold_an_openai_finish_until_the_usage_chunk_and_report_both_once()
     {
-        var reader = new OpenAIChat.StreamReader();
+        var reader = new OpenAIChunkReader();
         string[] chunks =
         [
             """{"id":"c1","model":"gpt","choices":[{"index":0,"delta":{"role":"assistant","content":"Hi"},"finish_reason":null}]}""",

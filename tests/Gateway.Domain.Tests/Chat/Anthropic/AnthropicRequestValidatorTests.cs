@@ -1,7 +1,7 @@
-using Gateway.Domain.Chat;
+using Gateway.Domain.Chat.Anthropic;
 using static Gateway.Domain.Tests.Chat.ValidatorCases;
 
-namespace Gateway.Domain.Tests.Chat;
+namespace Gateway.Domain.Tests.Chat.Anthropic;
 
 public sealed class AnthropicRequestValidatorTests
 {

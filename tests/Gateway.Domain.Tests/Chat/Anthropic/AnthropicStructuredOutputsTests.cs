@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
-using Gateway.Domain.Chat;
+using Gateway.Domain.Chat.Anthropic;
+using Gateway.Domain.Chat.Gemini;
+using Gateway.Domain.Chat.OpenAI;
 
-namespace Gateway.Domain.Tests.Chat;
+namespace Gateway.Domain.Tests.Chat.Anthropic;
 
 /// <summary>
 /// Golden requests to an Anthropic upstream for clients that asked for JSON: a schema as Anthropic's structured
@@ -12,16 +14,16 @@ public sealed class AnthropicStructuredOutputsTests
 {
     private static JsonObject FromOpenAI(string body, StructuredOutputs structuredOutputs = StructuredOutputs.Native)
     {
-        var (request, problems) = OpenAIChat.ReadRequest(JsonNode.Parse(body)!.AsObject());
+        var (request, problems) = OpenAIChatRequestReader.Read(JsonNode.Parse(body)!.AsObject());
         Assert.Empty(problems);
-        return AnthropicMessages.WriteRequest(request!, "claude-sonnet-4-5", structuredOutputs);
+        return AnthropicRequestWriter.Write(request!, "claude-sonnet-4-5", structuredOutputs);
     }
 
     private static JsonObject FromGemini(string body)
     {
-        var (request, problems) = GeminiContent.ReadRequest("claude", JsonNode.Parse(body)!.AsObject());
+        var (request, problems) = GeminiRequestReader.Read("claude", JsonNode.Parse(body)!.AsObject());
         Assert.Empty(problems);
-        return AnthropicMessages.WriteRequest(request!, "claude-sonnet-4-5");
+        return AnthropicRequestWriter.Write(request!, "claude-sonnet-4-5");
     }
 
     private static void AssertJson(string expected, JsonNode actual) =>

@@ -1,17 +1,19 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Domain.Chat;
+using Gateway.Domain.Chat.Anthropic;
+using Gateway.Domain.Chat.OpenAI;
 
-namespace Gateway.Domain.Tests.Chat;
+namespace Gateway.Domain.Tests.Chat.Anthropic;
 
 /// <summary>Golden translations between the OpenAI chat format and Anthropic's Messages API, through the canonical model.</summary>
 public sealed class OpenAIToAnthropicTests
 {
     private static JsonObject Translate(string openAiRequest, string model = "claude-sonnet-4-5")
     {
-        var (request, problems) = OpenAIChat.ReadRequest(JsonNode.Parse(openAiRequest)!.AsObject());
+        var (request, problems) = OpenAIChatRequestReader.Read(JsonNode.Parse(openAiRequest)!.AsObject());
         Assert.Empty(problems);
-        return AnthropicMessages.WriteRequest(request!, model);
+        return AnthropicRequestWriter.Write(request!, model);
     }
 
     private static void AssertJson(string expected, JsonNode actual) =>
@@ -102,7 +104,7 @@ public sealed class OpenAIToAnthropicTests
     [Fact]
     public void Should_name_message_parts_it_cannot_translate()
     {
-        var (request, problems) = OpenAIChat.ReadRequest(JsonNode.Parse("""
+        var (request, problems) = OpenAIChatRequestReader.Read(JsonNode.Parse("""
             {"model":"m","messages":[{"role":"user","content":[{"type":"input_audio","input_audio":{"data":"..."}}]},{"role":"wizard","content":"x"}]}
             """)!.AsObject());
 
@@ -115,13 +117,13 @@ public sealed class OpenAIToAnthropicTests
     [Fact]
     public void Should_map_an_anthropic_answer_with_thinking_text_and_tool_calls_back_to_an_openai_completion_with_reasoning_content()
     {
-        var response = AnthropicMessages.ReadResponse(JsonDocument.Parse("""
+        var response = AnthropicResponseReader.Read(JsonDocument.Parse("""
             {"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5","stop_reason":"tool_use",
              "content":[{"type":"thinking","thinking":"hmm","signature":"s"},{"type":"text","text":"Checking."},{"type":"tool_use","id":"toolu_1","name":"weather","input":{"city":"Oslo"}}],
              "usage":{"input_tokens":20,"cache_read_input_tokens":100,"cache_creation_input_tokens":0,"output_tokens":15}}
             """).RootElement);
 
-        var openAi = OpenAIChat.WriteResponse(response, created: 1_763_800_000);
+        var openAi = OpenAIChatResponseWriter.Write(response, created: 1_763_800_000);
 
         AssertJson("""
             {"id":"msg_1","object":"chat.completion","created":1763800000,"model":"claude-sonnet-4-5",
@@ -139,16 +141,16 @@ public sealed class OpenAIToAnthropicTests
     [InlineData("refusal", "content_filter")]
     public void Should_map_each_stop_reason(string anthropic, string openAi)
     {
-        var response = AnthropicMessages.ReadResponse(JsonDocument.Parse(
+        var response = AnthropicResponseReader.Read(JsonDocument.Parse(
             $$$"""{"id":"m","model":"c","stop_reason":"{{{anthropic}}}","content":[{"type":"text","text":"x"}],"usage":{"input_tokens":1,"output_tokens":1}}""").RootElement);
 
-        Assert.Equal(openAi, (string?)OpenAIChat.WriteResponse(response, 0)["choices"]![0]!["finish_reason"]);
+        Assert.Equal(openAi, (string?)OpenAIChatResponseWriter.Write(response, 0)["choices"]![0]!["finish_reason"]);
     }
 
     [Fact]
     public void Should_turn_anthropic_stream_events_into_openai_chunks_event_by_event()
     {
-        var reader = new AnthropicMessages.StreamReader();
+        var reader = new AnthropicEventReader();
         (string Event, string Data)[] events =
         [
             ("message_start", """{"type":"message_start","message":{"id":"msg_9","model":"claude-sonnet-4-5","usage":{"input_tokens":25,"output_tokens":1}}}"""),
@@ -165,7 +167,7 @@ public sealed class OpenAIToAnthropicTests
         ];
 
         var deltas = events.SelectMany(e => reader.Read(e.Event, JsonDocument.Parse(e.Data).RootElement)).ToList();
-        var chunks = deltas.Select(d => OpenAIChat.WriteChunk(d, "msg_9", "claude-sonnet-4-5", 0)).OfType<JsonObject>().Select(c => c["choices"]![0]!).ToList();
+        var chunks = deltas.Select(d => OpenAIChunkWriter.Chunk(d, "msg_9", "claude-sonnet-4-5", 0)).OfType<JsonObject>().Select(c => c["choices"]![0]!).ToList();
 
         Assert.Equal(
             [typeof(StreamStarted), typeof(TextDelta), typeof(ToolCallStarted), typeof(ToolCallArgumentsDelta), typeof(ToolCallArgumentsDelta), typeof(StreamFinished)],
@@ -182,7 +184,7 @@ public sealed class OpenAIToAnthropicTests
     [Fact]
     public void Should_surface_an_error_event_of_the_stream()
     {
-        var deltas = new AnthropicMessages.StreamReader().Read("error", JsonDocument.Parse("""{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}""").RootElement);
+        var deltas = new AnthropicEventReader().Read("error", JsonDocument.Parse("""{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}""").RootElement);
 
         Assert.Equal("Overloaded", Assert.IsType<StreamFailed>(Assert.Single(deltas)).Message);
     }

@@ -1,7 +1,8 @@
 using System.Text.Json.Nodes;
 using Gateway.Domain.Chat;
+using Gateway.Domain.Chat.Gemini;
 
-namespace Gateway.Domain.Tests.Chat;
+namespace Gateway.Domain.Tests.Chat.Gemini;
 
 /// <summary>Golden canonical answers and stream deltas written as Gemini GenerateContentResponses for Gemini clients.</summary>
 public sealed class GeminiClientAnswerTests
@@ -24,7 +25,7 @@ public sealed class GeminiClientAnswerTests
               "finishReason":"STOP","index":0}],
              "usageMetadata":{"promptTokenCount":30,"candidatesTokenCount":12,"totalTokenCount":42,"cachedContentTokenCount":10},
              "modelVersion":"gemini-2.5-flash","responseId":"chatcmpl-1"}
-            """, GeminiContent.WriteResponse(response, "gemini-2.5-flash"));
+            """, GeminiResponseWriter.Write(response, "gemini-2.5-flash"));
     }
 
     [Fact]
@@ -36,7 +37,7 @@ public sealed class GeminiClientAnswerTests
             {"candidates":[{"content":{"role":"model","parts":[]},"index":0}],
              "usageMetadata":{"promptTokenCount":5,"candidatesTokenCount":0,"totalTokenCount":5},
              "modelVersion":"alias","responseId":"r-2"}
-            """, GeminiContent.WriteResponse(response, "alias"));
+            """, GeminiResponseWriter.Write(response, "alias"));
     }
 
     [Theory]
@@ -48,13 +49,13 @@ public sealed class GeminiClientAnswerTests
     {
         var response = new ChatResponse("r", "m", [new TextPart("x")], reason, ChatUsage.None);
 
-        Assert.Equal(gemini, (string?)GeminiContent.WriteResponse(response, "m")["candidates"]![0]!["finishReason"]);
+        Assert.Equal(gemini, (string?)GeminiResponseWriter.Write(response, "m")["candidates"]![0]!["finishReason"]);
     }
 
     [Fact]
     public void Should_stream_text_as_it_comes_and_function_calls_whole_in_the_last_chunk_with_finish_reason_and_usage()
     {
-        var writer = new GeminiContent.StreamWriter("gemini-2.5-flash");
+        var writer = new GeminiEventWriter("gemini-2.5-flash");
         ChatDelta[] deltas =
         [
             new StreamStarted("chatcmpl-7", "gpt-4.1-mini", new ChatUsage(9, 0, 0)),
@@ -69,8 +70,8 @@ public sealed class GeminiClientAnswerTests
             new StreamFinished(FinishReason.ToolCalls, new ChatUsage(9, 14, 4)),
         ];
 
-        var chunks = deltas.Select(writer.Write).OfType<JsonObject>().ToList();
-        chunks.Add(writer.Finish(new ChatUsage(9, 14, 4)));
+        var chunks = deltas.Select(writer.Chunk).OfType<JsonObject>().ToList();
+        chunks.Add(writer.LastChunk(new ChatUsage(9, 14, 4)));
 
         Assert.Equal(3, chunks.Count);
         AssertJson("""
@@ -92,37 +93,37 @@ public sealed class GeminiClientAnswerTests
     [Fact]
     public void Should_end_a_text_stream_with_a_chunk_of_finish_reason_and_usage_only()
     {
-        var writer = new GeminiContent.StreamWriter("m");
-        Assert.Null(writer.Write(new StreamStarted("r", "u", null)));
-        Assert.Null(writer.Write(new StreamFinished(FinishReason.Length, null)));
+        var writer = new GeminiEventWriter("m");
+        Assert.Null(writer.Chunk(new StreamStarted("r", "u", null)));
+        Assert.Null(writer.Chunk(new StreamFinished(FinishReason.Length, null)));
 
         AssertJson("""
             {"candidates":[{"finishReason":"MAX_TOKENS","index":0}],
              "usageMetadata":{"promptTokenCount":3,"candidatesTokenCount":100,"totalTokenCount":103},"modelVersion":"m","responseId":"r"}
-            """, writer.Finish(new ChatUsage(3, 100, 0)));
+            """, writer.LastChunk(new ChatUsage(3, 100, 0)));
     }
 
     [Fact]
     public void Should_give_a_call_cut_off_mid_arguments_empty_args()
     {
-        var writer = new GeminiContent.StreamWriter("m");
-        writer.Write(new StreamStarted("r", "u", null));
-        writer.Write(new ToolCallStarted(0, "call_0", "weather"));
-        writer.Write(new ToolCallArgumentsDelta(0, """{"city":"Os"""));
-        writer.Write(new StreamFinished(FinishReason.Length, null));
+        var writer = new GeminiEventWriter("m");
+        writer.Chunk(new StreamStarted("r", "u", null));
+        writer.Chunk(new ToolCallStarted(0, "call_0", "weather"));
+        writer.Chunk(new ToolCallArgumentsDelta(0, """{"city":"Os"""));
+        writer.Chunk(new StreamFinished(FinishReason.Length, null));
 
         AssertJson("""
             {"candidates":[{"content":{"role":"model","parts":[{"functionCall":{"id":"call_0","name":"weather","args":{}}}]},"finishReason":"MAX_TOKENS","index":0}],
              "usageMetadata":{"promptTokenCount":1,"candidatesTokenCount":2,"totalTokenCount":3},"modelVersion":"m","responseId":"r"}
-            """, writer.Finish(new ChatUsage(1, 2, 0)));
+            """, writer.LastChunk(new ChatUsage(1, 2, 0)));
     }
 
     [Fact]
     public void Should_turn_an_upstream_failure_into_googles_error_object()
     {
-        var writer = new GeminiContent.StreamWriter("m");
+        var writer = new GeminiEventWriter("m");
 
-        AssertJson("""{"error":{"code":500,"message":"overloaded","status":"INTERNAL"}}""", writer.Write(new StreamFailed("overloaded")));
+        AssertJson("""{"error":{"code":500,"message":"overloaded","status":"INTERNAL"}}""", writer.Chunk(new StreamFailed("overloaded")));
     }
 
     [Fact]
@@ -131,15 +132,15 @@ public sealed class GeminiClientAnswerTests
         var first = JsonNode.Parse("""{"responseId":"a"}""")!.AsObject();
         var second = JsonNode.Parse("""{"responseId":"b"}""")!.AsObject();
 
-        Assert.Equal("data: {\"responseId\":\"a\"}\r\n\r\n", GeminiContent.SseFrame(first));
+        Assert.Equal("data: {\"responseId\":\"a\"}\r\n\r\n", GeminiEventWriter.SseFrame(first));
         Assert.Equal("""[{"responseId":"a"},""" + "\r\n" + """{"responseId":"b"}]""",
-            GeminiContent.ArrayFrame(first, first: true) + GeminiContent.ArrayFrame(second, first: false) + GeminiContent.ArrayStreamEnd);
+            GeminiEventWriter.ArrayFrame(first, first: true) + GeminiEventWriter.ArrayFrame(second, first: false) + GeminiEventWriter.ArrayEnd);
     }
 
     [Fact]
     public void Should_answer_a_call_the_client_echoes_back_by_its_id()
     {
-        var answer = GeminiContent.WriteResponse(
+        var answer = GeminiResponseWriter.Write(
             new ChatResponse("r", "u", [new ToolCallPart("toolu_01", "weather", """{"city":"Oslo"}""")], FinishReason.ToolCalls, ChatUsage.None), "m");
         var call = answer["candidates"]![0]!["content"]!.DeepClone();
         var body = new JsonObject
@@ -150,7 +151,7 @@ public sealed class GeminiClientAnswerTests
                 JsonNode.Parse("""{"role":"user","parts":[{"functionResponse":{"id":"toolu_01","name":"weather","response":{"celsius":-3}}}]}""")),
         };
 
-        var (request, problems) = GeminiContent.ReadRequest("m", body);
+        var (request, problems) = GeminiRequestReader.Read("m", body);
 
         Assert.Empty(problems);
         Assert.Equivalent(

@@ -1,14 +1,16 @@
 using System.Text.Json.Nodes;
 using Gateway.Domain.Chat;
+using Gateway.Domain.Chat.Anthropic;
+using Gateway.Domain.Chat.Gemini;
 
-namespace Gateway.Domain.Tests.Chat;
+namespace Gateway.Domain.Tests.Chat.Gemini;
 
 /// <summary>Golden readings of requests from clients that speak Gemini's generateContent, into the canonical model.</summary>
 public sealed class GeminiClientRequestTests
 {
     private static ChatRequest Read(string body, string model = "gemini-2.5-flash")
     {
-        var (request, problems) = GeminiContent.ReadRequest(model, JsonNode.Parse(body)!.AsObject());
+        var (request, problems) = GeminiRequestReader.Read(model, JsonNode.Parse(body)!.AsObject());
         Assert.Empty(problems);
         return request!;
     }
@@ -172,8 +174,8 @@ public sealed class GeminiClientRequestTests
     {
         var request = Read($$$$"""{"contents":[{"parts":[{"text":"x"}]}],"generationConfig":{"thinkingConfig":{"thinkingBudget":{{{{geminiBudget}}}}}}}""");
 
-        Assert.Equal(anthropicBudget, (int?)AnthropicMessages.WriteRequest(request, "claude")["thinking"]?["budget_tokens"]);
-        Assert.Equal(geminiUpstreamBudget, (int?)GeminiContent.WriteRequest(request)["generationConfig"]?["thinkingConfig"]?["thinkingBudget"]);
+        Assert.Equal(anthropicBudget, (int?)AnthropicRequestWriter.Write(request, "claude")["thinking"]?["budget_tokens"]);
+        Assert.Equal(geminiUpstreamBudget, (int?)GeminiRequestWriter.Write(request)["generationConfig"]?["thinkingConfig"]?["thinkingBudget"]);
     }
 
     [Theory]
@@ -223,7 +225,7 @@ public sealed class GeminiClientRequestTests
     [InlineData("""{"contents":[{"parts":[{"text":"x"}]}],"tools":[{"functionDeclarations":[{"name":"f"}]}],"toolConfig":{"functionCallingConfig":{"mode":"ANY","allowedFunctionNames":"f"}}}""", "toolConfig.functionCallingConfig.allowedFunctionNames must be an array of strings")]
     public void Should_name_what_cannot_be_honoured(string body, string problem)
     {
-        var (request, problems) = GeminiContent.ReadRequest("m", JsonNode.Parse(body)!.AsObject());
+        var (request, problems) = GeminiRequestReader.Read("m", JsonNode.Parse(body)!.AsObject());
 
         Assert.Null(request);
         Assert.Equal([problem], problems);
@@ -232,7 +234,7 @@ public sealed class GeminiClientRequestTests
     [Fact]
     public void Should_report_every_problem_at_once()
     {
-        var (request, problems) = GeminiContent.ReadRequest("m", JsonNode.Parse("""
+        var (request, problems) = GeminiRequestReader.Read("m", JsonNode.Parse("""
             {"contents":[{"role":"tool","parts":[{"text":"x"}]},{"parts":[{"inlineData":{"mimeType":"audio/wav","data":"UklG"}}]}],
              "generationConfig":{"candidateCount":3}}
             """)!.AsObject());

@@ -1,17 +1,19 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Domain.Chat;
+using Gateway.Domain.Chat.Gemini;
+using Gateway.Domain.Chat.OpenAI;
 
-namespace Gateway.Domain.Tests.Chat;
+namespace Gateway.Domain.Tests.Chat.Gemini;
 
 /// <summary>Golden translations between the OpenAI chat format and Gemini's generateContent, through the canonical model.</summary>
 public sealed class OpenAIToGeminiTests
 {
     private static JsonObject Translate(string openAiRequest)
     {
-        var (request, problems) = OpenAIChat.ReadRequest(JsonNode.Parse(openAiRequest)!.AsObject());
+        var (request, problems) = OpenAIChatRequestReader.Read(JsonNode.Parse(openAiRequest)!.AsObject());
         Assert.Empty(problems);
-        return GeminiContent.WriteRequest(request!);
+        return GeminiRequestWriter.Write(request!);
     }
 
     private static void AssertJson(string expected, JsonNode actual) =>
@@ -64,7 +66,7 @@ public sealed class OpenAIToGeminiTests
     [Fact]
     public void Should_map_a_gemini_answer_with_thoughts_text_and_a_function_call_to_an_openai_completion_with_reasoning_content()
     {
-        var response = GeminiContent.ReadResponse(JsonDocument.Parse("""
+        var response = GeminiResponseReader.Read(JsonDocument.Parse("""
             {"candidates":[{"content":{"role":"model","parts":[{"text":"thinking...","thought":true},{"text":"Checking."},{"functionCall":{"name":"weather","args":{"city":"Oslo"}}}]},"finishReason":"STOP"}],
              "usageMetadata":{"promptTokenCount":30,"candidatesTokenCount":12,"thoughtsTokenCount":8,"cachedContentTokenCount":10,"totalTokenCount":50},
              "modelVersion":"gemini-2.5-flash","responseId":"resp-1"}
@@ -75,7 +77,7 @@ public sealed class OpenAIToGeminiTests
              "choices":[{"index":0,"finish_reason":"tool_calls","message":{"role":"assistant","content":"Checking.","reasoning_content":"thinking...",
                "tool_calls":[{"id":"call_0","type":"function","function":{"name":"weather","arguments":"{\"city\":\"Oslo\"}"}}]}}],
              "usage":{"prompt_tokens":30,"completion_tokens":20,"total_tokens":50,"prompt_tokens_details":{"cached_tokens":10}}}
-            """, OpenAIChat.WriteResponse(response, 0));
+            """, OpenAIChatResponseWriter.Write(response, 0));
     }
 
     [Theory]
@@ -85,16 +87,16 @@ public sealed class OpenAIToGeminiTests
     [InlineData("STOP", "stop")]
     public void Should_map_each_finish_reason(string gemini, string openAi)
     {
-        var response = GeminiContent.ReadResponse(JsonDocument.Parse(
+        var response = GeminiResponseReader.Read(JsonDocument.Parse(
             $$$"""{"candidates":[{"content":{"parts":[{"text":"x"}]},"finishReason":"{{{gemini}}}"}],"usageMetadata":{"promptTokenCount":1,"candidatesTokenCount":1}}""").RootElement);
 
-        Assert.Equal(openAi, (string?)OpenAIChat.WriteResponse(response, 0)["choices"]![0]!["finish_reason"]);
+        Assert.Equal(openAi, (string?)OpenAIChatResponseWriter.Write(response, 0)["choices"]![0]!["finish_reason"]);
     }
 
     [Fact]
     public void Should_turn_a_gemini_stream_into_openai_deltas_with_usage_from_the_last_chunk()
     {
-        var reader = new GeminiContent.StreamReader();
+        var reader = new GeminiEventReader();
         string[] chunks =
         [
             """{"candidates":[{"content":{"role":"model","parts":[{"text":"Hel"}]}}],"usageMetadata":{"promptTokenCount":9},"modelVersion":"gemini-2.5-flash","responseId":"r-7"}""",

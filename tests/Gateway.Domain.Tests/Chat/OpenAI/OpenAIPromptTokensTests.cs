@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
-using Gateway.Domain.Chat;
+using Gateway.Domain.Chat.OpenAI;
 using Microsoft.ML.Tokenizers;
 
-namespace Gateway.Domain.Tests.Chat;
+namespace Gateway.Domain.Tests.Chat.OpenAI;
 
 /// <summary>Prompt counts held to those OpenAI's cookbook publishes, which the API itself returned for the same requests.</summary>
 public sealed class OpenAIPromptTokensTests
