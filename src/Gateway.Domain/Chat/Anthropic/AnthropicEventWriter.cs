@@ -40,9 +40,6 @@ public sealed class AnthropicEventWriter(int estimatedInputTokens, bool thinking
     /// </summary>
     public static string ErrorEvent(int status, string message) => Frame(Error(status, message));
 
-    /// <summary>One server-sent event: its name, its data on one line, and the blank line that ends it.</summary>
-    public static string Frame((string Event, JsonObject Data) e) => $"event: {e.Event}\ndata: {e.Data.ToJsonString()}\n\n";
-
     /// <summary>The events a delta becomes, each its name and its data, unframed.</summary>
     public IEnumerable<(string Event, JsonObject Data)> Events(ChatDelta delta)
     {
@@ -106,6 +103,9 @@ public sealed class AnthropicEventWriter(int estimatedInputTokens, bool thinking
     }
 
     private static (string Event, JsonObject Data) Error(int status, string message) => ("error", AnthropicError.Of(status, message).ToJson());
+
+    /// <summary>One server-sent event: its name, its data on one line, and the blank line that ends it.</summary>
+    private static string Frame((string Event, JsonObject Data) e) => $"event: {e.Event}\ndata: {e.Data.ToJsonString()}\n\n";
 
     private IEnumerable<(string, JsonObject)> Open(JsonObject block)
     {

@@ -37,6 +37,10 @@ public static class AnthropicResponseReader
             AnthropicUsage.Read(root.GetProperty("usage")));
     }
 
+    /// <summary>A message's usage, or null when it carries none.</summary>
+    public static ChatUsage? ReadUsage(JsonElement root) =>
+        root.ValueKind == JsonValueKind.Object && root.TryGetProperty("usage", out var usage) ? AnthropicUsage.Read(usage) : null;
+
     /// <summary>The prompt's tokens in a count_tokens answer.</summary>
     public static int ReadTokenCount(JsonElement root) => root.GetProperty("input_tokens").GetInt32();
 

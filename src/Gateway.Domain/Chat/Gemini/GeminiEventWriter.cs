@@ -38,7 +38,10 @@ public sealed class GeminiEventWriter(string model, bool thoughts = false, Gemin
             yield return ArrayEnd;
     }
 
-    /// <summary>Google's error object, its code the status and its status the one Google gives it (INTERNAL, DEADLINE_EXCEEDED); it closes the array.</summary>
+    /// <summary>
+    /// Google's error object, its code the status and its status the one Google gives it (INTERNAL, DEADLINE_EXCEEDED);
+    /// in the JSON-array form it is the array's last element, and the array is closed.
+    /// </summary>
     public string Failure(int status, string code, string message)
     {
         var error = Frame(GoogleError.Of(status, message).ToJson());

@@ -9,9 +9,9 @@ namespace Gateway.Domain.Chat.OpenAI;
 public static class OpenAIChatResponseWriter
 {
     /// <summary>
-    /// The canonical answer as a chat completion. Thinking goes out as <c>reasoning_content</c>, the field
-    /// DeepSeek and vLLM use (OpenAI's own chat completions return no reasoning text); it is there only when
-    /// the upstream thought, which a translated upstream does only when asked with reasoning_effort.
+    /// Thinking goes out as <c>reasoning_content</c>, the field DeepSeek and vLLM use (OpenAI's own chat
+    /// completions return no reasoning text); it is there only when the upstream thought, which a translated
+    /// upstream does only when asked with reasoning_effort.
     /// </summary>
     public static JsonObject Write(ChatResponse response, long created)
     {

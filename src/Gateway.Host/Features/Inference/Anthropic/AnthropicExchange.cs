@@ -91,7 +91,7 @@ internal sealed class AnthropicExchange(HttpRequest request, bool counting = fal
         ChatUsage? usage;
         if (native)
         {
-            usage = ReportedUsage(bytes, root => root.TryGetProperty("usage", out var reported) ? AnthropicUsage.Read(reported) : null);
+            usage = ReportedUsage(bytes, AnthropicResponseReader.ReadUsage);
         }
         else
         {
