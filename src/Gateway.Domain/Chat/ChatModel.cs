@@ -1,5 +1,3 @@
-using System.Text.Json;
-
 namespace Gateway.Domain.Chat;
 
 /// <summary>
@@ -166,13 +164,3 @@ public sealed record StreamFinished(FinishReason? Reason, ChatUsage? Usage) : Ch
 
 /// <summary>The upstream reported an error after the stream began.</summary>
 public sealed record StreamFailed(string Message) : ChatDelta;
-
-/// <summary>Reads one upstream dialect's stream, event by event, into canonical deltas.</summary>
-public interface IChatStreamReader
-{
-    /// <param name="eventType">The SSE event name; empty when the dialect names none.</param>
-    IEnumerable<ChatDelta> Read(string eventType, JsonElement data);
-
-    /// <summary>What the end of the stream itself says (a finish held back for a usage chunk that never came).</summary>
-    IEnumerable<ChatDelta> Complete();
-}

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gateway.Domain.Chat.Gemini;
 
 namespace Gateway.Domain.Upstreams;
 
@@ -22,7 +23,7 @@ public static class ModelLists
                 var methods = model.TryGetProperty("supportedGenerationMethods", out var m) && m.ValueKind == JsonValueKind.Array
                     ? m.EnumerateArray().Select(x => x.GetString()).ToHashSet()
                     : null;
-                if (methods is null || methods.Contains("generateContent") || methods.Contains("embedContent"))
+                if (methods is null || methods.Contains(GeminiApi.GenerateContent) || methods.Contains(GeminiApi.EmbedContent))
                     models.Add(name.StartsWith("models/", StringComparison.Ordinal) ? name["models/".Length..] : name);
             }
         }

@@ -1,6 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Domain.Chat;
+using Gateway.Domain.Chat.Anthropic;
+using Gateway.Domain.Chat.Gemini;
+using Gateway.Domain.Chat.OpenAI;
 
 namespace Gateway.Domain.Tests.Chat;
 
@@ -20,7 +23,7 @@ public sealed class ThinkingTests
     [Fact]
     public void Should_read_gemini_thought_parts_as_thinking_ahead_of_the_text()
     {
-        var response = GeminiContent.ReadResponse(Json("""
+        var response = GeminiResponseReader.Read(Json("""
             {"candidates":[{"content":{"role":"model","parts":[{"text":"Weighing it up.","thought":true},{"text":"Yes."}]},"finishReason":"STOP"}],
              "usageMetadata":{"promptTokenCount":4,"candidatesTokenCount":1,"thoughtsTokenCount":6},"modelVersion":"gemini-2.5-flash","responseId":"g-1"}
             """));
@@ -32,7 +35,7 @@ public sealed class ThinkingTests
     [Fact]
     public void Should_read_gemini_streamed_thought_parts_as_thinking_deltas()
     {
-        var reader = new GeminiContent.StreamReader();
+        var reader = new GeminiEventReader();
         string[] chunks =
         [
             """{"candidates":[{"content":{"role":"model","parts":[{"text":"Hmm, ","thought":true}]}}],"modelVersion":"gemini-2.5-flash","responseId":"g-2"}""",
@@ -52,9 +55,9 @@ public sealed class ThinkingTests
     [InlineData("high", """{"thinkingBudget":24576,"includeThoughts":true}""")]
     public void Should_ask_gemini_for_thoughts_when_the_request_thinks(string effort, string expected)
     {
-        var (request, _) = OpenAIChat.ReadRequest(JsonNode.Parse($$"""{"model":"m","reasoning_effort":"{{effort}}","messages":[{"role":"user","content":"Hi"}]}""")!.AsObject());
+        var (request, _) = OpenAIChatRequestReader.Read(JsonNode.Parse($$"""{"model":"m","reasoning_effort":"{{effort}}","messages":[{"role":"user","content":"Hi"}]}""")!.AsObject());
 
-        Assert.Equal(expected, GeminiContent.WriteRequest(request!)["generationConfig"]!["thinkingConfig"]!.ToJsonString());
+        Assert.Equal(expected, GeminiRequestWriter.Write(request!)["generationConfig"]!["thinkingConfig"]!.ToJsonString());
     }
 
     [Fact]
@@ -62,8 +65,8 @@ public sealed class ThinkingTests
     {
         var off = new ChatRequest("m", null, [new ChatMessage(ChatRole.User, [new TextPart("Hi")])], null, null, null, [], [], null, null, null, null, null, false, ThinkingBudget: 0);
 
-        Assert.Equal("""{"thinkingBudget":0}""", GeminiContent.WriteRequest(off)["generationConfig"]!["thinkingConfig"]!.ToJsonString());
-        Assert.Null(GeminiContent.WriteRequest(off with { ThinkingBudget = null })["generationConfig"]);
+        Assert.Equal("""{"thinkingBudget":0}""", GeminiRequestWriter.Write(off)["generationConfig"]!["thinkingConfig"]!.ToJsonString());
+        Assert.Null(GeminiRequestWriter.Write(off with { ThinkingBudget = null })["generationConfig"]);
     }
 
     [Theory]
@@ -71,7 +74,7 @@ public sealed class ThinkingTests
     [InlineData("reasoning")]
     public void Should_read_an_openai_compatible_answers_reasoning_as_thinking(string field)
     {
-        var response = OpenAIChat.ReadResponse(Json($$$"""
+        var response = OpenAIChatResponseReader.Read(Json($$$"""
             {"id":"c-1","model":"deepseek-reasoner","choices":[{"index":0,"message":{"role":"assistant","content":"42","{{{field}}}":"Six times seven."},"finish_reason":"stop"}],
              "usage":{"prompt_tokens":8,"completion_tokens":20}}
             """));
@@ -82,7 +85,7 @@ public sealed class ThinkingTests
     [Fact]
     public void Should_read_streamed_reasoning_content_as_thinking_deltas_and_skip_empty_and_null_reasoning()
     {
-        var reader = new OpenAIChat.StreamReader();
+        var reader = new OpenAIChunkReader();
         string[] chunks =
         [
             """{"id":"c-2","model":"deepseek-reasoner","choices":[{"index":0,"delta":{"role":"assistant","content":null,"reasoning_content":"Six "},"finish_reason":null}]}""",
@@ -102,7 +105,7 @@ public sealed class ThinkingTests
     [Fact]
     public void Should_read_anthropic_thinking_blocks_with_their_signature_and_drop_redacted_ones()
     {
-        var response = AnthropicMessages.ReadResponse(Json("""
+        var response = AnthropicResponseReader.Read(Json("""
             {"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5","stop_reason":"end_turn",
              "content":[{"type":"thinking","thinking":"Check units.","signature":"EqQBsig"},{"type":"redacted_thinking","data":"xyz"},{"type":"text","text":"3 km."}],
              "usage":{"input_tokens":5,"output_tokens":9}}
@@ -114,7 +117,7 @@ public sealed class ThinkingTests
     [Fact]
     public void Should_read_anthropic_thinking_deltas_and_leave_signature_deltas_out()
     {
-        var reader = new AnthropicMessages.StreamReader();
+        var reader = new AnthropicEventReader();
         (string Event, string Data)[] events =
         [
             ("message_start", """{"type":"message_start","message":{"id":"msg_2","model":"claude-sonnet-4-5","usage":{"input_tokens":5,"output_tokens":1}}}"""),
@@ -140,9 +143,9 @@ public sealed class ThinkingTests
     public void Should_know_whether_an_anthropic_or_gemini_client_asked_for_thinking()
     {
         static bool Anthropic(string thinking) =>
-            AnthropicMessages.ReadRequest(JsonNode.Parse($$"""{"model":"m","max_tokens":9,{{thinking}}"messages":[{"role":"user","content":"Hi"}]}""")!.AsObject()).Request!.IncludeThinking;
+            AnthropicRequestReader.Read(JsonNode.Parse($$"""{"model":"m","max_tokens":9,{{thinking}}"messages":[{"role":"user","content":"Hi"}]}""")!.AsObject()).Request!.IncludeThinking;
         static bool Gemini(string config) =>
-            GeminiContent.ReadRequest("m", JsonNode.Parse($$$"""{"contents":[{"parts":[{"text":"Hi"}]}],"generationConfig":{"thinkingConfig":{{{config}}}}}""")!.AsObject()).Request!.IncludeThinking;
+            GeminiRequestReader.Read("m", JsonNode.Parse($$$"""{"contents":[{"parts":[{"text":"Hi"}]}],"generationConfig":{"thinkingConfig":{{{config}}}}}""")!.AsObject()).Request!.IncludeThinking;
 
         Assert.True(Anthropic("""
             "thinking":{"type":"enabled","budget_tokens":2048},
@@ -163,10 +166,10 @@ public sealed class ThinkingTests
 
         Assert.Equal(
             """{"id":"r-1","type":"message","role":"assistant","model":"up-model","content":[{"type":"thinking","thinking":"Weighing it up.","signature":""},{"type":"text","text":"Yes."}],"stop_reason":"end_turn","stop_sequence":null,"usage":{"input_tokens":10,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"cache_creation":{"ephemeral_5m_input_tokens":0,"ephemeral_1h_input_tokens":0},"output_tokens":5}}""",
-            AnthropicMessages.WriteResponse(answer, thinking: true).ToJsonString());
+            AnthropicResponseWriter.Write(answer, thinking: true).ToJsonString());
         Assert.Equal(
             """[{"type":"text","text":"Yes."}]""",
-            AnthropicMessages.WriteResponse(answer).ToJsonString().Split("\"content\":")[1].Split(",\"stop_reason\"")[0]);
+            AnthropicResponseWriter.Write(answer).ToJsonString().Split("\"content\":")[1].Split(",\"stop_reason\"")[0]);
     }
 
     [Fact]
@@ -177,8 +180,8 @@ public sealed class ThinkingTests
             new StreamStarted("id-1", "up", new ChatUsage(4, 0, 0)), new ThinkingDelta("Hmm, "), new ThinkingDelta("two."), new TextDelta("4"), new StreamFinished(FinishReason.Stop, new ChatUsage(4, 6, 0)),
         ];
 
-        var withThinking = new AnthropicStreamWriter(estimatedInputTokens: 1, thinking: true);
-        var events = deltas.SelectMany(withThinking.Write).Select(e => $"{e.Event} {e.Data.ToJsonString()}").ToList();
+        var withThinking = new AnthropicEventWriter(estimatedInputTokens: 1, thinking: true);
+        var events = deltas.SelectMany(withThinking.Events).Select(e => $"{e.Event} {e.Data.ToJsonString()}").ToList();
 
         Assert.Equal(
             [
@@ -195,10 +198,10 @@ public sealed class ThinkingTests
             ],
             events);
 
-        var without = new AnthropicStreamWriter(estimatedInputTokens: 1);
+        var without = new AnthropicEventWriter(estimatedInputTokens: 1);
         Assert.Equal(
             ["message_start", "content_block_start text", "content_block_delta", "content_block_stop", "message_delta", "message_stop"],
-            deltas.SelectMany(without.Write).Select(e => e.Event == "content_block_start" ? $"{e.Event} {e.Data["content_block"]!["type"]}" : e.Event));
+            deltas.SelectMany(without.Events).Select(e => e.Event == "content_block_start" ? $"{e.Event} {e.Data["content_block"]!["type"]}" : e.Event));
     }
 
     [Fact]
@@ -208,22 +211,22 @@ public sealed class ThinkingTests
 
         Assert.Equal(
             """{"candidates":[{"content":{"role":"model","parts":[{"text":"Weighing it up.","thought":true},{"text":"Yes."}]},"finishReason":"STOP","index":0}],"usageMetadata":{"promptTokenCount":10,"candidatesTokenCount":5,"totalTokenCount":15},"modelVersion":"gemini-x","responseId":"r-1"}""",
-            GeminiContent.WriteResponse(answer, "gemini-x", thoughts: true).ToJsonString());
+            GeminiResponseWriter.Write(answer, "gemini-x", thoughts: true).ToJsonString());
         Assert.Equal(
             """[{"text":"Yes."}]""",
-            GeminiContent.WriteResponse(answer, "gemini-x")["candidates"]![0]!["content"]!["parts"]!.ToJsonString());
+            GeminiResponseWriter.Write(answer, "gemini-x")["candidates"]![0]!["content"]!["parts"]!.ToJsonString());
     }
 
     [Fact]
     public void Should_stream_thinking_as_gemini_thought_chunks_only_when_the_client_set_include_thoughts()
     {
-        var writer = new GeminiContent.StreamWriter("gemini-x", thoughts: true);
-        writer.Write(new StreamStarted("r-2", "up", null));
+        var writer = new GeminiEventWriter("gemini-x", thoughts: true);
+        writer.Chunk(new StreamStarted("r-2", "up", null));
 
         Assert.Equal(
             """{"candidates":[{"content":{"role":"model","parts":[{"text":"Hmm.","thought":true}]},"index":0}],"modelVersion":"gemini-x","responseId":"r-2"}""",
-            writer.Write(new ThinkingDelta("Hmm."))!.ToJsonString());
-        Assert.Null(new GeminiContent.StreamWriter("gemini-x").Write(new ThinkingDelta("Hmm.")));
+            writer.Chunk(new ThinkingDelta("Hmm."))!.ToJsonString());
+        Assert.Null(new GeminiEventWriter("gemini-x").Chunk(new ThinkingDelta("Hmm.")));
     }
 
     [Fact]
@@ -231,9 +234,9 @@ public sealed class ThinkingTests
     {
         Assert.Equal(
             """{"role":"assistant","content":"Yes.","reasoning_content":"Weighing it up."}""",
-            OpenAIChat.WriteResponse(Answer(new ThinkingPart("Weighing it up."), new TextPart("Yes.")), 0)["choices"]![0]!["message"]!.ToJsonString());
+            OpenAIChatResponseWriter.Write(Answer(new ThinkingPart("Weighing it up."), new TextPart("Yes.")), 0)["choices"]![0]!["message"]!.ToJsonString());
         Assert.Equal(
             """{"id":"c","object":"chat.completion.chunk","created":5,"model":"m","choices":[{"index":0,"delta":{"reasoning_content":"Hmm."},"finish_reason":null}]}""",
-            OpenAIChat.WriteChunk(new ThinkingDelta("Hmm."), "c", "m", 5)!.ToJsonString());
+            OpenAIChunkWriter.Chunk(new ThinkingDelta("Hmm."), "c", "m", 5)!.ToJsonString());
     }
 }

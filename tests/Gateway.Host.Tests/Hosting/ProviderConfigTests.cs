@@ -1,4 +1,4 @@
-using Gateway.Domain.Chat;
+using Gateway.Domain.Chat.Anthropic;
 using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Auth;
 using Gateway.Host.Features.Providers;

@@ -1,3 +1,5 @@
+using Gateway.Domain.Chat.Anthropic;
+using Gateway.Domain.Chat.Gemini;
 using Gateway.Host.Features.Dialects;
 
 namespace Gateway.Host.Features.Auth;
@@ -14,17 +16,17 @@ internal readonly record struct Credentials(string? Secret, Dialect Dialect)
         var authorization = request.Headers.Authorization.ToString();
         if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
             return new(authorization["Bearer ".Length..].Trim(), Dialect.OpenAI);
-        if (request.Headers.TryGetValue("x-api-key", out var anthropic) && anthropic.Count > 0)
+        if (request.Headers.TryGetValue(AnthropicApi.KeyHeader, out var anthropic) && anthropic.Count > 0)
             return new(anthropic.ToString().Trim(), Dialect.Anthropic);
-        if (request.Headers.TryGetValue("x-goog-api-key", out var google) && google.Count > 0)
+        if (request.Headers.TryGetValue(GeminiApi.KeyHeader, out var google) && google.Count > 0)
             return new(google.ToString().Trim(), Dialect.Gemini);
-        if (request.Query.TryGetValue("key", out var query) && query.Count > 0)
+        if (request.Query.TryGetValue(GeminiApi.KeyQuery, out var query) && query.Count > 0)
             return new(query.ToString().Trim(), Dialect.Gemini);
         return new(null, DialectOf(request.Path));
     }
 
     private static Dialect DialectOf(PathString path) =>
-        path.StartsWithSegments("/v1beta") || path.Value?.Contains(":generateContent", StringComparison.Ordinal) == true ? Dialect.Gemini
-        : path.StartsWithSegments("/v1/messages") ? Dialect.Anthropic
+        path.StartsWithSegments("/v1beta") || path.Value?.Contains(":" + GeminiApi.GenerateContent, StringComparison.Ordinal) == true ? Dialect.Gemini
+        : path.StartsWithSegments("/" + AnthropicApi.MessagesPath) ? Dialect.Anthropic
         : Dialect.OpenAI;
 }

@@ -1,4 +1,6 @@
-using Gateway.Host.Features.Dialects;
+using Gateway.Domain.Chat.Anthropic;
+using Gateway.Domain.Chat.Gemini;
+using Gateway.Domain.Chat.OpenAI;
 using Microsoft.OpenApi;
 
 namespace Gateway.Host.Features.Docs;
@@ -72,25 +74,25 @@ internal static partial class OpenApiDocument
             Scheme = "bearer",
             Description = "A virtual key (gw_…) or the platform admin token, as OpenAI SDKs send it.",
         },
-        ["x-api-key"] = new OpenApiSecurityScheme
+        [AnthropicApi.KeyHeader] = new OpenApiSecurityScheme
         {
             Type = SecuritySchemeType.ApiKey,
             In = ParameterLocation.Header,
-            Name = "x-api-key",
+            Name = AnthropicApi.KeyHeader,
             Description = "The same key, as Anthropic SDKs send it.",
         },
-        ["x-goog-api-key"] = new OpenApiSecurityScheme
+        [GeminiApi.KeyHeader] = new OpenApiSecurityScheme
         {
             Type = SecuritySchemeType.ApiKey,
             In = ParameterLocation.Header,
-            Name = "x-goog-api-key",
+            Name = GeminiApi.KeyHeader,
             Description = "The same key, as Gemini SDKs send it.",
         },
-        ["key"] = new OpenApiSecurityScheme
+        [GeminiApi.KeyQuery] = new OpenApiSecurityScheme
         {
             Type = SecuritySchemeType.ApiKey,
             In = ParameterLocation.Query,
-            Name = "key",
+            Name = GeminiApi.KeyQuery,
             Description = "The same key as a query parameter, as Gemini REST examples send it.",
         },
     };

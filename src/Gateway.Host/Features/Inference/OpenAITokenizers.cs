@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Gateway.Domain.Chat;
+using Gateway.Domain.Chat.OpenAI;
 using Microsoft.ML.Tokenizers;
 
 namespace Gateway.Host.Features.Inference;
@@ -20,6 +21,6 @@ internal static class OpenAITokenizers
         if (OpenAIPromptTokens.EncodingOf(model) is not { } encoding)
             return null;
         var tokenizer = Loaded.GetOrAdd(encoding, e => new Lazy<Tokenizer>(() => TiktokenTokenizer.CreateForEncoding(e.Name))).Value;
-        return OpenAIPromptTokens.Count(OpenAIChat.WriteRequest(request, model), encoding, text => tokenizer.CountTokens(text));
+        return OpenAIPromptTokens.Count(OpenAIChatRequestWriter.Write(request, model), encoding, text => tokenizer.CountTokens(text));
     }
 }

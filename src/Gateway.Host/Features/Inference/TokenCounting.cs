@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Domain.Chat;
+using Gateway.Domain.Chat.Anthropic;
+using Gateway.Domain.Chat.Gemini;
 using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Auth;
 
@@ -70,7 +72,7 @@ internal static class TokenCounting
         }
 
         using var answer = JsonDocument.Parse(bytes);
-        var tokens = kind == ProviderKind.Gemini ? GeminiContent.ReadTokenCount(answer.RootElement) : answer.RootElement.GetProperty("input_tokens").GetInt32();
+        var tokens = kind == ProviderKind.Gemini ? GeminiResponseReader.ReadTokenCount(answer.RootElement) : AnthropicResponseReader.ReadTokenCount(answer.RootElement);
         await AnswerAsync(context, "exact", exchange.CountAnswer(tokens));
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Gateway.Domain.Chat;
+using Gateway.Domain.Chat.OpenAI;
 using Gateway.Host.Features.Upstreams;
 
 namespace Gateway.Host.Features.Inference;
@@ -14,20 +15,8 @@ namespace Gateway.Host.Features.Inference;
 /// </summary>
 internal static class TranslatedStreamRelay
 {
-    /// <summary>The client dialect's side: the SSE frames (event and data lines, blank line included) for each step.</summary>
-    internal interface IEventWriter
-    {
-        IEnumerable<string> Write(ChatDelta delta);
-
-        /// <summary>What follows the last delta when the upstream ended normally.</summary>
-        IEnumerable<string> End(ChatUsage usage);
-
-        /// <summary>The frame that tells the client the stream failed after it began.</summary>
-        string Failure(StreamFault fault);
-    }
-
     public static async Task<SseForwarder.Result> RelayAsync(
-        Stream upstream, IChatStreamReader reader, IEventWriter writer, HttpResponse client, Stopwatch clock, CancellationToken clientAborted)
+        Stream upstream, IChatEventReader reader, IChatEventWriter writer, HttpResponse client, Stopwatch clock, CancellationToken clientAborted)
     {
         OpenStream.Begin(client, writer.Failure);
         var result = await TranslateAsync(upstream, reader, writer, client, clock, clientAborted);
@@ -36,7 +25,7 @@ internal static class TranslatedStreamRelay
     }
 
     private static async Task<SseForwarder.Result> TranslateAsync(
-        Stream upstream, IChatStreamReader reader, IEventWriter writer, HttpResponse client, Stopwatch clock, CancellationToken clientAborted)
+        Stream upstream, IChatEventReader reader, IChatEventWriter writer, HttpResponse client, Stopwatch clock, CancellationToken clientAborted)
     {
         using var lines = new StreamReader(upstream, Encoding.UTF8);
         ChatUsage? prompt = null, reported = null;
@@ -91,7 +80,7 @@ internal static class TranslatedStreamRelay
                     continue;
                 }
 
-                if (!line.StartsWith("data:", StringComparison.Ordinal) || line[5..].Trim() is "[DONE]")
+                if (!line.StartsWith("data:", StringComparison.Ordinal) || line[5..].Trim() is OpenAIApi.StreamEnd)
                     continue;
                 using var data = JsonDocument.Parse(line[5..].Trim());
                 await Relay(reader.Read(eventType ?? "", data.RootElement));
@@ -101,7 +90,7 @@ internal static class TranslatedStreamRelay
             if (failure is not null)
                 return new SseForwarder.Result(Seen(), chars / 4, firstToken, RelayEnd.UpstreamBroke);
             await Relay(reader.Complete());
-            foreach (var frame in writer.End(Seen()))
+            foreach (var frame in writer.Complete(Seen()))
                 await WriteAsync(client, frame, clientAborted);
             return new SseForwarder.Result(reported, chars / 4, firstToken, RelayEnd.Completed);
         }
@@ -120,6 +109,9 @@ internal static class TranslatedStreamRelay
             return new SseForwarder.Result(null, chars / 4, firstToken, RelayEnd.UpstreamBroke);
         }
     }
+
+    /// <summary>The client dialect's error event for a fault, its type derived from the fault's status.</summary>
+    private static string Failure(this IChatEventWriter writer, StreamFault fault) => writer.Failure(fault.Status, fault.Code, fault.Message);
 
     private static async Task WriteAsync(HttpResponse client, string frame, CancellationToken ct)
     {

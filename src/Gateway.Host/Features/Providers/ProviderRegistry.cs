@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Gateway.Domain.Chat;
+using Gateway.Domain.Chat.Anthropic;
 using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Auth;
 using Gateway.Host.Hosting;

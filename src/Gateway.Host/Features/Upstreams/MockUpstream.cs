@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Gateway.Domain.Embeddings;
+using Gateway.Domain.Chat.OpenAI;
 
 namespace Gateway.Host.Features.Upstreams;
 
@@ -44,11 +44,11 @@ internal sealed class MockUpstream : HttpMessageHandler
 
         var events = new StringBuilder();
         foreach (var word in reply.Split(' ').Select((w, i) => i == 0 ? w : " " + w))
-            events.Append("data: ").Append(JsonSerializer.Serialize(new { id = "chatcmpl-mock", @object = "chat.completion.chunk", created = 0, model, choices = new[] { new { index = 0, delta = new { content = word }, finish_reason = (string?)null } } })).Append("\n\n");
-        events.Append("data: ").Append(JsonSerializer.Serialize(new { id = "chatcmpl-mock", @object = "chat.completion.chunk", created = 0, model, choices = new[] { new { index = 0, delta = new { }, finish_reason = "stop" } } })).Append("\n\n");
+            events.Append(OpenAIChunkWriter.Frame(JsonSerializer.Serialize(new { id = "chatcmpl-mock", @object = "chat.completion.chunk", created = 0, model, choices = new[] { new { index = 0, delta = new { content = word }, finish_reason = (string?)null } } })));
+        events.Append(OpenAIChunkWriter.Frame(JsonSerializer.Serialize(new { id = "chatcmpl-mock", @object = "chat.completion.chunk", created = 0, model, choices = new[] { new { index = 0, delta = new { }, finish_reason = "stop" } } })));
         if (body["stream_options"]?["include_usage"]?.GetValueKind() == JsonValueKind.True)
-            events.Append("data: ").Append(JsonSerializer.Serialize(new { id = "chatcmpl-mock", @object = "chat.completion.chunk", created = 0, model, choices = Array.Empty<object>(), usage })).Append("\n\n");
-        events.Append("data: [DONE]\n\n");
+            events.Append(OpenAIChunkWriter.Frame(JsonSerializer.Serialize(new { id = "chatcmpl-mock", @object = "chat.completion.chunk", created = 0, model, choices = Array.Empty<object>(), usage })));
+        events.Append(OpenAIChunkWriter.Frame(OpenAIApi.StreamEnd));
         var stream = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(events.ToString(), Encoding.UTF8) };
         stream.Content.Headers.ContentType = new MediaTypeHeaderValue("text/event-stream");
         return stream;
@@ -68,7 +68,7 @@ internal sealed class MockUpstream : HttpMessageHandler
     /// </summary>
     private static HttpResponseMessage Embeddings(JsonObject body, string model)
     {
-        var (encoding, problem) = EmbeddingVectors.ReadEncoding(body["encoding_format"]);
+        var (encoding, problem) = OpenAIEmbeddings.ReadEncoding(body["encoding_format"]);
         if (encoding is null)
             return InvalidRequest(problem!, "encoding_format");
         var size = 8;
@@ -81,7 +81,7 @@ internal sealed class MockUpstream : HttpMessageHandler
         {
             @object = "list",
             model,
-            data = inputs.Select((text, i) => new { @object = "embedding", index = i, embedding = EmbeddingVectors.Write(Vector(text, size), encoding.Value) }),
+            data = inputs.Select((text, i) => new { @object = "embedding", index = i, embedding = OpenAIEmbeddings.WriteVector(Vector(text, size), encoding.Value) }),
             usage = new { prompt_tokens = inputs.Sum(t => Math.Max(1, t.Length / 4)), total_tokens = inputs.Sum(t => Math.Max(1, t.Length / 4)) },
         });
     }
@@ -101,16 +101,15 @@ internal sealed class MockUpstream : HttpMessageHandler
         return vector;
     }
 
-    private static HttpResponseMessage InvalidRequest(string message, string param)
-    {
-        var response = Json(new { error = new { message = $"[mock provider] {message}", type = "invalid_request_error", param, code = (string?)null } });
-        response.StatusCode = HttpStatusCode.BadRequest;
-        return response;
-    }
+    /// <summary>A 400 in OpenAI's shape; <c>invalid_value</c> is the code OpenAI gives a parameter it cannot take.</summary>
+    private static HttpResponseMessage InvalidRequest(string message, string param) =>
+        Json(OpenAIError.Of(400, "invalid_value", $"[mock provider] {message}", param).ToJsonString(), HttpStatusCode.BadRequest);
 
-    private static HttpResponseMessage Json(object body)
+    private static HttpResponseMessage Json(object body) => Json(JsonSerializer.Serialize(body), HttpStatusCode.OK);
+
+    private static HttpResponseMessage Json(string json, HttpStatusCode status)
     {
-        var response = new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8) };
+        var response = new HttpResponseMessage(status) { Content = new StringContent(json, Encoding.UTF8) };
         response.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         return response;
     }

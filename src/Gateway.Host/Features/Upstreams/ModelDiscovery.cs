@@ -1,5 +1,8 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Gateway.Domain.Chat.Anthropic;
+using Gateway.Domain.Chat.Gemini;
+using Gateway.Domain.Chat.OpenAI;
 using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Providers;
 
@@ -81,18 +84,18 @@ internal sealed partial class ModelDiscovery(ProviderRegistry registry, Upstream
     {
         var request = provider.Kind switch
         {
-            ProviderKind.Anthropic => new HttpRequestMessage(HttpMethod.Get, provider.Endpoint("v1/models?limit=1000")),
-            ProviderKind.Gemini => new HttpRequestMessage(HttpMethod.Get, provider.Endpoint("v1beta/models?pageSize=1000")),
-            _ => new HttpRequestMessage(HttpMethod.Get, provider.Endpoint("models")),
+            ProviderKind.Anthropic => new HttpRequestMessage(HttpMethod.Get, provider.Endpoint(AnthropicApi.ModelsPath + "?limit=1000")),
+            ProviderKind.Gemini => new HttpRequestMessage(HttpMethod.Get, provider.Endpoint(GeminiApi.ModelsPath + "?pageSize=1000")),
+            _ => new HttpRequestMessage(HttpMethod.Get, provider.Endpoint(OpenAIApi.ModelsPath)),
         };
         switch (provider.Kind)
         {
             case ProviderKind.Anthropic:
-                request.Headers.TryAddWithoutValidation("x-api-key", key.Secret);
-                request.Headers.TryAddWithoutValidation("anthropic-version", "2023-06-01");
+                request.Headers.TryAddWithoutValidation(AnthropicApi.KeyHeader, key.Secret);
+                request.Headers.TryAddWithoutValidation(AnthropicApi.VersionHeader, AnthropicApi.Version);
                 break;
             case ProviderKind.Gemini:
-                request.Headers.TryAddWithoutValidation("x-goog-api-key", key.Secret);
+                request.Headers.TryAddWithoutValidation(GeminiApi.KeyHeader, key.Secret);
                 break;
             default:
                 request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key.Secret);

@@ -2,6 +2,9 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Domain.Chat;
+using Gateway.Domain.Chat.Anthropic;
+using Gateway.Domain.Chat.Gemini;
+using Gateway.Domain.Chat.OpenAI;
 using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Providers;
 
@@ -32,7 +35,7 @@ internal static class UpstreamRequests
     /// outputs need no beta header at this version: <c>output_config</c> is generally available.
     /// </summary>
     public static HttpRequestMessage Anthropic(Provider provider, RouteTarget target, UpstreamKey key, ChatRequest request) =>
-        Anthropic(provider, key, "v1/messages", AnthropicMessages.WriteRequest(request, target.Model, provider.StructuredOutputs), "2023-06-01", null);
+        Anthropic(provider, key, AnthropicApi.MessagesPath, AnthropicRequestWriter.Write(request, target.Model, provider.StructuredOutputs), AnthropicApi.Version, null);
 
     /// <summary>An Anthropic API path with the client's own anthropic-version and anthropic-beta (a passthrough keeps their meaning).</summary>
     public static HttpRequestMessage Anthropic(Provider provider, UpstreamKey key, string path, JsonObject body, string version, string? beta)
@@ -42,10 +45,10 @@ internal static class UpstreamRequests
             Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body)),
         };
         message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        message.Headers.TryAddWithoutValidation("x-api-key", key.Secret);
-        message.Headers.TryAddWithoutValidation("anthropic-version", version);
+        message.Headers.TryAddWithoutValidation(AnthropicApi.KeyHeader, key.Secret);
+        message.Headers.TryAddWithoutValidation(AnthropicApi.VersionHeader, version);
         if (beta is not null)
-            message.Headers.TryAddWithoutValidation("anthropic-beta", beta);
+            message.Headers.TryAddWithoutValidation(AnthropicApi.BetaHeader, beta);
         foreach (var (name, value) in provider.Headers)
             message.Headers.TryAddWithoutValidation(name, value);
         return message;
@@ -54,31 +57,31 @@ internal static class UpstreamRequests
     /// <summary>A Gemini model action (generateContent, batchEmbedContents, ...), the key in x-goog-api-key.</summary>
     public static HttpRequestMessage Gemini(Provider provider, RouteTarget target, UpstreamKey key, string action, JsonObject body)
     {
-        var message = new HttpRequestMessage(HttpMethod.Post, provider.Endpoint($"v1beta/models/{Uri.EscapeDataString(target.Model)}:{action}"))
+        var message = new HttpRequestMessage(HttpMethod.Post, provider.Endpoint(GeminiApi.MethodPath(target.Model, action)))
         {
             Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(body)),
         };
         message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        message.Headers.TryAddWithoutValidation("x-goog-api-key", key.Secret);
+        message.Headers.TryAddWithoutValidation(GeminiApi.KeyHeader, key.Secret);
         foreach (var (name, value) in provider.Headers)
             message.Headers.TryAddWithoutValidation(name, value);
         return message;
     }
 
     /// <summary>A fresh reader of the upstream dialect's stream.</summary>
-    public static IChatStreamReader StreamReader(ProviderKind kind) => kind switch
+    public static IChatEventReader EventReader(ProviderKind kind) => kind switch
     {
-        ProviderKind.Anthropic => new AnthropicMessages.StreamReader(),
-        ProviderKind.Gemini => new GeminiContent.StreamReader(),
-        _ => new OpenAIChat.StreamReader(),
+        ProviderKind.Anthropic => new AnthropicEventReader(),
+        ProviderKind.Gemini => new GeminiEventReader(),
+        _ => new OpenAIChunkReader(),
     };
 
     /// <summary>An upstream's whole (unstreamed) answer in the canonical form, read in its own dialect.</summary>
     public static ChatResponse ReadResponse(ProviderKind kind, JsonElement root) => kind switch
     {
-        ProviderKind.Anthropic => AnthropicMessages.ReadResponse(root),
-        ProviderKind.Gemini => GeminiContent.ReadResponse(root),
-        _ => OpenAIChat.ReadResponse(root),
+        ProviderKind.Anthropic => AnthropicResponseReader.Read(root),
+        ProviderKind.Gemini => GeminiResponseReader.Read(root),
+        _ => OpenAIChatResponseReader.Read(root),
     };
 
     /// <summary>

@@ -1,4 +1,4 @@
-using Gateway.Domain.Chat;
+using Gateway.Domain.Chat.OpenAI;
 using Microsoft.ML.Tokenizers;
 
 namespace Gateway.Host.Tests.Features.Inference;

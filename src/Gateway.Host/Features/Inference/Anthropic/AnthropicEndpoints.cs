@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Gateway.Domain.Chat.Anthropic;
 using Gateway.Host.Features.Dialects;
 
 namespace Gateway.Host.Features.Inference.Anthropic;

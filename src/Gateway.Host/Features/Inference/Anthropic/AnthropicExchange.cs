@@ -2,6 +2,9 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Domain.Chat;
+using Gateway.Domain.Chat.Anthropic;
+using Gateway.Domain.Chat.Gemini;
+using Gateway.Domain.Chat.OpenAI;
 using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Dialects;
 using Gateway.Host.Features.Providers;
@@ -18,14 +21,11 @@ namespace Gateway.Host.Features.Inference.Anthropic;
 /// <param name="counting">For count_tokens, which takes no max_tokens.</param>
 internal sealed class AnthropicExchange(HttpRequest request, bool counting = false) : InferenceExchange, TokenCounting.ICountingExchange
 {
-    /// <summary>The API version sent to Anthropic upstreams when the client names none.</summary>
-    public const string DefaultVersion = "2023-06-01";
-
     private JsonObject _body = null!;
 
     public override Dialect Dialect => Dialect.Anthropic;
 
-    public override string Endpoint => counting ? "/v1/messages/count_tokens" : "/v1/messages";
+    public override string Endpoint => "/" + (counting ? AnthropicApi.CountTokensPath : AnthropicApi.MessagesPath);
 
     public override ProviderKind NativeKind => ProviderKind.Anthropic;
 
@@ -46,7 +46,7 @@ internal sealed class AnthropicExchange(HttpRequest request, bool counting = fal
         _body = body;
         if (targets.All(t => t.Provider.Kind == ProviderKind.Anthropic))
             return null;
-        var (read, problems) = AnthropicMessages.ReadRequest(body);
+        var (read, problems) = AnthropicRequestReader.Read(body);
         Canonical = read;
         return read is null ? new Refusal(400, "invalid_request_error", string.Join("; ", problems)) : null;
     }
@@ -57,13 +57,13 @@ internal sealed class AnthropicExchange(HttpRequest request, bool counting = fal
         {
             case ProviderKind.Anthropic:
                 _body["model"] = target.Model;
-                return UpstreamRequests.Anthropic(provider, key, Endpoint.TrimStart('/'), _body, Header("anthropic-version") ?? DefaultVersion, Header("anthropic-beta"));
+                return UpstreamRequests.Anthropic(provider, key, Endpoint.TrimStart('/'), _body, Header(AnthropicApi.VersionHeader) ?? AnthropicApi.Version, Header(AnthropicApi.BetaHeader));
             case ProviderKind.Gemini when counting:
-                return UpstreamRequests.Gemini(provider, target, key, "countTokens", GeminiContent.WriteCountRequest(Canonical!, target.Model));
+                return UpstreamRequests.Gemini(provider, target, key, GeminiApi.CountTokens, GeminiRequestWriter.WriteCount(Canonical!, target.Model));
             case ProviderKind.Gemini:
-                return UpstreamRequests.Gemini(provider, target, key, Stream ? "streamGenerateContent?alt=sse" : "generateContent", GeminiContent.WriteRequest(Canonical!));
+                return UpstreamRequests.Gemini(provider, target, key, Stream ? GeminiApi.StreamGenerateContentSse : GeminiApi.GenerateContent, GeminiRequestWriter.Write(Canonical!));
             default:
-                return UpstreamRequests.OpenAI(provider, target, key, "chat/completions", OpenAIChat.WriteRequest(Canonical!, target.Model));
+                return UpstreamRequests.OpenAI(provider, target, key, OpenAIApi.ChatCompletionsPath, OpenAIChatRequestWriter.Write(Canonical!, target.Model));
         }
     }
 
@@ -81,7 +81,7 @@ internal sealed class AnthropicExchange(HttpRequest request, bool counting = fal
             context.Response.Headers.CacheControl = "no-cache";
             var relayed = native
                 ? await SseForwarder.ForwardAsync(upstream, context.Response, new AnthropicSseInspector(), clock, ct)
-                : await TranslatedStreamRelay.RelayAsync(upstream, UpstreamRequests.StreamReader(success.Provider.Kind),
+                : await TranslatedStreamRelay.RelayAsync(upstream, UpstreamRequests.EventReader(success.Provider.Kind),
                     new AnthropicEventWriter(TokenEstimate.Of(Canonical!), Canonical!.IncludeThinking), context.Response, clock, ct);
             return Streamed(relayed, estimatedTokens);
         }
@@ -92,14 +92,14 @@ internal sealed class AnthropicExchange(HttpRequest request, bool counting = fal
         ChatUsage? usage;
         if (native)
         {
-            usage = ReportedUsage(bytes, root => root.TryGetProperty("usage", out var reported) ? AnthropicMessages.Usage(reported) : null);
+            usage = ReportedUsage(bytes, AnthropicResponseReader.ReadUsage);
         }
         else
         {
             using var answer = JsonDocument.Parse(bytes);
             var response = UpstreamRequests.ReadResponse(success.Provider.Kind, answer.RootElement);
             usage = response.Usage;
-            bytes = JsonSerializer.SerializeToUtf8Bytes(AnthropicMessages.WriteResponse(response, Canonical!.IncludeThinking));
+            bytes = JsonSerializer.SerializeToUtf8Bytes(AnthropicResponseWriter.Write(response, Canonical!.IncludeThinking));
         }
 
         await context.Response.Body.WriteAsync(bytes, ct);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Gateway.Domain.Chat;
+using Gateway.Domain.Chat.Anthropic;
 
 namespace Gateway.Host.Features.Inference.Anthropic;
 
@@ -17,17 +18,17 @@ internal sealed class AnthropicSseInspector : SseForwarder.SseInspector
     /// <summary>Known once message_delta reported the output; until then the output is unknown and estimated.</summary>
     public override ChatUsage? Usage => _finished;
 
-    public override string Failure(StreamFault fault) => AnthropicEventWriter.Error(fault);
+    public override string Failure(StreamFault fault) => AnthropicEventWriter.ErrorEvent(fault.Status, fault.Message);
 
     protected override bool Read(JsonElement data)
     {
         switch (data.TryGetProperty("type", out var type) ? type.GetString() : null)
         {
             case "message_start" when data.TryGetProperty("message", out var message) && message.TryGetProperty("usage", out var usage):
-                _started = AnthropicMessages.Usage(usage);
+                _started = AnthropicUsage.Read(usage);
                 break;
             case "message_delta" when data.TryGetProperty("usage", out var usage) && usage.ValueKind == JsonValueKind.Object:
-                _finished = AnthropicMessages.Usage(usage, _finished ?? _started);
+                _finished = AnthropicUsage.Read(usage, _finished ?? _started);
                 break;
             case "content_block_delta" when data.TryGetProperty("delta", out var delta):
                 foreach (var field in (string[])["text", "thinking", "partial_json"])

@@ -2,7 +2,8 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Domain.Chat;
-using Gateway.Domain.Embeddings;
+using Gateway.Domain.Chat.Gemini;
+using Gateway.Domain.Chat.OpenAI;
 using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Dialects;
 using Gateway.Host.Features.Providers;
@@ -19,11 +20,11 @@ namespace Gateway.Host.Features.Inference.Gemini;
 internal sealed class GeminiEmbedExchange(string model, bool batch) : InferenceExchange
 {
     private JsonObject _body = null!;
-    private GeminiEmbeddingsClient.Request? _request;
+    private TextsToEmbed? _request;
 
     public override Dialect Dialect => Dialect.Gemini;
 
-    public override string Endpoint => batch ? "/v1beta/models:batchEmbedContents" : "/v1beta/models:embedContent";
+    public override string Endpoint => "/v1beta/models:" + (batch ? GeminiApi.BatchEmbedContents : GeminiApi.EmbedContent);
 
     public override ProviderKind NativeKind => ProviderKind.Gemini;
 
@@ -43,7 +44,7 @@ internal sealed class GeminiEmbedExchange(string model, bool batch) : InferenceE
         var anthropic = targets.FirstOrDefault(t => t.Provider.Kind == ProviderKind.Anthropic);
         if (anthropic.Provider is not null)
             return new Refusal(501, "dialect_translation_unavailable", $"provider '{anthropic.Provider.Name}' ({anthropic.Target}) speaks Anthropic, which has no embeddings API");
-        var (request, problems) = GeminiEmbeddingsClient.Read(body, batch);
+        var (request, problems) = GeminiEmbeddings.ReadRequest(body, batch);
         _request = request;
         // A Gemini upstream takes what Gemini takes; the texts only serve the usage estimate there.
         return request is null && targets.Any(t => t.Provider.Kind != ProviderKind.Gemini)
@@ -54,11 +55,11 @@ internal sealed class GeminiEmbedExchange(string model, bool batch) : InferenceE
     public override HttpRequestMessage Build(Provider provider, RouteTarget target, UpstreamKey key)
     {
         if (provider.Kind != ProviderKind.Gemini)
-            return UpstreamRequests.OpenAI(provider, target, key, "embeddings", GeminiEmbeddingsClient.WriteOpenAIRequest(target.Model, _request!));
+            return UpstreamRequests.OpenAI(provider, target, key, OpenAIApi.EmbeddingsPath, OpenAIEmbeddings.WriteRequest(target.Model, _request!));
         var passed = GeminiExchange.AsClientSent(_body);
         foreach (var request in (passed["requests"] as JsonArray ?? []).OfType<JsonObject>())
             request["model"] = $"models/{target.Model}";
-        return UpstreamRequests.Gemini(provider, target, key, batch ? "batchEmbedContents" : "embedContent", passed);
+        return UpstreamRequests.Gemini(provider, target, key, batch ? GeminiApi.BatchEmbedContents : GeminiApi.EmbedContent, passed);
     }
 
     public override async Task<Relayed> RelayAsync(HttpContext context, UpstreamCaller.Success success, int estimatedTokens, Stopwatch clock, CancellationToken ct)
@@ -68,14 +69,14 @@ internal sealed class GeminiEmbedExchange(string model, bool batch) : InferenceE
         var estimated = true;
         if (success.Provider.Kind == ProviderKind.Gemini)
         {
-            usage = new ChatUsage(_request?.Texts.Sum(t => Math.Max(1, t.Length / 4)) ?? estimatedTokens, 0, 0);
+            usage = new ChatUsage(_request?.EstimatedTokens ?? estimatedTokens, 0, 0);
         }
         else
         {
             using var answer = JsonDocument.Parse(bytes);
-            usage = OpenAIChat.ReadUsage(answer.RootElement) ?? new ChatUsage(estimatedTokens, 0, 0);
+            usage = OpenAIChatResponseReader.ReadUsage(answer.RootElement) ?? new ChatUsage(estimatedTokens, 0, 0);
             estimated = !answer.RootElement.TryGetProperty("usage", out _);
-            bytes = JsonSerializer.SerializeToUtf8Bytes(GeminiEmbeddingsClient.FromOpenAI(answer.RootElement, batch));
+            bytes = JsonSerializer.SerializeToUtf8Bytes(GeminiEmbeddings.WriteResponse(OpenAIEmbeddings.ReadResponse(answer.RootElement), batch));
         }
 
         context.Response.StatusCode = 200;

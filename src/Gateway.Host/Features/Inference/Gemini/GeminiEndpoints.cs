@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Gateway.Domain.Chat.Gemini;
 using Gateway.Host.Features.Auth;
 using Gateway.Host.Features.Dialects;
 using Gateway.Host.Features.Inference.OpenAI;
@@ -35,26 +36,26 @@ internal static class GeminiEndpoints
 
     private static readonly ModelMethod[] Methods =
     [
-        new("generateContent", "A whole answer in Google's Gemini format, routed to the model's providers and key pools",
+        new(GeminiApi.GenerateContent, "A whole answer in Google's Gemini format, routed to the model's providers and key pools",
             typeof(GenerateContentRequest), typeof(GenerateContentResponse),
             (context, pipeline, _, model) => pipeline.RunAsync(context, new GeminiExchange(model, GeminiAction.GenerateContent, sse: false))),
-        new("streamGenerateContent", "The answer as it is made: server-sent events with ?alt=sse, otherwise one JSON array whose elements arrive as they are made",
+        new(GeminiApi.StreamGenerateContent, "The answer as it is made: server-sent events with ?alt=sse, otherwise one JSON array whose elements arrive as they are made",
             typeof(GenerateContentRequest), typeof(GenerateContentResponse[]),
             (context, pipeline, _, model) => pipeline.RunAsync(context, new GeminiExchange(model, GeminiAction.StreamGenerateContent,
                 sse: string.Equals(context.Request.Query["alt"], "sse", StringComparison.OrdinalIgnoreCase)))),
-        new("countTokens", "The prompt's tokens: exact from Gemini and Anthropic upstreams, estimated for OpenAI-compatible ones (x-gateway-token-count says which); never charged",
+        new(GeminiApi.CountTokens, "The prompt's tokens: exact from Gemini and Anthropic upstreams, estimated for OpenAI-compatible ones (x-gateway-token-count says which); never charged",
             typeof(CountTokensRequest), typeof(CountTokensResponse),
             (context, pipeline, time, model) => TokenCounting.HandleAsync(context, pipeline, new GeminiExchange(model, GeminiAction.CountTokens, sse: false), time)),
-        new("embedContent", "One embedding, from a Gemini or OpenAI-compatible upstream",
+        new(GeminiApi.EmbedContent, "One embedding, from a Gemini or OpenAI-compatible upstream",
             typeof(EmbedContentRequest), typeof(EmbedContentResponse),
             (context, pipeline, _, model) => pipeline.RunAsync(context, new GeminiEmbedExchange(model, batch: false))),
-        new("batchEmbedContents", "Several embeddings of one size in one call, from a Gemini or OpenAI-compatible upstream",
+        new(GeminiApi.BatchEmbedContents, "Several embeddings of one size in one call, from a Gemini or OpenAI-compatible upstream",
             typeof(BatchEmbedContentsRequest), typeof(BatchEmbedContentsResponse),
             (context, pipeline, _, model) => pipeline.RunAsync(context, new GeminiEmbedExchange(model, batch: true))),
     ];
 
     /// <summary>What a chat model supports; the list shows these (the embedding methods need an embedding model).</summary>
-    private static readonly string[] ChatMethods = ["generateContent", "streamGenerateContent", "countTokens"];
+    private static readonly string[] ChatMethods = [GeminiApi.GenerateContent, GeminiApi.StreamGenerateContent, GeminiApi.CountTokens];
 
     public static void MapGeminiInference(this IEndpointRouteBuilder app)
     {
@@ -95,7 +96,7 @@ internal static class GeminiEndpoints
     private static void Describe(RouteHandlerBuilder route, ModelMethod method, string version)
     {
         // countTokens produces nothing, so no budget can refuse it.
-        int[] refusals = method.Name == "countTokens"
+        int[] refusals = method.Name == GeminiApi.CountTokens
             ? [StatusCodes.Status400BadRequest, StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge,
                 StatusCodes.Status429TooManyRequests, StatusCodes.Status500InternalServerError]
             : [StatusCodes.Status400BadRequest, StatusCodes.Status402PaymentRequired, StatusCodes.Status403Forbidden,
@@ -107,7 +108,7 @@ internal static class GeminiEndpoints
             .AddOpenApiOperationTransformer((operation, context, _) =>
             {
                 operation.Parameters!.Single(p => p.Name == "model").Description = ModelParameter;
-                if (method.Name == "streamGenerateContent")
+                if (method.Name == GeminiApi.StreamGenerateContent)
                     DescribeStream(operation, context.Document!);
                 return Task.CompletedTask;
             });

@@ -2,6 +2,9 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Domain.Chat;
+using Gateway.Domain.Chat.Anthropic;
+using Gateway.Domain.Chat.Gemini;
+using Gateway.Domain.Chat.OpenAI;
 using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Dialects;
 using Gateway.Host.Features.Providers;
@@ -28,18 +31,15 @@ internal enum GeminiAction
 /// <param name="sse">Whether the client asked for <c>alt=sse</c> (a stream otherwise comes as a JSON array).</param>
 internal sealed class GeminiExchange(string model, GeminiAction action, bool sse) : InferenceExchange, TokenCounting.ICountingExchange
 {
-    /// <summary>What Anthropic's count_tokens takes of a Messages request.</summary>
-    private static readonly string[] AnthropicCountFields = ["model", "messages", "system", "tools", "tool_choice", "thinking", "output_config"];
-
     private JsonObject _body = null!;
 
     public override Dialect Dialect => Dialect.Gemini;
 
     public override string Endpoint => action switch
     {
-        GeminiAction.StreamGenerateContent => "/v1beta/models:streamGenerateContent",
-        GeminiAction.CountTokens => "/v1beta/models:countTokens",
-        _ => "/v1beta/models:generateContent",
+        GeminiAction.StreamGenerateContent => "/v1beta/models:" + GeminiApi.StreamGenerateContent,
+        GeminiAction.CountTokens => "/v1beta/models:" + GeminiApi.CountTokens,
+        _ => "/v1beta/models:" + GeminiApi.GenerateContent,
     };
 
     public override ProviderKind NativeKind => ProviderKind.Gemini;
@@ -64,7 +64,7 @@ internal sealed class GeminiExchange(string model, GeminiAction action, bool sse
         _body = body;
         if (targets.All(t => t.Provider.Kind == ProviderKind.Gemini))
             return null;
-        var (read, problems) = GeminiContent.ReadRequest(model, Request(body));
+        var (read, problems) = GeminiRequestReader.Read(model, Request(body));
         Canonical = read is null ? null : read with { Stream = Stream };
         return read is null ? new Refusal(400, "invalid_request_error", string.Join("; ", problems)) : null;
     }
@@ -76,20 +76,17 @@ internal sealed class GeminiExchange(string model, GeminiAction action, bool sse
             case ProviderKind.Gemini:
                 return UpstreamRequests.Gemini(provider, target, key, action switch
                 {
-                    GeminiAction.StreamGenerateContent => "streamGenerateContent?alt=sse",
-                    GeminiAction.CountTokens => "countTokens",
-                    _ => "generateContent",
+                    GeminiAction.StreamGenerateContent => GeminiApi.StreamGenerateContentSse,
+                    GeminiAction.CountTokens => GeminiApi.CountTokens,
+                    _ => GeminiApi.GenerateContent,
                 }, AsClientSent(_body));
             case ProviderKind.Anthropic when action == GeminiAction.CountTokens:
-                var messages = AnthropicMessages.WriteRequest(Canonical!, target.Model, provider.StructuredOutputs);
-                var count = new JsonObject();
-                foreach (var field in AnthropicCountFields.Where(messages.ContainsKey))
-                    count[field] = messages[field]!.DeepClone();
-                return UpstreamRequests.Anthropic(provider, key, "v1/messages/count_tokens", count, "2023-06-01", null);
+                return UpstreamRequests.Anthropic(provider, key, AnthropicApi.CountTokensPath,
+                    AnthropicRequestWriter.WriteCount(Canonical!, target.Model, provider.StructuredOutputs), AnthropicApi.Version, null);
             case ProviderKind.Anthropic:
                 return UpstreamRequests.Anthropic(provider, target, key, Canonical!);
             default:
-                return UpstreamRequests.OpenAI(provider, target, key, "chat/completions", OpenAIChat.WriteRequest(Canonical!, target.Model));
+                return UpstreamRequests.OpenAI(provider, target, key, OpenAIApi.ChatCompletionsPath, OpenAIChatRequestWriter.Write(Canonical!, target.Model));
         }
     }
 
@@ -105,8 +102,8 @@ internal sealed class GeminiExchange(string model, GeminiAction action, bool sse
             // A Gemini upstream's events pass as they came; the JSON-array form is rebuilt from them, as from any other upstream.
             var relayed = native && sse
                 ? await SseForwarder.ForwardAsync(upstream, context.Response, new GeminiSseInspector(), clock, ct)
-                : await TranslatedStreamRelay.RelayAsync(upstream, UpstreamRequests.StreamReader(success.Provider.Kind),
-                    new GeminiEventWriter(model, sse, Canonical?.IncludeThinking == true), context.Response, clock, ct);
+                : await TranslatedStreamRelay.RelayAsync(upstream, UpstreamRequests.EventReader(success.Provider.Kind),
+                    new GeminiEventWriter(model, Canonical?.IncludeThinking == true, sse ? GeminiStreamForm.Sse : GeminiStreamForm.JsonArray), context.Response, clock, ct);
             return Streamed(relayed, estimatedTokens);
         }
 
@@ -117,13 +114,13 @@ internal sealed class GeminiExchange(string model, GeminiAction action, bool sse
         ChatUsage? usage;
         if (native)
         {
-            usage = GeminiContent.ReadUsage(answer.RootElement);
+            usage = GeminiResponseReader.ReadUsage(answer.RootElement);
         }
         else
         {
             var response = UpstreamRequests.ReadResponse(success.Provider.Kind, answer.RootElement);
             usage = response.Usage;
-            bytes = JsonSerializer.SerializeToUtf8Bytes(GeminiContent.WriteResponse(response, model, Canonical!.IncludeThinking));
+            bytes = JsonSerializer.SerializeToUtf8Bytes(GeminiResponseWriter.Write(response, model, Canonical!.IncludeThinking));
         }
 
         await context.Response.Body.WriteAsync(bytes, ct);

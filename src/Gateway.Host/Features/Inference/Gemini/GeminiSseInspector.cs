@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Gateway.Domain.Chat;
+using Gateway.Domain.Chat.Gemini;
 
 namespace Gateway.Host.Features.Inference.Gemini;
 
@@ -14,12 +15,11 @@ internal sealed class GeminiSseInspector : SseForwarder.SseInspector
 
     public override ChatUsage? Usage => _usage;
 
-    public override string Failure(StreamFault fault) => GeminiContent.SseFrame(GeminiEventWriter.ErrorChunk(fault));
-
+    public override string Failure(StreamFault fault) => GeminiEventWriter.ErrorEvent(fault.Status, fault.Message);
 
     protected override bool Read(JsonElement data)
     {
-        _usage = GeminiContent.ReadUsage(data) ?? _usage;
+        _usage = GeminiResponseReader.ReadUsage(data) ?? _usage;
         if (data.TryGetProperty("candidates", out var candidates) && candidates.ValueKind == JsonValueKind.Array)
         {
             foreach (var candidate in candidates.EnumerateArray())

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Gateway.Domain.Chat.OpenAI;
 using Gateway.Host.Features.Dialects;
 
 namespace Gateway.Host.Features.Inference.OpenAI;

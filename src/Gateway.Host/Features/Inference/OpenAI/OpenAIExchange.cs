@@ -2,7 +2,8 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Domain.Chat;
-using Gateway.Domain.Embeddings;
+using Gateway.Domain.Chat.Gemini;
+using Gateway.Domain.Chat.OpenAI;
 using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Dialects;
 using Gateway.Host.Features.Providers;
@@ -20,15 +21,14 @@ internal sealed class OpenAIExchange(OpenAIExchange.Route route, TimeProvider ti
     /// <summary>One endpoint: its path below /v1, its validator, whether it streams.</summary>
     internal sealed record Route(string Path, Func<JsonObject, IReadOnlyList<FieldProblem>> Validate, bool Streams);
 
-    public static readonly Route Chat = new("chat/completions", OpenAIRequestValidator.Chat, Streams: true);
-    public static readonly Route Embeddings = new("embeddings", OpenAIRequestValidator.Embeddings, Streams: false);
-    public static readonly Route Moderations = new("moderations", OpenAIRequestValidator.Moderations, Streams: false);
+    public static readonly Route Chat = new(OpenAIApi.ChatCompletionsPath, OpenAIRequestValidator.Chat, Streams: true);
+    public static readonly Route Embeddings = new(OpenAIApi.EmbeddingsPath, OpenAIRequestValidator.Embeddings, Streams: false);
+    public static readonly Route Moderations = new(OpenAIApi.ModerationsPath, OpenAIRequestValidator.Moderations, Streams: false);
 
     private JsonObject _body = null!;
     private ChatRequest? _canonical;
-    private IReadOnlyList<string>? _texts;
+    private TextsToEmbed? _embedding;
     private EmbeddingEncoding _encoding;
-    private int? _dimensions;
     private bool _clientWantsUsage;
 
     public override Dialect Dialect => Dialect.OpenAI;
@@ -64,7 +64,7 @@ internal sealed class OpenAIExchange(OpenAIExchange.Route route, TimeProvider ti
 
         if (route == Chat && targets.Any(t => t.Provider.Kind != ProviderKind.OpenAI))
         {
-            var (read, problems) = OpenAIChat.ReadRequest(body);
+            var (read, problems) = OpenAIChatRequestReader.Read(body);
             if (read is null)
                 return new Refusal(400, "invalid_request_error", string.Join("; ", problems));
             _canonical = read;
@@ -77,27 +77,26 @@ internal sealed class OpenAIExchange(OpenAIExchange.Route route, TimeProvider ti
     }
 
     /// <summary>
-    /// What an embeddings request for Gemini needs read ahead: texts (Gemini takes no token arrays), the
-    /// encoding its answer must come back in, and the output size. A problem, or null.
+    /// What an embeddings request for Gemini needs read ahead: texts (Gemini takes no token arrays) and the
+    /// output size, and the encoding its answer must come back in. A problem, or null.
     /// </summary>
     private string? ReadEmbeddingRequest(JsonObject body)
     {
-        _texts = GeminiEmbeddings.Inputs(body["input"]);
-        if (_texts is null)
-            return "'input' must be a string or an array of strings for Gemini models";
         // encoding_format and dimensions were checked with the rest of the body (OpenAIRequestValidator).
-        _encoding = EmbeddingVectors.ReadEncoding(body["encoding_format"]).Encoding ?? EmbeddingEncoding.Numbers;
-        _dimensions = (int?)body["dimensions"];
+        _embedding = OpenAIEmbeddings.ReadRequest(body);
+        if (_embedding is null)
+            return "'input' must be a string or an array of strings for Gemini models";
+        _encoding = OpenAIEmbeddings.ReadEncoding(body["encoding_format"]).Encoding ?? EmbeddingEncoding.Numbers;
         return null;
     }
 
     public override HttpRequestMessage Build(Provider provider, RouteTarget target, UpstreamKey key) => provider.Kind switch
     {
         ProviderKind.Anthropic => UpstreamRequests.Anthropic(provider, target, key, _canonical!),
-        ProviderKind.Gemini when route == Embeddings => UpstreamRequests.Gemini(provider, target, key, "batchEmbedContents",
-            GeminiEmbeddings.WriteRequest(target.Model, _texts!, _dimensions)),
-        ProviderKind.Gemini => UpstreamRequests.Gemini(provider, target, key, _canonical!.Stream ? "streamGenerateContent?alt=sse" : "generateContent",
-            GeminiContent.WriteRequest(_canonical)),
+        ProviderKind.Gemini when route == Embeddings => UpstreamRequests.Gemini(provider, target, key, GeminiApi.BatchEmbedContents,
+            GeminiEmbeddings.WriteRequest(target.Model, _embedding!)),
+        ProviderKind.Gemini => UpstreamRequests.Gemini(provider, target, key, _canonical!.Stream ? GeminiApi.StreamGenerateContentSse : GeminiApi.GenerateContent,
+            GeminiRequestWriter.Write(_canonical)),
         _ => UpstreamRequests.OpenAI(provider, target, key, route.Path, _body),
     };
 
@@ -114,7 +113,7 @@ internal sealed class OpenAIExchange(OpenAIExchange.Route route, TimeProvider ti
         {
             context.Response.Headers.CacheControl = "no-cache";
             var relayed = translate
-                ? await TranslatedStreamRelay.RelayAsync(upstream, UpstreamRequests.StreamReader(success.Provider.Kind),
+                ? await TranslatedStreamRelay.RelayAsync(upstream, UpstreamRequests.EventReader(success.Provider.Kind),
                     new OpenAIChunkWriter(_clientWantsUsage, time.GetUtcNow().ToUnixTimeSeconds()), context.Response, clock, ct)
                 : await SseForwarder.ForwardAsync(upstream, context.Response, new OpenAISseInspector(holdBackUsageChunk: !_clientWantsUsage), clock, ct);
             return Streamed(relayed, estimatedTokens);
@@ -129,20 +128,21 @@ internal sealed class OpenAIExchange(OpenAIExchange.Route route, TimeProvider ti
             using var answer = JsonDocument.Parse(bytes);
             if (route == Embeddings)
             {
-                bytes = JsonSerializer.SerializeToUtf8Bytes(GeminiEmbeddings.ToOpenAI(answer.RootElement, success.Target.Model, _texts!, _encoding));
+                bytes = JsonSerializer.SerializeToUtf8Bytes(OpenAIEmbeddings.WriteResponse(
+                    GeminiEmbeddings.ReadResponse(answer.RootElement), success.Target.Model, _encoding, _embedding!.EstimatedTokens));
             }
             else
             {
                 // The canonical usage, not the one written for the client: OpenAI's shape has no field for cache writes.
                 var canonical = UpstreamRequests.ReadResponse(success.Provider.Kind, answer.RootElement);
                 reported = canonical.Usage;
-                bytes = JsonSerializer.SerializeToUtf8Bytes(OpenAIChat.WriteResponse(canonical, time.GetUtcNow().ToUnixTimeSeconds()));
+                bytes = JsonSerializer.SerializeToUtf8Bytes(OpenAIChatResponseWriter.Write(canonical, time.GetUtcNow().ToUnixTimeSeconds()));
             }
         }
 
         // Gemini reports no tokens for embeddings: the count is an estimate.
         var estimated = translate && route == Embeddings;
-        reported ??= ReportedUsage(bytes, OpenAIChat.ReadUsage);
+        reported ??= ReportedUsage(bytes, OpenAIChatResponseReader.ReadUsage);
         await context.Response.Body.WriteAsync(bytes, ct);
         return new Relayed(200, reported, reported is null || estimated, clock.Elapsed.TotalMilliseconds, RelayEnd.Completed);
     }

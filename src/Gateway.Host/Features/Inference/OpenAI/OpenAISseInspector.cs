@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Gateway.Domain.Chat;
+using Gateway.Domain.Chat.OpenAI;
 
 namespace Gateway.Host.Features.Inference.OpenAI;
 
@@ -13,11 +14,11 @@ internal sealed class OpenAISseInspector(bool holdBackUsageChunk) : SseForwarder
 
     public override ChatUsage? Usage => _usage;
 
-    public override string Failure(StreamFault fault) => OpenAIChunkWriter.Error(fault);
+    public override string Failure(StreamFault fault) => OpenAIChunkWriter.ErrorEvent(fault.Status, fault.Code, fault.Message);
 
     protected override bool Read(JsonElement data)
     {
-        var usage = OpenAIChat.ReadUsage(data);
+        var usage = OpenAIChatResponseReader.ReadUsage(data);
         _usage = usage ?? _usage;
         var choices = data.TryGetProperty("choices", out var c) && c.ValueKind == JsonValueKind.Array ? c : default;
         if (choices.ValueKind == JsonValueKind.Array)

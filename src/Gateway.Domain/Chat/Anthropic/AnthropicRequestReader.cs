@@ -1,0 +1,145 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Gateway.Domain.Chat.Anthropic;
+
+/// <summary>
+/// A client's request of Anthropic's Messages API read into the canonical model, when its model is another dialect's
+/// (the client side; an Anthropic upstream is passed the client's body). Deliberately dropped, because no canonical
+/// field can carry them to an OpenAI-compatible or Gemini model:
+/// <list type="bullet">
+/// <item><c>cache_control</c> marks (those upstreams cache prompts on their own terms), <c>top_k</c>,
+/// <c>service_tier</c>, <c>container</c>, <c>mcp_servers</c>, <c>context_management</c>.</item>
+/// <item><c>thinking</c> and <c>redacted_thinking</c> blocks of earlier assistant turns (their signatures only
+/// mean something to Anthropic), and <c>is_error</c> on tool results (the content still says what failed).</item>
+/// <item>A thinking budget travels as the nearest reasoning effort: under 4096 low, under 16384 medium, else high.</item>
+/// </list>
+/// Refused with 400, naming the block: documents, search results, images inside tool results, server tools.
+/// Tool use ids go out with a Gemini call's thought signature inside them and come back apart
+/// (<see cref="SignedToolCallId"/>), on tool_use and tool_result blocks alike.
+/// </summary>
+public static class AnthropicRequestReader
+{
+    /// <summary>Reads a client's request; the problems name every block or tool that cannot be carried, and there is no request when there are any.</summary>
+    public static (ChatRequest? Request, IReadOnlyList<string> Problems) Read(JsonObject body)
+    {
+        var problems = new List<string>();
+        var messages = new List<ChatMessage>();
+        foreach (var (node, i) in (body["messages"] as JsonArray ?? []).Select((m, i) => (m as JsonObject, i)))
+        {
+            var role = (string?)node?["role"];
+            if (role is not ("user" or "assistant"))
+            {
+                problems.Add($"messages[{i}].role must be 'user' or 'assistant'");
+                continue;
+            }
+
+            var parts = new List<ChatPart>();
+            foreach (var (block, j) in Blocks(node!["content"]).Select((b, j) => (b, j)))
+            {
+                if (ReadBlock(block, $"messages[{i}].content[{j}]", problems) is not { } part)
+                    continue;
+                // Tool results are turns of their own in the canonical model, ahead of what the user adds.
+                if (part is ToolResultPart)
+                    messages.Add(new ChatMessage(ChatRole.Tool, [part]));
+                else
+                    parts.Add(part);
+            }
+
+            if (parts.Count > 0)
+                messages.Add(new ChatMessage(role == "assistant" ? ChatRole.Assistant : ChatRole.User, parts));
+        }
+
+        var tools = new List<ChatTool>();
+        foreach (var (tool, i) in (body["tools"] as JsonArray ?? []).Select((t, i) => (t, i)))
+        {
+            if ((string?)tool?["type"] is { } type && type != "custom")
+                problems.Add($"tools[{i}] is Anthropic's server tool '{type}', which only Anthropic models can run");
+            else if ((string?)tool?["name"] is { } name)
+                tools.Add(new ChatTool(name, (string?)tool["description"], tool["input_schema"]?.ToJsonString() ?? """{"type":"object","properties":{}}"""));
+            else
+                problems.Add($"tools[{i}].name is required");
+        }
+
+        var choice = body["tool_choice"];
+        var request = new ChatRequest(
+            (string)body["model"]!,
+            System(body["system"]),
+            messages,
+            (int?)body["max_tokens"],
+            (double?)body["temperature"],
+            (double?)body["top_p"],
+            [.. (body["stop_sequences"] as JsonArray ?? []).Select(s => (string?)s).OfType<string>()],
+            tools,
+            (string?)choice?["type"] switch
+            {
+                "auto" => new ChatToolChoice(ToolChoiceKind.Auto),
+                "any" => new ChatToolChoice(ToolChoiceKind.Required),
+                "tool" => new ChatToolChoice(ToolChoiceKind.Named, (string?)choice!["name"]),
+                "none" => new ChatToolChoice(ToolChoiceKind.None),
+                _ => null,
+            },
+            choice?["disable_parallel_tool_use"]?.GetValueKind() == JsonValueKind.True ? false : null,
+            null,
+            Effort(body["thinking"]),
+            (string?)body["metadata"]?["user_id"],
+            body["stream"]?.GetValueKind() == JsonValueKind.True,
+            // The exact budget too: Gemini takes it as it is; OpenAI-compatible upstreams only know the effort.
+            ThinkingBudget: (string?)body["thinking"]?["type"] == "enabled" ? (int?)body["thinking"]!["budget_tokens"] : null,
+            IncludeThinking: (string?)body["thinking"]?["type"] == "enabled");
+        return problems.Count == 0 ? (request, problems) : (null, problems);
+    }
+
+    private static ChatPart? ReadBlock(JsonNode? block, string at, List<string> problems)
+    {
+        switch ((string?)block?["type"])
+        {
+            case "text":
+                return new TextPart((string?)block!["text"] ?? "");
+            case "image" when block!["source"] is JsonObject source:
+                return (string?)source["type"] switch
+                {
+                    "base64" => new ImagePart((string?)source["media_type"], (string?)source["data"], null),
+                    "url" => new ImagePart(null, null, (string?)source["url"]),
+                    var other => Refused($"{at}: image sources of type '{other}' are not supported (base64 and url are)"),
+                };
+            case "tool_use":
+                var (id, signature) = SignedToolCallId.Read((string?)block!["id"] ?? "");
+                return new ToolCallPart(id, (string?)block["name"] ?? "", block["input"]?.ToJsonString() ?? "{}", signature);
+            case "tool_result":
+                var content = block!["content"];
+                if (content is JsonArray inner && inner.Any(b => (string?)b?["type"] != "text"))
+                    return Refused($"{at}: only text can be returned in a tool_result to this model");
+                return new ToolResultPart(SignedToolCallId.Read((string?)block["tool_use_id"] ?? "").Id, content is JsonArray texts ? string.Concat(texts.Select(b => (string?)b?["text"])) : (string?)content ?? "");
+            case "thinking" or "redacted_thinking":
+                return null;
+            case var type:
+                return Refused($"{at}: blocks of type '{type}' cannot be sent to this model (text, image, tool_use and tool_result can)");
+        }
+
+        ChatPart? Refused(string problem)
+        {
+            problems.Add(problem);
+            return null;
+        }
+    }
+
+    private static JsonArray Blocks(JsonNode? content) =>
+        content is JsonArray blocks ? blocks : [new JsonObject { ["type"] = "text", ["text"] = (string?)content ?? "" }];
+
+    private static string? System(JsonNode? system) => system switch
+    {
+        null => null,
+        JsonArray blocks => string.Join("\n\n", blocks.Select(b => (string?)b?["text"]).OfType<string>()),
+        _ => (string?)system,
+    };
+
+    private static ReasoningEffort? Effort(JsonNode? thinking) =>
+        (string?)thinking?["type"] != "enabled" ? null
+        : (int?)thinking["budget_tokens"] switch
+        {
+            < 4096 => ReasoningEffort.Low,
+            < 16384 => ReasoningEffort.Medium,
+            _ => ReasoningEffort.High,
+        };
+}
