@@ -195,8 +195,8 @@ internal sealed class InferencePipeline(
             return (error.Status, error.Provider.Name, error.Target.Model);
         }
 
-        var (code, message) = UpstreamRequests.Error(error.Body);
-        await RefuseAsync(context, exchange.Dialect, exchange.ErrorStatus(error.Status), code, message);
+        var text = error.Provider.Protocol.ReadError(error.Body);
+        await RefuseAsync(context, exchange.Dialect, exchange.ErrorStatus(error.Status), text.Code, text.Message);
         return (error.Status, error.Provider.Name, error.Target.Model);
     }
 

@@ -1,10 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Domain.Chat;
-using Gateway.Domain.Chat.Anthropic;
-using Gateway.Domain.Chat.Gemini;
 using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Auth;
+using Gateway.Host.Features.Providers.Protocols;
 
 namespace Gateway.Host.Features.Inference;
 
@@ -72,7 +71,7 @@ internal static class TokenCounting
         }
 
         using var answer = JsonDocument.Parse(bytes);
-        var tokens = kind == ProviderKind.Gemini ? GeminiResponseReader.ReadTokenCount(answer.RootElement) : AnthropicResponseReader.ReadTokenCount(answer.RootElement);
+        var tokens = ((ITokenCountingProtocol)success.Provider.Protocol).ReadTokenCount(answer.RootElement);
         await AnswerAsync(context, "exact", exchange.CountAnswer(tokens));
     }
 

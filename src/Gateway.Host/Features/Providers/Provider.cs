@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Gateway.Domain.Chat.Anthropic;
 using Gateway.Domain.Upstreams;
+using Gateway.Host.Features.Providers.Protocols;
 
 namespace Gateway.Host.Features.Providers;
 
@@ -27,12 +28,8 @@ internal sealed record Provider(
     /// <summary>What a mock provider shows as its URL. Reserved by RFC 2606: never a real host, so were a mock request ever sent, it could not leave.</summary>
     public static Uri MockBaseUrl { get; } = new("http://mock.gateway.invalid/v1/");
 
-    public static Uri DefaultBaseUrl(ProviderKind kind) => kind switch
-    {
-        ProviderKind.Anthropic => new Uri("https://api.anthropic.com/"),
-        ProviderKind.Gemini => new Uri("https://generativelanguage.googleapis.com/"),
-        _ => new Uri("https://api.openai.com/v1/"),
-    };
+    /// <summary>How this provider's API is spoken: its requests, answers, streams, errors and model list.</summary>
+    public IUpstreamProtocol Protocol => UpstreamProtocols.For(Kind);
 
     /// <summary>The table a key uses: its own choice (a table name or none), else the provider's.</summary>
     public KnownLimitTable? TableFor(string? keyChoice) => KnownLimits.ForKey(keyChoice, LimitsTable);

@@ -3,11 +3,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Domain.Chat;
 using Gateway.Domain.Chat.Anthropic;
-using Gateway.Domain.Chat.Gemini;
-using Gateway.Domain.Chat.OpenAI;
 using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Dialects;
 using Gateway.Host.Features.Providers;
+using Gateway.Host.Features.Providers.Protocols;
 using Gateway.Host.Features.Upstreams;
 
 namespace Gateway.Host.Features.Inference.Anthropic;
@@ -53,18 +52,15 @@ internal sealed class AnthropicExchange(HttpRequest request, bool counting = fal
 
     public override HttpRequestMessage Build(Provider provider, RouteTarget target, UpstreamKey key)
     {
-        switch (provider.Kind)
+        if (provider.Kind == NativeKind)
         {
-            case ProviderKind.Anthropic:
-                _body["model"] = target.Model;
-                return UpstreamRequests.Anthropic(provider, key, Endpoint.TrimStart('/'), _body, Header(AnthropicApi.VersionHeader) ?? AnthropicApi.Version, Header(AnthropicApi.BetaHeader));
-            case ProviderKind.Gemini when counting:
-                return UpstreamRequests.Gemini(provider, target, key, GeminiApi.CountTokens, GeminiRequestWriter.WriteCount(Canonical!, target.Model));
-            case ProviderKind.Gemini:
-                return UpstreamRequests.Gemini(provider, target, key, Stream ? GeminiApi.StreamGenerateContentSse : GeminiApi.GenerateContent, GeminiRequestWriter.Write(Canonical!));
-            default:
-                return UpstreamRequests.OpenAI(provider, target, key, OpenAIApi.ChatCompletionsPath, OpenAIChatRequestWriter.Write(Canonical!, target.Model));
+            _body["model"] = target.Model;
+            return AnthropicProtocol.Post(provider, key, Endpoint.TrimStart('/'), _body, Header(AnthropicApi.VersionHeader) ?? AnthropicApi.Version, Header(AnthropicApi.BetaHeader));
         }
+
+        return counting
+            ? ((ITokenCountingProtocol)provider.Protocol).CountTokens(provider, target, key, Canonical!)
+            : provider.Protocol.Chat(provider, target, key, Canonical!);
     }
 
     /// <summary>An overloaded Gemini or OpenAI-compatible service (503) is Anthropic's overloaded_error, 529, which Anthropic clients wait out and retry.</summary>
@@ -81,7 +77,7 @@ internal sealed class AnthropicExchange(HttpRequest request, bool counting = fal
             context.Response.Headers.CacheControl = "no-cache";
             var relayed = native
                 ? await SseForwarder.ForwardAsync(upstream, context.Response, new AnthropicSseInspector(), clock, ct)
-                : await TranslatedStreamRelay.RelayAsync(upstream, UpstreamRequests.EventReader(success.Provider.Kind),
+                : await TranslatedStreamRelay.RelayAsync(upstream, success.Provider.Protocol.NewEventReader(),
                     new AnthropicEventWriter(TokenEstimate.Of(Canonical!), Canonical!.IncludeThinking), context.Response, clock, ct);
             return Streamed(relayed, estimatedTokens);
         }
@@ -97,7 +93,7 @@ internal sealed class AnthropicExchange(HttpRequest request, bool counting = fal
         else
         {
             using var answer = JsonDocument.Parse(bytes);
-            var response = UpstreamRequests.ReadResponse(success.Provider.Kind, answer.RootElement);
+            var response = success.Provider.Protocol.ReadAnswer(answer.RootElement);
             usage = response.Usage;
             bytes = JsonSerializer.SerializeToUtf8Bytes(AnthropicResponseWriter.Write(response, Canonical!.IncludeThinking));
         }

@@ -3,10 +3,10 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Domain.Chat;
 using Gateway.Domain.Chat.Gemini;
-using Gateway.Domain.Chat.OpenAI;
 using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Dialects;
 using Gateway.Host.Features.Providers;
+using Gateway.Host.Features.Providers.Protocols;
 using Gateway.Host.Features.Upstreams;
 
 namespace Gateway.Host.Features.Inference.Gemini;
@@ -54,12 +54,12 @@ internal sealed class GeminiEmbedExchange(string model, bool batch) : InferenceE
 
     public override HttpRequestMessage Build(Provider provider, RouteTarget target, UpstreamKey key)
     {
-        if (provider.Kind != ProviderKind.Gemini)
-            return UpstreamRequests.OpenAI(provider, target, key, OpenAIApi.EmbeddingsPath, OpenAIEmbeddings.WriteRequest(target.Model, _request!));
+        if (provider.Kind != NativeKind)
+            return ((IEmbeddingProtocol)provider.Protocol).Embed(provider, target, key, _request!);
         var passed = GeminiExchange.AsClientSent(_body);
         foreach (var request in (passed["requests"] as JsonArray ?? []).OfType<JsonObject>())
             request["model"] = $"models/{target.Model}";
-        return UpstreamRequests.Gemini(provider, target, key, batch ? GeminiApi.BatchEmbedContents : GeminiApi.EmbedContent, passed);
+        return GeminiProtocol.Post(provider, target, key, batch ? GeminiApi.BatchEmbedContents : GeminiApi.EmbedContent, passed);
     }
 
     public override async Task<Relayed> RelayAsync(HttpContext context, UpstreamCaller.Success success, int estimatedTokens, Stopwatch clock, CancellationToken ct)
@@ -74,9 +74,10 @@ internal sealed class GeminiEmbedExchange(string model, bool batch) : InferenceE
         else
         {
             using var answer = JsonDocument.Parse(bytes);
-            usage = OpenAIChatResponseReader.ReadUsage(answer.RootElement) ?? new ChatUsage(estimatedTokens, 0, 0);
-            estimated = !answer.RootElement.TryGetProperty("usage", out _);
-            bytes = JsonSerializer.SerializeToUtf8Bytes(GeminiEmbeddings.WriteResponse(OpenAIEmbeddings.ReadResponse(answer.RootElement), batch));
+            var embedded = ((IEmbeddingProtocol)success.Provider.Protocol).ReadEmbeddings(answer.RootElement);
+            usage = embedded.Usage ?? new ChatUsage(estimatedTokens, 0, 0);
+            estimated = embedded.Usage is null;
+            bytes = JsonSerializer.SerializeToUtf8Bytes(GeminiEmbeddings.WriteResponse(embedded.Vectors, batch));
         }
 
         context.Response.StatusCode = 200;

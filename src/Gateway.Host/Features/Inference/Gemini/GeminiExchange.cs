@@ -2,12 +2,11 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Domain.Chat;
-using Gateway.Domain.Chat.Anthropic;
 using Gateway.Domain.Chat.Gemini;
-using Gateway.Domain.Chat.OpenAI;
 using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Dialects;
 using Gateway.Host.Features.Providers;
+using Gateway.Host.Features.Providers.Protocols;
 using Gateway.Host.Features.Upstreams;
 
 namespace Gateway.Host.Features.Inference.Gemini;
@@ -71,23 +70,19 @@ internal sealed class GeminiExchange(string model, GeminiAction action, bool sse
 
     public override HttpRequestMessage Build(Provider provider, RouteTarget target, UpstreamKey key)
     {
-        switch (provider.Kind)
+        if (provider.Kind == NativeKind)
         {
-            case ProviderKind.Gemini:
-                return UpstreamRequests.Gemini(provider, target, key, action switch
-                {
-                    GeminiAction.StreamGenerateContent => GeminiApi.StreamGenerateContentSse,
-                    GeminiAction.CountTokens => GeminiApi.CountTokens,
-                    _ => GeminiApi.GenerateContent,
-                }, AsClientSent(_body));
-            case ProviderKind.Anthropic when action == GeminiAction.CountTokens:
-                return UpstreamRequests.Anthropic(provider, key, AnthropicApi.CountTokensPath,
-                    AnthropicRequestWriter.WriteCount(Canonical!, target.Model, provider.StructuredOutputs), AnthropicApi.Version, null);
-            case ProviderKind.Anthropic:
-                return UpstreamRequests.Anthropic(provider, target, key, Canonical!);
-            default:
-                return UpstreamRequests.OpenAI(provider, target, key, OpenAIApi.ChatCompletionsPath, OpenAIChatRequestWriter.Write(Canonical!, target.Model));
+            return GeminiProtocol.Post(provider, target, key, action switch
+            {
+                GeminiAction.StreamGenerateContent => GeminiApi.StreamGenerateContentSse,
+                GeminiAction.CountTokens => GeminiApi.CountTokens,
+                _ => GeminiApi.GenerateContent,
+            }, AsClientSent(_body));
         }
+
+        return action == GeminiAction.CountTokens
+            ? ((ITokenCountingProtocol)provider.Protocol).CountTokens(provider, target, key, Canonical!)
+            : provider.Protocol.Chat(provider, target, key, Canonical!);
     }
 
     public override async Task<Relayed> RelayAsync(HttpContext context, UpstreamCaller.Success success, int estimatedTokens, Stopwatch clock, CancellationToken ct)
@@ -102,7 +97,7 @@ internal sealed class GeminiExchange(string model, GeminiAction action, bool sse
             // A Gemini upstream's events pass as they came; the JSON-array form is rebuilt from them, as from any other upstream.
             var relayed = native && sse
                 ? await SseForwarder.ForwardAsync(upstream, context.Response, new GeminiSseInspector(), clock, ct)
-                : await TranslatedStreamRelay.RelayAsync(upstream, UpstreamRequests.EventReader(success.Provider.Kind),
+                : await TranslatedStreamRelay.RelayAsync(upstream, success.Provider.Protocol.NewEventReader(),
                     new GeminiEventWriter(model, Canonical?.IncludeThinking == true, sse ? GeminiStreamForm.Sse : GeminiStreamForm.JsonArray), context.Response, clock, ct);
             return Streamed(relayed, estimatedTokens);
         }
@@ -118,7 +113,7 @@ internal sealed class GeminiExchange(string model, GeminiAction action, bool sse
         }
         else
         {
-            var response = UpstreamRequests.ReadResponse(success.Provider.Kind, answer.RootElement);
+            var response = success.Provider.Protocol.ReadAnswer(answer.RootElement);
             usage = response.Usage;
             bytes = JsonSerializer.SerializeToUtf8Bytes(GeminiResponseWriter.Write(response, model, Canonical!.IncludeThinking));
         }

@@ -2,11 +2,11 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Domain.Chat;
-using Gateway.Domain.Chat.Gemini;
 using Gateway.Domain.Chat.OpenAI;
 using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Dialects;
 using Gateway.Host.Features.Providers;
+using Gateway.Host.Features.Providers.Protocols;
 using Gateway.Host.Features.Upstreams;
 
 namespace Gateway.Host.Features.Inference.OpenAI;
@@ -90,15 +90,14 @@ internal sealed class OpenAIExchange(OpenAIExchange.Route route, TimeProvider ti
         return null;
     }
 
-    public override HttpRequestMessage Build(Provider provider, RouteTarget target, UpstreamKey key) => provider.Kind switch
+    public override HttpRequestMessage Build(Provider provider, RouteTarget target, UpstreamKey key)
     {
-        ProviderKind.Anthropic => UpstreamRequests.Anthropic(provider, target, key, _canonical!),
-        ProviderKind.Gemini when route == Embeddings => UpstreamRequests.Gemini(provider, target, key, GeminiApi.BatchEmbedContents,
-            GeminiEmbeddings.WriteRequest(target.Model, _embedding!)),
-        ProviderKind.Gemini => UpstreamRequests.Gemini(provider, target, key, _canonical!.Stream ? GeminiApi.StreamGenerateContentSse : GeminiApi.GenerateContent,
-            GeminiRequestWriter.Write(_canonical)),
-        _ => UpstreamRequests.OpenAI(provider, target, key, route.Path, _body),
-    };
+        if (provider.Kind == NativeKind)
+            return OpenAIProtocol.Post(provider, target, key, route.Path, _body);
+        return route == Embeddings
+            ? ((IEmbeddingProtocol)provider.Protocol).Embed(provider, target, key, _embedding!)
+            : provider.Protocol.Chat(provider, target, key, _canonical!);
+    }
 
     public override async Task<Relayed> RelayAsync(HttpContext context, UpstreamCaller.Success success, int estimatedTokens, Stopwatch clock, CancellationToken ct)
     {
@@ -113,7 +112,7 @@ internal sealed class OpenAIExchange(OpenAIExchange.Route route, TimeProvider ti
         {
             context.Response.Headers.CacheControl = "no-cache";
             var relayed = translate
-                ? await TranslatedStreamRelay.RelayAsync(upstream, UpstreamRequests.EventReader(success.Provider.Kind),
+                ? await TranslatedStreamRelay.RelayAsync(upstream, success.Provider.Protocol.NewEventReader(),
                     new OpenAIChunkWriter(_clientWantsUsage, time.GetUtcNow().ToUnixTimeSeconds()), context.Response, clock, ct)
                 : await SseForwarder.ForwardAsync(upstream, context.Response, new OpenAISseInspector(holdBackUsageChunk: !_clientWantsUsage), clock, ct);
             return Streamed(relayed, estimatedTokens);
@@ -129,12 +128,12 @@ internal sealed class OpenAIExchange(OpenAIExchange.Route route, TimeProvider ti
             if (route == Embeddings)
             {
                 bytes = JsonSerializer.SerializeToUtf8Bytes(OpenAIEmbeddings.WriteResponse(
-                    GeminiEmbeddings.ReadResponse(answer.RootElement), success.Target.Model, _encoding, _embedding!.EstimatedTokens));
+                    ((IEmbeddingProtocol)success.Provider.Protocol).ReadEmbeddings(answer.RootElement).Vectors, success.Target.Model, _encoding, _embedding!.EstimatedTokens));
             }
             else
             {
                 // The canonical usage, not the one written for the client: OpenAI's shape has no field for cache writes.
-                var canonical = UpstreamRequests.ReadResponse(success.Provider.Kind, answer.RootElement);
+                var canonical = success.Provider.Protocol.ReadAnswer(answer.RootElement);
                 reported = canonical.Usage;
                 bytes = JsonSerializer.SerializeToUtf8Bytes(OpenAIChatResponseWriter.Write(canonical, time.GetUtcNow().ToUnixTimeSeconds()));
             }
