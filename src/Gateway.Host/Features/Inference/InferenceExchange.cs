@@ -95,5 +95,5 @@ internal abstract class InferenceExchange
 
     /// <summary>Sends the upstream's answer to the client, translated or as it came.</summary>
     /// <param name="estimatedTokens">The gateway's estimate of the request (prompt bytes / 4 plus the output cap), standing in when a stream reports no usage.</param>
-    public abstract Task<Relayed> RelayAsync(HttpContext context, UpstreamCaller.Success success, int estimatedTokens, Stopwatch clock, CancellationToken ct);
+    public abstract Task<Relayed> RelayAsync(HttpContext context, CallResult.Served success, int estimatedTokens, Stopwatch clock, CancellationToken ct);
 }

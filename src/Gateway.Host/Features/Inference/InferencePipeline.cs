@@ -79,38 +79,51 @@ internal sealed class InferencePipeline(
         }
 
         var requested = (string)body["model"]!;
-        var outcome = await caller.SendAsync(targets, registry.Providers, exchange.Build, principal.KeyId, estimate, exchange.Stream, ct);
+        var result = await caller.CallAsync(targets, registry.Providers, exchange.Build, principal.KeyId, estimate, exchange.Stream, ct);
         var record = new InferenceRecordBuilder(principal, exchange.Dialect.ToString().ToLowerInvariant(), exchange.Endpoint, requested, exchange.Stream, startedAt, context.TraceIdentifier);
-        if (outcome.Success is not { } success)
-        {
-            var (status, provider, model) = await RefuseUpstreamAsync(context, exchange, outcome, requested);
-            BudgetLedger.Release(admission);
-            log.Record(record.Finish(status, clock, outcome.Attempts, provider, model));
-            return;
-        }
+        await result.Match(
+            served => ServeAsync(context, exchange, served, admission, record, estimate, clock),
+            async failed =>
+            {
+                await AnswerAsync(context, exchange, failed);
+                BudgetLedger.Release(admission);
+                log.Record(record.Finish(failed.Status, clock, failed.Attempts, failed.Provider.Name, failed.Target.Model));
+            },
+            async exhausted =>
+            {
+                await AnswerAsync(context, exchange, exhausted, requested);
+                BudgetLedger.Release(admission);
+                log.Record(record.Finish(429, clock, exhausted.Attempts));
+            });
+    }
 
-        await using var served = success;
+    /// <summary>Relays a served answer, then settles the key's lease, charges the budgets and records the usage.</summary>
+    private async Task ServeAsync(
+        HttpContext context, InferenceExchange exchange, CallResult.Served served, BudgetLedger.Admission admission, InferenceRecordBuilder record, int estimate, Stopwatch clock)
+    {
+        await using var answer = served;
         InferenceExchange.Relayed relayed;
         try
         {
-            relayed = await exchange.RelayAsync(context, success, estimate, clock, ct);
+            relayed = await exchange.RelayAsync(context, served, estimate, clock, context.RequestAborted);
         }
         catch
         {
             // InferenceFaults answers the client; the key's lease, the budget hold and the record are settled here, so none is left behind.
-            success.Provider.Pool.Abandon(success.Lease);
+            served.Provider.Pool.Abandon(served.Lease);
             BudgetLedger.Release(admission);
-            log.Record(record.Finish(500, clock, outcome.Attempts, success.Provider.Name, success.Target.Model, success.Key.Id));
+            log.Record(record.Finish(500, clock, served.Attempts, served.Provider.Name, served.Target.Model, served.Key.Id));
             throw;
         }
 
+        var principal = context.Principal();
         var tokens = (relayed.Usage?.PromptTokens ?? 0) + (relayed.Usage?.CompletionTokens ?? 0);
-        var attempts = Settle(success, relayed, tokens, outcome.Attempts);
+        var attempts = Settle(served, relayed, tokens);
         limits.Charge(principal.KeyId ?? "", tokens, time.GetUtcNow());
         var priced = log.Priced(record.Finish(
-            relayed.Status, clock, attempts, success.Provider.Name, success.Target.Model, success.Key.Id, relayed.Usage, relayed.UsageEstimated,
+            relayed.Status, clock, attempts, served.Provider.Name, served.Target.Model, served.Key.Id, relayed.Usage, relayed.UsageEstimated,
             relayed.TimeToFirstTokenMs, relayed.ClientCancelled));
-        log.Record(priced with { Charges = BudgetLedger.Settle(admission, principal, success.Provider.Name, success.Target.Model, priced.Spend) });
+        log.Record(priced with { Charges = BudgetLedger.Settle(admission, principal, served.Provider.Name, served.Target.Model, priced.Spend) });
     }
 
     /// <summary>
@@ -119,8 +132,9 @@ internal sealed class InferencePipeline(
     /// an upstream that never answered does: one is forgiven, repeated ones bench the key on the cooldown
     /// ladder, so that a hung upstream stops taking requests; its tokens still count in the key's windows.
     /// </summary>
-    private IReadOnlyList<AttemptRecord> Settle(UpstreamCaller.Success success, InferenceExchange.Relayed relayed, int tokens, IReadOnlyList<AttemptRecord> attempts)
+    private IReadOnlyList<AttemptRecord> Settle(CallResult.Served success, InferenceExchange.Relayed relayed, int tokens)
     {
+        var attempts = success.Attempts;
         var pool = success.Provider.Pool;
         if (relayed.End == RelayEnd.ClientLeft)
         {
@@ -171,33 +185,27 @@ internal sealed class InferencePipeline(
         return (body, targets);
     }
 
-    /// <summary>
-    /// Answers a request no upstream served: every key exhausted (429 with Retry-After), or an upstream
-    /// error, passed through as it came when the upstream speaks the client's dialect and translated otherwise.
-    /// </summary>
-    public async Task<(int Status, string? Provider, string? Model)> RefuseUpstreamAsync(
-        HttpContext context, InferenceExchange exchange, UpstreamCaller.Outcome outcome, string requested)
+    /// <summary>Every key of every target is out: 429 with Retry-After, when the first of them frees up.</summary>
+    public async Task AnswerAsync(HttpContext context, InferenceExchange exchange, CallResult.Exhausted exhausted, string requested)
     {
-        if (outcome.Exhausted is { } exhausted)
+        var wait = exhausted.RetryAt is { } at ? Math.Max(1, (int)Math.Ceiling((at - time.GetUtcNow()).TotalSeconds)) : 60;
+        context.Response.Headers.RetryAfter = wait.ToString(CultureInfo.InvariantCulture);
+        await RefuseAsync(context, exchange.Dialect, 429, "all_keys_exhausted", $"every upstream key for '{requested}' is rate limited, out of quota or disabled ({exhausted.Reason}); retry in {wait} s");
+    }
+
+    /// <summary>An upstream error: passed through as it came when the upstream speaks the client's dialect, translated otherwise.</summary>
+    public static async Task AnswerAsync(HttpContext context, InferenceExchange exchange, CallResult.Failed failed)
+    {
+        if (failed.Provider.Kind == exchange.NativeKind)
         {
-            var wait = exhausted.RetryAt is { } at ? Math.Max(1, (int)Math.Ceiling((at - time.GetUtcNow()).TotalSeconds)) : 60;
-            context.Response.Headers.RetryAfter = wait.ToString(CultureInfo.InvariantCulture);
-            await RefuseAsync(context, exchange.Dialect, 429, "all_keys_exhausted", $"every upstream key for '{requested}' is rate limited, out of quota or disabled ({exhausted.Reason}); retry in {wait} s");
-            return (429, null, null);
+            context.Response.StatusCode = failed.Status;
+            context.Response.ContentType = failed.ContentType ?? "application/json";
+            await context.Response.Body.WriteAsync(failed.Body, context.RequestAborted);
+            return;
         }
 
-        var error = outcome.Error!;
-        if (error.Provider.Kind == exchange.NativeKind)
-        {
-            context.Response.StatusCode = error.Status;
-            context.Response.ContentType = error.ContentType ?? "application/json";
-            await context.Response.Body.WriteAsync(error.Body, context.RequestAborted);
-            return (error.Status, error.Provider.Name, error.Target.Model);
-        }
-
-        var text = error.Provider.Protocol.ReadError(error.Body);
-        await RefuseAsync(context, exchange.Dialect, exchange.ErrorStatus(error.Status), text.Code, text.Message);
-        return (error.Status, error.Provider.Name, error.Target.Model);
+        var text = failed.Provider.Protocol.ReadError(failed.Body);
+        await RefuseAsync(context, exchange.Dialect, exchange.ErrorStatus(failed.Status), text.Code, text.Message);
     }
 
     /// <summary>With strict translation on: why a request cannot go to a target of another dialect without losing fields, or null.</summary>

@@ -4,6 +4,7 @@ using Gateway.Domain.Chat;
 using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Auth;
 using Gateway.Host.Features.Providers.Protocols;
+using Gateway.Host.Features.Upstreams;
 
 namespace Gateway.Host.Features.Inference;
 
@@ -52,16 +53,19 @@ internal static class TokenCounting
             return;
         }
 
-        var outcome = await pipeline.Caller.SendAsync(targets, providers, exchange.Build, context.Principal().KeyId, 0, stream: false, context.RequestAborted);
-        if (outcome.Success is not { } success)
-        {
-            await pipeline.RefuseUpstreamAsync(context, exchange, outcome, (string)body["model"]!);
-            return;
-        }
+        var result = await pipeline.Caller.CallAsync(targets, providers, exchange.Build, context.Principal().KeyId, 0, stream: false, context.RequestAborted);
+        await result.Match(
+            served => AnswerAsync(context, exchange, kind, served, time),
+            failed => InferencePipeline.AnswerAsync(context, exchange, failed),
+            exhausted => pipeline.AnswerAsync(context, exchange, exhausted, (string)body["model"]!));
+    }
 
-        await using var served = success;
-        var bytes = await success.Response.Content.ReadAsByteArrayAsync(context.RequestAborted);
-        success.Provider.Pool.Succeed(success.Lease, 0, time.GetUtcNow());
+    private static async Task AnswerAsync<T>(HttpContext context, T exchange, ProviderKind kind, CallResult.Served served, TimeProvider time)
+        where T : InferenceExchange, ICountingExchange
+    {
+        await using var answer = served;
+        var bytes = await served.Response.Content.ReadAsByteArrayAsync(context.RequestAborted);
+        served.Provider.Pool.Succeed(served.Lease, 0, time.GetUtcNow());
         if (kind == exchange.NativeKind)
         {
             context.Response.Headers[CountHeader] = "exact";
@@ -70,8 +74,8 @@ internal static class TokenCounting
             return;
         }
 
-        using var answer = JsonDocument.Parse(bytes);
-        var tokens = ((ITokenCountingProtocol)success.Provider.Protocol).ReadTokenCount(answer.RootElement);
+        using var document = JsonDocument.Parse(bytes);
+        var tokens = ((ITokenCountingProtocol)served.Provider.Protocol).ReadTokenCount(document.RootElement);
         await AnswerAsync(context, "exact", exchange.CountAnswer(tokens));
     }
 

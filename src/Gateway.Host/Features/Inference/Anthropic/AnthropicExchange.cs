@@ -66,7 +66,7 @@ internal sealed class AnthropicExchange(HttpRequest request, bool counting = fal
     /// <summary>An overloaded Gemini or OpenAI-compatible service (503) is Anthropic's overloaded_error, 529, which Anthropic clients wait out and retry.</summary>
     public override int ErrorStatus(int upstreamStatus) => upstreamStatus == 503 ? 529 : upstreamStatus;
 
-    public override async Task<Relayed> RelayAsync(HttpContext context, UpstreamCaller.Success success, int estimatedTokens, Stopwatch clock, CancellationToken ct)
+    public override async Task<Relayed> RelayAsync(HttpContext context, CallResult.Served success, int estimatedTokens, Stopwatch clock, CancellationToken ct)
     {
         var native = success.Provider.Kind == ProviderKind.Anthropic;
         context.Response.StatusCode = (int)success.Response.StatusCode;

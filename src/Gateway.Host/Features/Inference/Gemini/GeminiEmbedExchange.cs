@@ -62,7 +62,7 @@ internal sealed class GeminiEmbedExchange(string model, bool batch) : InferenceE
         return GeminiProtocol.Post(provider, target, key, batch ? GeminiApi.BatchEmbedContents : GeminiApi.EmbedContent, passed);
     }
 
-    public override async Task<Relayed> RelayAsync(HttpContext context, UpstreamCaller.Success success, int estimatedTokens, Stopwatch clock, CancellationToken ct)
+    public override async Task<Relayed> RelayAsync(HttpContext context, CallResult.Served success, int estimatedTokens, Stopwatch clock, CancellationToken ct)
     {
         var bytes = await success.Response.Content.ReadAsByteArrayAsync(ct);
         ChatUsage usage;

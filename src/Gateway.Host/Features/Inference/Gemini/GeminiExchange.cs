@@ -85,7 +85,7 @@ internal sealed class GeminiExchange(string model, GeminiAction action, bool sse
             : provider.Protocol.Chat(provider, target, key, Canonical!);
     }
 
-    public override async Task<Relayed> RelayAsync(HttpContext context, UpstreamCaller.Success success, int estimatedTokens, Stopwatch clock, CancellationToken ct)
+    public override async Task<Relayed> RelayAsync(HttpContext context, CallResult.Served success, int estimatedTokens, Stopwatch clock, CancellationToken ct)
     {
         var native = success.Provider.Kind == ProviderKind.Gemini;
         context.Response.StatusCode = (int)success.Response.StatusCode;

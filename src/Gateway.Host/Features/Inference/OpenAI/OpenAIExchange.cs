@@ -99,7 +99,7 @@ internal sealed class OpenAIExchange(OpenAIExchange.Route route, TimeProvider ti
             : provider.Protocol.Chat(provider, target, key, _canonical!);
     }
 
-    public override async Task<Relayed> RelayAsync(HttpContext context, UpstreamCaller.Success success, int estimatedTokens, Stopwatch clock, CancellationToken ct)
+    public override async Task<Relayed> RelayAsync(HttpContext context, CallResult.Served success, int estimatedTokens, Stopwatch clock, CancellationToken ct)
     {
         var response = success.Response;
         var translate = success.Provider.Kind != ProviderKind.OpenAI;
