@@ -110,6 +110,7 @@ internal sealed class ProviderRegistry
         if (config.DiscoveryIntervalMinutes is < 1 or > 10080)
             throw new SettingsException($"{at}.discovery_interval_minutes must be between 1 and 10080 (a week)");
         var structuredOutputs = StructuredOutputsOf(config, kind, at);
+        var capabilities = CapabilitiesOf(config, protocol, at);
 
         foreach (var (model, limits) in config.ModelLimits)
             CheckLimits($"{at}.model_limits.{model}", limits.Rpm, limits.Rpd, limits.Tpm);
@@ -143,7 +144,7 @@ internal sealed class ProviderRegistry
 
         return new Provider(
             config.Name, kind, baseUrl, config.Headers, TimeSpan.FromSeconds(config.TimeoutSeconds), TimeSpan.FromSeconds(config.StreamIdleTimeoutSeconds), config.MaxAttempts,
-            config.Models, pool, keys, keys.Keys.ToHashSet(), table,
+            config.Models, pool, keys, keys.Keys.ToHashSet(), capabilities, table,
             !mock && (config.DiscoverModels ?? config.Models.Count == 0) ? TimeSpan.FromMinutes(config.DiscoveryIntervalMinutes) : null, structuredOutputs, mock);
     }
 
@@ -168,6 +169,28 @@ internal sealed class ProviderRegistry
             "prompt" => StructuredOutputs.Prompt,
             _ => throw new SettingsException($"{at}.structured_outputs must be native or prompt, not '{config.StructuredOutputs}'"),
         };
+    }
+
+    /// <summary>What the protocol serves, or the part of it the config names: a capability its API lacks would route requests nowhere.</summary>
+    private static Capability CapabilitiesOf(ProviderConfig config, IUpstreamProtocol protocol, string at)
+    {
+        if (config.Capabilities is not { Count: > 0 } names)
+            return protocol.Capabilities;
+        var capabilities = Capability.None;
+        foreach (var name in names)
+        {
+            if (CapabilityNames.Parse(name) is not { } capability)
+                throw new SettingsException($"{at}.capabilities: '{name}' is not a capability ({CapabilityNames.All})");
+            if (!protocol.Capabilities.HasFlag(capability))
+            {
+                throw new SettingsException(
+                    $"{at}.capabilities: {config.Type.ToLowerInvariant()} providers cannot serve {name} (they can serve {CapabilityNames.Describe(protocol.Capabilities)})");
+            }
+
+            capabilities |= capability;
+        }
+
+        return capabilities;
     }
 
     private static void CheckLimits(string at, int? rpm, int? rpd, int? tpm)
