@@ -39,6 +39,9 @@ public abstract class InferenceTestBase(PostgresFixture postgres) : IAsyncLifeti
     /// <summary>Settings a test class adds to every server it starts.</summary>
     private protected virtual IEnumerable<KeyValuePair<string, string?>> MoreConfig => [];
 
+    /// <summary>The gateway's clock; null for the system's.</summary>
+    protected virtual TimeProvider? Clock => null;
+
     public async ValueTask InitializeAsync()
     {
         Upstream = await FakeOpenAIUpstream.StartAsync();
@@ -64,7 +67,7 @@ public abstract class InferenceTestBase(PostgresFixture postgres) : IAsyncLifeti
             ["aliases:smart:1"] = "backup:backup-model",
         };
         Config = new Dictionary<string, string?>(Config.Concat(MoreConfig));
-        Server = await GatewayServer.StartAsync(Db.ConnectionString, Db.Schema, Config);
+        Server = await GatewayServer.StartAsync(Db.ConnectionString, Db.Schema, Config, time: Clock);
         Admin = TenancyApi.Admin(Server);
         OrgId = await Admin.CreateOrganizationAsync();
         (_, Secret) = await Admin.IssueKeyAsync(new { org_id = OrgId, name = "inference" });

@@ -155,14 +155,7 @@ public sealed class StreamIdleTimeoutTests(PostgresFixture postgres) : SinglePro
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         await using var stream = await response.Content.ReadAsStreamAsync(ct);
-        var received = new StringBuilder();
-        var buffer = new byte[4096];
-        while (!received.ToString().Contains(seen, StringComparison.Ordinal))
-        {
-            var n = await stream.ReadAsync(buffer, ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), ct);
-            Assert.True(n > 0, $"the stream ended before {seen}: {received}");
-            received.Append(Encoding.UTF8.GetString(buffer, 0, n));
-        }
+        await StreamedText.ReadUntilAsync(stream, seen, TimeSpan.FromSeconds(10));
 
         await _clock.WhenArmedAsync(Idle).WaitAsync(TimeSpan.FromSeconds(10), ct);
         _clock.Advance(Idle);

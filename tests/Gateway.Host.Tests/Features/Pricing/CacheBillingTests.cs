@@ -170,10 +170,10 @@ public sealed class CacheBillingTests(PostgresFixture postgres) : IAsyncLifetime
         };
     }
 
-    /// <summary>The usage rows once <paramref name="count"/> requests are stored (a stream is recorded just after its last event).</summary>
+    /// <summary>The usage rows, once the requests are stored (a stream is recorded just after its last event); there must be <paramref name="count"/>.</summary>
     private async Task<List<JsonObject>> RowsAsync(int count)
     {
-        await UsageRecords.LastAsync(_server, _db, count);
+        await _server.FlushUsageAsync();
         var rows = (await _admin.OkAsync(HttpMethod.Get, "/v1/usage"))["data"]!.AsArray().Select(r => r!.AsObject()).ToList();
         Assert.Equal(count, rows.Count);
         return rows;

@@ -63,7 +63,7 @@ public sealed class UsageOutageTests
         var spooled = Directory.GetFiles(journal, "*.sealed");
         var copies = spooled.Select(f => (Path: f, Bytes: File.ReadAllBytes(f))).ToList();
         await database.RestartAsync(ct);
-        await UntilAsync(async () => Directory.GetFiles(journal, "*.sealed").Length == 0, ct);
+        await Eventually.Until(() => Directory.GetFiles(journal, "*.sealed"), left => left.Length == 0, "the spooled journal segments stored once the database is back");
 
         // A segment stored but not yet deleted when the process died is stored again at the next start: put them all back.
         foreach (var (path, bytes) in copies)
@@ -80,13 +80,5 @@ public sealed class UsageOutageTests
         Assert.Equal((40L, 40L, 40L), (row.GetInt64(0), row.GetInt64(1), row.GetInt64(2)));
         Assert.Empty(Directory.GetFiles(journal, "*.sealed"));
         Assert.Equal(40, upstream.Requests.Count);
-    }
-
-    private static async Task UntilAsync(Func<Task<bool>> done, CancellationToken ct)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(TimeSpan.FromSeconds(30));
-        while (!await done())
-            await Task.Delay(50, deadline.Token);
     }
 }
