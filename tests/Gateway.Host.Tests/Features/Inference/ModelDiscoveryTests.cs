@@ -10,21 +10,12 @@ public sealed class ModelDiscoveryTests(PostgresFixture postgres) : SingleProvid
 {
     private FakeOpenAIUpstream _upstream = null!;
 
-    protected override async Task<IReadOnlyDictionary<string, string?>> StartUpstreamAsync()
+    private protected override async Task<GatewayConfig> StartUpstreamAsync()
     {
         _upstream = await FakeOpenAIUpstream.StartAsync();
         _upstream.ModelsByKey["up-old"] = ["gpt-4o-mini"];
         _upstream.ModelsByKey["up-new"] = ["gpt-4o-mini", "gpt-5-preview"];
-        return new Dictionary<string, string?>
-        {
-            ["providers:0:name"] = "fake",
-            ["providers:0:type"] = "openai",
-            ["providers:0:base_url"] = _upstream.BaseUrl.ToString(),
-            ["providers:0:strategy"] = "round_robin",
-            ["providers:0:keys:0:key"] = "up-old",
-            ["providers:0:keys:1:key"] = "up-new",
-            ["providers:0:keys:2:key"] = "up-unlisted",
-        };
+        return new GatewayConfig(Providers.OpenAI("fake", _upstream.BaseUrl).Strategy("round_robin").Keys("up-old", "up-new", "up-unlisted"));
     }
 
     protected override ValueTask StopUpstreamAsync() => _upstream.DisposeAsync();

@@ -34,14 +34,8 @@ public sealed class UsageOutageTests
     {
         await using var upstream = await FakeOpenAIUpstream.StartAsync();
         await using var database = await DedicatedCluster.StartAsync(ct);
-        await using var server = await GatewayServer.StartAsync(database.ConnectionString, "public", new Dictionary<string, string?>
-        {
-            ["providers:0:name"] = "fake",
-            ["providers:0:type"] = "openai",
-            ["providers:0:base_url"] = upstream.BaseUrl.ToString(),
-            ["providers:0:models:0"] = "gpt-4o-mini",
-            ["providers:0:keys:0:key"] = "up-1",
-        }, dataDir);
+        await using var server = await GatewayServer.StartAsync(
+            database.ConnectionString, "public", new GatewayConfig(Providers.OpenAI("fake", upstream.BaseUrl).Models("gpt-4o-mini").Keys("up-1")).Flatten(), dataDir);
         using var admin = TenancyApi.Admin(server);
         var (_, secret) = await admin.IssueKeyAsync(new { org_id = await admin.CreateOrganizationAsync(), name = "outage" });
         using var http = new HttpClient { BaseAddress = server.Client.BaseAddress };
