@@ -105,10 +105,15 @@ public sealed class KeyRotationTests(PostgresFixture postgres) : InferenceTestBa
     {
         Upstream.Script("up-1", Reply.HeldStream(chunks: 3));
 
-        // Reads until the upstream's last word, then leaves while the upstream still holds the stream open.
-        using (var response = await StreamAsync("Count slowly"))
-        await using (var body = await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken))
+        // Reads until the upstream's last word, then leaves while the upstream still holds the stream open;
+        // it hangs up at once rather than reading on (2 s by default) to keep the connection for another request.
+        using (var leaving = new HttpClient(new SocketsHttpHandler { ResponseDrainTimeout = TimeSpan.Zero }) { BaseAddress = Http.BaseAddress })
+        {
+            leaving.DefaultRequestHeaders.Authorization = Http.DefaultRequestHeaders.Authorization;
+            using var response = await StreamAsync("Count slowly", leaving);
+            await using var body = await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken);
             await StreamedText.ReadUntilAsync(body, "word2");
+        }
 
         await Upstream.StreamAbandoned.Task.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
         var record = await RecordAsync();
@@ -138,7 +143,7 @@ public sealed class KeyRotationTests(PostgresFixture postgres) : InferenceTestBa
         Assert.Equal(502, (int)(await RecordAsync())["status"]!);
     }
 
-    private Task<HttpResponseMessage> StreamAsync(string prompt) => Http.SendAsync(
+    private Task<HttpResponseMessage> StreamAsync(string prompt, HttpClient? client = null) => (client ?? Http).SendAsync(
         new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
         {
             Content = JsonContent.Create(new { model = "fake:gpt-4o-mini", stream = true, messages = new[] { new { role = "user", content = prompt } } }),
