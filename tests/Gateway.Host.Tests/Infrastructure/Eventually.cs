@@ -47,9 +47,6 @@ internal static class Eventually
     public static Task Until(Func<Task<bool>> done, string what, TimeSpan? within = null) =>
         Until(done, d => d, what, within);
 
-    public static Task Until(Func<bool> done, string what, TimeSpan? within = null) =>
-        Until(() => Task.FromResult(done()), d => d, what, within);
-
     private static string Describe(object? seen)
     {
         var text = seen switch

@@ -47,7 +47,7 @@ internal sealed class GatewayServer : IAsyncDisposable
     /// <param name="dataDir">Local state (the usage journal lives under it, per schema); a shared temp folder unless a test looks into it.</param>
     /// <param name="resolver">Shared with another server of the test, when both must see the same names.</param>
     /// <param name="configure">Adds to the app before it is built (a test's log capture).</param>
-    /// <param name="time">The gateway's clock in place of the system's (a test's fake clock).</param>
+    /// <param name="time">The gateway's clock in place of the system's (a test's fake clock); Quartz schedules the jobs on it too.</param>
     public static async Task<GatewayServer> StartAsync(
         string connectionString, string schema, IReadOnlyDictionary<string, string?>? config = null, string? dataDir = null,
         FakeHostResolver? resolver = null, Action<WebApplicationBuilder>? configure = null, TimeProvider? time = null)

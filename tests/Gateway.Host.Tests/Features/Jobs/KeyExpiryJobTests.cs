@@ -19,8 +19,8 @@ public sealed class KeyExpiryJobTests(PostgresFixture postgres) : JobsTestBase(p
     private DateTimeOffset Soon => Clock.GetUtcNow().AddSeconds(2);
 
     /// <summary>
-    /// Runs the job once a second until the expiry is past and <paramref name="count"/> key.expired events of the
-    /// key are recorded, then three runs more, so a second record would have had its chance.
+    /// Runs the job three times a second apart, which takes the clock past the expiry, and awaits <paramref name="count"/>
+    /// key.expired events of the key; then three runs more, so a second record would have had its chance.
     /// </summary>
     private async Task<List<JsonObject>> SettledEventsAsync(TenancyApi admin, string keyId, int count)
     {
