@@ -9,7 +9,7 @@ namespace Gateway.Host.Tests.Fakes;
 
 /// <summary>
 /// An OpenAI-compatible upstream on 127.0.0.1: a real Kestrel server speaking the chat completions
-/// wire format. Each upstream key can be scripted (429, 401, 500, context length, slow or cut streams);
+/// wire format. Each upstream key can be scripted (429, 401, 500, context length, held or cut streams);
 /// everything received is recorded, and the exact bytes of every stream it sent are kept.
 /// </summary>
 internal sealed class FakeOpenAIUpstream : IAsyncDisposable
@@ -32,9 +32,14 @@ internal sealed class FakeOpenAIUpstream : IAsyncDisposable
         public static Reply RateLimited(int retryAfterSeconds) =>
             new StatusReply(429, """{"error":{"message":"Rate limit reached for requests","type":"requests","code":"rate_limit_exceeded"}}""", retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-        public static Reply SlowStream(int chunks, TimeSpan between) => new SlowStreamReply(chunks, between);
+        /// <summary>Streams <paramref name="chunks"/> words (word0, word1, ...), then holds the stream open, sending nothing more, until the gateway hangs up.</summary>
+        public static Reply HeldStream(int chunks) => new HeldStreamReply(chunks);
 
-        public static Reply CutStream(int chunksBeforeCut) => new CutStreamReply(chunksBeforeCut);
+        /// <summary>
+        /// Streams <paramref name="chunksBeforeCut"/> words, then resets the connection once <paramref name="cut"/> completes: a
+        /// reset discards what the reader has not read yet, so the test says when what was sent has arrived.
+        /// </summary>
+        public static Reply CutStream(int chunksBeforeCut, Task cut) => new CutStreamReply(chunksBeforeCut, cut);
 
         /// <summary>Calls the tool (id call_fake) with these arguments, in one answer or as a stream that splits them in two.</summary>
         public static Reply ToolCall(string name, string argumentsJson) => new ToolCallReply(name, argumentsJson);
@@ -46,9 +51,9 @@ internal sealed class FakeOpenAIUpstream : IAsyncDisposable
 
     private sealed record StatusReply(int Code, string Body, string? RetryAfter) : Reply;
 
-    private sealed record SlowStreamReply(int Chunks, TimeSpan Between) : Reply;
+    private sealed record HeldStreamReply(int Chunks) : Reply;
 
-    private sealed record CutStreamReply(int ChunksBeforeCut) : Reply;
+    private sealed record CutStreamReply(int ChunksBeforeCut, Task Cut) : Reply;
 
     private WebApplication _app = null!;
 
@@ -144,13 +149,13 @@ internal sealed class FakeOpenAIUpstream : IAsyncDisposable
                 }));
                 return;
             case OkReply ok:
-                await StreamAsync(context, model, ok.Text.Split(' ').Select((w, i) => i == 0 ? w : " " + w).ToList(), includeUsage, TimeSpan.Zero, cutAfter: null, ok.ReasoningText);
+                await StreamAsync(context, model, ok.Text.Split(' ').Select((w, i) => i == 0 ? w : " " + w).ToList(), includeUsage, ok.ReasoningText);
                 return;
-            case SlowStreamReply slow:
-                await StreamAsync(context, model, [.. Enumerable.Range(0, slow.Chunks).Select(i => $"word{i} ")], includeUsage, slow.Between, cutAfter: null);
+            case HeldStreamReply held:
+                await StreamAsync(context, model, Words(held.Chunks), includeUsage, end: () => HoldAsync(context));
                 return;
             case CutStreamReply cut:
-                await StreamAsync(context, model, [.. Enumerable.Range(0, cut.ChunksBeforeCut + 5).Select(i => $"word{i} ")], includeUsage, TimeSpan.Zero, cut.ChunksBeforeCut);
+                await StreamAsync(context, model, Words(cut.ChunksBeforeCut), includeUsage, end: () => CutAsync(context, cut.Cut));
                 return;
         }
     }
@@ -200,7 +205,22 @@ internal sealed class FakeOpenAIUpstream : IAsyncDisposable
         return body;
     }
 
-    private async Task StreamAsync(HttpContext context, string model, List<string> pieces, bool includeUsage, TimeSpan between, int? cutAfter, string? reasoning = null)
+    private static List<string> Words(int count) => [.. Enumerable.Range(0, count).Select(i => $"word{i} ")];
+
+    private async Task HoldAsync(HttpContext context)
+    {
+        await HangUp.ByClientAsync(context);
+        StreamAbandoned.TrySetResult();
+    }
+
+    private static async Task CutAsync(HttpContext context, Task cut)
+    {
+        await cut;
+        context.Abort();
+    }
+
+    /// <param name="end">When given, ends the stream after the pieces in place of its proper end (a hold, a cut).</param>
+    private async Task StreamAsync(HttpContext context, string model, List<string> pieces, bool includeUsage, string? reasoning = null, Func<Task>? end = null)
     {
         context.Response.ContentType = "text/event-stream";
         var sent = new MemoryStream();
@@ -217,19 +237,12 @@ internal sealed class FakeOpenAIUpstream : IAsyncDisposable
             await SendAsync(Chunk(model, new { role = "assistant", content = "" }, null));
             if (reasoning is not null)
                 await SendAsync(Chunk(model, new { reasoning_content = reasoning }, null));
-            for (var i = 0; i < pieces.Count; i++)
+            foreach (var piece in pieces)
+                await SendAsync(Chunk(model, new { content = piece }, null));
+            if (end is not null)
             {
-                if (cutAfter == i)
-                {
-                    // A reset discards what the reader has not read yet: let the chunks land first.
-                    await Task.Delay(300, context.RequestAborted);
-                    context.Abort();
-                    return;
-                }
-
-                if (between > TimeSpan.Zero)
-                    await Task.Delay(between, context.RequestAborted);
-                await SendAsync(Chunk(model, new { content = pieces[i] }, null));
+                await end();
+                return;
             }
 
             await SendAsync(Chunk(model, new { }, "stop"));

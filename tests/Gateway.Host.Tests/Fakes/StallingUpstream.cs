@@ -109,14 +109,8 @@ internal sealed class StallingUpstream : IAsyncDisposable
     private async Task StallAsync(HttpContext context)
     {
         Stalled.TrySetResult();
-        try
-        {
-            await Task.Delay(Timeout.Infinite, context.RequestAborted);
-        }
-        catch (OperationCanceledException)
-        {
-            Abandoned.TrySetResult();
-        }
+        await HangUp.ByClientAsync(context);
+        Abandoned.TrySetResult();
     }
 
     public async ValueTask DisposeAsync()

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
+using Gateway.Host.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 
 namespace Gateway.Host.Tests.Fakes;
@@ -45,12 +46,10 @@ internal sealed class WebhookReceiver : IAsyncDisposable
         return receiver;
     }
 
-    /// <summary>Waits until <paramref name="count"/> deliveries arrived (bounded), then returns them all.</summary>
+    /// <summary>Waits until <paramref name="count"/> deliveries arrived, then returns them all.</summary>
     public async Task<IReadOnlyList<Delivery>> WaitForAsync(int count, TimeSpan within)
     {
-        using var deadline = new CancellationTokenSource(within);
-        while (Deliveries.Count < count && !deadline.IsCancellationRequested)
-            await Task.Delay(20, CancellationToken.None);
+        await Eventually.Until(() => Deliveries.Count, n => n >= count, $"{count} webhook deliveries to {Url}", within);
         return [.. Deliveries];
     }
 

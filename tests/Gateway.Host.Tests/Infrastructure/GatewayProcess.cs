@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using Xunit.Sdk;
 
 namespace Gateway.Host.Tests.Infrastructure;
 
@@ -83,24 +84,33 @@ internal sealed class GatewayProcess : IAsyncDisposable
         await WaitForExitAsync(timeout);
     }
 
-    /// <summary>Polls readiness until the gateway answers 200; fails with its output if it exits or stalls.</summary>
+    /// <summary>Asks for readiness until the gateway answers 200; fails with its output if it exits or stalls.</summary>
     public async Task WaitUntilReadyAsync(HttpClient http, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
+        try
         {
-            try
-            {
-                if ((await http.GetAsync("/health/readiness")).StatusCode == System.Net.HttpStatusCode.OK)
-                    return;
-            }
-            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
-            {
-                // Not listening yet: its embedded PostgreSQL is still starting.
-            }
+            await Eventually.Until(() => ReadinessAsync(http), state => state == nameof(System.Net.HttpStatusCode.OK), "the gateway to become ready", timeout);
+        }
+        catch (FailException stalled)
+        {
+            throw FailException.ForFailure($"{stalled.Message}\n{StdOut}\n{StdErr}");
+        }
+    }
 
-            Assert.True(DateTime.UtcNow < deadline && !HasExited, $"gateway never became ready:\n{StdOut}\n{StdErr}");
-            await Task.Delay(200);
+    /// <summary>The readiness probe's status, or why it could not be asked.</summary>
+    private async Task<string> ReadinessAsync(HttpClient http)
+    {
+        if (HasExited)
+            Assert.Fail($"the gateway exited with {ExitCode} before it became ready");
+        try
+        {
+            using var response = await http.GetAsync("/health/readiness");
+            return response.StatusCode.ToString();
+        }
+        catch (HttpRequestException e)
+        {
+            // Not listening yet: its embedded PostgreSQL is still starting.
+            return e.Message;
         }
     }
 

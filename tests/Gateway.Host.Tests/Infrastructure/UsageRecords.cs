@@ -1,27 +1,17 @@
 using System.Text.Json.Nodes;
-using Gateway.Host.Features.Usage;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Gateway.Host.Tests.Infrastructure;
 
 internal static class UsageRecords
 {
     /// <summary>
-    /// The newest usage record once at least <paramref name="atLeast"/> are stored; null when none came
-    /// within 5 s. A stream is recorded just after its last event, and an SDK that stops reading at
-    /// <c>[DONE]</c> can return before that: flushing once would race the gateway.
+    /// The newest usage record once the server has handled every request it took; null when none was
+    /// recorded. A request is recorded just after its answer's last byte, and an SDK that stops reading at
+    /// <c>[DONE]</c> can return before that: flushing before the handler is done would race the gateway.
     /// </summary>
-    public static async Task<JsonObject?> LastAsync(GatewayServer server, TestDatabase db, int atLeast = 1)
+    public static async Task<JsonObject?> LastAsync(GatewayServer server, TestDatabase db)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(5);
-        while (true)
-        {
-            await server.Services.GetRequiredService<UsageLog>().FlushAsync(TestContext.Current.CancellationToken);
-            if (await db.ScalarAsync<long>("select count(*) from usage_records") >= atLeast || DateTime.UtcNow > deadline)
-                break;
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
-
+        await server.FlushUsageAsync();
         var data = await db.ScalarAsync<string?>("select to_jsonb(u)::text from usage_records u order by at desc, id desc limit 1");
         return data is null ? null : JsonNode.Parse(data)!.AsObject();
     }

@@ -52,8 +52,9 @@ public sealed class ProjectionRunnerTests(PostgresFixture postgres) : EventStore
         }, ct)).ToArray();
         await Task.WhenAll(writers);
         await recorder.WaitForAsync(8000, TimeSpan.FromSeconds(60));
-        await Task.Delay(500, ct);
+        await CaughtUpAsync(recorder.Name);
         await runner.StopAsync(ct);
+        await runner.RunBatchAsync(recorder, ct);
 
         var seen = recorder.Seen;
         Assert.Equal(8000, seen.Count);
@@ -99,7 +100,7 @@ public sealed class ProjectionRunnerTests(PostgresFixture postgres) : EventStore
         await before.WaitForAsync(100, TimeSpan.FromSeconds(20));
         // The recorder hears of a batch before it commits: stop only once the checkpoint is stored,
         // or the batch rolls back and is (rightly) delivered again.
-        await WaitForCheckpointAsync("orders", before.Seen[^1].Seq, ct);
+        await CaughtUpAsync("orders");
         await first.StopAsync(ct);
 
         var later = Events(50);
@@ -108,8 +109,9 @@ public sealed class ProjectionRunnerTests(PostgresFixture postgres) : EventStore
         var second = Runner(after);
         await second.StartAsync(ct);
         await after.WaitForAsync(50, TimeSpan.FromSeconds(20));
-        await Task.Delay(300, ct);
+        await CaughtUpAsync("orders");
         await second.StopAsync(ct);
+        await second.RunBatchAsync(after, ct);
 
         Assert.Equal(later.Select(e => e.Id), after.Seen.Select(e => e.Id));
         Assert.Equal(after.Seen[^1].Seq, await Db.ScalarAsync<long>("select seq from projection_progress where name = 'orders'"));
@@ -140,10 +142,7 @@ public sealed class ProjectionRunnerTests(PostgresFixture postgres) : EventStore
         await store.AppendAsync("quick", "test", ExpectedVersion.NoStream, [quick], ct);
         await DrainUntilAsync(runner, recorder, seen: 1, ct);
         for (var i = 0; i < 5; i++)
-        {
             await runner.RunBatchAsync(recorder, ct);
-            await Task.Delay(50, ct);
-        }
 
         Assert.Single(recorder.Seen);
         Assert.DoesNotContain(recorder.Seen, e => e.Id == quick.Id);
@@ -154,26 +153,32 @@ public sealed class ProjectionRunnerTests(PostgresFixture postgres) : EventStore
         Assert.Equal([lateId, quick.Id], recorder.Seen.Skip(1).Select(e => e.Id));
     }
 
-    private async Task WaitForCheckpointAsync(string projection, long seq, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (await Db.ScalarAsync<long>($"select seq from projection_progress where name = '{projection}'") < seq && DateTime.UtcNow < deadline)
-            await Task.Delay(20, ct);
-    }
+    /// <summary>
+    /// Waits until the projection's checkpoint is at the store's last event: every batch it was given is
+    /// committed, and a runner that went on delivering would be delivering twice. The tests then stop the
+    /// runner and run one more batch of their own, so a second delivery has had its chance.
+    /// </summary>
+    private async Task CaughtUpAsync(string projection) =>
+        await Eventually.Until(
+            () => Db.ScalarAsync<string>($"""
+                select case when (p.tx, p.seq) = (e.tx, e.seq) then 'caught up' else format('checkpoint at %s/%s, last event at %s/%s', p.tx, p.seq, e.tx, e.seq) end
+                from projection_progress p, (select tx, seq from events order by tx desc, seq desc limit 1) e
+                where p.name = '{projection}'
+                """),
+            state => state == "caught up", $"projection {projection} to reach the last event", TimeSpan.FromSeconds(15));
 
     /// <summary>
     /// Transaction ids are cluster-wide, so tests running beside this one can hold the horizon back
     /// for a moment: keep asking rather than trusting one empty batch.
     /// </summary>
-    private static async Task DrainUntilAsync(ProjectionRunner runner, RecordingProjection recorder, int seen, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (recorder.Seen.Count < seen && DateTime.UtcNow < deadline)
-        {
-            if (await runner.RunBatchAsync(recorder, ct) == 0)
-                await Task.Delay(20, ct);
-        }
-    }
+    private static async Task DrainUntilAsync(ProjectionRunner runner, RecordingProjection recorder, int seen, CancellationToken ct) =>
+        await Eventually.Until(
+            async () =>
+            {
+                await runner.RunBatchAsync(recorder, ct);
+                return recorder.Seen.Count;
+            },
+            n => n >= seen, $"{seen} events drained into projection {recorder.Name}", TimeSpan.FromSeconds(15));
 
     [Fact]
     public async Task Should_deliver_each_event_once_when_two_instances_run_the_same_projection()
@@ -193,12 +198,12 @@ public sealed class ProjectionRunnerTests(PostgresFixture postgres) : EventStore
             for (var i = 0; i < 50; i++)
                 await store.AppendAsync($"w{w}", "test", ExpectedVersion.Any, Events(10), ct);
         }, ct)));
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (deliveries.Count < 2000 && DateTime.UtcNow < deadline)
-            await Task.Delay(50, ct);
-        await Task.Delay(500, ct);
+        await Eventually.Until(() => deliveries.Count, n => n >= 2000, "2000 events delivered to the two instances", TimeSpan.FromSeconds(30));
+        await CaughtUpAsync("shared");
         await a.StopAsync(ct);
         await b.StopAsync(ct);
+        await a.RunBatchAsync(onA, ct);
+        await b.RunBatchAsync(onB, ct);
 
         Assert.Equal(2000, deliveries.Count);
         Assert.All(deliveries.Values, n => Assert.Equal(1, n));

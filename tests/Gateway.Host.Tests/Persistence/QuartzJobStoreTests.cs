@@ -1,14 +1,20 @@
 using System.Collections.Concurrent;
 using Gateway.Host.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Quartz;
 
 namespace Gateway.Host.Tests.Persistence;
 
-/// <summary>The Quartz tables from migrations/ must be exactly what Quartz's clustered ADO store expects.</summary>
+/// <summary>
+/// The Quartz tables from migrations/ must be exactly what Quartz's clustered ADO store expects. Both
+/// schedulers run on one fake clock, which the test moves from one firing to the next.
+/// </summary>
 public sealed class QuartzJobStoreTests(PostgresFixture postgres) : IAsyncLifetime
 {
     private static readonly ConcurrentDictionary<string, ConcurrentBag<string>> Fires = new();
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(300);
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
     private readonly List<ServiceProvider> _providers = [];
     private TestDatabase _db = null!;
 
@@ -32,14 +38,19 @@ public sealed class QuartzJobStoreTests(PostgresFixture postgres) : IAsyncLifeti
         await two.Start(ct);
 
         var job = JobBuilder.Create<RecordingJob>().WithIdentity("record", "tests").UsingJobData("run", run).Build();
-        var trigger = TriggerBuilder.Create().WithIdentity("every-300ms", "tests").StartNow()
-            .WithSimpleSchedule(s => s.WithInterval(TimeSpan.FromMilliseconds(300)).WithRepeatCount(4)).Build();
+        var trigger = TriggerBuilder.Create().WithIdentity("every-300ms", "tests").StartAt(_clock.GetUtcNow())
+            .WithSimpleSchedule(s => s.WithInterval(Interval).WithRepeatCount(4)).Build();
         await one.ScheduleJob(job, trigger, default, ct);
 
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while ((Fires.TryGetValue(run, out var f) ? f.Count : 0) < 5 && DateTime.UtcNow < deadline)
-            await Task.Delay(100, ct);
-        await Task.Delay(700, ct);
+        // Each firing is awaited before the clock moves on to the next; after the fifth, a sixth would be due.
+        for (var firing = 1; firing <= 5; firing++)
+        {
+            await Eventually.Until(() => Fires.TryGetValue(run, out var f) ? f.Count : 0, n => n >= firing, $"firing {firing} of 5");
+            _clock.Advance(Interval);
+        }
+
+        // Once the store has dropped the spent trigger, no firing can come; the shutdowns wait for any that began.
+        await Eventually.Until(async () => await one.GetTrigger(trigger.Key, ct) is null, "the spent trigger dropped from the store");
         await one.Shutdown(waitForJobsToComplete: true, ct);
         await two.Shutdown(waitForJobsToComplete: true, ct);
 
@@ -61,6 +72,7 @@ public sealed class QuartzJobStoreTests(PostgresFixture postgres) : IAsyncLifeti
                 o.InstanceName = "gateway-test";
                 o.InstanceId = instance;
             });
+            q.UseTimeProvider(_clock);
             q.UsePersistentStore(store =>
             {
                 store.ConfigureStore(o => o.StoreJobDataAsStrings = true);

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Gateway.Host.Persistence.EventStore;
+using Gateway.Host.Tests.Infrastructure;
 using Npgsql;
 
 namespace Gateway.Host.Tests.Persistence;
@@ -32,14 +33,7 @@ internal sealed class RecordingProjection(string name = "recorder", ConcurrentDi
         return Task.CompletedTask;
     }
 
-    public async Task WaitForAsync(int count, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (Seen.Count < count)
-        {
-            if (DateTime.UtcNow > deadline)
-                throw new TimeoutException($"projection saw {Seen.Count} of {count} events within {timeout}");
-            await Task.Delay(20);
-        }
-    }
+    /// <summary>Waits until it has been given at least <paramref name="count"/> events.</summary>
+    public Task WaitForAsync(int count, TimeSpan within) =>
+        Eventually.Until(() => Seen.Count, n => n >= count, $"{count} events given to projection {Name}", within);
 }

@@ -2,10 +2,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using Gateway.Host.Features.Usage;
 using Gateway.Host.Tests.Fakes;
 using Gateway.Host.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace Gateway.Host.Tests.Features.Budgets;
 
@@ -19,7 +19,7 @@ public sealed class BudgetAdmissionTests(PostgresFixture postgres) : BudgetTestB
     public async Task Should_admit_at_most_what_fits_from_500_concurrent_requests_over_two_instances_and_record_exactly_their_spend()
     {
         await BudgetOfAsync(350m);
-        var deadlocksBefore = await DeadlocksAsync();
+        var deadlocksBefore = await DeadlocksAsync(Server);
         await using var second = await GatewayServer.StartAsync(Db.ConnectionString, Db.Schema, Config);
         using var onSecond = new HttpClient { BaseAddress = second.Client.BaseAddress };
         onSecond.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Secret);
@@ -30,8 +30,8 @@ public sealed class BudgetAdmissionTests(PostgresFixture postgres) : BudgetTestB
                 "/v1/chat/completions", new StringContent(SevenDollarRequest, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
             return (response.StatusCode, Text: await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
         }));
-        await Server.Services.GetRequiredService<UsageLog>().FlushAsync(TestContext.Current.CancellationToken);
-        await second.Services.GetRequiredService<UsageLog>().FlushAsync(TestContext.Current.CancellationToken);
+        await Server.FlushUsageAsync();
+        await second.FlushUsageAsync();
 
         var admitted = answers.Count(a => a.StatusCode == HttpStatusCode.OK);
         var refused = answers.Where(a => a.StatusCode != HttpStatusCode.OK).ToList();
@@ -44,13 +44,24 @@ public sealed class BudgetAdmissionTests(PostgresFixture postgres) : BudgetTestB
         Assert.Equal(admitted, (int)await Db.ScalarAsync<long>("select count(*) from usage_records where status = 200"));
         Assert.Equal(admitted, Upstream.Requests.Count);
         // Grants and the usage writer lock a period before its leases, in one order: they queue, never deadlock.
-        Assert.Equal(deadlocksBefore, await DeadlocksAsync());
+        Assert.Equal(deadlocksBefore, await DeadlocksAsync(Server, second));
     }
 
-    /// <summary>PostgreSQL's count of deadlocks it broke in this database (its statistics lag commits by up to a second).</summary>
-    private async Task<long> DeadlocksAsync()
+    /// <summary>
+    /// PostgreSQL's count of the deadlocks it broke in this database. A backend keeps its counts to itself until it
+    /// has been idle a while (up to ten seconds) or until it exits: so the servers' pooled connections are closed,
+    /// and their backends awaited gone, before the count is read. Their LISTEN connections run no transactions.
+    /// </summary>
+    private async Task<long> DeadlocksAsync(params GatewayServer[] servers)
     {
-        await Task.Delay(1100, TestContext.Current.CancellationToken);
+        var names = string.Join(", ", servers.Select(s => $"'{s.ApplicationName}'"));
+        var backends = await Db.ScalarAsync<int[]>(
+            $"select coalesce(array_agg(pid), '{{}}') from pg_stat_activity where application_name in ({names}) and query not ilike 'listen %'");
+        foreach (var server in servers)
+            server.Services.GetRequiredService<NpgsqlDataSource>().Clear();
+        await Eventually.Until(
+            () => Db.ScalarAsync<int[]>($"select coalesce(array_agg(pid), '{{}}') from pg_stat_activity where pid = any('{{{string.Join(',', backends)}}}'::int[])"),
+            left => left.Length == 0, "the servers' closed connections to end their backends");
         return await Db.ScalarAsync<long>("select deadlocks from pg_stat_database where datname = current_database()");
     }
 
@@ -63,7 +74,7 @@ public sealed class BudgetAdmissionTests(PostgresFixture postgres) : BudgetTestB
         var failed = await Http.PostAsync("/v1/chat/completions", new StringContent(SevenDollarRequest, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
         var first = await Http.PostAsync("/v1/chat/completions", new StringContent(SevenDollarRequest, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
         var second = await Http.PostAsync("/v1/chat/completions", new StringContent(SevenDollarRequest, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
-        await Server.Services.GetRequiredService<UsageLog>().FlushAsync(TestContext.Current.CancellationToken);
+        await Server.FlushUsageAsync();
         var budget = JsonNode.Parse(await (await Admin.SendAsync(HttpMethod.Get, $"/v1/budgets?org_id={OrgId}")).Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!.AsArray();
 
         Assert.Equal(HttpStatusCode.BadRequest, failed.StatusCode);

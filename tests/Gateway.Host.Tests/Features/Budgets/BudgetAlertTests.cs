@@ -8,9 +8,16 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Gateway.Host.Tests.Features.Budgets;
 
-/// <summary>Budget alerts at the soft threshold and at the limit, once a period each, to the event log and the webhook; budget changes.</summary>
+/// <summary>
+/// Budget alerts at the soft threshold and at the limit, once a period each, to the event log and the webhook;
+/// budget changes. The gateway runs on a fake clock, moved on when a webhook's retry waits for it.
+/// </summary>
 public sealed class BudgetAlertTests(PostgresFixture postgres) : BudgetTestBase(postgres)
 {
+    private readonly ObservedClock _clock = new();
+
+    protected override TimeProvider? Clock => _clock;
+
     [Fact]
     public async Task Should_alert_at_the_threshold_and_at_the_limit_once_each_and_post_both_to_the_webhook()
     {
@@ -25,6 +32,9 @@ public sealed class BudgetAlertTests(PostgresFixture postgres) : BudgetTestBase(
         var afterSecond = (await SpendAsync(), await AlertsAsync(id));
         var afterThird = (await SpendAsync(), await AlertsAsync(id));
         var afterFourth = (await SpendAsync(), await AlertsAsync(id));
+        // The first post met the 503: its retry is due a second later.
+        await _clock.WhenArmedAsync(TimeSpan.FromSeconds(1)).WaitAsync(Eventually.DefaultWithin, TestContext.Current.CancellationToken);
+        _clock.Advance(TimeSpan.FromSeconds(1));
         var delivered = await hook.WaitForAsync(2, TimeSpan.FromSeconds(15));
 
         Assert.Equal((HttpStatusCode.OK, 0), (afterFirst.Item1, afterFirst.Item2.Count));
@@ -54,7 +64,7 @@ public sealed class BudgetAlertTests(PostgresFixture postgres) : BudgetTestBase(
             var parts = d.Signature!.Split(',').Select(p => p.Split('=', 2)).ToDictionary(p => p[0], p => p[1]);
             var signed = Encoding.UTF8.GetBytes(parts["t"] + ".").Concat(d.Raw).ToArray();
             Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), signed)), parts["v1"]);
-            Assert.InRange(long.Parse(parts["t"], System.Globalization.CultureInfo.InvariantCulture), DateTimeOffset.UtcNow.AddMinutes(-1).ToUnixTimeSeconds(), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+            Assert.InRange(long.Parse(parts["t"], System.Globalization.CultureInfo.InvariantCulture), _clock.GetUtcNow().AddMinutes(-1).ToUnixTimeSeconds(), _clock.GetUtcNow().ToUnixTimeSeconds());
         });
         Assert.StartsWith("whsec_", secret, StringComparison.Ordinal);
         using var member = Admin.As(Secret);
@@ -66,9 +76,9 @@ public sealed class BudgetAlertTests(PostgresFixture postgres) : BudgetTestBase(
     {
         await using var hook = await WebhookReceiver.StartAsync();
         var id = await PriceAndBudgetAsync(new { name = "team", org_id = OrgId, limit_usd = 10, period = "day", time_zone = "UTC", alert_at_percent = 60, webhook_url = hook.Url.ToString() });
-        await using var second = await GatewayServer.StartAsync(Db.ConnectionString, Db.Schema, Config);
+        await using var second = await GatewayServer.StartAsync(Db.ConnectionString, Db.Schema, Config, time: _clock);
         await SpendAsync();
-        var period = new BudgetLedger.Charge(id, new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero));
+        var period = new BudgetLedger.Charge(id, new DateTimeOffset(_clock.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero));
 
         // Both instances look at the stored spend of the period again, at once and then once more.
         await Task.WhenAll(
@@ -76,12 +86,25 @@ public sealed class BudgetAlertTests(PostgresFixture postgres) : BudgetTestBase(
             second.Services.GetRequiredService<BudgetAlerts>().CheckAsync([period], TestContext.Current.CancellationToken));
         await second.Services.GetRequiredService<BudgetAlerts>().CheckAsync([period], TestContext.Current.CancellationToken);
         var delivered = await hook.WaitForAsync(1, TimeSpan.FromSeconds(10));
-        await Task.Delay(300, TestContext.Current.CancellationToken);
+        await WebhooksDrainedAsync(Server, second);
 
         Assert.Single(await AlertsAsync(id));
         Assert.Single(hook.Deliveries);
         Assert.Equal(60, (int)delivered[0].Body["level"]!);
         Assert.Equal(60, await Db.ScalarAsync<int>("select alerted_percent from budget_periods"));
+    }
+
+    /// <summary>
+    /// Sends a marker through each instance's webhook queue and waits for every marker: a queue posts in
+    /// order, so by then each instance has posted whatever its checks queued.
+    /// </summary>
+    private async Task WebhooksDrainedAsync(params GatewayServer[] instances)
+    {
+        await using var marker = await WebhookReceiver.StartAsync();
+        var alert = new BudgetAlert("bdg_marker", "marker", OrgId, "org", OrgId, "alert_only", 0, 0m, 0m, 0m, 0, 0, _clock.GetUtcNow(), null, _clock.GetUtcNow());
+        foreach (var instance in instances)
+            instance.Services.GetRequiredService<BudgetWebhooks>().Enqueue(marker.Url.ToString(), Guid.NewGuid(), alert);
+        await marker.WaitForAsync(instances.Length, TimeSpan.FromSeconds(10));
     }
 
     [Fact]

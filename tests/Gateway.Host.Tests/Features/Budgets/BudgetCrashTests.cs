@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Text;
 using Gateway.Host.Persistence.Postgres;
@@ -55,12 +54,12 @@ public sealed class BudgetCrashTests(PostgresFixture postgres) : IAsyncLifetime
         var completed = new List<HttpStatusCode>();
         for (var i = 0; i < 3; i++)
             completed.Add((await client.PostAsync("/v1/chat/completions", new StringContent(Request, Encoding.UTF8, "application/json"), ct)).StatusCode);
-        // Four streams the upstream answers slowly: their holds are outstanding when the process dies.
-        _upstream.Script("up-1", [.. Enumerable.Range(0, 4).Select(_ => FakeOpenAIUpstream.Reply.SlowStream(400, TimeSpan.FromMilliseconds(50)))]);
+        // Four streams the upstream holds open: their holds are outstanding when the process dies.
+        _upstream.Script("up-1", [.. Enumerable.Range(0, 4).Select(_ => FakeOpenAIUpstream.Reply.HeldStream(chunks: 2))]);
         var inFlight = Enumerable.Range(0, 4).Select(_ => client.SendAsync(
             new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions") { Content = new StringContent(StreamRequest, Encoding.UTF8, "application/json") },
             HttpCompletionOption.ResponseHeadersRead, ct)).ToList();
-        await UntilAsync(() => Task.FromResult(_upstream.Requests.Count == 7), TimeSpan.FromSeconds(20));
+        await Eventually.Until(() => _upstream.Requests.Count, n => n == 7, "the upstream to receive the 3 requests and the 4 streams", TimeSpan.FromSeconds(20));
         var leasedAtCrash = await _db.ScalarAsync<decimal>("select coalesce(sum(usd), 0) from budget_leases where expires_at > now()");
         await first.DisposeAsync();
         await Task.WhenAll(inFlight.Select(t => t.ContinueWith(_ => { }, TaskScheduler.Default)));
@@ -68,13 +67,15 @@ public sealed class BudgetCrashTests(PostgresFixture postgres) : IAsyncLifetime
         var (second, _) = await StartAsync(url.Port);
         await using (second)
         {
-            await UntilAsync(async () => await _db.ScalarAsync<long>("select count(*) from usage_records") == 3, TimeSpan.FromSeconds(20));
+            await Eventually.Until(() => _db.ScalarAsync<long>("select count(*) from usage_records"), n => n == 3, "the journaled usage of the 3 requests stored", TimeSpan.FromSeconds(20));
             // The killed instance's lease stops counting when it expires (30 s after its last renewal).
-            await UntilAsync(async () => (decimal)(await admin.OkAsync(HttpMethod.Get, $"/v1/budgets/{budget}"))["reserved_usd"]! == 0m, TimeSpan.FromSeconds(60));
+            await Eventually.Until(
+                async () => (decimal)(await admin.OkAsync(HttpMethod.Get, $"/v1/budgets/{budget}"))["reserved_usd"]!, reserved => reserved == 0m,
+                "the killed instance's holds to expire (reserved_usd 0)", TimeSpan.FromSeconds(60));
             var after = new List<HttpStatusCode>();
             while (after.Count < 12 && (after.Count == 0 || after[^1] == HttpStatusCode.OK))
                 after.Add((await client.PostAsync("/v1/chat/completions", new StringContent(Request, Encoding.UTF8, "application/json"), ct)).StatusCode);
-            await UntilAsync(async () => await _db.ScalarAsync<long>("select count(*) from usage_records") == 10, TimeSpan.FromSeconds(20));
+            await Eventually.Until(() => _db.ScalarAsync<long>("select count(*) from usage_records"), n => n == 10, "the usage of all 10 served requests stored", TimeSpan.FromSeconds(20));
 
             Assert.All(completed, s => Assert.Equal(HttpStatusCode.OK, s));
             Assert.True(leasedAtCrash >= 28m, $"the four streams held $28 between them, but only ${leasedAtCrash} was leased");
@@ -97,16 +98,6 @@ public sealed class BudgetCrashTests(PostgresFixture postgres) : IAsyncLifetime
         using var probe = new HttpClient { BaseAddress = url };
         await process.WaitUntilReadyAsync(probe, TimeSpan.FromSeconds(60));
         return (process, url);
-    }
-
-    private static async Task UntilAsync(Func<Task<bool>> done, TimeSpan within)
-    {
-        var deadline = DateTime.UtcNow + within;
-        while (!await done())
-        {
-            Assert.True(DateTime.UtcNow < deadline, string.Create(CultureInfo.InvariantCulture, $"still not so after {within.TotalSeconds} s"));
-            await Task.Delay(100);
-        }
     }
 
     public async ValueTask DisposeAsync()

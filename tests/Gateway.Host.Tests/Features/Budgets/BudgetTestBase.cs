@@ -1,10 +1,8 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using Gateway.Host.Features.Usage;
 using Gateway.Host.Tests.Features.Inference;
 using Gateway.Host.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Gateway.Host.Tests.Features.Budgets;
 
@@ -30,7 +28,7 @@ public abstract class BudgetTestBase(PostgresFixture postgres) : InferenceTestBa
     protected async Task<HttpStatusCode> SpendAsync()
     {
         using var response = await Http.PostAsync("/v1/chat/completions", new StringContent(SevenDollarRequest, Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
-        await Server.Services.GetRequiredService<UsageLog>().FlushAsync(TestContext.Current.CancellationToken);
+        await Server.FlushUsageAsync();
         return response.StatusCode;
     }
 
@@ -42,17 +40,7 @@ public abstract class BudgetTestBase(PostgresFixture postgres) : InferenceTestBa
         return JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!.AsArray();
     }
 
-    /// <summary>Waits (bounded) until <paramref name="count"/> alerts have their delivery's outcome recorded, then lists them.</summary>
-    protected async Task<JsonArray> RecordedDeliveriesAsync(string id, int count)
-    {
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-        var alerts = await AlertsAsync(id);
-        while (alerts.Count(a => a!["delivery"] is JsonObject) < count && !deadline.IsCancellationRequested)
-        {
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-            alerts = await AlertsAsync(id);
-        }
-
-        return alerts;
-    }
+    /// <summary>Waits until <paramref name="count"/> alerts have their delivery's outcome recorded, then lists them.</summary>
+    protected Task<JsonArray> RecordedDeliveriesAsync(string id, int count) =>
+        Eventually.Until(() => AlertsAsync(id), alerts => alerts.Count(a => a!["delivery"] is JsonObject) >= count, $"{count} alert deliveries of {id} recorded", TimeSpan.FromSeconds(20));
 }

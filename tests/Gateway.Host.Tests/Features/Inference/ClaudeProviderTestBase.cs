@@ -8,19 +8,11 @@ public abstract class ClaudeProviderTestBase(PostgresFixture postgres) : SingleP
 {
     internal FakeAnthropicUpstream ClaudeUpstream { get; private set; } = null!;
 
-    protected override async Task<IReadOnlyDictionary<string, string?>> StartUpstreamAsync()
+    private protected override async Task<GatewayConfig> StartUpstreamAsync()
     {
         ClaudeUpstream = await FakeAnthropicUpstream.StartAsync();
-        return new Dictionary<string, string?>
-        {
-            ["providers:0:name"] = "claude",
-            ["providers:0:type"] = "anthropic",
-            ["providers:0:base_url"] = ClaudeUpstream.BaseUrl.ToString(),
-            ["providers:0:strategy"] = "sequential",
-            ["providers:0:models:0"] = "claude-sonnet-4-5",
-            ["providers:0:keys:0:key"] = "sk-ant-first",
-            ["providers:0:keys:1:key"] = "sk-ant-second",
-        };
+        return new GatewayConfig(
+            Providers.Anthropic("claude", ClaudeUpstream.BaseUrl).Strategy("sequential").Models("claude-sonnet-4-5").Keys("sk-ant-first", "sk-ant-second"));
     }
 
     protected override ValueTask StopUpstreamAsync() => ClaudeUpstream.DisposeAsync();

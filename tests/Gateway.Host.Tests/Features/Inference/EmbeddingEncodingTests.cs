@@ -17,20 +17,12 @@ public sealed class EmbeddingEncodingTests(PostgresFixture postgres) : SinglePro
 {
     private FakeGeminiUpstream _gemini = null!;
 
-    protected override async Task<IReadOnlyDictionary<string, string?>> StartUpstreamAsync()
+    private protected override async Task<GatewayConfig> StartUpstreamAsync()
     {
         _gemini = await FakeGeminiUpstream.StartAsync();
-        return new Dictionary<string, string?>
-        {
-            ["providers:0:name"] = "gemini",
-            ["providers:0:type"] = "gemini",
-            ["providers:0:base_url"] = _gemini.BaseUrl.ToString(),
-            ["providers:0:models:0"] = "gemini-embedding-001",
-            ["providers:0:keys:0:key"] = "AIza-embedding-project-key-00001",
-            ["providers:1:name"] = "mock",
-            ["providers:1:type"] = "mock",
-            ["providers:1:models:0"] = "text-embedding-3-small",
-        };
+        return new GatewayConfig(
+            Providers.Gemini("gemini", _gemini.BaseUrl).Models("gemini-embedding-001").Keys("AIza-embedding-project-key-00001"),
+            Providers.Mock("mock").Models("text-embedding-3-small"));
     }
 
     protected override ValueTask StopUpstreamAsync() => _gemini.DisposeAsync();

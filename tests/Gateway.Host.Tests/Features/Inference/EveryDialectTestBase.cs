@@ -41,7 +41,7 @@ public abstract class EveryDialectTestBase(PostgresFixture postgres) : IAsyncLif
 
     internal HttpClient GeminiClient { get; private set; } = null!;
 
-    /// <summary>Settings a test class adds to the providers' (flattened YAML keys).</summary>
+    /// <summary>Settings a test class adds to the providers' (flattened YAML keys, e.g. <c>max_request_body_mb</c>).</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
     /// <summary>How many requests the three fakes received, together.</summary>
@@ -53,24 +53,12 @@ public abstract class EveryDialectTestBase(PostgresFixture postgres) : IAsyncLif
         ClaudeUpstream = await FakeAnthropicUpstream.StartAsync();
         GeminiUpstream = await FakeGeminiUpstream.StartAsync();
         Db = await postgres.NewDatabaseAsync(GetType().Name);
-        var config = new Dictionary<string, string?>(Settings)
-        {
-            ["providers:0:name"] = "openai",
-            ["providers:0:type"] = "openai",
-            ["providers:0:base_url"] = OpenAIUpstream.BaseUrl.ToString(),
-            ["providers:0:models:0"] = "gpt-4o-mini",
-            ["providers:0:keys:0:key"] = "up-1",
-            ["providers:1:name"] = "claude",
-            ["providers:1:type"] = "anthropic",
-            ["providers:1:base_url"] = ClaudeUpstream.BaseUrl.ToString(),
-            ["providers:1:models:0"] = "claude-sonnet-4-5",
-            ["providers:1:keys:0:key"] = "sk-ant-only",
-            ["providers:2:name"] = "gemini",
-            ["providers:2:type"] = "gemini",
-            ["providers:2:base_url"] = GeminiUpstream.BaseUrl.ToString(),
-            ["providers:2:models:0"] = "gemini-2.5-flash",
-            ["providers:2:keys:0:key"] = "AIza-only-project-key-0000000001",
-        };
+        var config = new GatewayConfig(
+                Providers.OpenAI("openai", OpenAIUpstream.BaseUrl).Models("gpt-4o-mini").Keys("up-1"),
+                Providers.Anthropic("claude", ClaudeUpstream.BaseUrl).Models("claude-sonnet-4-5").Keys("sk-ant-only"),
+                Providers.Gemini("gemini", GeminiUpstream.BaseUrl).Models("gemini-2.5-flash").Keys("AIza-only-project-key-0000000001"))
+            .With(Settings)
+            .Flatten();
         Server = await GatewayServer.StartAsync(Db.ConnectionString, Db.Schema, config, configure: builder => builder.Logging.AddProvider(Logs));
         Admin = TenancyApi.Admin(Server);
         OrgId = await Admin.CreateOrganizationAsync();

@@ -39,32 +39,21 @@ public abstract class InferenceTestBase(PostgresFixture postgres) : IAsyncLifeti
     /// <summary>Settings a test class adds to every server it starts.</summary>
     private protected virtual IEnumerable<KeyValuePair<string, string?>> MoreConfig => [];
 
+    /// <summary>The gateway's clock; null for the system's.</summary>
+    protected virtual TimeProvider? Clock => null;
+
     public async ValueTask InitializeAsync()
     {
         Upstream = await FakeOpenAIUpstream.StartAsync();
         Backup = await FakeOpenAIUpstream.StartAsync();
         Db = await postgres.NewDatabaseAsync(GetType().Name);
-        Config = new Dictionary<string, string?>
-        {
-            ["providers:0:name"] = "fake",
-            ["providers:0:type"] = "openai",
-            ["providers:0:base_url"] = Upstream.BaseUrl.ToString(),
-            ["providers:0:strategy"] = Strategy,
-            ["providers:0:models:0"] = "gpt-4o-mini",
-            ["providers:0:models:1"] = "gpt-4o",
-            ["providers:0:keys:0:key"] = "up-1",
-            ["providers:0:keys:1:key"] = "up-2",
-            ["providers:0:keys:2:key"] = "up-3",
-            ["providers:1:name"] = "backup",
-            ["providers:1:type"] = "openai",
-            ["providers:1:base_url"] = Backup.BaseUrl.ToString(),
-            ["providers:1:models:0"] = "backup-model",
-            ["providers:1:keys:0:key"] = "backup-1",
-            ["aliases:smart:0"] = "fake:gpt-4o",
-            ["aliases:smart:1"] = "backup:backup-model",
-        };
-        Config = new Dictionary<string, string?>(Config.Concat(MoreConfig));
-        Server = await GatewayServer.StartAsync(Db.ConnectionString, Db.Schema, Config);
+        Config = new GatewayConfig(
+                Providers.OpenAI("fake", Upstream.BaseUrl).Strategy(Strategy).Models("gpt-4o-mini", "gpt-4o").Keys("up-1", "up-2", "up-3"),
+                Providers.OpenAI("backup", Backup.BaseUrl).Models("backup-model").Keys("backup-1"))
+            .Alias("smart", "fake:gpt-4o", "backup:backup-model")
+            .With(MoreConfig)
+            .Flatten();
+        Server = await GatewayServer.StartAsync(Db.ConnectionString, Db.Schema, Config, time: Clock);
         Admin = TenancyApi.Admin(Server);
         OrgId = await Admin.CreateOrganizationAsync();
         (_, Secret) = await Admin.IssueKeyAsync(new { org_id = OrgId, name = "inference" });

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Gateway.Host.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Xunit.Sdk;
 using Reply = Gateway.Host.Tests.Fakes.FakeOpenAIUpstream.Reply;
 
 namespace Gateway.Host.Tests.Features.Inference;
@@ -102,19 +103,16 @@ public sealed class KeyRotationTests(PostgresFixture postgres) : InferenceTestBa
     [Fact]
     public async Task Should_cancel_the_upstream_when_the_client_leaves_mid_stream_and_still_record_what_was_produced()
     {
-        Upstream.Script("up-1", Reply.SlowStream(chunks: 50, between: TimeSpan.FromMilliseconds(100)));
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
-        {
-            Content = JsonContent.Create(new { model = "fake:gpt-4o-mini", stream = true, messages = new[] { new { role = "user", content = "Count slowly" } } }),
-        };
+        Upstream.Script("up-1", Reply.HeldStream(chunks: 3));
 
-        using (var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken))
-        await using (var body = await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken))
+        // Reads until the upstream's last word, then leaves while the upstream still holds the stream open;
+        // it hangs up at once rather than reading on (2 s by default) to keep the connection for another request.
+        using (var leaving = new HttpClient(new SocketsHttpHandler { ResponseDrainTimeout = TimeSpan.Zero }) { BaseAddress = Http.BaseAddress })
         {
-            var buffer = new byte[4096];
-            var seen = 0;
-            while (seen < 3)
-                seen += (await body.ReadAsync(buffer, TestContext.Current.CancellationToken)) > 0 ? 1 : 0;
+            leaving.DefaultRequestHeaders.Authorization = Http.DefaultRequestHeaders.Authorization;
+            using var response = await StreamAsync("Count slowly", leaving);
+            await using var body = await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken);
+            await StreamedText.ReadUntilAsync(body, "word2");
         }
 
         await Upstream.StreamAbandoned.Task.WaitAsync(TimeSpan.FromSeconds(5), TestContext.Current.CancellationToken);
@@ -128,10 +126,16 @@ public sealed class KeyRotationTests(PostgresFixture postgres) : InferenceTestBa
     [Fact]
     public async Task Should_end_a_stream_the_upstream_cut_with_an_error_event_not_a_silent_end()
     {
-        Upstream.Script("up-1", Reply.CutStream(chunksBeforeCut: 2));
+        var cut = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Upstream.Script("up-1", Reply.CutStream(chunksBeforeCut: 2, cut.Task));
 
-        var response = await ChatAsync(stream: true);
-        var text = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        // The upstream cuts once its two words have reached the client.
+        using var response = await StreamAsync("Say hello");
+        await using var body = await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken);
+        var text = await StreamedText.ReadUntilAsync(body, "word1");
+        cut.SetResult();
+        using var rest = new StreamReader(body);
+        text += await rest.ReadToEndAsync(TestContext.Current.CancellationToken);
 
         Assert.Contains("word0", text, StringComparison.Ordinal);
         Assert.Contains("upstream_stream_interrupted", text, StringComparison.Ordinal);
@@ -139,16 +143,14 @@ public sealed class KeyRotationTests(PostgresFixture postgres) : InferenceTestBa
         Assert.Equal(502, (int)(await RecordAsync())["status"]!);
     }
 
-    /// <summary>The request's record; the handler writes it after the response ends, so wait for it to appear.</summary>
-    private async Task<JsonObject> RecordAsync()
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (true)
+    private Task<HttpResponseMessage> StreamAsync(string prompt, HttpClient? client = null) => (client ?? Http).SendAsync(
+        new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
         {
-            if (await LastUsageRecordAsync() is { } record)
-                return record;
-            Assert.True(DateTime.UtcNow < deadline, "no inference record was written");
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-    }
+            Content = JsonContent.Create(new { model = "fake:gpt-4o-mini", stream = true, messages = new[] { new { role = "user", content = prompt } } }),
+        },
+        HttpCompletionOption.ResponseHeadersRead, TestContext.Current.CancellationToken);
+
+    /// <summary>The request's record, which the handler writes after the response ends.</summary>
+    private async Task<JsonObject> RecordAsync() =>
+        await LastUsageRecordAsync() ?? throw FailException.ForFailure("no inference record was written");
 }

@@ -3,9 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 using System.Text.Json.Nodes;
-using Gateway.Host.Features.Usage;
 using Gateway.Host.Tests.Infrastructure;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace Gateway.Host.Tests.Features.Inference;
 
@@ -190,7 +188,7 @@ public sealed class MalformedInputTests(PostgresFixture postgres) : EveryDialect
         Assert.Empty(wrong);
         Assert.Equal(193, cases.Count);
         Assert.Equal(0, UpstreamRequests);
-        await Server.Services.GetRequiredService<UsageLog>().FlushAsync(ct);
+        await Server.FlushUsageAsync();
         Assert.Equal(0, await Db.ScalarAsync<long>("select count(*) from usage_records"));
         Assert.Equal(0m, await Db.ScalarAsync<decimal>("select coalesce(sum(spent_usd), 0) from budget_periods"));
 
@@ -202,7 +200,7 @@ public sealed class MalformedInputTests(PostgresFixture postgres) : EveryDialect
         }
 
         Assert.Equal((1, 1, 1), (OpenAIUpstream.Requests.Count, ClaudeUpstream.Requests.Count, GeminiUpstream.Requests.Count));
-        await Server.Services.GetRequiredService<UsageLog>().FlushAsync(ct);
+        await Server.FlushUsageAsync();
         Assert.Equal(3, await Db.ScalarAsync<long>("select count(*) from usage_records"));
         Assert.True(await Db.ScalarAsync<decimal>("select coalesce(sum(spent_usd), 0) from budget_periods") > 0m);
     }

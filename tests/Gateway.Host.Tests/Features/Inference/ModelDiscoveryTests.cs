@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json.Nodes;
 using Gateway.Host.Tests.Fakes;
@@ -11,21 +10,12 @@ public sealed class ModelDiscoveryTests(PostgresFixture postgres) : SingleProvid
 {
     private FakeOpenAIUpstream _upstream = null!;
 
-    protected override async Task<IReadOnlyDictionary<string, string?>> StartUpstreamAsync()
+    private protected override async Task<GatewayConfig> StartUpstreamAsync()
     {
         _upstream = await FakeOpenAIUpstream.StartAsync();
         _upstream.ModelsByKey["up-old"] = ["gpt-4o-mini"];
         _upstream.ModelsByKey["up-new"] = ["gpt-4o-mini", "gpt-5-preview"];
-        return new Dictionary<string, string?>
-        {
-            ["providers:0:name"] = "fake",
-            ["providers:0:type"] = "openai",
-            ["providers:0:base_url"] = _upstream.BaseUrl.ToString(),
-            ["providers:0:strategy"] = "round_robin",
-            ["providers:0:keys:0:key"] = "up-old",
-            ["providers:0:keys:1:key"] = "up-new",
-            ["providers:0:keys:2:key"] = "up-unlisted",
-        };
+        return new GatewayConfig(Providers.OpenAI("fake", _upstream.BaseUrl).Strategy("round_robin").Keys("up-old", "up-new", "up-unlisted"));
     }
 
     protected override ValueTask StopUpstreamAsync() => _upstream.DisposeAsync();
@@ -35,15 +25,9 @@ public sealed class ModelDiscoveryTests(PostgresFixture postgres) : SingleProvid
     {
         using var http = new HttpClient { BaseAddress = Server.Client.BaseAddress };
         http.DefaultRequestHeaders.Authorization = new("Bearer", Secret);
-        var clock = Stopwatch.StartNew();
-        JsonArray models;
-        do
-        {
-            models = JsonNode.Parse(await http.GetStringAsync("/v1/models", TestContext.Current.CancellationToken))!["data"]!.AsArray();
-            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "discovery never completed");
-            await Task.Delay(50, TestContext.Current.CancellationToken);
-        }
-        while (models.Count < 2);
+        var models = await Eventually.Until(
+            async () => JsonNode.Parse(await http.GetStringAsync("/v1/models", TestContext.Current.CancellationToken))!["data"]!.AsArray(),
+            listed => listed.Count >= 2, "discovery to list both models", TimeSpan.FromSeconds(10));
 
         for (var i = 0; i < 4; i++)
         {

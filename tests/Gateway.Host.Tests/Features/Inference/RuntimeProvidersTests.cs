@@ -39,11 +39,9 @@ public sealed class RuntimeProvidersTests(PostgresFixture postgres) : InferenceT
             onSecond.DefaultRequestHeaders.Authorization = new("Bearer", Secret);
             await DeclareExtraAsync();
             var clock = Stopwatch.StartNew();
-            while (!(await onSecond.GetStringAsync("/v1/models", TestContext.Current.CancellationToken)).Contains("extra:extra-model", StringComparison.Ordinal))
-            {
-                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), "the second instance never saw the provider");
-                await Task.Delay(25, TestContext.Current.CancellationToken);
-            }
+            await Eventually.Until(
+                () => onSecond.GetStringAsync("/v1/models", TestContext.Current.CancellationToken),
+                models => models.Contains("extra:extra-model", StringComparison.Ordinal), "the second instance to list the provider's model", TimeSpan.FromSeconds(10));
 
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"the second instance saw the provider after {clock.Elapsed}");
         }

@@ -19,8 +19,8 @@ public abstract class SingleProviderTestBase(PostgresFixture postgres) : IAsyncL
 
     internal string Secret { get; private set; } = "";
 
-    /// <summary>Starts the fake upstream and returns the provider configuration pointing at it.</summary>
-    protected abstract Task<IReadOnlyDictionary<string, string?>> StartUpstreamAsync();
+    /// <summary>Starts the fake upstream and returns the configuration of the providers pointing at it.</summary>
+    private protected abstract Task<GatewayConfig> StartUpstreamAsync();
 
     protected abstract ValueTask StopUpstreamAsync();
 
@@ -31,7 +31,7 @@ public abstract class SingleProviderTestBase(PostgresFixture postgres) : IAsyncL
     {
         var config = await StartUpstreamAsync();
         Db = await postgres.NewDatabaseAsync(GetType().Name);
-        Server = await GatewayServer.StartAsync(Db.ConnectionString, Db.Schema, config, time: Clock);
+        Server = await GatewayServer.StartAsync(Db.ConnectionString, Db.Schema, config.Flatten(), time: Clock);
         Admin = TenancyApi.Admin(Server);
         (_, Secret) = await Admin.IssueKeyAsync(new { org_id = await Admin.CreateOrganizationAsync(), name = GetType().Name });
     }

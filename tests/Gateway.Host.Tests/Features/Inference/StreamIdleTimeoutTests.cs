@@ -23,23 +23,15 @@ public sealed class StreamIdleTimeoutTests(PostgresFixture postgres) : SinglePro
 
     protected override TimeProvider? Clock => _clock;
 
-    protected override async Task<IReadOnlyDictionary<string, string?>> StartUpstreamAsync()
+    private protected override async Task<GatewayConfig> StartUpstreamAsync()
     {
         _upstream = await StallingUpstream.StartAsync();
-        var config = new Dictionary<string, string?>();
-        foreach (var (i, name, model, baseUrl) in new[] { (0, "openai", "gpt-4o-mini", "v1"), (1, "anthropic", "claude-sonnet-4-5", ""), (2, "gemini", "gemini-2.5-flash", "") })
-        {
-            config[$"providers:{i}:name"] = name;
-            config[$"providers:{i}:type"] = name;
-            config[$"providers:{i}:base_url"] = new Uri(_upstream.BaseUrl, baseUrl).ToString();
-            config[$"providers:{i}:models:0"] = model;
-            config[$"providers:{i}:stream_idle_timeout_seconds"] = "5";
-            config[$"providers:{i}:timeout_seconds"] = "30";
-            config[$"providers:{i}:keys:0:key"] = $"{name}-stalling-key-0000000001";
-            config[$"providers:{i}:keys:0:label"] = "only";
-        }
-
-        return config;
+        ProviderFixture Stalling(ProviderFixture provider, string model) =>
+            provider.Models(model).StreamIdleTimeout(Idle).Timeout(Whole).Key($"{provider.Name}-stalling-key-0000000001", label: "only");
+        return new GatewayConfig(
+            Stalling(Providers.OpenAI("openai", new Uri(_upstream.BaseUrl, "v1")), "gpt-4o-mini"),
+            Stalling(Providers.Anthropic("anthropic", _upstream.BaseUrl), "claude-sonnet-4-5"),
+            Stalling(Providers.Gemini("gemini", _upstream.BaseUrl), "gemini-2.5-flash"));
     }
 
     protected override ValueTask StopUpstreamAsync() => _upstream.DisposeAsync();
@@ -155,14 +147,7 @@ public sealed class StreamIdleTimeoutTests(PostgresFixture postgres) : SinglePro
         using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         await using var stream = await response.Content.ReadAsStreamAsync(ct);
-        var received = new StringBuilder();
-        var buffer = new byte[4096];
-        while (!received.ToString().Contains(seen, StringComparison.Ordinal))
-        {
-            var n = await stream.ReadAsync(buffer, ct).AsTask().WaitAsync(TimeSpan.FromSeconds(10), ct);
-            Assert.True(n > 0, $"the stream ended before {seen}: {received}");
-            received.Append(Encoding.UTF8.GetString(buffer, 0, n));
-        }
+        await StreamedText.ReadUntilAsync(stream, seen, TimeSpan.FromSeconds(10));
 
         await _clock.WhenArmedAsync(Idle).WaitAsync(TimeSpan.FromSeconds(10), ct);
         _clock.Advance(Idle);

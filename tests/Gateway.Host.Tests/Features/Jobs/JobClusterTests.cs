@@ -13,12 +13,12 @@ public sealed class JobClusterTests(PostgresFixture postgres) : JobsTestBase(pos
     {
         var config = Schedules((KeyExpiryJob.Name, EverySecond));
         var nodes = new List<string>();
-        await using (var one = await GatewayServer.StartAsync(Db.ConnectionString, Db.Schema, config))
-        await using (var two = await GatewayServer.StartAsync(Db.ConnectionString, Db.Schema, config))
+        await using (var one = await GatewayServer.StartAsync(Db.ConnectionString, Db.Schema, config, time: Clock))
+        await using (var two = await GatewayServer.StartAsync(Db.ConnectionString, Db.Schema, config, time: Clock))
         {
-            await UntilAsync(async () => await Db.ScalarAsync<long>("select count(*) from qrtz_scheduler_state") == 2, "both gateways checked in");
+            await Eventually.Until(() => Db.ScalarAsync<long>("select count(*) from qrtz_scheduler_state"), n => n == 2, "both gateways checked in");
             nodes.AddRange((await Db.ScalarAsync<string[]>("select array_agg(instance_name order by instance_name) from qrtz_scheduler_state")).Distinct());
-            await WaitForRunsAsync(Db, KeyExpiryJob.Name, 8);
+            await TickAsync(KeyExpiryJob.Name, 8);
         }
 
         var runs = await Db.ScalarAsync<long>($"select count(*) from job_runs where job = '{KeyExpiryJob.Name}'");
@@ -39,7 +39,7 @@ public sealed class JobClusterTests(PostgresFixture postgres) : JobsTestBase(pos
         var idle = await StartAsync(Schedules((KeyExpiryJob.Name, Never)), on: other);
         using var idleAdmin = TenancyApi.Admin(idle);
 
-        await WaitForRunsAsync(Db, KeyExpiryJob.Name, 3);
+        await TickAsync(KeyExpiryJob.Name, 3);
         var idleJobs = await JobsAsync(idleAdmin);
 
         Assert.Equal(0L, await RunsAsync(other, KeyExpiryJob.Name));

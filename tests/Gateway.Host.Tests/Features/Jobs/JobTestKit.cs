@@ -1,12 +1,11 @@
 using System.Globalization;
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Gateway.Host.Tests.Features.Tenancy;
 using Gateway.Host.Tests.Infrastructure;
 
 namespace Gateway.Host.Tests.Features.Jobs;
 
-/// <summary>Short schedules and bounded waits for tests of the background jobs.</summary>
+/// <summary>Short schedules and the runs they leave, for tests of the background jobs.</summary>
 internal static class JobTestKit
 {
     /// <summary>Quartz cron for "every second".</summary>
@@ -22,32 +21,9 @@ internal static class JobTestKit
     public static Task<long> RunsAsync(TestDatabase db, string job) =>
         db.ScalarAsync<long>($"select count(*) from job_runs where job = '{job}'");
 
-    /// <summary>Polls until <paramref name="job"/> has recorded at least <paramref name="count"/> runs, failing after <paramref name="timeout"/>.</summary>
-    public static async Task<long> WaitForRunsAsync(TestDatabase db, string job, long count, TimeSpan? timeout = null)
-    {
-        var limit = timeout ?? TimeSpan.FromSeconds(30);
-        var clock = Stopwatch.StartNew();
-        long runs;
-        while ((runs = await RunsAsync(db, job)) < count)
-        {
-            Assert.True(clock.Elapsed < limit, $"{job} ran {runs} times in {limit.TotalSeconds:0} s, expected at least {count}");
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-
-        return runs;
-    }
-
-    /// <summary>Polls until <paramref name="done"/> holds, failing with <paramref name="what"/> after <paramref name="timeout"/>.</summary>
-    public static async Task UntilAsync(Func<Task<bool>> done, string what, TimeSpan? timeout = null)
-    {
-        var limit = timeout ?? TimeSpan.FromSeconds(30);
-        var clock = Stopwatch.StartNew();
-        while (!await done())
-        {
-            Assert.True(clock.Elapsed < limit, $"{what}: not after {limit.TotalSeconds:0} s");
-            await Task.Delay(100, TestContext.Current.CancellationToken);
-        }
-    }
+    /// <summary>Waits until <paramref name="job"/> has recorded at least <paramref name="count"/> runs; returns how many it has.</summary>
+    public static Task<long> WaitForRunsAsync(TestDatabase db, string job, long count, TimeSpan? within = null) =>
+        Eventually.Until(() => RunsAsync(db, job), runs => runs >= count, $"{count} runs of {job}", within);
 
     /// <summary>A date and time of a JSON answer.</summary>
     public static DateTimeOffset Time(JsonNode? node) => DateTimeOffset.Parse((string)node!, CultureInfo.InvariantCulture);

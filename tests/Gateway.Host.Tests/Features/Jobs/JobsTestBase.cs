@@ -1,8 +1,14 @@
 using Gateway.Host.Tests.Infrastructure;
+using Microsoft.Extensions.Time.Testing;
+using static Gateway.Host.Tests.Features.Jobs.JobTestKit;
 
 namespace Gateway.Host.Tests.Features.Jobs;
 
-/// <summary>A fresh schema per test, and the gateways a test starts on it, stopped last-started first.</summary>
+/// <summary>
+/// A fresh schema per test, and the gateways a test starts on it, stopped last-started first. They share
+/// one fake clock, which Quartz's schedules and the jobs both read: a test moves time on instead of
+/// waiting for a schedule to come due.
+/// </summary>
 public abstract class JobsTestBase(PostgresFixture postgres) : IAsyncLifetime
 {
     private readonly List<GatewayServer> _servers = [];
@@ -10,6 +16,8 @@ public abstract class JobsTestBase(PostgresFixture postgres) : IAsyncLifetime
     internal PostgresFixture Postgres => postgres;
 
     internal TestDatabase Db { get; private set; } = null!;
+
+    internal FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
 
     public async ValueTask InitializeAsync() => Db = await postgres.NewDatabaseAsync(GetType().Name);
 
@@ -24,8 +32,24 @@ public abstract class JobsTestBase(PostgresFixture postgres) : IAsyncLifetime
     internal async Task<GatewayServer> StartAsync(IReadOnlyDictionary<string, string?> config, TestDatabase? on = null)
     {
         var db = on ?? Db;
-        var server = await GatewayServer.StartAsync(db.ConnectionString, db.Schema, config);
+        var server = await GatewayServer.StartAsync(db.ConnectionString, db.Schema, config, time: Clock);
         _servers.Add(server);
         return server;
+    }
+
+    /// <summary>
+    /// Moves the clock on a second at a time, <paramref name="seconds"/> times, and after each second awaits
+    /// the run of <paramref name="job"/> (scheduled <see cref="JobTestKit.EverySecond"/>) it made due; returns the runs recorded.
+    /// </summary>
+    internal async Task<long> TickAsync(string job, int seconds)
+    {
+        var runs = await RunsAsync(Db, job);
+        for (var i = 0; i < seconds; i++)
+        {
+            Clock.Advance(TimeSpan.FromSeconds(1));
+            runs = await WaitForRunsAsync(Db, job, runs + 1);
+        }
+
+        return runs;
     }
 }

@@ -15,11 +15,18 @@ public sealed class KeyExpiryJobTests(PostgresFixture postgres) : JobsTestBase(p
     private static async Task<DateTimeOffset> ExpiresAtAsync(TenancyApi admin, string keyId) =>
         Time((await admin.OkAsync(HttpMethod.Get, $"/v1/keys/{keyId}"))["expires_at"]);
 
-    /// <summary>Waits for <paramref name="count"/> key.expired events of the key, then for three more runs, so a second record would have had its chance.</summary>
+    /// <summary>An expiry two seconds ahead on the gateways' clock.</summary>
+    private DateTimeOffset Soon => Clock.GetUtcNow().AddSeconds(2);
+
+    /// <summary>
+    /// Runs the job three times a second apart, which takes the clock past the expiry, and awaits <paramref name="count"/>
+    /// key.expired events of the key; then three runs more, so a second record would have had its chance.
+    /// </summary>
     private async Task<List<JsonObject>> SettledEventsAsync(TenancyApi admin, string keyId, int count)
     {
-        await UntilAsync(async () => (await ExpiredEventsAsync(admin, keyId)).Count >= count, $"{count} key.expired events of {keyId}");
-        await WaitForRunsAsync(Db, KeyExpiryJob.Name, await RunsAsync(Db, KeyExpiryJob.Name) + 3);
+        await TickAsync(KeyExpiryJob.Name, 3);
+        await Eventually.Until(() => ExpiredEventsAsync(admin, keyId), events => events.Count >= count, $"{count} key.expired events of {keyId}");
+        await TickAsync(KeyExpiryJob.Name, 3);
         return await ExpiredEventsAsync(admin, keyId);
     }
 
@@ -29,8 +36,8 @@ public sealed class KeyExpiryJobTests(PostgresFixture postgres) : JobsTestBase(p
         using var admin = TenancyApi.Admin(await StartAsync(Schedules((KeyExpiryJob.Name, EverySecond))));
         await StartAsync(Schedules((KeyExpiryJob.Name, EverySecond)));
         var org = await admin.CreateOrganizationAsync();
-        var (expiring, _) = await admin.IssueKeyAsync(new { org_id = org, name = "short", expires_at = DateTimeOffset.UtcNow.AddSeconds(2) });
-        var (revoked, _) = await admin.IssueKeyAsync(new { org_id = org, name = "revoked", expires_at = DateTimeOffset.UtcNow.AddSeconds(2) });
+        var (expiring, _) = await admin.IssueKeyAsync(new { org_id = org, name = "short", expires_at = Soon });
+        var (revoked, _) = await admin.IssueKeyAsync(new { org_id = org, name = "revoked", expires_at = Soon });
         var (lasting, _) = await admin.IssueKeyAsync(new { org_id = org, name = "no expiry" });
         await admin.OkAsync(HttpMethod.Post, $"/v1/keys/{revoked}/revoke");
         var firstExpiry = await ExpiresAtAsync(admin, expiring);
@@ -45,7 +52,7 @@ public sealed class KeyExpiryJobTests(PostgresFixture postgres) : JobsTestBase(p
         Assert.Empty(await ExpiredEventsAsync(admin, revoked));
         Assert.Empty(await ExpiredEventsAsync(admin, lasting));
 
-        await admin.OkAsync(HttpMethod.Patch, $"/v1/keys/{expiring}", new { expires_at = DateTimeOffset.UtcNow.AddSeconds(2) });
+        await admin.OkAsync(HttpMethod.Patch, $"/v1/keys/{expiring}", new { expires_at = Soon });
         var secondExpiry = await ExpiresAtAsync(admin, expiring);
         var both = await SettledEventsAsync(admin, expiring, 2);
 

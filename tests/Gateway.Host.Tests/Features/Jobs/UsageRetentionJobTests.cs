@@ -18,7 +18,7 @@ public sealed class UsageRetentionJobTests(PostgresFixture postgres) : JobsTestB
     [Fact]
     public async Task Should_delete_records_older_than_the_configured_days_and_keep_the_daily_aggregates()
     {
-        var now = DateTimeOffset.UtcNow;
+        var now = Clock.GetUtcNow();
         var old = new[] { Record(now.AddDays(-11)), Record(now.AddDays(-40)), Record(now.AddDays(-400)) };
         var kept = new[] { Record(now.AddDays(-9)), Record(now.AddMinutes(-1)) };
         Assert.Equal(5, (await new UsageWriter(Db.DataSource).WriteAsync([.. old, .. kept], TestContext.Current.CancellationToken)).Count);
@@ -27,7 +27,7 @@ public sealed class UsageRetentionJobTests(PostgresFixture postgres) : JobsTestB
         config["usage_retention_days"] = "10";
 
         await StartAsync(config);
-        await WaitForRunsAsync(Db, UsageRetentionJob.Name, 2);
+        await TickAsync(UsageRetentionJob.Name, 2);
 
         var remaining = await Db.ScalarAsync<Guid[]>("select array_agg(id order by at) from usage_records");
         var first = await Db.ScalarAsync<string>($"select summary from job_runs where job = '{UsageRetentionJob.Name}' order by id limit 1");

@@ -46,24 +46,10 @@ public sealed class CacheBillingTests(PostgresFixture postgres) : IAsyncLifetime
         _gemini = await FakeGeminiUpstream.StartAsync();
         _gemini.Reports = new FakeGeminiUpstream.Usage(Prompt: 5_000, Candidates: 30, Cached: 4_096);
         _db = await postgres.NewDatabaseAsync(nameof(CacheBillingTests));
-        _server = await GatewayServer.StartAsync(_db.ConnectionString, _db.Schema, new Dictionary<string, string?>
-        {
-            ["providers:0:name"] = "claude",
-            ["providers:0:type"] = "anthropic",
-            ["providers:0:base_url"] = _claude.BaseUrl.ToString(),
-            ["providers:0:models:0"] = "claude-sonnet-4-5",
-            ["providers:0:keys:0:key"] = "sk-ant-cache",
-            ["providers:1:name"] = "openai",
-            ["providers:1:type"] = "openai",
-            ["providers:1:base_url"] = _openai.BaseUrl.ToString(),
-            ["providers:1:models:0"] = "gpt-4o",
-            ["providers:1:keys:0:key"] = "sk-openai-cache",
-            ["providers:2:name"] = "gemini",
-            ["providers:2:type"] = "gemini",
-            ["providers:2:base_url"] = _gemini.BaseUrl.ToString(),
-            ["providers:2:models:0"] = "gemini-2.5-flash",
-            ["providers:2:keys:0:key"] = "AIza-cache-billing-key-000000001",
-        });
+        _server = await GatewayServer.StartAsync(_db.ConnectionString, _db.Schema, new GatewayConfig(
+            Providers.Anthropic("claude", _claude.BaseUrl).Models("claude-sonnet-4-5").Keys("sk-ant-cache"),
+            Providers.OpenAI("openai", _openai.BaseUrl).Models("gpt-4o").Keys("sk-openai-cache"),
+            Providers.Gemini("gemini", _gemini.BaseUrl).Models("gemini-2.5-flash").Keys("AIza-cache-billing-key-000000001")).Flatten());
         _admin = TenancyApi.Admin(_server);
         var org = await _admin.CreateOrganizationAsync();
         var (_, secret) = await _admin.IssueKeyAsync(new { org_id = org, name = "cache" });
@@ -170,10 +156,10 @@ public sealed class CacheBillingTests(PostgresFixture postgres) : IAsyncLifetime
         };
     }
 
-    /// <summary>The usage rows once <paramref name="count"/> requests are stored (a stream is recorded just after its last event).</summary>
+    /// <summary>The usage rows, once the requests are stored (a stream is recorded just after its last event); there must be <paramref name="count"/>.</summary>
     private async Task<List<JsonObject>> RowsAsync(int count)
     {
-        await UsageRecords.LastAsync(_server, _db, count);
+        await _server.FlushUsageAsync();
         var rows = (await _admin.OkAsync(HttpMethod.Get, "/v1/usage"))["data"]!.AsArray().Select(r => r!.AsObject()).ToList();
         Assert.Equal(count, rows.Count);
         return rows;

@@ -1,11 +1,17 @@
 using System.Net;
 using Gateway.Host.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Gateway.Host.Tests.Features.Tenancy;
 
+/// <summary>Keys from issue to expiry, rotation and revocation; the gateway runs on a fake clock, so a test moves past an expiry instead of waiting for it.</summary>
 public sealed class KeyLifecycleTests(PostgresFixture postgres) : TenancyTestBase(postgres)
 {
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
+
+    protected override TimeProvider? Clock => _clock;
+
     [Fact]
     public async Task Should_authenticate_a_new_key_as_its_owner_with_the_owners_role()
     {
@@ -70,7 +76,7 @@ public sealed class KeyLifecycleTests(PostgresFixture postgres) : TenancyTestBas
         Assert.Equal(HttpStatusCode.OK, (await Admin.As(newSecret).MeAsync()).Status);
         Assert.Equal(HttpStatusCode.OK, (await Admin.As(oldSecret).MeAsync()).Status);
 
-        await Task.Delay(TimeSpan.FromSeconds(2.5), TestContext.Current.CancellationToken);
+        _clock.Advance(TimeSpan.FromSeconds(2.5));
 
         var (status, body) = await Admin.As(oldSecret).MeAsync();
         Assert.Equal(HttpStatusCode.Unauthorized, status);
@@ -94,10 +100,10 @@ public sealed class KeyLifecycleTests(PostgresFixture postgres) : TenancyTestBas
     public async Task Should_refuse_a_key_after_it_expires_and_show_it_as_expired()
     {
         var org = await Admin.CreateOrganizationAsync();
-        var (id, secret) = await Admin.IssueKeyAsync(new { org_id = org, name = "short", expires_at = DateTimeOffset.UtcNow.AddSeconds(2) });
+        var (id, secret) = await Admin.IssueKeyAsync(new { org_id = org, name = "short", expires_at = _clock.GetUtcNow().AddSeconds(2) });
         Assert.Equal(HttpStatusCode.OK, (await Admin.As(secret).MeAsync()).Status);
 
-        await Task.Delay(TimeSpan.FromSeconds(2.5), TestContext.Current.CancellationToken);
+        _clock.Advance(TimeSpan.FromSeconds(2.5));
 
         var (status, body) = await Admin.As(secret).MeAsync();
         Assert.Equal(HttpStatusCode.Unauthorized, status);

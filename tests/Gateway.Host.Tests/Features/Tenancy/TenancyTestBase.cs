@@ -11,10 +11,13 @@ public abstract class TenancyTestBase(PostgresFixture postgres) : IAsyncLifetime
 
     internal TenancyApi Admin { get; private set; } = null!;
 
+    /// <summary>The gateway's clock; null for the system's.</summary>
+    protected virtual TimeProvider? Clock => null;
+
     public async ValueTask InitializeAsync()
     {
         Db = await postgres.NewDatabaseAsync(GetType().Name);
-        Server = await GatewayServer.StartAsync(Db.ConnectionString, Db.Schema);
+        Server = await GatewayServer.StartAsync(Db.ConnectionString, Db.Schema, time: Clock);
         Admin = TenancyApi.Admin(Server);
     }
 

@@ -34,14 +34,8 @@ public sealed class UsageOutageTests
     {
         await using var upstream = await FakeOpenAIUpstream.StartAsync();
         await using var database = await DedicatedCluster.StartAsync(ct);
-        await using var server = await GatewayServer.StartAsync(database.ConnectionString, "public", new Dictionary<string, string?>
-        {
-            ["providers:0:name"] = "fake",
-            ["providers:0:type"] = "openai",
-            ["providers:0:base_url"] = upstream.BaseUrl.ToString(),
-            ["providers:0:models:0"] = "gpt-4o-mini",
-            ["providers:0:keys:0:key"] = "up-1",
-        }, dataDir);
+        await using var server = await GatewayServer.StartAsync(
+            database.ConnectionString, "public", new GatewayConfig(Providers.OpenAI("fake", upstream.BaseUrl).Models("gpt-4o-mini").Keys("up-1")).Flatten(), dataDir);
         using var admin = TenancyApi.Admin(server);
         var (_, secret) = await admin.IssueKeyAsync(new { org_id = await admin.CreateOrganizationAsync(), name = "outage" });
         using var http = new HttpClient { BaseAddress = server.Client.BaseAddress };
@@ -63,7 +57,7 @@ public sealed class UsageOutageTests
         var spooled = Directory.GetFiles(journal, "*.sealed");
         var copies = spooled.Select(f => (Path: f, Bytes: File.ReadAllBytes(f))).ToList();
         await database.RestartAsync(ct);
-        await UntilAsync(async () => Directory.GetFiles(journal, "*.sealed").Length == 0, ct);
+        await Eventually.Until(() => Directory.GetFiles(journal, "*.sealed"), left => left.Length == 0, "the spooled journal segments stored once the database is back");
 
         // A segment stored but not yet deleted when the process died is stored again at the next start: put them all back.
         foreach (var (path, bytes) in copies)
@@ -80,13 +74,5 @@ public sealed class UsageOutageTests
         Assert.Equal((40L, 40L, 40L), (row.GetInt64(0), row.GetInt64(1), row.GetInt64(2)));
         Assert.Empty(Directory.GetFiles(journal, "*.sealed"));
         Assert.Equal(40, upstream.Requests.Count);
-    }
-
-    private static async Task UntilAsync(Func<Task<bool>> done, CancellationToken ct)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(TimeSpan.FromSeconds(30));
-        while (!await done())
-            await Task.Delay(50, deadline.Token);
     }
 }

@@ -38,22 +38,11 @@ public abstract class UsageTestBase(PostgresFixture postgres) : InferenceTestBas
         await log.FlushAsync(TestContext.Current.CancellationToken);
     }
 
-    /// <summary>Stores what real requests recorded, waiting for the last ones to end: a request is recorded just after its answer.</summary>
+    /// <summary>Stores what real requests recorded, once the last ones have ended: a request is recorded just after its answer.</summary>
     internal async Task StoredAsync(long expected)
     {
-        var log = Server.Services.GetRequiredService<UsageLog>();
-        for (var waited = 0; ; waited += 20)
-        {
-            await log.FlushAsync(TestContext.Current.CancellationToken);
-            var stored = await Db.ScalarAsync<long>("select count(*) from usage_records");
-            if (stored >= expected || waited >= 10_000)
-            {
-                Assert.Equal(expected, stored);
-                return;
-            }
-
-            await Task.Delay(20, TestContext.Current.CancellationToken);
-        }
+        await Server.FlushUsageAsync();
+        Assert.Equal(expected, await Db.ScalarAsync<long>("select count(*) from usage_records"));
     }
 
     /// <summary>Every row of a json listing, following next_cursor page by page.</summary>
