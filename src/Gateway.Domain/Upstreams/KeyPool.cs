@@ -5,7 +5,8 @@ namespace Gateway.Domain.Upstreams;
 /// caller passes the time, nothing here sleeps or does I/O, so every rule is testable with a fixed clock.
 /// Thread-safe: one lock around each decision (decisions take microseconds).
 /// </summary>
-public sealed class KeyPool(ProviderKind kind, PoolOptions options, Random? random = null)
+/// <param name="quotaZone">Where the provider's quota day starts at midnight (<see cref="QuotaClock"/>).</param>
+public sealed class KeyPool(TimeZoneInfo quotaZone, PoolOptions options, Random? random = null)
 {
     private readonly Lock _lock = new();
     private readonly List<KeyState> _keys = [];
@@ -154,7 +155,7 @@ public sealed class KeyPool(ProviderKind kind, PoolOptions options, Random? rand
                     state.Disable(failure.Detail);
                     break;
                 case FailureKind.DailyQuotaExhausted:
-                    quota.CoolDown(QuotaClock.NextDailyReset(kind, now), failure.Detail);
+                    quota.CoolDown(QuotaClock.NextDailyReset(quotaZone, now), failure.Detail);
                     break;
                 case FailureKind.RateLimited:
                     var wait = failure.RetryAfter is { } hint ? TimeSpan.FromSeconds(Math.Max(1, hint.TotalSeconds)) : options.Cooldown(state.ConsecutiveFailures);
@@ -186,7 +187,7 @@ public sealed class KeyPool(ProviderKind kind, PoolOptions options, Random? rand
                     q => q.Key.Group,
                     q =>
                     {
-                        q.Value.Roll(now, kind);
+                        q.Value.Roll(now, quotaZone);
                         return new PoolQuotaStatus(
                             q.Value.Requests.Sum(now), q.Value.Tokens.Sum(now), q.Value.RequestsToday,
                             q.Value.CooldownUntil > now ? q.Value.CooldownUntil : null, q.Value.CooldownUntil > now ? q.Value.CooldownReason : null,
@@ -211,7 +212,7 @@ public sealed class KeyPool(ProviderKind kind, PoolOptions options, Random? rand
             return (quota.CooldownUntil, "cooling down");
         var limits = state.LimitsFor(model, options);
         if (limits.Rpd is { } rpd && quota.RequestsToday >= rpd)
-            return (QuotaClock.NextDailyReset(kind, now), "daily quota used");
+            return (QuotaClock.NextDailyReset(quotaZone, now), "daily quota used");
         if (limits.Rpm is { } rpm && quota.Requests.Sum(now) >= rpm)
             return (quota.Requests.NextExpiry(now), "requests-per-minute limit reached");
         if (limits.Tpm is { } tpm && quota.Tokens.Sum(now) is > 0 and var used && used + estimatedTokens > tpm)
@@ -284,8 +285,8 @@ public sealed class KeyPool(ProviderKind kind, PoolOptions options, Random? rand
     private QuotaState Quota(string scope, string group, DateTimeOffset now)
     {
         if (!_quotas.TryGetValue((scope, group), out var quota))
-            _quotas[(scope, group)] = quota = new QuotaState(QuotaClock.QuotaDay(kind, now));
-        quota.Roll(now, kind);
+            _quotas[(scope, group)] = quota = new QuotaState(QuotaClock.QuotaDay(quotaZone, now));
+        quota.Roll(now, quotaZone);
         return quota;
     }
 
@@ -371,9 +372,9 @@ public sealed class KeyPool(ProviderKind kind, PoolOptions options, Random? rand
         }
 
         /// <summary>Starts a new day's count at the daily reset.</summary>
-        public void Roll(DateTimeOffset now, ProviderKind kind)
+        public void Roll(DateTimeOffset now, TimeZoneInfo zone)
         {
-            var today = QuotaClock.QuotaDay(kind, now);
+            var today = QuotaClock.QuotaDay(zone, now);
             if (today != Day)
             {
                 Day = today;

@@ -1,3 +1,4 @@
+using Gateway.Domain.Chat.Gemini;
 using Gateway.Domain.Upstreams;
 
 namespace Gateway.Domain.Tests.Upstreams;
@@ -11,7 +12,7 @@ public sealed class KeyPoolTests
 
     private static KeyPool Pool(PoolOptions options, params PoolKey[] keys)
     {
-        var pool = new KeyPool(ProviderKind.Gemini, options, new Random(42));
+        var pool = new KeyPool(GeminiApi.QuotaZone, options, new Random(42));
         foreach (var key in keys)
             pool.Add(key);
         return pool;

@@ -1,3 +1,4 @@
+using Gateway.Domain.Chat.Gemini;
 using Gateway.Domain.Upstreams;
 
 namespace Gateway.Domain.Tests.Upstreams;
@@ -57,7 +58,7 @@ public sealed class KnownLimitsTests
     [Fact]
     public void Should_pace_a_free_key_by_the_table_and_leave_a_paid_key_of_the_same_pool_alone()
     {
-        var pool = new KeyPool(ProviderKind.Gemini, new PoolOptions(SelectionStrategy.Sequential));
+        var pool = new KeyPool(GeminiApi.QuotaZone, new PoolOptions(SelectionStrategy.Sequential));
         pool.Add(new PoolKey("free", Table: KnownLimits.GeminiFree));
 
         var served = Enumerable.Range(0, 12).Count(_ => Take(pool) is not null);
@@ -73,7 +74,7 @@ public sealed class KnownLimitsTests
     [Fact]
     public void Should_show_the_limits_in_force_beside_the_counters()
     {
-        var pool = new KeyPool(ProviderKind.Gemini, new PoolOptions());
+        var pool = new KeyPool(GeminiApi.QuotaZone, new PoolOptions());
         pool.Add(new PoolKey("free", Table: KnownLimits.GeminiFree));
         Take(pool, "gemini-2.5-pro");
 

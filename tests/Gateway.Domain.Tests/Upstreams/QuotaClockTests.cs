@@ -1,3 +1,4 @@
+using Gateway.Domain.Chat.Gemini;
 using Gateway.Domain.Upstreams;
 
 namespace Gateway.Domain.Tests.Upstreams;
@@ -18,15 +19,14 @@ public sealed class QuotaClockTests
     [InlineData("2026-10-31T12:00:00Z", "2026-11-01T07:00:00Z")]
     [InlineData("2026-11-01T12:00:00Z", "2026-11-02T08:00:00Z")]
     public void Should_reset_gemini_daily_quotas_at_midnight_pacific_across_daylight_saving(string now, string expected) =>
-        Assert.Equal(DateTimeOffset.Parse(expected), QuotaClock.NextDailyReset(ProviderKind.Gemini, DateTimeOffset.Parse(now)));
+        Assert.Equal(DateTimeOffset.Parse(expected), QuotaClock.NextDailyReset(GeminiApi.QuotaZone, DateTimeOffset.Parse(now)));
 
     [Fact]
     public void Should_reset_other_providers_at_midnight_utc()
     {
         var now = DateTimeOffset.Parse("2026-11-22T23:59:00Z");
 
-        Assert.Equal(DateTimeOffset.Parse("2026-11-23T00:00:00Z"), QuotaClock.NextDailyReset(ProviderKind.OpenAI, now));
-        Assert.Equal(DateTimeOffset.Parse("2026-11-23T00:00:00Z"), QuotaClock.NextDailyReset(ProviderKind.Anthropic, now));
+        Assert.Equal(DateTimeOffset.Parse("2026-11-23T00:00:00Z"), QuotaClock.NextDailyReset(TimeZoneInfo.Utc, now));
     }
 
     [Fact]
@@ -34,7 +34,7 @@ public sealed class QuotaClockTests
     {
         var lateEveningPacific = DateTimeOffset.Parse("2026-11-23T06:30:00Z");
 
-        Assert.Equal(new DateOnly(2026, 11, 22), QuotaClock.QuotaDay(ProviderKind.Gemini, lateEveningPacific));
-        Assert.Equal(new DateOnly(2026, 11, 23), QuotaClock.QuotaDay(ProviderKind.OpenAI, lateEveningPacific));
+        Assert.Equal(new DateOnly(2026, 11, 22), QuotaClock.QuotaDay(GeminiApi.QuotaZone, lateEveningPacific));
+        Assert.Equal(new DateOnly(2026, 11, 23), QuotaClock.QuotaDay(TimeZoneInfo.Utc, lateEveningPacific));
     }
 }

@@ -1,7 +1,7 @@
 namespace Gateway.Host.Tests.Infrastructure;
 
 /// <summary>
-/// The configuration of a test gateway, as its YAML file would give it: providers (<see cref="Providers"/>),
+/// The configuration of a test gateway, as its YAML file would give it: providers (<see cref="TestProviders"/>),
 /// aliases, and any other setting by its flattened key; <see cref="Flatten"/> gives what <see cref="GatewayServer"/> takes.
 /// </summary>
 internal sealed class GatewayConfig(params ProviderFixture[] providers)

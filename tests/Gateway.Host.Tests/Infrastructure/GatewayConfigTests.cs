@@ -43,7 +43,7 @@ public sealed class GatewayConfigTests
             """;
 
         var config = new GatewayConfig(
-                Providers.Gemini("gemini", new Uri("http://127.0.0.1:5001")).Strategy("weighted_by_remaining").Models("gemini-2.5-flash", "gemini-2.5-pro")
+                TestProviders.Gemini("gemini", new Uri("http://127.0.0.1:5001")).Strategy("weighted_by_remaining").Models("gemini-2.5-flash", "gemini-2.5-pro")
                     .QuotaGroup("flash", "gemini-2.5-flash", "gemini-2.5-flash-lite")
                     .ModelLimits("gemini-2.5-pro", rpm: 5, rpd: 100, tpm: 250_000).ModelLimits("flash", rpd: 50)
                     .LimitsTable("gemini-free").ConcurrencyMultiplier(1, 1.5)
@@ -51,8 +51,8 @@ public sealed class GatewayConfigTests
                     .DiscoverModels(intervalMinutes: 60).MaxAttempts(4).Header("X-Title", "my-app")
                     .Key("AIza-one", label: "personal", project: "proj-a", priority: 0, maxConcurrency: 3)
                     .Key("AIza-two", label: "spare", project: "proj-b", priority: 1, weight: 2.5, rpm: 10, rpd: 250, tpm: 1000, limitsTable: "none"),
-                Providers.Anthropic("claude", new Uri("http://127.0.0.1:5002")).StructuredOutputs("prompt").Keys("sk-ant-one", "sk-ant-two"),
-                Providers.Mock("mock").Models("text-embedding-3-small"))
+                TestProviders.Anthropic("claude", new Uri("http://127.0.0.1:5002")).StructuredOutputs("prompt").Keys("sk-ant-one", "sk-ant-two"),
+                TestProviders.Mock("mock").Models("text-embedding-3-small"))
             .Alias("smart", "claude:claude-sonnet-4-5", "gemini:gemini-2.5-pro")
             .With("max_request_body_mb", "1");
 
@@ -61,5 +61,5 @@ public sealed class GatewayConfigTests
 
     [Fact]
     public void Should_refuse_a_timeout_the_config_file_cannot_say_in_whole_seconds() =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => Providers.OpenAI("x", new Uri("http://127.0.0.1:1")).Timeout(TimeSpan.FromMilliseconds(1500)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => TestProviders.OpenAI("x", new Uri("http://127.0.0.1:1")).Timeout(TimeSpan.FromMilliseconds(1500)));
 }

@@ -27,6 +27,9 @@ public static class GeminiApi
 
     public const string ModelsPath = "v1beta/models";
 
+    /// <summary>Google resets Gemini's requests-per-day at midnight Pacific time, whatever the caller's zone.</summary>
+    public static TimeZoneInfo QuotaZone { get; } = TimeZoneInfo.FindSystemTimeZoneById("America/Los_Angeles");
+
     /// <summary>The path of a model's method, e.g. <c>v1beta/models/gemini-2.5-flash:generateContent</c>.</summary>
     public static string MethodPath(string model, string method) => $"{ModelsPath}/{Uri.EscapeDataString(model)}:{method}";
 }

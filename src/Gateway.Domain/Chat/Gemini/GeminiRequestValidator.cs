@@ -8,7 +8,7 @@ namespace Gateway.Domain.Chat.Gemini;
 /// the types of every field the gateway reads and the structure the API requires (contents, roles,
 /// parts, systemInstruction, generationConfig, tools, toolConfig, safetySettings), every problem named
 /// at once with the field's path as the client wrote it. Fields not named here reach Gemini upstreams as
-/// sent. The model comes from the path and is checked by the pipeline.
+/// sent. The model comes from the path and is checked by the run.
 /// </summary>
 public static class GeminiRequestValidator
 {

@@ -8,7 +8,7 @@ namespace Gateway.Domain.Chat.OpenAI;
 /// of every field the gateway reads and the structure the API requires (roles, content parts, tool
 /// calls, tools, tool_choice, response_format, token and sampling ranges), every problem named at once.
 /// Fields not named here are not looked at: they reach OpenAI-compatible upstreams as sent. The model
-/// is checked by the pipeline, for every dialect alike.
+/// is checked by the run, for every dialect alike.
 /// </summary>
 public static partial class OpenAIRequestValidator
 {

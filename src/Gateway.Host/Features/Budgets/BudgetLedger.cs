@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using Gateway.Domain.Budgets;
 using Gateway.Domain.Tenancy;
+using Gateway.Host.Features.Dialects;
 using Npgsql;
 
 namespace Gateway.Host.Features.Budgets;
@@ -26,19 +28,18 @@ internal sealed partial class BudgetLedger(BudgetStore budgets, BudgetLeases lea
         public static Admission None { get; } = new([]);
     }
 
-    internal sealed record Refusal(Budget Budget, DateTimeOffset? ResetAt);
-
     /// <summary>A budget period a request was charged to, as the usage record carries it.</summary>
     internal sealed record Charge(string BudgetId, DateTimeOffset PeriodStart);
 
     /// <param name="need">The worst case a request may cost under one budget.</param>
+    /// <returns>The holds, or 402 naming the first budget without room for them and when it resets.</returns>
     /// <exception cref="NpgsqlException">The database could not be asked for headroom: refuse rather than overspend.</exception>
-    public async Task<(Admission? Admission, Refusal? Refusal)> AdmitAsync(
+    public async Task<RefusalOr<Admission>> AdmitAsync(
         Principal principal, IReadOnlyList<(string Provider, string Model)> targets, Spend need, CancellationToken ct)
     {
         var applying = budgets.ApplyingTo(principal, targets);
         if (applying.Count == 0)
-            return (Admission.None, null);
+            return Admission.None;
         var now = time.GetUtcNow();
         var holds = new List<Hold>(applying.Count);
         foreach (var budget in applying)
@@ -51,13 +52,20 @@ internal sealed partial class BudgetLedger(BudgetStore budgets, BudgetLeases lea
             else if (!account.TryHold(hold.Id, need, now) && !await LeaseAndHoldAsync(hold, now, ct))
             {
                 Release(new Admission(holds));
-                return (null, new Refusal(budget, budget.Period.NextReset(now)));
+                return NoRoom(budget, budget.Period.NextReset(now));
             }
 
             holds.Add(hold);
         }
 
-        return (new Admission(holds), null);
+        return new Admission(holds);
+    }
+
+    private static Refusal NoRoom(Budget budget, DateTimeOffset? resetAt)
+    {
+        var resets = resetAt is { } reset ? "it resets at " + reset.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "it does not reset";
+        return new Refusal(402, "budget_exceeded",
+            string.Create(CultureInfo.InvariantCulture, $"budget '{budget.Name}' ({budget.Id}) has no room for this request (limit ${budget.LimitUsd:0.00##########}); {resets}"));
     }
 
     /// <summary>

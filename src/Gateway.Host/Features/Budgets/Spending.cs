@@ -1,8 +1,8 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using Gateway.Domain.Budgets;
 using Gateway.Domain.Tenancy;
 using Gateway.Domain.Upstreams;
+using Gateway.Host.Features.Dialects;
 using Gateway.Host.Features.Pricing;
 using Npgsql;
 
@@ -18,8 +18,6 @@ internal sealed class Spending(PriceStore prices, BudgetLedger ledger)
     /// <summary>Output tokens a request is assumed to produce when it sets no cap.</summary>
     public const int DefaultMaxOutputTokens = 4096;
 
-    internal sealed record Refusal(int Status, string Code, string Message);
-
     /// <summary>The targets that may be used: all, or only priced ones when <c>require_pricing</c> is on.</summary>
     public IReadOnlyList<RouteTarget> Priced(IReadOnlyList<RouteTarget> targets, DateTimeOffset at) =>
         prices.RequirePricing ? [.. targets.Where(t => prices.PriceAt(t.Provider, t.Model, at) is not null)] : targets;
@@ -30,7 +28,7 @@ internal sealed class Spending(PriceStore prices, BudgetLedger ledger)
     /// of them to its cache. Settlement then charges the exact split the upstream reported.
     /// </summary>
     /// <param name="maxOutputTokens">The request's output cap in its dialect's field; <see cref="DefaultMaxOutputTokens"/> when it sets none.</param>
-    public async Task<(BudgetLedger.Admission? Admission, Refusal? Refusal)> AdmitAsync(
+    public async Task<RefusalOr<BudgetLedger.Admission>> AdmitAsync(
         HttpContext context, Principal principal, IReadOnlyList<RouteTarget> targets, JsonObject body, int? maxOutputTokens, DateTimeOffset at)
     {
         // An upper bound on prompt tokens: about three bytes a token (English runs nearer four).
@@ -39,19 +37,13 @@ internal sealed class Spending(PriceStore prices, BudgetLedger ledger)
         var usd = targets.Max(t => prices.PriceAt(t.Provider, t.Model, at)?.WorstCase(promptTokens, maxOutput) ?? 0m);
         try
         {
-            var (admission, refused) = await ledger.AdmitAsync(
+            return await ledger.AdmitAsync(
                 principal, [.. targets.Select(t => (t.Provider, t.Model))], new Spend(usd, promptTokens + maxOutput, 1), context.RequestAborted);
-            if (admission is not null)
-                return (admission, null);
-            var budget = refused!.Budget;
-            var resets = refused.ResetAt is { } reset ? "it resets at " + reset.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "it does not reset";
-            return (null, new Refusal(402, "budget_exceeded",
-                string.Create(CultureInfo.InvariantCulture, $"budget '{budget.Name}' ({budget.Id}) has no room for this request (limit ${budget.LimitUsd:0.00##########}); {resets}")));
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
             // Headroom could not be leased: refusing is the only way to keep the limit.
-            return (null, new Refusal(503, "budget_unavailable", "budget state cannot be read right now; retry shortly"));
+            return new Refusal(503, "budget_unavailable", "budget state cannot be read right now; retry shortly");
         }
     }
 }

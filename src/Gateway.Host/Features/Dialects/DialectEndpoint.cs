@@ -7,7 +7,7 @@ internal sealed record DialectEndpoint(Dialect Dialect);
 
 /// <summary>
 /// An inference endpoint's JSON body, for the OpenAPI document, with no content type that routing would
-/// enforce: routing refuses a mismatch with a bare 415 in no dialect, where the pipeline refuses it in the
+/// enforce: routing refuses a mismatch with a bare 415 in no dialect, where the run refuses it in the
 /// caller's (and reads a body sent without any Content-Type as JSON, as the upstream APIs do).
 /// </summary>
 internal sealed record JsonBody(Type RequestType) : IAcceptsMetadata

@@ -13,6 +13,9 @@ namespace Gateway.Host.Features.Dialects;
 /// </summary>
 internal static class DialectErrors
 {
+    public static Task WriteAsync(HttpContext context, Dialect dialect, Refusal refusal) =>
+        WriteAsync(context, dialect, refusal.Status, refusal.Code, refusal.Message, refusal.Fields);
+
     /// <param name="code">Machine-readable reason, e.g. <c>invalid_api_key</c>.</param>
     /// <param name="fields">The request fields at fault, when the refusal is about some.</param>
     public static Task WriteAsync(HttpContext context, Dialect dialect, int status, string code, string message, IReadOnlyList<FieldProblem>? fields = null)
@@ -24,10 +27,19 @@ internal static class DialectErrors
             Dialect.OpenAI => OpenAIError.Of(status, code, message, fields is { Count: > 0 } ? fields[0].Path : null).ToJsonString(),
             Dialect.Anthropic => AnthropicError.Of(status, message).ToJsonString(),
             Dialect.Gemini => GoogleError.Of(status, message, fields).ToJsonString(),
-            _ => throw new ArgumentOutOfRangeException(nameof(dialect), dialect, "a dialect without an error shape"),
         };
         return context.Response.WriteAsync(body, context.RequestAborted);
     }
+
+    /// <summary>
+    /// The status an upstream error of another wire format is answered with: the same, but that an overloaded Gemini or
+    /// OpenAI-compatible service (503) is Anthropic's overloaded_error, 529, which Anthropic clients wait out and retry.
+    /// </summary>
+    public static int StatusOf(Dialect dialect, int upstreamStatus) => dialect switch
+    {
+        Dialect.Anthropic when upstreamStatus == 503 => 529,
+        Dialect.OpenAI or Dialect.Anthropic or Dialect.Gemini => upstreamStatus,
+    };
 
     /// <summary>
     /// Documents an inference endpoint's refusals in its dialect's shape (<typeparamref name="TError"/>). 401 is not one of

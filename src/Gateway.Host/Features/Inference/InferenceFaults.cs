@@ -1,5 +1,6 @@
 using System.Text;
 using Gateway.Host.Features.Dialects;
+using Gateway.Host.Features.Inference.Relaying;
 using Gateway.Host.Http;
 
 namespace Gateway.Host.Features.Inference;

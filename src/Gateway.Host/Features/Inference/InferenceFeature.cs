@@ -6,12 +6,12 @@ using Gateway.Host.Http;
 
 namespace Gateway.Host.Features.Inference;
 
-/// <summary>The model APIs of every client dialect, the pipeline they share, its rate limits and its body limit.</summary>
+/// <summary>The model APIs of every client dialect, the run they share, its rate limits and its body limit.</summary>
 internal static class InferenceFeature
 {
     public static void AddInferenceFeature(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<InferencePipeline>();
+        builder.Services.AddSingleton<InferenceRunner>();
         builder.Services.AddSingleton<CallerLimits>();
         builder.Services.AddSingleton(TranslationSettings.FromConfiguration(builder.Configuration));
         var bodyLimits = BodyLimits.FromConfiguration(builder.Configuration);

@@ -1,84 +1,70 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using Gateway.Domain.Chat;
-using Gateway.Domain.Chat.Anthropic;
-using Gateway.Domain.Chat.Gemini;
-using Gateway.Domain.Upstreams;
-using Gateway.Host.Features.Auth;
+using Gateway.Host.Features.Dialects;
+using Gateway.Host.Features.Providers;
 
 namespace Gateway.Host.Features.Inference;
 
 /// <summary>
-/// Token counting (Anthropic's count_tokens, Gemini's countTokens): the prompt's tokens for the model
-/// the request would reach. Anthropic and Gemini upstreams count exactly, over the keys of the first
-/// target's type with the usual rotation. OpenAI-compatible APIs have no counting endpoint: for OpenAI's
-/// own model families the gateway counts with the family's tokenizer (<see cref="OpenAITokenizers"/>),
-/// for any other model it estimates (<see cref="TokenEstimate"/>). The header <c>x-gateway-token-count</c>
-/// says which: <c>exact</c>, <c>tokenized</c> or <c>estimated</c>.
-/// Counting produces nothing, so it is charged to no budget, counted against no rate limit and
-/// recorded in no usage record.
+/// Token counting (Anthropic's count_tokens, Gemini's countTokens): the prompt's tokens for the model the request would
+/// reach. A provider that counts (<see cref="Capability.CountTokens"/>: Anthropic's and Gemini's) counts exactly, over
+/// the keys of the first target's type with the usual rotation. For any other (OpenAI-compatible APIs have no counting
+/// endpoint) the gateway counts: with the family's tokenizer for OpenAI's own model families
+/// (<see cref="OpenAITokenizers"/>), by estimate for any other model (<see cref="TokenEstimate"/>). The header
+/// <c>x-gateway-token-count</c> says which: <c>exact</c>, <c>tokenized</c> or <c>estimated</c>. Counting produces
+/// nothing, so it is charged to no budget, counted against no rate limit and recorded in no usage record.
 /// </summary>
 internal static class TokenCounting
 {
     public const string CountHeader = "x-gateway-token-count";
 
-    /// <summary>A dialect's counting request: its canonical form (for other upstreams) and its answer's shape.</summary>
-    internal interface ICountingExchange
+    public static async Task HandleAsync(HttpContext context, InferenceRunner runner, CountingDialect dialect, TimeProvider time)
     {
-        ChatRequest? Canonical { get; }
+        var run = new InferenceRun(context, dialect, time.GetUtcNow());
+        if (await runner.RouteAsync(run) is { } unrouted)
+        {
+            await DialectErrors.WriteAsync(context, dialect.Wire, unrouted);
+            return;
+        }
 
-        JsonObject CountAnswer(int tokens);
+        var providers = runner.Registry.Providers;
+        var first = providers[run.Targets[0].Provider];
+        if (dialect.WayTo(first, run.Targets[0]).Refused(out _, out var way))
+        {
+            await CountHereAsync(context, dialect, run.Targets[0].Model);
+            return;
+        }
+
+        var targets = run.Targets.Where(t => providers[t.Provider] is { } p && p.Kind == first.Kind && p.Capabilities.HasFlag(Capability.CountTokens)).ToList();
+        if (dialect.Prepare(translating: first.Kind != dialect.Native) is { } refused)
+        {
+            await DialectErrors.WriteAsync(context, dialect.Wire, refused);
+            return;
+        }
+
+        var result = await runner.Caller.CallAsync(targets, providers, way.Request, run.Principal.KeyId, 0, stream: false, context.RequestAborted);
+        await result.Match(
+            async served =>
+            {
+                await using var answer = served;
+                served.Provider.Pool.Succeed(served.Lease, 0, time.GetUtcNow());
+                context.Response.Headers[CountHeader] = "exact";
+                await way.RelayAsync(context.Response, served, 0, run.Clock, context.RequestAborted);
+            },
+            failed => InferenceRunner.AnswerAsync(context, dialect, failed),
+            exhausted => runner.AnswerAsync(context, dialect, exhausted));
     }
 
-    public static async Task HandleAsync<T>(HttpContext context, InferencePipeline pipeline, T exchange, TimeProvider time)
-        where T : InferenceExchange, ICountingExchange
+    /// <summary>Where no provider counts: tokenized for OpenAI's own model families, estimated for any other.</summary>
+    private static async Task CountHereAsync(HttpContext context, CountingDialect dialect, string model)
     {
-        var (body, targets) = await pipeline.AdmitAsync(context, exchange);
-        if (body is null)
-            return;
-
-        var providers = pipeline.Registry.Providers;
-        var kind = providers[targets[0].Provider].Kind;
-        targets = [.. targets.Where(t => providers[t.Provider].Kind == kind)];
-        if (exchange.Prepare(body, [.. targets.Select(t => (t, providers[t.Provider]))]) is { } refused)
+        if (dialect.Prepare(translating: true) is { } refused)
         {
-            await InferencePipeline.RefuseAsync(context, exchange.Dialect, refused.Status, refused.Code, refused.Message);
+            await DialectErrors.WriteAsync(context, dialect.Wire, refused);
             return;
         }
 
-        if (kind == ProviderKind.OpenAI)
-        {
-            var tokenized = OpenAITokenizers.CountPrompt(exchange.Canonical!, targets[0].Model);
-            await AnswerAsync(context, tokenized is null ? "estimated" : "tokenized", exchange.CountAnswer(tokenized ?? TokenEstimate.Of(exchange.Canonical!)));
-            return;
-        }
-
-        var outcome = await pipeline.Caller.SendAsync(targets, providers, exchange.Build, context.Principal().KeyId, 0, stream: false, context.RequestAborted);
-        if (outcome.Success is not { } success)
-        {
-            await pipeline.RefuseUpstreamAsync(context, exchange, outcome, (string)body["model"]!);
-            return;
-        }
-
-        await using var served = success;
-        var bytes = await success.Response.Content.ReadAsByteArrayAsync(context.RequestAborted);
-        success.Provider.Pool.Succeed(success.Lease, 0, time.GetUtcNow());
-        if (kind == exchange.NativeKind)
-        {
-            context.Response.Headers[CountHeader] = "exact";
-            context.Response.ContentType = "application/json";
-            await context.Response.Body.WriteAsync(bytes, context.RequestAborted);
-            return;
-        }
-
-        using var answer = JsonDocument.Parse(bytes);
-        var tokens = kind == ProviderKind.Gemini ? GeminiResponseReader.ReadTokenCount(answer.RootElement) : AnthropicResponseReader.ReadTokenCount(answer.RootElement);
-        await AnswerAsync(context, "exact", exchange.CountAnswer(tokens));
-    }
-
-    private static Task AnswerAsync(HttpContext context, string how, JsonObject answer)
-    {
-        context.Response.Headers[CountHeader] = how;
-        return context.Response.WriteAsJsonAsync(answer, context.RequestAborted);
+        var tokenized = OpenAITokenizers.CountPrompt(dialect.Canonical!, model);
+        context.Response.Headers[CountHeader] = tokenized is null ? "estimated" : "tokenized";
+        await context.Response.WriteAsJsonAsync(dialect.CountAnswer(tokenized ?? TokenEstimate.Of(dialect.Canonical!)), context.RequestAborted);
     }
 }

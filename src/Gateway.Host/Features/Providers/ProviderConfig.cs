@@ -68,6 +68,9 @@ internal sealed class ProviderConfig
     [ConfigurationKeyName("structured_outputs")]
     public string? StructuredOutputs { get; set; }
 
+    /// <summary>What the instance serves (chat, embeddings, moderations, count_tokens); default: all its type's API has.</summary>
+    public List<string>? Capabilities { get; set; }
+
     public List<KeyConfig> Keys { get; set; } = [];
 }
 

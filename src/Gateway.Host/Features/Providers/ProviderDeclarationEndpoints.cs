@@ -31,13 +31,15 @@ internal static class ProviderDeclarationEndpoints
     /// <param name="StructuredOutputs">Anthropic providers only: native (the default, Anthropic's structured outputs) or prompt (a system instruction).</param>
     /// <param name="TimeoutSeconds">How long an answer may take: until its headers for a stream, until its last byte otherwise (default 300).</param>
     /// <param name="StreamIdleTimeoutSeconds">How long a stream may go without a byte from the upstream before the gateway ends it (default 60).</param>
+    /// <param name="Capabilities">What it serves, of chat, embeddings, moderations and count_tokens; default: all its type's API has. Requests needing another go elsewhere or get 501.</param>
     internal sealed record ProviderSpecRequest(
         string? Type, string? BaseUrl, string? Strategy, List<string>? Models, Dictionary<string, string>? Headers, int? TimeoutSeconds, int? MaxAttempts,
         bool? DiscoverModels, Dictionary<string, List<string>>? QuotaGroups, string? LimitsTable, Dictionary<string, LimitsConfig>? ModelLimits,
-        string? StructuredOutputs = null, int? StreamIdleTimeoutSeconds = null)
+        string? StructuredOutputs = null, int? StreamIdleTimeoutSeconds = null, List<string>? Capabilities = null)
     {
         public static ProviderSpecRequest Example { get; } = new(
-            "openai", "https://api.groq.com/openai/v1", "least_used", ["llama-3.1-8b-instant"], null, 60, null, false, null, "groq-free", null, StreamIdleTimeoutSeconds: 30);
+            "openai", "https://api.groq.com/openai/v1", "least_used", ["llama-3.1-8b-instant"], null, 60, null, false, null, "groq-free", null,
+            StreamIdleTimeoutSeconds: 30, Capabilities: ["chat"]);
     }
 
     private static async Task<IResult> PutAsync(
@@ -54,7 +56,8 @@ internal static class ProviderDeclarationEndpoints
         if (request.Type is null)
             return Problems.Validation(new FieldErrors { { "type", "is required: openai, anthropic or gemini" } });
         var spec = new ProviderSpec(request.Type, request.BaseUrl, request.Strategy, request.Models, request.Headers, request.TimeoutSeconds, request.MaxAttempts,
-            request.DiscoverModels, request.QuotaGroups, request.LimitsTable, request.ModelLimits, request.StructuredOutputs, request.StreamIdleTimeoutSeconds);
+            request.DiscoverModels, request.QuotaGroups, request.LimitsTable, request.ModelLimits, request.StructuredOutputs, request.StreamIdleTimeoutSeconds,
+            request.Capabilities);
         try
         {
             // Built once here only to check it: the registry builds its own when the event applies.
@@ -69,9 +72,7 @@ internal static class ProviderDeclarationEndpoints
             [NewEvent.Create(Declared, new ProviderDeclared(name, spec), new EventMetadata(null, context.Principal().Actor, context.TraceIdentifier))], ct);
         await providers.ApplyAsync(name, ct);
         var provider = registry.Providers[name];
-        return TypedResults.Ok(new ProviderEndpoints.ProviderSummary(
-            provider.Name, provider.Kind, provider.BaseUrl.ToString(), provider.Pool.Options.Strategy, provider.AllModels, provider.Keys.Count, provider.Keys.Count,
-            provider.LimitsTable?.Name));
+        return TypedResults.Ok(ProviderEndpoints.Summary(provider, provider.Keys.Count));
     }
 
     private static async Task<IResult> DeleteAsync(string name, HttpContext context, ProviderRegistry registry, EventStore store, ProviderStore providers, CancellationToken ct)

@@ -13,9 +13,10 @@ namespace Gateway.Host.Features.Providers;
 internal static class ProviderEndpoints
 {
     /// <param name="LimitsTable">The shipped table of published limits its keys use unless they name another.</param>
+    /// <param name="Capabilities">What it serves: chat, embeddings, moderations, count_tokens.</param>
     internal sealed record ProviderSummary(
         string Name, ProviderKind Type, string BaseUrl, SelectionStrategy Strategy, IReadOnlyList<string> Models, int Keys, int KeysAvailable,
-        string? LimitsTable);
+        string? LimitsTable, IReadOnlyList<string> Capabilities);
 
     /// <param name="State">active, cooling_down (some quota group) or disabled.</param>
     /// <param name="Quotas">Per model or quota group: this instance's counters, the limits in force and any cooldown.</param>
@@ -49,9 +50,11 @@ internal static class ProviderEndpoints
     private static IResult? Denied(HttpContext context) =>
         Problems.Deny(Access.Operate(context.Principal(), null), "provider", "see provider keys");
 
-    private static ProviderSummary Summary(Provider provider, DateTimeOffset now) => new(
+    private static ProviderSummary Summary(Provider provider, DateTimeOffset now) => Summary(provider, provider.Pool.Status(now).Count(s => State(s) == "active"));
+
+    public static ProviderSummary Summary(Provider provider, int keysAvailable) => new(
         provider.Name, provider.Kind, provider.BaseUrl.ToString(), provider.Pool.Options.Strategy, provider.AllModels, provider.Keys.Count,
-        provider.Pool.Status(now).Count(s => State(s) == "active"), provider.LimitsTable?.Name);
+        keysAvailable, provider.LimitsTable?.Name, CapabilityNames.List(provider.Capabilities));
 
     private static KeyStatusResponse Key(Provider provider, PoolKeyStatus status)
     {

@@ -19,7 +19,7 @@ internal static class ProviderEvents
 internal sealed record ProviderSpec(
     string Type, string? BaseUrl, string? Strategy, List<string>? Models, Dictionary<string, string>? Headers, int? TimeoutSeconds, int? MaxAttempts,
     bool? DiscoverModels, Dictionary<string, List<string>>? QuotaGroups, string? LimitsTable = null, Dictionary<string, LimitsConfig>? ModelLimits = null,
-    string? StructuredOutputs = null, int? StreamIdleTimeoutSeconds = null)
+    string? StructuredOutputs = null, int? StreamIdleTimeoutSeconds = null, List<string>? Capabilities = null)
 {
     public ProviderConfig ToConfig(string name) => new()
     {
@@ -37,5 +37,6 @@ internal sealed record ProviderSpec(
         LimitsTable = LimitsTable,
         ModelLimits = ModelLimits ?? [],
         StructuredOutputs = StructuredOutputs,
+        Capabilities = Capabilities,
     };
 }

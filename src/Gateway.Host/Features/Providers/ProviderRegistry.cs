@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Gateway.Domain.Chat.Anthropic;
 using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Auth;
+using Gateway.Host.Features.Providers.Protocols;
 using Gateway.Host.Hosting;
 
 namespace Gateway.Host.Features.Providers;
@@ -91,14 +92,9 @@ internal sealed class ProviderRegistry
         if (string.IsNullOrWhiteSpace(config.Name) || config.Name.Any(c => c is ':' or '/' || char.IsWhiteSpace(c)))
             throw new SettingsException($"{at}.name is required and may not contain ':', '/' or spaces");
         var mock = config.Type.Equals("mock", StringComparison.OrdinalIgnoreCase);
-        var kind = config.Type.ToLowerInvariant() switch
-        {
-            "openai" or "mock" => ProviderKind.OpenAI,
-            "anthropic" => ProviderKind.Anthropic,
-            "gemini" => ProviderKind.Gemini,
-            _ => throw new SettingsException($"{at}.type must be openai, anthropic, gemini or mock, not '{config.Type}'"),
-        };
-        var baseUrl = mock ? Provider.MockBaseUrl : Provider.DefaultBaseUrl(kind);
+        var kind = mock ? ProviderKind.OpenAI : KindOf(config.Type, at);
+        var protocol = UpstreamProtocols.For(kind);
+        var baseUrl = mock ? Provider.MockBaseUrl : protocol.DefaultBaseUrl;
         if (mock && config.Keys.Count == 0)
             config.Keys.Add(new KeyConfig { Key = "mock-key", Label = "mock" });
         if (!mock && config.BaseUrl is not null && (!Uri.TryCreate(config.BaseUrl, UriKind.Absolute, out baseUrl!) || baseUrl.Scheme is not ("http" or "https")))
@@ -114,6 +110,7 @@ internal sealed class ProviderRegistry
         if (config.DiscoveryIntervalMinutes is < 1 or > 10080)
             throw new SettingsException($"{at}.discovery_interval_minutes must be between 1 and 10080 (a week)");
         var structuredOutputs = StructuredOutputsOf(config, kind, at);
+        var capabilities = CapabilitiesOf(config, protocol, at);
 
         foreach (var (model, limits) in config.ModelLimits)
             CheckLimits($"{at}.model_limits.{model}", limits.Rpm, limits.Rpd, limits.Tpm);
@@ -125,7 +122,7 @@ internal sealed class ProviderRegistry
             config.QuotaGroups.SelectMany(g => g.Value.Select(m => (Model: m, Group: g.Key))).ToDictionary(x => x.Model, x => x.Group),
             config.ModelLimits.ToDictionary(l => l.Key, l => new QuotaLimits(l.Value.Rpm, l.Value.Rpd, l.Value.Tpm)),
             config.ConcurrencyMultipliers.ToDictionary(m => int.Parse(m.Key, System.Globalization.CultureInfo.InvariantCulture), m => m.Value));
-        var pool = new KeyPool(kind, options);
+        var pool = new KeyPool(protocol.QuotaZone, options);
         var keys = new ConcurrentDictionary<string, UpstreamKey>();
         for (var k = 0; k < config.Keys.Count; k++)
         {
@@ -147,9 +144,17 @@ internal sealed class ProviderRegistry
 
         return new Provider(
             config.Name, kind, baseUrl, config.Headers, TimeSpan.FromSeconds(config.TimeoutSeconds), TimeSpan.FromSeconds(config.StreamIdleTimeoutSeconds), config.MaxAttempts,
-            config.Models, pool, keys, keys.Keys.ToHashSet(), table,
+            config.Models, pool, keys, keys.Keys.ToHashSet(), capabilities, table,
             !mock && (config.DiscoverModels ?? config.Models.Count == 0) ? TimeSpan.FromMinutes(config.DiscoveryIntervalMinutes) : null, structuredOutputs, mock);
     }
+
+    /// <summary>A provider type names its kind (openai, anthropic, gemini; the mock is OpenAI-compatible), in any case.</summary>
+    private static ProviderKind KindOf(string type, string at) =>
+        Enum.GetValues<ProviderKind>().Cast<ProviderKind?>().FirstOrDefault(k => k.ToString()!.Equals(type, StringComparison.OrdinalIgnoreCase))
+        ?? throw new SettingsException($"{at}.type must be {TypeNames}, not '{type}'");
+
+    /// <summary>The names <c>type</c> accepts, for error messages.</summary>
+    public static string TypeNames => string.Join(", ", Enum.GetNames<ProviderKind>().Select(n => n.ToLowerInvariant())) + " or mock";
 
     /// <summary>Only an Anthropic upstream has a choice to make: elsewhere the setting would silently mean nothing.</summary>
     private static StructuredOutputs StructuredOutputsOf(ProviderConfig config, ProviderKind kind, string at)
@@ -164,6 +169,28 @@ internal sealed class ProviderRegistry
             "prompt" => StructuredOutputs.Prompt,
             _ => throw new SettingsException($"{at}.structured_outputs must be native or prompt, not '{config.StructuredOutputs}'"),
         };
+    }
+
+    /// <summary>What the protocol serves, or the part of it the config names: a capability its API lacks would route requests nowhere.</summary>
+    private static Capability CapabilitiesOf(ProviderConfig config, IUpstreamProtocol protocol, string at)
+    {
+        if (config.Capabilities is not { Count: > 0 } names)
+            return protocol.Capabilities;
+        var capabilities = Capability.None;
+        foreach (var name in names)
+        {
+            if (CapabilityNames.Parse(name) is not { } capability)
+                throw new SettingsException($"{at}.capabilities: '{name}' is not a capability ({CapabilityNames.All})");
+            if (!protocol.Capabilities.HasFlag(capability))
+            {
+                throw new SettingsException(
+                    $"{at}.capabilities: {config.Type.ToLowerInvariant()} providers cannot serve {name} (they can serve {CapabilityNames.Describe(protocol.Capabilities)})");
+            }
+
+            capabilities |= capability;
+        }
+
+        return capabilities;
     }
 
     private static void CheckLimits(string at, int? rpm, int? rpd, int? tpm)

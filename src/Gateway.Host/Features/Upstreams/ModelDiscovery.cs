@@ -1,9 +1,4 @@
-using System.Net.Http.Headers;
 using System.Text.Json;
-using Gateway.Domain.Chat.Anthropic;
-using Gateway.Domain.Chat.Gemini;
-using Gateway.Domain.Chat.OpenAI;
-using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Providers;
 
 namespace Gateway.Host.Features.Upstreams;
@@ -57,7 +52,7 @@ internal sealed partial class ModelDiscovery(ProviderRegistry registry, Upstream
             {
                 using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
                 deadline.CancelAfter(ListTimeout);
-                using var request = ListRequest(provider, key);
+                using var request = provider.Protocol.ListModels(provider, key);
                 using var response = await http.SendAsync(provider, request, deadline.Token);
                 if (!response.IsSuccessStatusCode)
                 {
@@ -67,7 +62,7 @@ internal sealed partial class ModelDiscovery(ProviderRegistry registry, Upstream
 
                 await using var body = await response.Content.ReadAsStreamAsync(deadline.Token);
                 using var document = await JsonDocument.ParseAsync(body, cancellationToken: deadline.Token);
-                var models = ModelLists.Read(document.RootElement);
+                var models = provider.Protocol.ReadModels(document.RootElement);
                 provider.Pool.SetModels(key.Id, models);
                 union.UnionWith(models);
             }
@@ -78,33 +73,6 @@ internal sealed partial class ModelDiscovery(ProviderRegistry registry, Upstream
         }
 
         registry.Discovered(provider, union);
-    }
-
-    private static HttpRequestMessage ListRequest(Provider provider, UpstreamKey key)
-    {
-        var request = provider.Kind switch
-        {
-            ProviderKind.Anthropic => new HttpRequestMessage(HttpMethod.Get, provider.Endpoint(AnthropicApi.ModelsPath + "?limit=1000")),
-            ProviderKind.Gemini => new HttpRequestMessage(HttpMethod.Get, provider.Endpoint(GeminiApi.ModelsPath + "?pageSize=1000")),
-            _ => new HttpRequestMessage(HttpMethod.Get, provider.Endpoint(OpenAIApi.ModelsPath)),
-        };
-        switch (provider.Kind)
-        {
-            case ProviderKind.Anthropic:
-                request.Headers.TryAddWithoutValidation(AnthropicApi.KeyHeader, key.Secret);
-                request.Headers.TryAddWithoutValidation(AnthropicApi.VersionHeader, AnthropicApi.Version);
-                break;
-            case ProviderKind.Gemini:
-                request.Headers.TryAddWithoutValidation(GeminiApi.KeyHeader, key.Secret);
-                break;
-            default:
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", key.Secret);
-                break;
-        }
-
-        foreach (var (name, value) in provider.Headers)
-            request.Headers.TryAddWithoutValidation(name, value);
-        return request;
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Provider {Provider} refused to list models for key {Key} ({Status}); that key keeps serving any model")]

@@ -18,28 +18,9 @@ internal sealed class UpstreamCaller(UpstreamHttp http, TimeProvider time)
 {
     private const int MaxErrorBody = 64 * 1024;
 
-    /// <summary>A live upstream response; the caller reads its body, settles the lease and disposes it.</summary>
-    /// <param name="Body">The answer read whole, or the stream under its idle timeout.</param>
-    internal sealed record Success(HttpResponseMessage Response, Stream Body, Provider Provider, RouteTarget Target, UpstreamKey Key, PoolLease Lease) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await Body.DisposeAsync();
-            Response.Dispose();
-        }
-    }
-
-    /// <summary>An upstream error no other key could fix, to be passed on to the client.</summary>
-    internal sealed record UpstreamError(int Status, byte[] Body, string? ContentType, Provider Provider, RouteTarget Target);
-
-    /// <summary>Nothing could serve: every key of every target is limited, cooling down or disabled.</summary>
-    internal sealed record Exhausted(DateTimeOffset? RetryAt, string Reason);
-
-    internal sealed record Outcome(Success? Success, UpstreamError? Error, Exhausted? Exhausted, IReadOnlyList<AttemptRecord> Attempts);
-
     /// <param name="build">Makes the upstream request for a target and key (each attempt gets a fresh one).</param>
     /// <param name="stream">Whether the answer is an event stream, relayed as it comes, rather than read whole.</param>
-    public async Task<Outcome> SendAsync(
+    public async Task<CallResult> CallAsync(
         IReadOnlyList<RouteTarget> targets, IReadOnlyDictionary<string, Provider> providers,
         Func<Provider, RouteTarget, UpstreamKey, HttpRequestMessage> build, string? stickyKey, int estimatedTokens, bool stream, CancellationToken ct)
     {
@@ -99,7 +80,7 @@ internal sealed class UpstreamCaller(UpstreamHttp http, TimeProvider time)
                         }
 
                         attempts.Add(new AttemptRecord(provider.Name, key.Id, (int)response.StatusCode, "ok", null, clock.Elapsed.TotalMilliseconds));
-                        return new Outcome(new Success(response, answer, provider, target, key, lease), null, null, attempts);
+                        return new CallResult.Served(response, answer, provider, target, key, lease, attempts);
                     }
 
                     var body = await ReadBoundedAsync(response, deadline.Token);
@@ -110,9 +91,9 @@ internal sealed class UpstreamCaller(UpstreamHttp http, TimeProvider time)
                     {
                         provider.Pool.Fail(lease, failure, time.GetUtcNow());
                         attempts.Add(Record(provider, key, (int)response.StatusCode, failure, clock));
-                        var error = new UpstreamError((int)response.StatusCode, body, response.Content.Headers.ContentType?.ToString(), provider, target);
+                        var failed = new CallResult.Failed((int)response.StatusCode, body, response.Content.Headers.ContentType?.ToString(), provider, target, attempts);
                         response.Dispose();
-                        return new Outcome(null, error, null, attempts);
+                        return failed;
                     }
 
                     response.Dispose();
@@ -146,7 +127,7 @@ internal sealed class UpstreamCaller(UpstreamHttp http, TimeProvider time)
                 reasons.Add($"{target}: gave up after {provider.MaxAttempts} attempts");
         }
 
-        return new Outcome(null, null, new Exhausted(retryAt, string.Join("; ", reasons)), attempts);
+        return new CallResult.Exhausted(retryAt, string.Join("; ", reasons), attempts);
     }
 
     private static AttemptRecord Record(Provider provider, UpstreamKey key, int? status, UpstreamFailure failure, Stopwatch clock) =>

@@ -9,9 +9,14 @@ namespace Gateway.Host.Features.Upstreams;
 /// A mock provider's calls go to <see cref="MockUpstream"/> instead, chosen by the provider, never by
 /// the URL: nothing a request says can send it to the mock, or a mock request onto the network.
 /// </summary>
-internal sealed class UpstreamHttp : IDisposable
+/// <param name="network">The handler of every call that leaves the process: <see cref="NetworkHandler"/>, or a test's.</param>
+internal sealed class UpstreamHttp(HttpMessageHandler network) : IDisposable
 {
-    private readonly HttpMessageInvoker _network = new(new SocketsHttpHandler
+    private readonly HttpMessageInvoker _network = new(network);
+
+    private readonly HttpMessageInvoker _mock = new(new MockUpstream());
+
+    public static SocketsHttpHandler NetworkHandler() => new()
     {
         UseProxy = false,
         AllowAutoRedirect = false,
@@ -21,9 +26,7 @@ internal sealed class UpstreamHttp : IDisposable
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
         EnableMultipleHttp2Connections = true,
-    });
-
-    private readonly HttpMessageInvoker _mock = new(new MockUpstream());
+    };
 
     /// <summary>Sends and returns as soon as the headers are in; the body is streamed by the caller.</summary>
     public Task<HttpResponseMessage> SendAsync(Provider provider, HttpRequestMessage request, CancellationToken ct) =>

@@ -5,7 +5,7 @@ internal static class UpstreamsFeature
 {
     public static void AddUpstreamsFeature(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSingleton<UpstreamHttp>();
+        builder.Services.AddSingleton(_ => new UpstreamHttp(UpstreamHttp.NetworkHandler()));
         builder.Services.AddSingleton<ModelDiscovery>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ModelDiscovery>());
         builder.Services.AddSingleton<UpstreamCaller>();

@@ -12,7 +12,7 @@ public abstract class ClaudeProviderTestBase(PostgresFixture postgres) : SingleP
     {
         ClaudeUpstream = await FakeAnthropicUpstream.StartAsync();
         return new GatewayConfig(
-            Providers.Anthropic("claude", ClaudeUpstream.BaseUrl).Strategy("sequential").Models("claude-sonnet-4-5").Keys("sk-ant-first", "sk-ant-second"));
+            TestProviders.Anthropic("claude", ClaudeUpstream.BaseUrl).Strategy("sequential").Models("claude-sonnet-4-5").Keys("sk-ant-first", "sk-ant-second"));
     }
 
     protected override ValueTask StopUpstreamAsync() => ClaudeUpstream.DisposeAsync();

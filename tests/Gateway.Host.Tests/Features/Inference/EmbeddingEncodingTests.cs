@@ -21,8 +21,8 @@ public sealed class EmbeddingEncodingTests(PostgresFixture postgres) : SinglePro
     {
         _gemini = await FakeGeminiUpstream.StartAsync();
         return new GatewayConfig(
-            Providers.Gemini("gemini", _gemini.BaseUrl).Models("gemini-embedding-001").Keys("AIza-embedding-project-key-00001"),
-            Providers.Mock("mock").Models("text-embedding-3-small"));
+            TestProviders.Gemini("gemini", _gemini.BaseUrl).Models("gemini-embedding-001").Keys("AIza-embedding-project-key-00001"),
+            TestProviders.Mock("mock").Models("text-embedding-3-small"));
     }
 
     protected override ValueTask StopUpstreamAsync() => _gemini.DisposeAsync();

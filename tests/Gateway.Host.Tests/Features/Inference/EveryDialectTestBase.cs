@@ -54,9 +54,9 @@ public abstract class EveryDialectTestBase(PostgresFixture postgres) : IAsyncLif
         GeminiUpstream = await FakeGeminiUpstream.StartAsync();
         Db = await postgres.NewDatabaseAsync(GetType().Name);
         var config = new GatewayConfig(
-                Providers.OpenAI("openai", OpenAIUpstream.BaseUrl).Models("gpt-4o-mini").Keys("up-1"),
-                Providers.Anthropic("claude", ClaudeUpstream.BaseUrl).Models("claude-sonnet-4-5").Keys("sk-ant-only"),
-                Providers.Gemini("gemini", GeminiUpstream.BaseUrl).Models("gemini-2.5-flash").Keys("AIza-only-project-key-0000000001"))
+                TestProviders.OpenAI("openai", OpenAIUpstream.BaseUrl).Models("gpt-4o-mini").Keys("up-1"),
+                TestProviders.Anthropic("claude", ClaudeUpstream.BaseUrl).Models("claude-sonnet-4-5").Keys("sk-ant-only"),
+                TestProviders.Gemini("gemini", GeminiUpstream.BaseUrl).Models("gemini-2.5-flash").Keys("AIza-only-project-key-0000000001"))
             .With(Settings)
             .Flatten();
         Server = await GatewayServer.StartAsync(Db.ConnectionString, Db.Schema, config, configure: builder => builder.Logging.AddProvider(Logs));

@@ -11,7 +11,7 @@ public abstract class GeminiProviderTestBase(PostgresFixture postgres) : SingleP
     private protected override async Task<GatewayConfig> StartUpstreamAsync()
     {
         GeminiUpstream = await FakeGeminiUpstream.StartAsync();
-        return new GatewayConfig(Providers.Gemini("gemini", GeminiUpstream.BaseUrl).Strategy("sequential").Models("gemini-2.5-flash")
+        return new GatewayConfig(TestProviders.Gemini("gemini", GeminiUpstream.BaseUrl).Strategy("sequential").Models("gemini-2.5-flash")
             .Key("AIza-first-project-key-000000001", label: "first", project: "proj-a")
             .Key("AIza-second-project-key-00000002", label: "second", project: "proj-b"));
     }

@@ -48,8 +48,8 @@ public abstract class InferenceTestBase(PostgresFixture postgres) : IAsyncLifeti
         Backup = await FakeOpenAIUpstream.StartAsync();
         Db = await postgres.NewDatabaseAsync(GetType().Name);
         Config = new GatewayConfig(
-                Providers.OpenAI("fake", Upstream.BaseUrl).Strategy(Strategy).Models("gpt-4o-mini", "gpt-4o").Keys("up-1", "up-2", "up-3"),
-                Providers.OpenAI("backup", Backup.BaseUrl).Models("backup-model").Keys("backup-1"))
+                TestProviders.OpenAI("fake", Upstream.BaseUrl).Strategy(Strategy).Models("gpt-4o-mini", "gpt-4o").Keys("up-1", "up-2", "up-3"),
+                TestProviders.OpenAI("backup", Backup.BaseUrl).Models("backup-model").Keys("backup-1"))
             .Alias("smart", "fake:gpt-4o", "backup:backup-model")
             .With(MoreConfig)
             .Flatten();

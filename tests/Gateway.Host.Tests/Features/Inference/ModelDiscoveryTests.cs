@@ -15,7 +15,7 @@ public sealed class ModelDiscoveryTests(PostgresFixture postgres) : SingleProvid
         _upstream = await FakeOpenAIUpstream.StartAsync();
         _upstream.ModelsByKey["up-old"] = ["gpt-4o-mini"];
         _upstream.ModelsByKey["up-new"] = ["gpt-4o-mini", "gpt-5-preview"];
-        return new GatewayConfig(Providers.OpenAI("fake", _upstream.BaseUrl).Strategy("round_robin").Keys("up-old", "up-new", "up-unlisted"));
+        return new GatewayConfig(TestProviders.OpenAI("fake", _upstream.BaseUrl).Strategy("round_robin").Keys("up-old", "up-new", "up-unlisted"));
     }
 
     protected override ValueTask StopUpstreamAsync() => _upstream.DisposeAsync();

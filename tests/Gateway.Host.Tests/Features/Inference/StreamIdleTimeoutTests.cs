@@ -29,9 +29,9 @@ public sealed class StreamIdleTimeoutTests(PostgresFixture postgres) : SinglePro
         ProviderFixture Stalling(ProviderFixture provider, string model) =>
             provider.Models(model).StreamIdleTimeout(Idle).Timeout(Whole).Key($"{provider.Name}-stalling-key-0000000001", label: "only");
         return new GatewayConfig(
-            Stalling(Providers.OpenAI("openai", new Uri(_upstream.BaseUrl, "v1")), "gpt-4o-mini"),
-            Stalling(Providers.Anthropic("anthropic", _upstream.BaseUrl), "claude-sonnet-4-5"),
-            Stalling(Providers.Gemini("gemini", _upstream.BaseUrl), "gemini-2.5-flash"));
+            Stalling(TestProviders.OpenAI("openai", new Uri(_upstream.BaseUrl, "v1")), "gpt-4o-mini"),
+            Stalling(TestProviders.Anthropic("anthropic", _upstream.BaseUrl), "claude-sonnet-4-5"),
+            Stalling(TestProviders.Gemini("gemini", _upstream.BaseUrl), "gemini-2.5-flash"));
     }
 
     protected override ValueTask StopUpstreamAsync() => _upstream.DisposeAsync();

@@ -47,9 +47,9 @@ public sealed class CacheBillingTests(PostgresFixture postgres) : IAsyncLifetime
         _gemini.Reports = new FakeGeminiUpstream.Usage(Prompt: 5_000, Candidates: 30, Cached: 4_096);
         _db = await postgres.NewDatabaseAsync(nameof(CacheBillingTests));
         _server = await GatewayServer.StartAsync(_db.ConnectionString, _db.Schema, new GatewayConfig(
-            Providers.Anthropic("claude", _claude.BaseUrl).Models("claude-sonnet-4-5").Keys("sk-ant-cache"),
-            Providers.OpenAI("openai", _openai.BaseUrl).Models("gpt-4o").Keys("sk-openai-cache"),
-            Providers.Gemini("gemini", _gemini.BaseUrl).Models("gemini-2.5-flash").Keys("AIza-cache-billing-key-000000001")).Flatten());
+            TestProviders.Anthropic("claude", _claude.BaseUrl).Models("claude-sonnet-4-5").Keys("sk-ant-cache"),
+            TestProviders.OpenAI("openai", _openai.BaseUrl).Models("gpt-4o").Keys("sk-openai-cache"),
+            TestProviders.Gemini("gemini", _gemini.BaseUrl).Models("gemini-2.5-flash").Keys("AIza-cache-billing-key-000000001")).Flatten());
         _admin = TenancyApi.Admin(_server);
         var org = await _admin.CreateOrganizationAsync();
         var (_, secret) = await _admin.IssueKeyAsync(new { org_id = org, name = "cache" });

@@ -35,7 +35,7 @@ public sealed class UsageOutageTests
         await using var upstream = await FakeOpenAIUpstream.StartAsync();
         await using var database = await DedicatedCluster.StartAsync(ct);
         await using var server = await GatewayServer.StartAsync(
-            database.ConnectionString, "public", new GatewayConfig(Providers.OpenAI("fake", upstream.BaseUrl).Models("gpt-4o-mini").Keys("up-1")).Flatten(), dataDir);
+            database.ConnectionString, "public", new GatewayConfig(TestProviders.OpenAI("fake", upstream.BaseUrl).Models("gpt-4o-mini").Keys("up-1")).Flatten(), dataDir);
         using var admin = TenancyApi.Admin(server);
         var (_, secret) = await admin.IssueKeyAsync(new { org_id = await admin.CreateOrganizationAsync(), name = "outage" });
         using var http = new HttpClient { BaseAddress = server.Client.BaseAddress };

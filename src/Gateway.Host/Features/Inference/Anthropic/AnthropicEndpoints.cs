@@ -14,13 +14,13 @@ internal static class AnthropicEndpoints
 {
     public static void MapAnthropicInference(this IEndpointRouteBuilder app)
     {
-        Describe(app.MapPost("/v1/messages", (HttpContext context, InferencePipeline pipeline) => pipeline.RunAsync(context, new AnthropicExchange(context.Request)))
+        Describe(app.MapPost("/v1/messages", (HttpContext context, InferenceRunner runner) => runner.RunAsync(context, new AnthropicMessagesDialect(context.Request)))
                 .WithName("createMessage")
                 .WithSummary("A message in Anthropic's Messages format, streamed (SSE) or not, routed to the model's providers and key pools"))
             .Produces<JsonObject>(StatusCodes.Status200OK, "application/json", "text/event-stream")
             .ProducesErrors<AnthropicError>(StatusCodes.Status402PaymentRequired, StatusCodes.Status429TooManyRequests);
-        Describe(app.MapPost("/v1/messages/count_tokens", (HttpContext context, InferencePipeline pipeline, TimeProvider time) =>
-                TokenCounting.HandleAsync(context, pipeline, new AnthropicExchange(context.Request, counting: true), time))
+        Describe(app.MapPost("/v1/messages/count_tokens", (HttpContext context, InferenceRunner runner, TimeProvider time) =>
+                TokenCounting.HandleAsync(context, runner, new AnthropicCountTokensDialect(context.Request), time))
                 .WithName("countMessageTokens")
                 .WithSummary("The prompt's tokens: exact from Anthropic and Gemini upstreams; for OpenAI-compatible ones tokenized with OpenAI's tokenizer for its model families, estimated otherwise (x-gateway-token-count says which); never charged"))
             .Produces<JsonObject>();

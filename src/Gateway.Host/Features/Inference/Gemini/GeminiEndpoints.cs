@@ -29,7 +29,7 @@ internal static class GeminiEndpoints
     internal sealed record GeminiModelList(IReadOnlyList<GeminiModel> Models);
 
     /// <summary>One of Google's model methods: its own path, operation and schemas, and what runs it.</summary>
-    private sealed record ModelMethod(string Name, string Summary, Type Request, Type Response, Func<HttpContext, InferencePipeline, TimeProvider, string, Task> Run)
+    private sealed record ModelMethod(string Name, string Summary, Type Request, Type Response, Func<HttpContext, InferenceRunner, TimeProvider, string, Task> Run)
     {
         public string OperationId(string version) => "gemini" + char.ToUpperInvariant(Name[0]) + Name[1..] + (version == "v1" ? "V1" : "");
     }
@@ -38,20 +38,20 @@ internal static class GeminiEndpoints
     [
         new(GeminiApi.GenerateContent, "A whole answer in Google's Gemini format, routed to the model's providers and key pools",
             typeof(GenerateContentRequest), typeof(GenerateContentResponse),
-            (context, pipeline, _, model) => pipeline.RunAsync(context, new GeminiExchange(model, GeminiAction.GenerateContent, sse: false))),
+            (context, runner, _, model) => runner.RunAsync(context, new GeminiGenerateDialect(model, stream: false, sse: false))),
         new(GeminiApi.StreamGenerateContent, "The answer as it is made: server-sent events with ?alt=sse, otherwise one JSON array whose elements arrive as they are made",
             typeof(GenerateContentRequest), typeof(GenerateContentResponse[]),
-            (context, pipeline, _, model) => pipeline.RunAsync(context, new GeminiExchange(model, GeminiAction.StreamGenerateContent,
+            (context, runner, _, model) => runner.RunAsync(context, new GeminiGenerateDialect(model, stream: true,
                 sse: string.Equals(context.Request.Query["alt"], "sse", StringComparison.OrdinalIgnoreCase)))),
         new(GeminiApi.CountTokens, "The prompt's tokens: exact from Gemini and Anthropic upstreams, estimated for OpenAI-compatible ones (x-gateway-token-count says which); never charged",
             typeof(CountTokensRequest), typeof(CountTokensResponse),
-            (context, pipeline, time, model) => TokenCounting.HandleAsync(context, pipeline, new GeminiExchange(model, GeminiAction.CountTokens, sse: false), time)),
+            (context, runner, time, model) => TokenCounting.HandleAsync(context, runner, new GeminiCountTokensDialect(model), time)),
         new(GeminiApi.EmbedContent, "One embedding, from a Gemini or OpenAI-compatible upstream",
             typeof(EmbedContentRequest), typeof(EmbedContentResponse),
-            (context, pipeline, _, model) => pipeline.RunAsync(context, new GeminiEmbedExchange(model, batch: false))),
+            (context, runner, _, model) => runner.RunAsync(context, new GeminiEmbedDialect(model, batch: false))),
         new(GeminiApi.BatchEmbedContents, "Several embeddings of one size in one call, from a Gemini or OpenAI-compatible upstream",
             typeof(BatchEmbedContentsRequest), typeof(BatchEmbedContentsResponse),
-            (context, pipeline, _, model) => pipeline.RunAsync(context, new GeminiEmbedExchange(model, batch: true))),
+            (context, runner, _, model) => runner.RunAsync(context, new GeminiEmbedDialect(model, batch: true))),
     ];
 
     /// <summary>What a chat model supports; the list shows these (the embedding methods need an embedding model).</summary>
@@ -62,8 +62,8 @@ internal static class GeminiEndpoints
         foreach (var version in new[] { "v1beta", "v1" })
         {
             foreach (var method in Methods)
-                Describe(app.MapPost($"/{version}/models/{{model}}:{method.Name}", (string model, HttpContext context, InferencePipeline pipeline, TimeProvider time) =>
-                    method.Run(context, pipeline, time, Uri.UnescapeDataString(model))), method, version);
+                Describe(app.MapPost($"/{version}/models/{{model}}:{method.Name}", (string model, HttpContext context, InferenceRunner runner, TimeProvider time) =>
+                    method.Run(context, runner, time, Uri.UnescapeDataString(model))), method, version);
 
             // What no method's route matches: a name holding a '/' (provider/model, which Google's SDKs put in
             // the path unescaped, so it spans segments), or a method this gateway does not serve.
@@ -133,13 +133,13 @@ internal static class GeminiEndpoints
         });
     }
 
-    private static Task DispatchAsync(string action, HttpContext context, InferencePipeline pipeline, TimeProvider time)
+    private static Task DispatchAsync(string action, HttpContext context, InferenceRunner runner, TimeProvider time)
     {
         // models/{model}:{method}; the model itself may hold a colon (provider:model), the method never does.
         var colon = action.LastIndexOf(':');
         var (model, name) = colon > 0 ? (action[..colon], action[(colon + 1)..]) : (action, "");
         return Methods.FirstOrDefault(m => m.Name == name) is { } method
-            ? method.Run(context, pipeline, time, Uri.UnescapeDataString(model))
+            ? method.Run(context, runner, time, Uri.UnescapeDataString(model))
             : DialectErrors.WriteAsync(context, Dialect.Gemini, 404, "not_found",
                 $"'{name}' is not a model method this gateway serves; use {string.Join(", ", Methods.Select(m => m.Name))}");
     }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Gateway.Domain.Chat;
 using Gateway.Domain.Chat.Anthropic;
+using Gateway.Host.Features.Inference.Relaying;
 
 namespace Gateway.Host.Features.Inference.Anthropic;
 
@@ -10,7 +11,7 @@ namespace Gateway.Host.Features.Inference.Anthropic;
 /// repeat the input and cache counts there too, and the latest of each stands), and the characters of text,
 /// thinking and tool input for an estimate if the client leaves.
 /// </summary>
-internal sealed class AnthropicSseInspector : SseForwarder.SseInspector
+internal sealed class AnthropicPassthroughEvents : PassthroughEvents
 {
     private ChatUsage? _started;
     private ChatUsage? _finished;
@@ -34,7 +35,7 @@ internal sealed class AnthropicSseInspector : SseForwarder.SseInspector
                 foreach (var field in (string[])["text", "thinking", "partial_json"])
                 {
                     if (delta.TryGetProperty(field, out var text) && text.ValueKind == JsonValueKind.String)
-                        ContentChars += text.GetString()!.Length;
+                        OutputChars += text.GetString()!.Length;
                 }
 
                 break;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Gateway.Domain.Chat;
 using Gateway.Domain.Chat.Gemini;
+using Gateway.Host.Features.Inference.Relaying;
 
 namespace Gateway.Host.Features.Inference.Gemini;
 
@@ -9,7 +10,7 @@ namespace Gateway.Host.Features.Inference.Gemini;
 /// chunk that has it carries the running totals, so the last one wins) and the characters of text for an
 /// estimate if the client leaves before the end.
 /// </summary>
-internal sealed class GeminiSseInspector : SseForwarder.SseInspector
+internal sealed class GeminiPassthroughEvents : PassthroughEvents
 {
     private ChatUsage? _usage;
 
@@ -29,7 +30,7 @@ internal sealed class GeminiSseInspector : SseForwarder.SseInspector
                 foreach (var part in parts.EnumerateArray())
                 {
                     if (part.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String)
-                        ContentChars += text.GetString()!.Length;
+                        OutputChars += text.GetString()!.Length;
                 }
             }
         }

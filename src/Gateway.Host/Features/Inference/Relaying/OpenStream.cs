@@ -1,8 +1,8 @@
-namespace Gateway.Host.Features.Inference;
+namespace Gateway.Host.Features.Inference.Relaying;
 
 /// <summary>
 /// Present on a request while a relay streams its answer: if the gateway fails before the stream ends,
-/// <see cref="InferenceFaults"/> closes it with the dialect's error event, as the relays do when an
+/// <see cref="InferenceFaults"/> closes it with the dialect's error event, as the relay does when an
 /// upstream breaks, instead of cutting it off.
 /// </summary>
 internal sealed class OpenStream(Func<StreamFault, string> failureEvent)

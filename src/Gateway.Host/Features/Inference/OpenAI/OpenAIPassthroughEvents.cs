@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Gateway.Domain.Chat;
 using Gateway.Domain.Chat.OpenAI;
+using Gateway.Host.Features.Inference.Relaying;
 
 namespace Gateway.Host.Features.Inference.OpenAI;
 
@@ -8,7 +9,7 @@ namespace Gateway.Host.Features.Inference.OpenAI;
 /// Reads OpenAI chunks as they pass: usage from the chunk that carries it, content characters for an
 /// estimate, and holds back the usage-only chunk when the gateway asked for it and the client did not.
 /// </summary>
-internal sealed class OpenAISseInspector(bool holdBackUsageChunk) : SseForwarder.SseInspector
+internal sealed class OpenAIPassthroughEvents(bool holdBackUsageChunk) : PassthroughEvents
 {
     private ChatUsage? _usage;
 
@@ -26,7 +27,7 @@ internal sealed class OpenAISseInspector(bool holdBackUsageChunk) : SseForwarder
             foreach (var choice in choices.EnumerateArray())
             {
                 if (choice.TryGetProperty("delta", out var delta) && delta.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String)
-                    ContentChars += content.GetString()!.Length;
+                    OutputChars += content.GetString()!.Length;
             }
         }
 

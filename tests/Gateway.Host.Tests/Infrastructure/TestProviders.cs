@@ -3,9 +3,9 @@ namespace Gateway.Host.Tests.Infrastructure;
 /// <summary>
 /// A provider for a test gateway, one per type the config file knows (<c>type:</c>), to be given its models,
 /// keys and settings and flattened by <see cref="GatewayConfig"/>:
-/// <c>Providers.OpenAI("fake", upstream.BaseUrl).Models("gpt-4o-mini").Keys("up-1", "up-2")</c>.
+/// <c>TestProviders.OpenAI("fake", upstream.BaseUrl).Models("gpt-4o-mini").Keys("up-1", "up-2")</c>.
 /// </summary>
-internal static class Providers
+internal static class TestProviders
 {
     public static ProviderFixture OpenAI(string name, Uri baseUrl) => new(name, "openai", baseUrl);
 

@@ -1,0 +1,24 @@
+using System.Text.Json.Nodes;
+using Gateway.Domain.Chat;
+using Gateway.Host.Features.Inference.Relaying;
+using Gateway.Host.Features.Providers;
+using Gateway.Host.Features.Providers.Protocols;
+
+namespace Gateway.Host.Features.Inference;
+
+/// <summary>A chat API: translated through the canonical <see cref="ChatRequest"/>, its answers written by the dialect's writers.</summary>
+internal abstract class ChatDialect : CanonicalDialect<ChatRequest>
+{
+    public override Capability Needs => Capability.Chat;
+
+    /// <summary>The client's answer for a whole answer in canonical form.</summary>
+    public abstract JsonObject WriteAnswer(ChatResponse response);
+
+    /// <summary>The writer of the client's stream (one per stream: writers keep state).</summary>
+    public abstract IChatEventWriter NewEventWriter();
+
+    /// <summary>Every chat API streams, so each has a reading of its own format's events.</summary>
+    internal abstract override IEventStrategy PassthroughEvents();
+
+    protected override Way Translation(IUpstreamProtocol protocol) => new ChatTranslation(this, protocol);
+}

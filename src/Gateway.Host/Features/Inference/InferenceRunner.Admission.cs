@@ -1,0 +1,152 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Gateway.Domain.Chat;
+using Gateway.Domain.Upstreams;
+using Gateway.Host.Features.Dialects;
+using Gateway.Host.Http;
+using Microsoft.Net.Http.Headers;
+
+namespace Gateway.Host.Features.Inference;
+
+/// <summary>The steps before the call: each either narrows the run or refuses it.</summary>
+internal sealed partial class InferenceRunner
+{
+    /// <summary>
+    /// The steps every model request starts with, token counting included: the body, the model's targets, and those
+    /// this key may use.
+    /// </summary>
+    public async Task<Refusal?> RouteAsync(InferenceRun run)
+    {
+        var read = await ReadAsync(run.Context.Request, run.Dialect, run.Context.RequestAborted);
+        if (read.Refused(out var unreadable, out var body))
+            return unreadable;
+        run.Dialect.Accept(body);
+        var (targets, routeError) = registry.Router.Resolve(run.Dialect.Model);
+        if (routeError is not null)
+            return new Refusal(404, "model_not_found", routeError);
+        run.Targets = [.. targets.Where(t => directory.MayUse(run.Principal, t.Provider, t.Model))];
+        return run.Targets.Count == 0 ? new Refusal(403, "model_not_allowed", $"this key may not use the model '{run.Dialect.Model}'") : null;
+    }
+
+    private Refusal? Priced(InferenceRun run)
+    {
+        run.Targets = spending.Priced(run.Targets, run.StartedAt);
+        return run.Targets.Count > 0 ? null : new Refusal(403, "model_not_priced",
+            $"'{run.Dialect.Model}' has no price and this gateway requires one (require_pricing); ask an operator to set it with POST /v1/pricing");
+    }
+
+    /// <summary>With strict translation on: a request that cannot go to a target of another wire format without losing fields.</summary>
+    private Refusal? Strict(InferenceRun run)
+    {
+        var dialect = run.Dialect;
+        if (!translation.Strict)
+            return null;
+        var translated = run.Targets.FirstOrDefault(t => registry.Providers[t.Provider].Kind != dialect.Native);
+        if (translated is null || dialect.Unmapped is not { Count: > 0 } unmapped)
+            return null;
+        var kind = registry.Providers[translated.Provider].Kind.ToString().ToLowerInvariant();
+        return Refusal.InvalidRequest(
+            $"strict translation is on, and {string.Join(", ", unmapped)} cannot be carried to {translated} ({kind}), which speaks another dialect; "
+            + $"remove {(unmapped.Count == 1 ? "it" : "them")}, or ask for a model of a {dialect.Native.ToString().ToLowerInvariant()} provider");
+    }
+
+    /// <summary>
+    /// Keeps the targets whose provider serves what the request needs, by a way the dialect has to the provider's
+    /// protocol, and readies the request for them (the canonical form, when one is translated); with none left, the
+    /// first one's 501 says why.
+    /// </summary>
+    private Refusal? Reach(InferenceRun run)
+    {
+        Refusal? unserved = null;
+        var reachable = new List<RouteTarget>(run.Targets.Count);
+        foreach (var target in run.Targets)
+        {
+            var provider = registry.Providers[target.Provider];
+            if (run.Dialect.WayTo(provider, target).Refused(out var refusal, out var way))
+            {
+                unserved ??= refusal;
+                continue;
+            }
+
+            run.Ways.TryAdd(provider.Kind, way);
+            reachable.Add(target);
+        }
+
+        if (reachable.Count == 0)
+            return unserved;
+        run.Targets = reachable;
+        return run.Dialect.Prepare(translating: reachable.Any(t => registry.Providers[t.Provider].Kind != run.Dialect.Native));
+    }
+
+    /// <summary>The key's own requests- and tokens-per-minute: 429 with Retry-After.</summary>
+    private Refusal? Limit(InferenceRun run)
+    {
+        run.Estimate = EstimateTokens(run.Context.Request.ContentLength, run.Dialect);
+        var (rpm, tpm) = directory.RateLimits(run.Principal.KeyId);
+        if (limits.TryAdmit(run.Principal.KeyId ?? "", rpm, tpm, run.Estimate, time.GetUtcNow()) is not { } limited)
+            return null;
+        var seconds = Math.Max(1, (int)Math.Ceiling((limited.RetryAt - time.GetUtcNow()).TotalSeconds));
+        run.Context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return new Refusal(429, "rate_limit_exceeded", $"{limited.Reason}; retry in {seconds} s");
+    }
+
+    private async Task<Refusal?> AdmitToBudgetsAsync(InferenceRun run)
+    {
+        var admitted = await spending.AdmitAsync(run.Context, run.Principal, run.Targets, run.Dialect.Body, run.Dialect.MaxOutputTokens, run.StartedAt);
+        if (admitted.Refused(out var refusal, out var admission))
+            return refusal;
+        run.Admission = admission;
+        return null;
+    }
+
+    /// <summary>
+    /// The body as JSON, checked by the dialect's validator, or why it cannot be admitted: not JSON (by its
+    /// Content-Type or its bytes), over <c>max_request_body_mb</c> (413), or fields the dialect refuses.
+    /// </summary>
+    private async Task<RefusalOr<JsonObject>> ReadAsync(HttpRequest request, ClientDialect dialect, CancellationToken ct)
+    {
+        // No Content-Type at all is read as JSON, as the upstream APIs do; another type is a mistake worth naming.
+        if (request.ContentType is { } type && !IsJson(type))
+            return Refusal.InvalidRequest($"the request body must be JSON, sent with Content-Type: application/json (not '{type}')");
+        if (await BoundedBody.ReadAsync(request, bodyLimits.Bytes, ct) is not { } bytes)
+            return new Refusal(413, "request_too_large", $"the request body is larger than {bodyLimits.Megabytes} MiB, this gateway's limit (max_request_body_mb)");
+        if (bytes.IsEmpty)
+            return Refusal.InvalidRequest("the request body is empty; send a JSON object");
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(bytes.Span, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
+        }
+        catch (JsonException e)
+        {
+            return Refusal.InvalidRequest(e.LineNumber is { } line
+                ? $"the request body is not valid JSON (line {line + 1}, byte {e.BytePositionInLine + 1})"
+                : $"the request body is not valid JSON: {e.Message}");
+        }
+
+        if (node is not JsonObject body)
+            return Refusal.InvalidRequest("the request body must be a JSON object");
+        if (dialect.PathModel is { } pathModel)
+            body["model"] = pathModel;
+        List<FieldProblem> problems = body["model"]?.GetValueKind() == JsonValueKind.String && !string.IsNullOrWhiteSpace((string?)body["model"])
+            ? []
+            : [new FieldProblem("model", "is required (the model's name, a string)")];
+        problems.AddRange(dialect.Validate(body));
+        return problems.Count == 0 ? body : Refusal.InvalidRequest(FieldProblem.Describe(problems), problems);
+    }
+
+    private static bool IsJson(string contentType) =>
+        MediaTypeHeaderValue.TryParse(contentType, out var media)
+        && (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase) || media.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>
+    /// A rough count for tokens-per-minute checks: about four characters a token, plus the output cap.
+    /// The body's length comes from Content-Length when sent, sparing a second serialisation per request.
+    /// </summary>
+    private static int EstimateTokens(long? contentLength, ClientDialect dialect)
+    {
+        var prompt = (int)((contentLength ?? dialect.Body.ToJsonString().Length) / 4);
+        return prompt + (dialect.MaxOutputTokens ?? 0);
+    }
+}

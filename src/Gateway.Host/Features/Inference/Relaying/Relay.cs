@@ -1,0 +1,127 @@
+using System.Buffers;
+using System.Diagnostics;
+using Gateway.Domain.Chat;
+using Gateway.Host.Features.Upstreams;
+
+namespace Gateway.Host.Features.Inference.Relaying;
+
+/// <summary>
+/// Copies one upstream answer to the client, the only place that does: a stream event by event as the bytes come
+/// (<see cref="SseEvents"/> finds where each ends), each flushed, or a whole answer at once; what happens to an
+/// event (<see cref="IEventStrategy"/>) or an answer is the way's: passed through as it came, or translated. A stream that fails after it began ends
+/// with the client dialect's error event, never silently: the upstream broke off or sent an error
+/// (<see cref="RelayEnd.UpstreamBroke"/>), it stalled (<see cref="UpstreamStalledException"/>), or the gateway itself
+/// failed (<see cref="OpenStream"/>, for <see cref="InferenceFaults"/>). A stream that reports no usage is estimated:
+/// the gateway's estimate for the prompt, the characters seen for the output.
+/// </summary>
+internal static class Relay
+{
+    private const int ReadSize = 16 * 1024;
+
+    /// <param name="estimatedTokens">The gateway's estimate of the request, standing for the prompt when the stream reports no usage.</param>
+    public static async Task<RelayResult> StreamAsync(
+        Stream upstream, HttpResponse client, IEventStrategy strategy, int estimatedTokens, Stopwatch clock, CancellationToken clientAborted)
+    {
+        OpenStream.Begin(client, strategy.Failure);
+        var (end, firstToken) = await CopyAsync(upstream, client, strategy, clock, clientAborted);
+        OpenStream.End(client);
+        var usage = strategy.Usage;
+        return new RelayResult(end, usage ?? new ChatUsage(estimatedTokens, strategy.OutputChars / 4, 0), usage is null, firstToken);
+    }
+
+    /// <summary>A whole answer, already read whole by the call (its timeout covers the last byte).</summary>
+    /// <param name="answer">What the client gets for the upstream's bytes: the same bytes, or the answer translated.</param>
+    public static async Task<RelayResult> AnswerAsync(
+        Stream upstream, HttpResponse client, Func<byte[], RelayedAnswer> answer, Stopwatch clock, CancellationToken clientAborted)
+    {
+        using var buffered = new MemoryStream();
+        await upstream.CopyToAsync(buffered, clientAborted);
+        var relayed = answer(buffered.ToArray());
+        await client.Body.WriteAsync(relayed.Body, clientAborted);
+        return new RelayResult(RelayEnd.Completed, relayed.Usage, relayed.UsageEstimated, clock.Elapsed.TotalMilliseconds);
+    }
+
+    private static async Task<(RelayEnd End, double? FirstTokenMs)> CopyAsync(
+        Stream upstream, HttpResponse client, IEventStrategy strategy, Stopwatch clock, CancellationToken clientAborted)
+    {
+        var pending = new ArrayBufferWriter<byte>(ReadSize);
+        var read = ArrayPool<byte>.Shared.Rent(ReadSize);
+        double? firstToken = null;
+        try
+        {
+            int n;
+            while ((n = await upstream.ReadAsync(read, clientAborted)) > 0)
+            {
+                pending.Write(read.AsSpan(0, n));
+                var events = pending.WrittenMemory;
+                var taken = 0;
+                int length;
+                while ((length = SseEvents.End(events.Span[taken..])) >= 0)
+                {
+                    var step = strategy.Event(events.Slice(taken, length));
+                    taken += length;
+                    if (step.UpstreamFailed)
+                    {
+                        await EndAsync(client, step.ToClient);
+                        return (RelayEnd.UpstreamBroke, firstToken);
+                    }
+
+                    if (step.ToClient.IsEmpty)
+                        continue;
+                    await client.Body.WriteAsync(step.ToClient, clientAborted);
+                    await client.Body.FlushAsync(clientAborted);
+                    firstToken ??= clock.Elapsed.TotalMilliseconds;
+                }
+
+                if (taken > 0)
+                {
+                    var rest = events[taken..].ToArray();
+                    pending.ResetWrittenCount();
+                    pending.Write(rest);
+                }
+            }
+
+            var last = strategy.End(pending.WrittenMemory);
+            if (last.UpstreamFailed)
+            {
+                await EndAsync(client, last.ToClient);
+                return (RelayEnd.UpstreamBroke, firstToken);
+            }
+
+            if (!last.ToClient.IsEmpty)
+            {
+                await client.Body.WriteAsync(last.ToClient, clientAborted);
+                await client.Body.FlushAsync(clientAborted);
+            }
+
+            return (RelayEnd.Completed, firstToken);
+        }
+        catch (OperationCanceledException) when (clientAborted.IsCancellationRequested)
+        {
+            return (RelayEnd.ClientLeft, firstToken);
+        }
+        catch (UpstreamStalledException stall)
+        {
+            await EndAsync(client, strategy.Failure(StreamFault.IdleTimeout(stall)));
+            return (RelayEnd.UpstreamStalled, firstToken);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException or System.Text.Json.JsonException)
+        {
+            await EndAsync(client, strategy.Failure(StreamFault.Interrupted));
+            return (RelayEnd.UpstreamBroke, firstToken);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(read);
+        }
+    }
+
+    /// <summary>Bytes already reached the client: no retry is possible, so the stream ends with an error it can read.</summary>
+    private static async Task EndAsync(HttpResponse client, ReadOnlyMemory<byte> errorEvent)
+    {
+        await client.Body.WriteAsync(errorEvent, CancellationToken.None);
+        await client.Body.FlushAsync(CancellationToken.None);
+    }
+
+    private static Task EndAsync(HttpResponse client, string errorEvent) => EndAsync(client, System.Text.Encoding.UTF8.GetBytes(errorEvent));
+}
