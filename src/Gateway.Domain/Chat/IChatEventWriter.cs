@@ -20,4 +20,10 @@ public interface IChatEventWriter
     /// </summary>
     /// <param name="code">A stable machine-readable reason, for the dialects whose error carries one (OpenAI's).</param>
     string Failure(int status, string code, string message);
+
+    /// <summary>
+    /// A frame that says nothing, sent while the gateway waits between the calls of one answer (a tool running, the
+    /// next call's first byte), so that clients and proxies that close idle streams keep this one open.
+    /// </summary>
+    string KeepAlive { get; }
 }

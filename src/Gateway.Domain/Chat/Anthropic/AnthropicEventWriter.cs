@@ -34,6 +34,9 @@ public sealed class AnthropicEventWriter(int estimatedInputTokens, bool thinking
 
     public string Failure(int status, string code, string message) => ErrorEvent(status, message);
 
+    /// <summary>Anthropic's own <c>ping</c> event, which its SDKs read and skip.</summary>
+    public string KeepAlive { get; } = Frame(("ping", new JsonObject { ["type"] = "ping" }));
+
     /// <summary>
     /// Anthropic's <c>event: error</c>, which ends a stream that failed after it began (passed through or translated),
     /// its type the one Anthropic gives the status (api_error, timeout_error).

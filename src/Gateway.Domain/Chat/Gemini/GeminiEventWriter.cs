@@ -48,6 +48,9 @@ public sealed class GeminiEventWriter(string model, bool thoughts = false, Gemin
         return form == GeminiStreamForm.Sse ? error : error + ArrayEnd;
     }
 
+    /// <summary>An SSE comment; in the JSON-array form, whitespace between elements, which a JSON reader skips.</summary>
+    public string KeepAlive => form == GeminiStreamForm.Sse ? SseComments.KeepAlive : "\n";
+
     /// <summary>Google's error object as an <c>?alt=sse</c> event, which ends a passed-through stream that failed after it began.</summary>
     public static string ErrorEvent(int status, string message) => SseFrame(GoogleError.Of(status, message).ToJson());
 

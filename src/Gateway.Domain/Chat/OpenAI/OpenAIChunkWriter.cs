@@ -31,6 +31,9 @@ public sealed class OpenAIChunkWriter(bool includeUsage, long created) : IChatEv
 
     public string Failure(int status, string code, string message) => ErrorEvent(status, code, message);
 
+    /// <summary>An SSE comment line, which every SSE reader skips.</summary>
+    public string KeepAlive => SseComments.KeepAlive;
+
     /// <summary>The error chunk the OpenAI SDKs read from a stream that failed after it began (passed through or translated).</summary>
     public static string ErrorEvent(int status, string code, string message) => Frame(OpenAIError.Of(status, code, message).ToJsonString());
 

@@ -28,17 +28,22 @@ internal sealed class Spending(PriceStore prices, BudgetLedger ledger)
     /// of them to its cache. Settlement then charges the exact split the upstream reported.
     /// </summary>
     /// <param name="maxOutputTokens">The request's output cap in its dialect's field; <see cref="DefaultMaxOutputTokens"/> when it sets none.</param>
+    public Task<RefusalOr<BudgetLedger.Admission>> AdmitAsync(
+        HttpContext context, Principal principal, IReadOnlyList<RouteTarget> targets, JsonObject body, int? maxOutputTokens, DateTimeOffset at) =>
+        AdmitAsync(principal, targets, context.Request.ContentLength ?? body.ToJsonString().Length, maxOutputTokens, at, context.RequestAborted);
+
+    /// <summary>The same, for a prompt of <paramref name="promptBytes"/> (a loop's later call, whose prompt is no client body).</summary>
     public async Task<RefusalOr<BudgetLedger.Admission>> AdmitAsync(
-        HttpContext context, Principal principal, IReadOnlyList<RouteTarget> targets, JsonObject body, int? maxOutputTokens, DateTimeOffset at)
+        Principal principal, IReadOnlyList<RouteTarget> targets, long promptBytes, int? maxOutputTokens, DateTimeOffset at, CancellationToken ct)
     {
         // An upper bound on prompt tokens: about three bytes a token (English runs nearer four).
-        var promptTokens = (int)Math.Min(int.MaxValue, (context.Request.ContentLength ?? body.ToJsonString().Length) / 3);
+        var promptTokens = (int)Math.Min(int.MaxValue, promptBytes / 3);
         var maxOutput = maxOutputTokens ?? DefaultMaxOutputTokens;
         var usd = targets.Max(t => prices.PriceAt(t.Provider, t.Model, at)?.WorstCase(promptTokens, maxOutput) ?? 0m);
         try
         {
             return await ledger.AdmitAsync(
-                principal, [.. targets.Select(t => (t.Provider, t.Model))], new Spend(usd, promptTokens + maxOutput, 1), context.RequestAborted);
+                principal, [.. targets.Select(t => (t.Provider, t.Model))], new Spend(usd, promptTokens + maxOutput, 1), ct);
         }
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {

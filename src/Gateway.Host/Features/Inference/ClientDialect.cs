@@ -74,7 +74,8 @@ internal abstract class ClientDialect
     /// speaks another; or 501 saying why there is none: its API has no such endpoint, it is configured without it, or
     /// the dialect has no translation to its protocol.
     /// </summary>
-    public RefusalOr<Way> WayTo(Provider provider, RouteTarget target)
+    /// <param name="canonical">The request must take the canonical form whatever the provider speaks (a loop reads every answer).</param>
+    public RefusalOr<Way> WayTo(Provider provider, RouteTarget target, bool canonical = false)
     {
         var needs = CapabilityNames.Of(Needs);
         if (!provider.Protocol.Capabilities.HasFlag(Needs))
@@ -85,7 +86,7 @@ internal abstract class ClientDialect
                 $"provider '{provider.Name}' ({target}) is configured without {needs} (its capabilities: {CapabilityNames.Describe(provider.Capabilities)})");
         }
 
-        if (provider.Kind == Native)
+        if (provider.Kind == Native && !canonical)
             return new Passthrough(this);
         return Translation(provider.Protocol) is { } translation
             ? translation

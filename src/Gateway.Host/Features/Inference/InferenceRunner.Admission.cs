@@ -29,6 +29,24 @@ internal sealed partial class InferenceRunner
         return run.Targets.Count == 0 ? new Refusal(403, "model_not_allowed", $"this key may not use the model '{run.Dialect.Model}'") : null;
     }
 
+    /// <summary>Whether the request runs as a loop, by the first loop source that takes it; a chat request only.</summary>
+    private Refusal? ChooseLoop(InferenceRun run)
+    {
+        if (run.Dialect is not ChatDialect chat)
+            return null;
+        foreach (var source in loopSources)
+        {
+            if (source.For(chat, run.Principal) is not { } chosen)
+                continue;
+            if (chosen.Refused(out var refusal, out var loop))
+                return refusal;
+            run.Loop = loop;
+            return null;
+        }
+
+        return null;
+    }
+
     private Refusal? Priced(InferenceRun run)
     {
         run.Targets = spending.Priced(run.Targets, run.StartedAt);
@@ -42,7 +60,7 @@ internal sealed partial class InferenceRunner
         var dialect = run.Dialect;
         if (!translation.Strict)
             return null;
-        var translated = run.Targets.FirstOrDefault(t => registry.Providers[t.Provider].Kind != dialect.Native);
+        var translated = run.Targets.FirstOrDefault(t => run.Loop is not null || registry.Providers[t.Provider].Kind != dialect.Native);
         if (translated is null || dialect.Unmapped is not { Count: > 0 } unmapped)
             return null;
         var kind = registry.Providers[translated.Provider].Kind.ToString().ToLowerInvariant();
@@ -63,7 +81,7 @@ internal sealed partial class InferenceRunner
         foreach (var target in run.Targets)
         {
             var provider = registry.Providers[target.Provider];
-            if (run.Dialect.WayTo(provider, target).Refused(out var refusal, out var way))
+            if (run.Dialect.WayTo(provider, target, canonical: run.Loop is not null).Refused(out var refusal, out var way))
             {
                 unserved ??= refusal;
                 continue;
@@ -76,13 +94,19 @@ internal sealed partial class InferenceRunner
         if (reachable.Count == 0)
             return unserved;
         run.Targets = reachable;
-        return run.Dialect.Prepare(translating: reachable.Any(t => registry.Providers[t.Provider].Kind != run.Dialect.Native));
+        return run.Dialect.Prepare(translating: run.Loop is not null || reachable.Any(t => registry.Providers[t.Provider].Kind != run.Dialect.Native));
     }
 
     /// <summary>The key's own requests- and tokens-per-minute: 429 with Retry-After.</summary>
     private Refusal? Limit(InferenceRun run)
     {
         run.Estimate = EstimateTokens(run.Context.Request.ContentLength, run.Dialect);
+        return LimitCall(run);
+    }
+
+    /// <summary>One call's admission to the key's rate limits, at the run's current estimate.</summary>
+    private Refusal? LimitCall(InferenceRun run)
+    {
         var (rpm, tpm) = directory.RateLimits(run.Principal.KeyId);
         if (limits.TryAdmit(run.Principal.KeyId ?? "", rpm, tpm, run.Estimate, time.GetUtcNow()) is not { } limited)
             return null;

@@ -3,6 +3,7 @@ using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Auth;
 using Gateway.Host.Features.Budgets;
 using Gateway.Host.Features.Dialects;
+using Gateway.Host.Features.Inference.Looping;
 using Gateway.Host.Features.Inference.Relaying;
 using Gateway.Host.Features.Providers;
 using Gateway.Host.Features.Upstreams;
@@ -20,7 +21,7 @@ namespace Gateway.Host.Features.Inference;
 /// </summary>
 internal sealed partial class InferenceRunner(
     ProviderRegistry registry, KeyDirectory directory, CallerLimits limits, UpstreamCaller caller, UsageLog log, Spending spending, TranslationSettings translation,
-    BodyLimits bodyLimits, TimeProvider time)
+    BodyLimits bodyLimits, IEnumerable<IChatLoopSource> loopSources, TimeProvider time)
 {
     public ProviderRegistry Registry => registry;
 
@@ -30,6 +31,7 @@ internal sealed partial class InferenceRunner(
     {
         var run = new InferenceRun(context, dialect, time.GetUtcNow());
         var refusal = await RouteAsync(run);
+        refusal ??= ChooseLoop(run);
         refusal ??= Priced(run);
         refusal ??= Strict(run);
         refusal ??= Reach(run);
@@ -37,13 +39,20 @@ internal sealed partial class InferenceRunner(
         refusal ??= await AdmitToBudgetsAsync(run);
         if (refusal is not null)
         {
+            if (run.Loop is not null)
+                await run.Loop.DisposeAsync();
             await DialectErrors.WriteAsync(context, dialect.Wire, refusal);
             return;
         }
 
+        if (run.Loop is { } loop)
+        {
+            await LoopAsync(run, (ChatDialect)dialect, loop);
+            return;
+        }
+
         var result = await caller.CallAsync(run.Targets, registry.Providers, run.Request, run.Principal.KeyId, run.Estimate, dialect.Stream, context.RequestAborted);
-        var record = new InferenceRecordBuilder(
-            run.Principal, dialect.Wire.ToString().ToLowerInvariant(), dialect.Endpoint, dialect.Model, dialect.Stream, run.StartedAt, context.TraceIdentifier);
+        var record = run.Record();
         await result.Match(
             served => ServeAsync(run, served, record),
             async failed =>
@@ -71,13 +80,17 @@ internal sealed partial class InferenceRunner(
         }
         catch
         {
-            // InferenceFaults answers the client; the key's lease, the budget hold and the record are settled here, so none is left behind.
-            served.Provider.Pool.Abandon(served.Lease);
-            BudgetLedger.Release(run.Admission);
-            log.Record(record.Finish(500, run.Clock, served.Attempts, served.Provider.Name, served.Target.Model, served.Key.Id));
+            // InferenceFaults answers the client.
+            Abandon(run, served, record);
             throw;
         }
 
+        Finish(run, served, relayed, record);
+    }
+
+    /// <summary>After a served call's answer was relayed: settles the key's lease, charges the rate limits and the budgets, records the usage.</summary>
+    private void Finish(InferenceRun run, CallResult.Served served, RelayResult relayed, InferenceRecordBuilder record)
+    {
         var tokens = (relayed.Usage?.PromptTokens ?? 0) + (relayed.Usage?.CompletionTokens ?? 0);
         var attempts = Settle(served, relayed, tokens);
         limits.Charge(run.Principal.KeyId ?? "", tokens, time.GetUtcNow());
@@ -85,6 +98,14 @@ internal sealed partial class InferenceRunner(
             relayed.Status, run.Clock, attempts, served.Provider.Name, served.Target.Model, served.Key.Id, relayed.Usage, relayed.UsageEstimated,
             relayed.TimeToFirstTokenMs, relayed.ClientLeft));
         log.Record(priced with { Charges = BudgetLedger.Settle(run.Admission, run.Principal, served.Provider.Name, served.Target.Model, priced.Spend) });
+    }
+
+    /// <summary>A relay that failed in the gateway itself: the key's lease, the budget hold and the record are settled, so none is left behind.</summary>
+    private void Abandon(InferenceRun run, CallResult.Served served, InferenceRecordBuilder record)
+    {
+        served.Provider.Pool.Abandon(served.Lease);
+        BudgetLedger.Release(run.Admission);
+        log.Record(record.Finish(500, run.Clock, served.Attempts, served.Provider.Name, served.Target.Model, served.Key.Id));
     }
 
     /// <summary>

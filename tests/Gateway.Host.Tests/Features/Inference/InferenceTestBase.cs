@@ -42,6 +42,9 @@ public abstract class InferenceTestBase(PostgresFixture postgres) : IAsyncLifeti
     /// <summary>The gateway's clock; null for the system's.</summary>
     protected virtual TimeProvider? Clock => null;
 
+    /// <summary>Services a test class adds to the gateway (a loop source, a stand-in for a feature); null for none.</summary>
+    private protected virtual Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? Services => null;
+
     public async ValueTask InitializeAsync()
     {
         Upstream = await FakeOpenAIUpstream.StartAsync();
@@ -53,7 +56,7 @@ public abstract class InferenceTestBase(PostgresFixture postgres) : IAsyncLifeti
             .Alias("smart", "fake:gpt-4o", "backup:backup-model")
             .With(MoreConfig)
             .Flatten();
-        Server = await GatewayServer.StartAsync(Db.ConnectionString, Db.Schema, Config, time: Clock);
+        Server = await GatewayServer.StartAsync(Db.ConnectionString, Db.Schema, Config, configure: Services, time: Clock);
         Admin = TenancyApi.Admin(Server);
         OrgId = await Admin.CreateOrganizationAsync();
         (_, Secret) = await Admin.IssueKeyAsync(new { org_id = OrgId, name = "inference" });

@@ -1,0 +1,17 @@
+using Gateway.Domain.Tenancy;
+using Gateway.Host.Features.Dialects;
+
+namespace Gateway.Host.Features.Inference.Looping;
+
+/// <summary>
+/// Decides, from a chat request whose body was found valid, whether it runs as a loop, and makes the loop. Registered
+/// in the services; the first source that answers wins. With none, every request is one call, as it always was.
+/// </summary>
+internal interface IChatLoopSource
+{
+    /// <returns>
+    /// Null for an ordinary one-call request; else the loop, or the refusal the client gets instead (a tool the
+    /// request asks for that is disabled or not allowed to its key).
+    /// </returns>
+    RefusalOr<IChatLoop>? For(ChatDialect dialect, Principal principal);
+}
