@@ -2,11 +2,26 @@ using Gateway.Domain.Tenancy;
 
 namespace Gateway.Domain.Budgets;
 
+/// <summary>Whose spending a budget limits; the API names each by its name in lower case (<see cref="BudgetScopes"/>).</summary>
 public enum BudgetScopeKind
 {
     Organization,
     User,
     Key,
+}
+
+/// <summary>The scope names the API takes and stores, one per <see cref="BudgetScopeKind"/>.</summary>
+public static class BudgetScopes
+{
+    public static IReadOnlyList<string> Names { get; } = [.. Enum.GetNames<BudgetScopeKind>().Select(n => n.ToLowerInvariant())];
+
+    /// <summary>"organization, user or key", for error messages.</summary>
+    public static string Described => string.Join(", ", Names.SkipLast(1)) + " or " + Names[^1];
+
+    /// <summary>The scope a name means, or null when it means none (names are exact: no numbers, no other case).</summary>
+    public static BudgetScopeKind? Parse(string name) => Names.Contains(name) ? Enum.Parse<BudgetScopeKind>(name, ignoreCase: true) : null;
+
+    public static string Name(BudgetScopeKind kind) => kind.ToString().ToLowerInvariant();
 }
 
 public enum BudgetMode
@@ -39,7 +54,7 @@ public sealed record Budget(
         {
             BudgetScopeKind.Organization => principal.OrgId == ScopeId,
             BudgetScopeKind.User => principal.UserId == ScopeId,
-            _ => principal.KeyId == ScopeId,
+            BudgetScopeKind.Key => principal.KeyId == ScopeId,
         };
         return scoped
             && (Provider is null || string.Equals(Provider, provider, StringComparison.OrdinalIgnoreCase))

@@ -81,13 +81,14 @@ internal static class BudgetEndpoints
             errors.Add("org_id", "is required");
         else if (Problems.Deny(Access.Manage(context.Principal(), r.OrgId), "organization", "manage budgets") is { } denied)
             return denied;
-        var scope = r.Scope ?? "organization";
-        if (scope is not ("organization" or "user" or "key"))
-            errors.Add("scope", "must be organization, user or key");
-        var scopeId = scope == "organization" ? r.ScopeId ?? r.OrgId : r.ScopeId;
+        var scope = r.Scope ?? BudgetScopes.Name(BudgetScopeKind.Organization);
+        var kind = BudgetScopes.Parse(scope);
+        if (kind is null)
+            errors.Add("scope", $"must be {BudgetScopes.Described}");
+        var scopeId = kind == BudgetScopeKind.Organization ? r.ScopeId ?? r.OrgId : r.ScopeId;
         if (scopeId is null)
             errors.Add("scope_id", "is required for a user or key budget");
-        else if (r.OrgId is not null && !await BelongsAsync(tenancy, scope, scopeId, r.OrgId, ct))
+        else if (r.OrgId is not null && kind is { } known && !await BelongsAsync(tenancy, known, scopeId, r.OrgId, ct))
             errors.Add("scope_id", $"is not a {scope} of organization {r.OrgId}");
         var spec = new BudgetSpec(r.Name?.Trim() ?? "", r.OrgId ?? "", scope, scopeId ?? "", r.Provider, r.ModelPattern, r.LimitUsd ?? 0m, r.MaxTokens,
             r.MaxRequests, r.Period ?? "month", r.PeriodHours, r.TimeZone ?? "UTC", r.AlertAtPercent, r.WebhookUrl, r.Mode ?? "block", time.GetUtcNow());
@@ -254,11 +255,11 @@ internal static class BudgetEndpoints
         Access.Manage(principal, budget.OrgId) == AccessDecision.Allowed
         || (principal.OrgId == budget.OrgId && (budget.ScopeId == principal.UserId || budget.ScopeId == principal.KeyId));
 
-    private static async Task<bool> BelongsAsync(TenancyReadStore tenancy, string scope, string scopeId, string orgId, CancellationToken ct) => scope switch
+    private static async Task<bool> BelongsAsync(TenancyReadStore tenancy, BudgetScopeKind scope, string scopeId, string orgId, CancellationToken ct) => scope switch
     {
-        "organization" => scopeId == orgId && await tenancy.OrganizationAsync(orgId, ct) is not null,
-        "user" => (await tenancy.UserAsync(scopeId, ct))?.State.OrgId == orgId,
-        _ => (await tenancy.KeyAsync(scopeId, ct))?.State.OrgId == orgId,
+        BudgetScopeKind.Organization => scopeId == orgId && await tenancy.OrganizationAsync(orgId, ct) is not null,
+        BudgetScopeKind.User => (await tenancy.UserAsync(scopeId, ct))?.State.OrgId == orgId,
+        BudgetScopeKind.Key => (await tenancy.KeyAsync(scopeId, ct))?.State.OrgId == orgId,
     };
 
     private static async Task<BudgetResponse> ResponseAsync((Budget Budget, BudgetSpec Spec, long Version) b, BudgetLeases leases, TimeProvider time, CancellationToken ct)

@@ -62,7 +62,7 @@ internal sealed record BudgetSpec(
     long? MaxRequests, string Period, int? PeriodHours, string TimeZone, int? AlertAtPercent, string? WebhookUrl, string Mode, DateTimeOffset CreatedAt)
 {
     public Budget ToBudget(string id) => new(
-        id, OrgId, Scope switch { "user" => BudgetScopeKind.User, "key" => BudgetScopeKind.Key, _ => BudgetScopeKind.Organization }, ScopeId,
+        id, OrgId, BudgetScopes.Parse(Scope) ?? throw new InvalidOperationException($"budget {id} has the unknown scope '{Scope}'"), ScopeId,
         Provider, ModelPattern, LimitUsd, MaxTokens, MaxRequests,
         Period switch
         {
