@@ -43,9 +43,6 @@ public sealed record CodeExecutionOptions
     /// <summary><c>bwrap</c>: the bubblewrap binary (Debian package <c>bubblewrap</c>).</summary>
     public string Bwrap { get; init; } = "/usr/bin/bwrap";
 
-    /// <summary><c>state_dir</c>: where the gateway keeps the seccomp program it hands to bwrap (readable by the gateway only).</summary>
-    public string StateDir { get; init; } = Path.Combine(Path.GetTempPath(), "gateway-code-execution");
-
     /// <summary>Each problem names its YAML key under <c>tools.code_execution</c>; empty when the options are usable.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -69,7 +66,7 @@ public sealed record CodeExecutionOptions
         Range("first_uid", FirstUid, 1000, int.MaxValue - MaxSessions);
         if (FirstUid <= 65534 && FirstUid + MaxSessions > 65534)
             problems.Add($"tools.code_execution.first_uid {FirstUid} with max_sessions {MaxSessions} would use uid 65534 (nobody); choose a range without it");
-        foreach (var (key, path) in new[] { ("python", Python), ("bwrap", Bwrap), ("state_dir", StateDir) })
+        foreach (var (key, path) in new[] { ("python", Python), ("bwrap", Bwrap) })
             if (!Path.IsPathFullyQualified(path))
                 problems.Add($"tools.code_execution.{key} must be an absolute path, not '{path}'");
         if (Path.IsPathFullyQualified(Python) && !Python.StartsWith("/usr/", StringComparison.Ordinal))

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 
 namespace Gateway.Tools.CodeExecution.Sandbox;
@@ -27,6 +28,22 @@ internal static class HostProcesses
             }
         }
         return found;
+    }
+
+    public static void KillAll(int uid)
+    {
+        foreach (var pid in RunningAs(uid))
+        {
+            try
+            {
+                using var process = Process.GetProcessById(pid);
+                process.Kill();
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // It ended in between.
+            }
+        }
     }
 
     /// <summary>

@@ -15,7 +15,7 @@ namespace Gateway.Tools.CodeExecution.Sandbox;
 /// does, without native code. The script is a constant and takes every value as a positional
 /// argument, so nothing is ever quoted or interpolated into shell text.
 /// </remarks>
-internal sealed record SandboxCommand(CodeExecutionOptions Options, HostLayout Layout, string FilterPath)
+internal sealed record SandboxCommand(CodeExecutionOptions Options, HostLayout Layout, SeccompProgramFile Filter)
 {
     public const string Shell = "/bin/sh";
     public const string Prlimit = "/usr/bin/prlimit";
@@ -48,7 +48,7 @@ internal sealed record SandboxCommand(CodeExecutionOptions Options, HostLayout L
         string Number(long n) => n.ToString(CultureInfo.InvariantCulture);
         const long Mib = 1024 * 1024;
         var o = Options;
-        string[] shell = ["-c", Script, "gateway-sandbox", FilterPath, cgroupProcs ?? ""];
+        string[] shell = ["-c", Script, "gateway-sandbox", Filter.Path, cgroupProcs ?? ""];
         string[] limits =
         [
             Prlimit, $"--as={Number(o.MemoryMb * Mib)}", $"--cpu={Number(o.CpuSeconds)}", $"--nproc={Number(o.Processes)}",

@@ -36,7 +36,12 @@ internal sealed class SandboxLauncher(CodeExecutionOptions options, SandboxComma
     public async Task EndAsync(SandboxProcess sandbox, int uid)
     {
         await sandbox.DisposeAsync();
-        await HostProcesses.WaitUntilNoneRunAsAsync(uid, ReapPatience, time);
+        if (!await HostProcesses.WaitUntilNoneRunAsAsync(uid, ReapPatience, time))
+        {
+            // Not seen so far (the kernel ends a pid namespace with its first process); the uid is the slot's alone, so whatever still runs as it goes.
+            HostProcesses.KillAll(uid);
+            await HostProcesses.WaitUntilNoneRunAsAsync(uid, ReapPatience, time);
+        }
     }
 
     /// <summary>Gives the slot back once its sandbox has ended.</summary>

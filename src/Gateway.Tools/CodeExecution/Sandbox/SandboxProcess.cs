@@ -1,10 +1,11 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Text;
 
 namespace Gateway.Tools.CodeExecution.Sandbox;
 
-/// <summary>How a call in a running sandbox ended, before the session turns it into a <see cref="CodeRunResult"/>.</summary>
-internal sealed record SandboxReply(CodeRunOutcome Outcome, int? ExitCode, CapturedOutput Stdout, CapturedOutput Stderr, IReadOnlyList<CodeFile> Files, int FilesOmitted);
+/// <summary>How a call in a running sandbox ended, before the session turns it into a <see cref="CodeExecutionResult"/>.</summary>
+internal sealed record SandboxReply(CodeExecutionOutcome Outcome, int? ExitCode, CapturedOutput Stdout, CapturedOutput Stderr, IReadOnlyList<CodeFile> Files, int FilesOmitted);
 
 /// <summary>The sandbox would not start; the message carries what bwrap or the driver said.</summary>
 internal sealed class SandboxStartException(string message) : Exception(message);
@@ -67,7 +68,7 @@ internal sealed class SandboxProcess : IAsyncDisposable
 
     /// <summary>
     /// Runs one call. When <paramref name="deadline"/> is cancelled first (the wall clock, or the
-    /// client gone) the sandbox is killed and the reply says <see cref="CodeRunOutcome.TimedOut"/>,
+    /// client gone) the sandbox is killed and the reply says <see cref="CodeExecutionOutcome.TimedOut"/>,
     /// with the output that came before. A sandbox that breaks the protocol is killed and reported as ended.
     /// </summary>
     public async Task<SandboxReply> RunAsync(string code, CancellationToken deadline)
@@ -89,7 +90,7 @@ internal sealed class SandboxProcess : IAsyncDisposable
                         break;
                     case FrameKind.Result:
                         var result = DriverResult.Parse(frame.Payload);
-                        return new SandboxReply(CodeRunOutcome.Completed, result.ExitCode, stdout.Captured(result.StdoutBytes),
+                        return new SandboxReply(CodeExecutionOutcome.Completed, result.ExitCode, stdout.Captured(result.StdoutBytes),
                             stderr.Captured(result.StderrBytes), result.Files, result.FilesOmitted);
                     case FrameKind.Hello:
                         throw new DriverProtocolException("the sandbox said hello in the middle of a call");
@@ -101,7 +102,7 @@ internal sealed class SandboxProcess : IAsyncDisposable
         catch (OperationCanceledException) when (deadline.IsCancellationRequested)
         {
             await KillAsync();
-            return new SandboxReply(CodeRunOutcome.TimedOut, null, stdout.Captured(0), stderr.Captured(0), [], 0);
+            return new SandboxReply(CodeExecutionOutcome.TimedOut, null, stdout.Captured(0), stderr.Captured(0), [], 0);
         }
         catch (DriverProtocolException e)
         {
@@ -113,7 +114,7 @@ internal sealed class SandboxProcess : IAsyncDisposable
             // Writing the request failed: the driver is gone.
             await KillAsync();
         }
-        return new SandboxReply(CodeRunOutcome.Ended, _process.ExitCode, stdout.Captured(0), stderr.Captured(0), [], 0);
+        return new SandboxReply(CodeExecutionOutcome.Ended, _process.ExitCode, stdout.Captured(0), stderr.Captured(0), [], 0);
     }
 
     public async Task KillAsync()
@@ -156,22 +157,22 @@ internal sealed class SandboxProcess : IAsyncDisposable
     /// <summary>A stream's first <see cref="CodeOutputLimits.OutputBytes"/> bytes and the count of all.</summary>
     private sealed class OutputCapture
     {
-        private readonly MemoryStream _kept = new();
+        private readonly ArrayBufferWriter<byte> _kept = new();
         private long _received;
 
         public void Add(byte[] chunk)
         {
             _received += chunk.Length;
-            var room = CodeOutputLimits.OutputBytes - _kept.Length;
+            var room = CodeOutputLimits.OutputBytes - _kept.WrittenCount;
             if (room > 0)
-                _kept.Write(chunk, 0, (int)Math.Min(room, chunk.Length));
+                _kept.Write(chunk.AsSpan(0, Math.Min(room, chunk.Length)));
         }
 
         /// <param name="reported">What the driver counted, which includes what it did not forward.</param>
         public CapturedOutput Captured(long reported)
         {
             var total = Math.Max(reported, _received);
-            return new CapturedOutput(Encoding.UTF8.GetString(_kept.GetBuffer(), 0, (int)_kept.Length), total, total > _kept.Length);
+            return new CapturedOutput(Encoding.UTF8.GetString(_kept.WrittenSpan), total, total > _kept.WrittenCount);
         }
     }
 }

@@ -19,25 +19,24 @@ internal static class SeccompFilter
     // struct seccomp_data { int nr; __u32 arch; __u64 instruction_pointer; __u64 args[6]; }, little-endian.
     private const uint NumberOffset = 0, ArchOffset = 4, FirstArgLowOffset = 16;
 
-    public const uint KillProcess = 0x80000000, KillThread = 0x00000000, Allow = 0x7FFF0000;
+    // A kernel before 4.14, which lacks SECCOMP_RET_KILL_PROCESS, reads this as SECCOMP_RET_KILL_THREAD: still a kill.
+    private const uint KillProcess = 0x80000000, Allow = 0x7FFF0000;
     private const uint Errno = 0x00050000, Eperm = 1, Enosys = 38;
 
-    /// <param name="killAction">What a foreign-architecture call gets: <see cref="KillProcess"/>, or
-    /// <see cref="KillThread"/> on a kernel without it (before 4.14).</param>
-    public static byte[] Build(SyscallTable table, uint killAction)
+    public static byte[] Build(SyscallTable table)
     {
         var program = new Program();
         program.Add(LoadWordAbsolute, ArchOffset);
         program.Jump(JumpIfEqual, table.AuditArch, whenTrue: "native", whenFalse: null);
-        program.Add(Return, killAction);
+        program.Add(Return, KillProcess);
         program.Label("native");
         program.Add(LoadWordAbsolute, NumberOffset);
         if (table.ForeignAbiBit != 0)
             program.Jump(JumpIfAtLeast, table.ForeignAbiBit, whenTrue: "deny", whenFalse: null);
         foreach (var number in table.Denied.Values.Order())
             program.Jump(JumpIfEqual, number, whenTrue: "deny", whenFalse: null);
-        program.Jump(JumpIfEqual, table.Clone3, whenTrue: "enosys", whenFalse: null);
-        program.Jump(JumpIfEqual, table.Clone, whenTrue: null, whenFalse: "allow");
+        program.Jump(JumpIfEqual, table.Clone3Call, whenTrue: "enosys", whenFalse: null);
+        program.Jump(JumpIfEqual, table.CloneCall, whenTrue: null, whenFalse: "allow");
         program.Add(LoadWordAbsolute, FirstArgLowOffset);
         program.Jump(JumpIfAnyBit, SyscallTable.NamespaceCloneFlags, whenTrue: "deny", whenFalse: null);
         program.Label("allow");

@@ -1,3 +1,5 @@
+using System.Threading.Channels;
+
 namespace Gateway.Tools.CodeExecution.Sandbox;
 
 /// <summary>
@@ -5,33 +7,32 @@ namespace Gateway.Tools.CodeExecution.Sandbox;
 /// that RLIMIT_NPROC, which the kernel counts per uid, bounds each session alone, and no two sessions
 /// can signal or read each other's processes.
 /// </summary>
-internal sealed class SlotPool(int firstUid, int count)
+internal sealed class SlotPool
 {
-    private readonly SemaphoreSlim _free = new(count, count);
-    private readonly Stack<int> _uids = new(Enumerable.Range(firstUid, count).Reverse());
+    private readonly Channel<int> _free = Channel.CreateUnbounded<int>();
 
-    public int Count => count;
+    public SlotPool(int firstUid, int count)
+    {
+        Count = count;
+        foreach (var uid in Enumerable.Range(firstUid, count))
+            _free.Writer.TryWrite(uid);
+    }
 
-    /// <summary>A free slot's uid, or null when none came free before <paramref name="wait"/> ran out.</summary>
+    public int Count { get; }
+
+    /// <summary>A free slot's uid, or null when none came free before <paramref name="wait"/> was cancelled.</summary>
     public async Task<int?> AcquireAsync(CancellationToken wait)
     {
         try
         {
-            await _free.WaitAsync(wait);
+            return await _free.Reader.ReadAsync(wait);
         }
         catch (OperationCanceledException)
         {
             return null;
         }
-        lock (_uids)
-            return _uids.Pop();
     }
 
     /// <summary>Gives the slot back; only once none of its uid's processes remain (see <see cref="HostProcesses"/>).</summary>
-    public void Release(int uid)
-    {
-        lock (_uids)
-            _uids.Push(uid);
-        _free.Release();
-    }
+    public void Release(int uid) => _free.Writer.TryWrite(uid);
 }

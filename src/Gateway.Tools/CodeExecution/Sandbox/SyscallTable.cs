@@ -14,12 +14,12 @@ internal sealed record SyscallTable(
     string Architecture,
     uint AuditArch,
     uint ForeignAbiBit,
-    uint Clone,
-    uint Clone3,
+    uint CloneCall,
+    uint Clone3Call,
     IReadOnlyDictionary<string, uint> Denied)
 {
     /// <summary>x86_64 numbers, from the kernel's arch/x86/entry/syscalls/syscall_64.tbl (asm/unistd_64.h).</summary>
-    public static SyscallTable X64 { get; } = new("x86_64", AuditArch: 0xC000003E, ForeignAbiBit: 0x40000000, Clone: 56, Clone3: 435,
+    public static SyscallTable X64 { get; } = new("x86_64", AuditArch: 0xC000003E, ForeignAbiBit: 0x40000000, CloneCall: 56, Clone3Call: 435,
         new Dictionary<string, uint>(StringComparer.Ordinal)
         {
             // New namespaces would undo the sandbox's own (clone with namespace flags is checked apart).

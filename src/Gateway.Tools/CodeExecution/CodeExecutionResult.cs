@@ -1,9 +1,9 @@
 namespace Gateway.Tools.CodeExecution;
 
 /// <summary>How a call's code ended.</summary>
-public enum CodeRunOutcome
+public enum CodeExecutionOutcome
 {
-    /// <summary>The code ran to its end: <see cref="CodeRunResult.ExitCode"/> is 0, 1 for an uncaught exception, or what <c>sys.exit</c> gave.</summary>
+    /// <summary>The code ran to its end: <see cref="CodeExecutionResult.ExitCode"/> is 0, 1 for an uncaught exception, or what <c>sys.exit</c> gave.</summary>
     Completed,
 
     /// <summary>The call's wall clock ran out: every process of the sandbox was killed and the Python state is gone.</summary>
@@ -14,24 +14,24 @@ public enum CodeRunOutcome
 }
 
 /// <summary>
-/// One call's result, as the structured part of its <see cref="ToolRun"/> (<see cref="CodeRunJson"/>
-/// gives its JSON, <see cref="CodeRunText"/> what the model reads).
+/// One call's result, the structured part of its <see cref="ToolRun"/> for dialects with a native shape
+/// for code execution; <see cref="CodeExecutionText"/> gives what the model reads.
 /// </summary>
-/// <param name="ExitCode">The code's exit status; for <see cref="CodeRunOutcome.Ended"/> the sandbox's
+/// <param name="ExitCode">The code's exit status; for <see cref="CodeExecutionOutcome.Ended"/> the sandbox's
 /// (128 + the signal when one killed it); null when it timed out.</param>
 /// <param name="Files">Files under <c>/work</c> created or changed by the call, in path order, at most <see cref="CodeOutputLimits.MaxFiles"/>.</param>
 /// <param name="FilesOmitted">Further changed files beyond that count.</param>
 /// <param name="StateReset">True when this call ran in a fresh interpreter because an earlier one of the session ended: variables defined before are gone.</param>
 /// <param name="Duration">From handing the code to the sandbox to its result (what is billed).</param>
-public sealed record CodeRunResult(
-    CodeRunOutcome Outcome,
+public sealed record CodeExecutionResult(
+    CodeExecutionOutcome Outcome,
     int? ExitCode,
     CapturedOutput Stdout,
     CapturedOutput Stderr,
     IReadOnlyList<CodeFile> Files,
     int FilesOmitted,
     bool StateReset,
-    TimeSpan Duration);
+    TimeSpan Duration) : ToolResult;
 
 /// <summary>A stream's first <see cref="CodeOutputLimits.OutputBytes"/> bytes (as UTF-8, invalid bytes replaced) and how much was written in all.</summary>
 public sealed record CapturedOutput(string Text, long TotalBytes, bool Truncated);

@@ -4,18 +4,18 @@ using System.Text;
 namespace Gateway.Tools.CodeExecution;
 
 /// <summary>What the model reads as a code call's result: how it ended, its output, the files it wrote (names and sizes; their content is in the structured result).</summary>
-public static class CodeRunText
+public static class CodeExecutionText
 {
-    public static string From(CodeRunResult run, TimeSpan timeout)
+    public static string From(CodeExecutionResult run, TimeSpan timeout)
     {
         var text = new StringBuilder();
         if (run.StateReset)
             text.AppendLine("Note: an earlier call ended the interpreter, so this one ran in a fresh one: variables and imports from before are gone (files in /work too).");
         text.AppendLine(run.Outcome switch
         {
-            CodeRunOutcome.Completed => Invariant($"Exit code {run.ExitCode}."),
-            CodeRunOutcome.TimedOut => Invariant($"Timed out after {timeout.TotalSeconds:0.#} s: every process was killed; the next call starts a fresh interpreter with an empty /work."),
-            CodeRunOutcome.Ended => Invariant($"The interpreter ended during the call (exit status {run.ExitCode}{Signal(run.ExitCode)}); the next call starts a fresh interpreter with an empty /work."),
+            CodeExecutionOutcome.Completed => Invariant($"Exit code {run.ExitCode}."),
+            CodeExecutionOutcome.TimedOut => Invariant($"Timed out after {timeout.TotalSeconds:0.#} s: every process was killed; the next call starts a fresh interpreter with an empty /work."),
+            CodeExecutionOutcome.Ended => Invariant($"The interpreter ended during the call (exit status {run.ExitCode}{Signal(run.ExitCode)}); the next call starts a fresh interpreter with an empty /work."),
         });
         Stream(text, "stdout", run.Stdout);
         Stream(text, "stderr", run.Stderr);
