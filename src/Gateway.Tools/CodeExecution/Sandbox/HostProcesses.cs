@@ -30,9 +30,27 @@ internal static class HostProcesses
         return found;
     }
 
-    public static void KillAll(int uid)
+    /// <summary>The direct children of <paramref name="pid"/> (none when it has ended).</summary>
+    public static IReadOnlyList<int> ChildrenOf(int pid)
     {
-        foreach (var pid in RunningAs(uid))
+        var id = pid.ToString(CultureInfo.InvariantCulture);
+        try
+        {
+            return [.. File.ReadAllText($"/proc/{id}/task/{id}/children")
+                .Split(' ', StringSplitOptions.RemoveEmptyEntries)
+                .Select(child => int.Parse(child, CultureInfo.InvariantCulture))];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+
+    public static void KillAll(int uid) => Kill(RunningAs(uid));
+
+    public static void Kill(IEnumerable<int> pids)
+    {
+        foreach (var pid in pids)
         {
             try
             {

@@ -19,6 +19,7 @@ internal sealed class SandboxStartException(string message) : Exception(message)
 internal sealed class SandboxProcess : IAsyncDisposable
 {
     private const int DiagnosticsBytes = 8 * 1024;
+    private static readonly TimeSpan BwrapExitPatience = TimeSpan.FromSeconds(2);
     private readonly Process _process;
     private readonly Task<string> _diagnostics;
 
@@ -117,7 +118,31 @@ internal sealed class SandboxProcess : IAsyncDisposable
         return new SandboxReply(CodeExecutionOutcome.Ended, _process.ExitCode, stdout.Captured(0), stderr.Captured(0), [], 0);
     }
 
+    /// <summary>
+    /// Kills the sandbox from the inside out: its first process (bwrap's child, pid 1 of the sandbox),
+    /// which takes the whole pid namespace with it, and then bwrap, which reaps it and exits. Killing
+    /// bwrap first would leave that child to the host's init, a zombie holding a process of the slot's
+    /// uid until that init gets round to reaping it.
+    /// </summary>
     public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            HostProcesses.Kill(HostProcesses.ChildrenOf(_process.Id));
+            using var patience = new CancellationTokenSource(BwrapExitPatience);
+            try
+            {
+                await _process.WaitForExitAsync(patience.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                KillBwrap();
+            }
+        }
+        await _process.WaitForExitAsync(CancellationToken.None);
+    }
+
+    private void KillBwrap()
     {
         try
         {
@@ -127,7 +152,6 @@ internal sealed class SandboxProcess : IAsyncDisposable
         {
             // It had already exited.
         }
-        await _process.WaitForExitAsync(CancellationToken.None);
     }
 
     public async ValueTask DisposeAsync()
