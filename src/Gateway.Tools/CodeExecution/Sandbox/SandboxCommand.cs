@@ -49,9 +49,10 @@ internal sealed record SandboxCommand(CodeExecutionOptions Options, HostLayout L
         const long Mib = 1024 * 1024;
         var o = Options;
         string[] shell = ["-c", Script, "gateway-sandbox", Filter.Path, cgroupProcs ?? ""];
+        // The CPU limit's hard value a second above the soft one: SIGXCPU comes first, so its end is told apart from the SIGKILL of memory.
         string[] limits =
         [
-            Prlimit, $"--as={Number(o.MemoryMb * Mib)}", $"--cpu={Number(o.CpuSeconds)}", $"--nproc={Number(o.Processes)}",
+            Prlimit, $"--as={Number(o.MemoryMb * Mib)}", $"--cpu={Number(o.CpuSeconds)}:{Number(o.CpuSeconds + 1)}", $"--nproc={Number(o.Processes)}",
             $"--nofile={Number(o.OpenFiles)}", $"--fsize={Number(o.FileSizeMb * Mib)}", "--core=0", "--",
         ];
         string[] user =
