@@ -43,7 +43,7 @@ internal sealed record SandboxCommand(CodeExecutionOptions Options, HostLayout L
         return start;
     }
 
-    public IEnumerable<string> Arguments(int uid, string? cgroupProcs, IReadOnlyList<string> inside)
+    private IEnumerable<string> Arguments(int uid, string? cgroupProcs, IReadOnlyList<string> inside)
     {
         string Number(long n) => n.ToString(CultureInfo.InvariantCulture);
         const long Mib = 1024 * 1024;

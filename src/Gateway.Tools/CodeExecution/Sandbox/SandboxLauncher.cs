@@ -16,8 +16,6 @@ internal sealed class SandboxLauncher(CodeExecutionOptions options, SandboxComma
 
     public SlotPool Slots { get; } = new(options.FirstUid, options.MaxSessions);
 
-    public CodeExecutionOptions Options => options;
-
     public TimeProvider Time => time;
 
     /// <summary>One line for the startup log: what confines the code here.</summary>

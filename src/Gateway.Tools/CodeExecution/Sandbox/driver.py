@@ -2,7 +2,7 @@
 # long-lived process and executes each call's code in one namespace, so variables and imports persist
 # across the calls of a session.
 #
-# Protocol (SandboxProtocol.cs is the host's half). The host writes requests on fd 0: a 4-byte
+# Protocol (DriverProtocol.cs is the host's half). The host writes requests on fd 0: a 4-byte
 # big-endian length, then that many bytes of UTF-8 JSON {"code": "..."}. The driver writes frames on
 # fd 1: one kind byte, a 4-byte big-endian length, the payload:
 #   h  hello, JSON {"python": version}: the sandbox is up and waiting for code
