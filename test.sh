@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test. Installs what the tests need when it is missing (PostgreSQL server programs for
-# the throwaway test cluster, Chromium for the /docs page test, the JavaScript SDKs in tests/js), then prints "N passed, N failed".
+# the throwaway test cluster, Chromium for the /docs page test, bubblewrap and Debian's python3 for the
+# code-execution sandbox, the JavaScript SDKs in tests/js), then prints "N passed, N failed".
 # Extra arguments go to `dotnet test` (.ci/run passes --configuration Release --no-build).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -11,6 +12,8 @@ if [ -z "${GATEWAY_TEST_DATABASE:-}" ] && ! ls /usr/lib/postgresql/*/bin/initdb 
   missing+=(postgresql)
 fi
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/bwrap ] || missing+=(bubblewrap)
+[ -x /usr/bin/python3 ] || missing+=(python3)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null; then
     echo "test.sh: installing ${missing[*]}"
