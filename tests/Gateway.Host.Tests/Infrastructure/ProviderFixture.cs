@@ -110,6 +110,15 @@ internal sealed class ProviderFixture
     /// <summary>One entry of <c>headers:</c>, sent upstream with every request.</summary>
     public ProviderFixture Header(string name, string value) => Set($"headers:{name}", value);
 
+    /// <summary><c>capabilities:</c>, what the provider serves (chat, embeddings, moderations, count_tokens).</summary>
+    public ProviderFixture Capabilities(params string[] capabilities)
+    {
+        _fields.RemoveAll(f => f.Field.StartsWith("capabilities:", StringComparison.Ordinal));
+        for (var i = 0; i < capabilities.Length; i++)
+            _fields.Add(($"capabilities:{Text(i)}", capabilities[i]));
+        return this;
+    }
+
     /// <summary>Writes this provider as entry <paramref name="index"/> of <c>providers:</c>.</summary>
     public void Flatten(int index, IDictionary<string, string?> into)
     {
