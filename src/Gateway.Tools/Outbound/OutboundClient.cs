@@ -141,6 +141,9 @@ public sealed class OutboundClient : IDisposable
     private static async Task<OutboundResponse> ReadAsync(HttpResponseMessage response, Uri url, OutboundLimits limits, CancellationToken ct)
     {
         var tooLarge = $"the answer is larger than {limits.MaxResponseBytes.ToString(CultureInfo.InvariantCulture)} bytes";
+        var contentType = response.Content.Headers.ContentType;
+        if (limits.MediaTypes is { } wanted && !wanted.Contains(contentType?.MediaType?.ToLowerInvariant() ?? ""))
+            return new OutboundResponse(OutboundStatus.Answered, $"HTTP {(int)response.StatusCode}", response.StatusCode, contentType?.ToString(), [], url);
         if (response.Content.Headers.ContentLength > limits.MaxResponseBytes)
             return OutboundResponse.Failed(tooLarge);
         await using var stream = await response.Content.ReadAsStreamAsync(ct);
@@ -155,7 +158,7 @@ public sealed class OutboundClient : IDisposable
         }
 
         return new OutboundResponse(
-            OutboundStatus.Answered, $"HTTP {(int)response.StatusCode}", response.StatusCode, response.Content.Headers.ContentType?.ToString(), body.ToArray(), url);
+            OutboundStatus.Answered, $"HTTP {(int)response.StatusCode}", response.StatusCode, contentType?.ToString(), body.ToArray(), url);
     }
 
     private static bool IsRedirect(HttpStatusCode status) =>
