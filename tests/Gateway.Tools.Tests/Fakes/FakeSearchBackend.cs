@@ -17,7 +17,8 @@ internal sealed record FakeResult(string Title, string Url, string Snippet, stri
 /// </summary>
 internal sealed class FakeSearchBackend : IAsyncDisposable
 {
-    internal sealed record Request(string Method, string Path, IQueryCollection Query, IHeaderDictionary Headers, JsonObject? Body);
+    /// <summary>A request as it came, copied out of Kestrel's pooled objects.</summary>
+    internal sealed record Request(string Method, string Path, IReadOnlyDictionary<string, string> Query, IReadOnlyDictionary<string, string> Headers, JsonObject? Body);
 
     private WebApplication _app = null!;
 
@@ -33,6 +34,12 @@ internal sealed class FakeSearchBackend : IAsyncDisposable
     /// <summary>When set, answers 200 with this body as it is (not JSON, say).</summary>
     public string? RawBody { get; set; }
 
+    /// <summary>When set, a request is never answered: it waits until the caller hangs up.</summary>
+    public bool Hang { get; set; }
+
+    /// <summary>Completes when a request has arrived (under <see cref="Hang"/>, the test then moves the clock).</summary>
+    public TaskCompletionSource Asked { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public ConcurrentQueue<Request> Requests { get; } = new();
 
     public static async Task<FakeSearchBackend> StartAsync()
@@ -40,13 +47,14 @@ internal sealed class FakeSearchBackend : IAsyncDisposable
         var backend = new FakeSearchBackend();
         var (app, address) = await LoopbackServer.StartAsync(app =>
         {
-            app.MapGet("/search", (HttpContext context) => backend.Answer(context, null, r => Searxng(context.Request.Query["q"]!, r)));
-            app.MapGet("/res/v1/web/search", (HttpContext context) =>
-                backend.Answer(context, null, r => Brave(context.Request.Query["q"]!, [.. r.Take(int.Parse(context.Request.Query["count"]!, System.Globalization.CultureInfo.InvariantCulture))])));
+            // Cast to Delegate: a lambda of HttpContext alone would bind as a RequestDelegate and drop the IResult.
+            app.MapGet("/search", (Delegate)((HttpContext context) => backend.AnswerAsync(context, null, r => Searxng(context.Request.Query["q"]!, r))));
+            app.MapGet("/res/v1/web/search", (Delegate)((HttpContext context) =>
+                backend.AnswerAsync(context, null, r => Brave(context.Request.Query["q"]!, [.. r.Take(int.Parse(context.Request.Query["count"]!, System.Globalization.CultureInfo.InvariantCulture))]))));
             app.MapPost("/search", async (HttpContext context) =>
             {
                 var body = (JsonObject)(await JsonNode.ParseAsync(context.Request.Body))!;
-                return backend.Answer(context, body, r => Tavily((string)body["query"]!, [.. r.Take((int)body["max_results"]!)]));
+                return await backend.AnswerAsync(context, body, r => Tavily((string)body["query"]!, [.. r.Take((int)body["max_results"]!)]));
             });
         });
         backend._app = app;
@@ -56,9 +64,23 @@ internal sealed class FakeSearchBackend : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
-    private IResult Answer(HttpContext context, JsonObject? body, Func<List<FakeResult>, JsonObject> render)
+    private async Task<IResult> AnswerAsync(HttpContext context, JsonObject? body, Func<List<FakeResult>, JsonObject> render)
     {
-        Requests.Enqueue(new Request(context.Request.Method, context.Request.Path, context.Request.Query, context.Request.Headers, body));
+        Requests.Enqueue(new Request(
+            context.Request.Method,
+            context.Request.Path,
+            context.Request.Query.ToDictionary(q => q.Key, q => q.Value.ToString(), StringComparer.Ordinal),
+            context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+            body));
+        Asked.TrySetResult();
+        if (Hang)
+        {
+            var gone = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            await using (context.RequestAborted.Register(() => gone.TrySetResult()))
+                await gone.Task;
+            return Results.Empty;
+        }
+
         if (FailWith is { } status)
             return Results.Text("""{"error":"scripted failure"}""", "application/json", statusCode: status);
         return RawBody is { } raw ? Results.Text(raw, "text/html") : Results.Text(render(Answers).ToJsonString(), "application/json");

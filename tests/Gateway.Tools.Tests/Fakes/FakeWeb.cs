@@ -26,8 +26,18 @@ internal sealed class FakeWeb : IAsyncDisposable
     /// <summary>Completes when <c>/slow</c> has been asked for (it then answers nothing until the caller goes).</summary>
     public TaskCompletionSource SlowAsked { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    /// <summary>Bytes of the PDF written before the client hung up; the client should hang up at once.</summary>
-    public long PdfBytesWritten;
+    /// <summary>Completes, with the bytes written, when <c>/report.pdf</c> stops writing (the client hung up, or all was sent).</summary>
+    public TaskCompletionSource<long> PdfWritten { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The PDF's full size: 10 MiB, twice the page cap.</summary>
+    public const long PdfBytes = 160 * 64 * 1024;
+
+    /// <summary>Requests to <c>/together/*</c> waiting for the others.</summary>
+    private readonly TaskCompletionSource _together = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _togetherArrived;
+
+    /// <summary>Released once for each request to <c>/together/*</c> as it arrives.</summary>
+    public SemaphoreSlim TogetherArrivals { get; } = new(0);
 
     public static async Task<FakeWeb> StartAsync()
     {
@@ -47,11 +57,32 @@ internal sealed class FakeWeb : IAsyncDisposable
             {
                 context.Response.ContentType = "application/pdf";
                 var chunk = new byte[64 * 1024];
-                for (var i = 0; i < 160 && !context.RequestAborted.IsCancellationRequested; i++)
+                long written = 0;
+                try
                 {
-                    await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
-                    Interlocked.Add(ref web.PdfBytesWritten, chunk.Length);
+                    while (written < PdfBytes)
+                    {
+                        await context.Response.Body.WriteAsync(chunk, context.RequestAborted);
+                        written += chunk.Length;
+                    }
                 }
+                catch (OperationCanceledException)
+                {
+                    // The client hung up: what was written by then is the point.
+                }
+                finally
+                {
+                    web.PdfWritten.TrySetResult(written);
+                }
+            });
+            // Each request waits until {count} of them are in at once, then answers: only a concurrent fetcher gets answers.
+            app.MapGet("/together/{count:int}/{name}", async (int count, string name, HttpContext context) =>
+            {
+                if (Interlocked.Increment(ref web._togetherArrived) >= count)
+                    web._together.TrySetResult();
+                web.TogetherArrivals.Release();
+                await web._together.Task.WaitAsync(context.RequestAborted);
+                return Results.Text($"<html><head><title>{name}</title></head><body><p>Page {name} answered once all {count} were asked.</p></body></html>", "text/html");
             });
             app.MapGet("/huge", async (HttpContext context) =>
             {
@@ -69,6 +100,8 @@ internal sealed class FakeWeb : IAsyncDisposable
             });
             app.MapGet("/scripted", () => Results.Text("<html><body><div id=app></div><script>render()</script></body></html>", "text/html"));
             app.MapGet("/redirect", (string to) => Results.Redirect(to));
+            // Whatever follows the port, a redirect to that port on 127.0.0.1: a base URL that moved somewhere private.
+            app.MapMethods("/bounce/{port:int}/{**rest}", ["GET", "POST"], (int port) => Results.Redirect($"http://127.0.0.1:{port}/"));
             app.MapGet("/status/{code:int}", (int code) => Results.Text("<html><body><p>Not here.</p></body></html>", "text/html", statusCode: code));
         });
         web._app = app;

@@ -13,13 +13,17 @@ namespace Gateway.Tools.Tests.WebSearch;
 /// <summary>
 /// A search backend, a web of pages and an internal service nobody may reach, all on 127.0.0.1, with a
 /// scripted resolver: <c>search.test</c> and the page hosts (<c>news.example</c>, <c>docs.example</c>,
-/// <c>blog.example</c>, <c>www.news.example</c>) resolve to 127.0.0.1, and <c>outbound.allow</c>
-/// names exactly the backend's and the web's ports. The internal service's port is allowed for
-/// nobody; <c>internal.example</c> resolves to it. Nothing leaves the machine.
+/// <c>blog.example</c>, <c>www.news.example</c>, <c>internal.example</c>) resolve to 127.0.0.1, and
+/// <c>outbound.allow</c> names 127.0.0.1 on exactly the backend's and the web's ports, plus an
+/// operator's internal range (<see cref="InternalRange"/>) on every port, so that a refusal of the
+/// internal service's port on 127.0.0.1 is about the address, never the port. Nothing leaves the machine.
 /// </summary>
 internal sealed class SearchWorld : IAsyncDisposable
 {
     public static readonly string[] PageHosts = ["news.example", "www.news.example", "docs.example", "blog.example", "internal.example"];
+
+    /// <summary>A range the operator allowed; nothing in it is ever reached by these tests.</summary>
+    public const string InternalRange = "10.0.0.0/8";
 
     private readonly List<OutboundClient> _clients = [];
 
@@ -71,7 +75,7 @@ internal sealed class SearchWorld : IAsyncDisposable
 
     public WebSearchTool Tool(WebSearchOptions? options = null)
     {
-        var rules = new OutboundRules(OutboundAllowList.Parse([$"127.0.0.1:{Backend.Port}", $"127.0.0.1:{Web.Port}"]).List!);
+        var rules = new OutboundRules(OutboundAllowList.Parse([InternalRange, $"127.0.0.1:{Backend.Port}", $"127.0.0.1:{Web.Port}"]).List!);
         var client = new OutboundClient(new OutboundGuard(rules, Resolver), Time);
         _clients.Add(client);
         return new WebSearchTool(options ?? Options(), client, Time);
@@ -85,6 +89,14 @@ internal sealed class SearchWorld : IAsyncDisposable
     {
         await using var session = tool.OpenSession(requestOptions);
         return await session.RunAsync(new JsonObject { ["query"] = query }, TestContext.Current.CancellationToken);
+    }
+
+    /// <summary>A search that must succeed: its structured result.</summary>
+    public static async Task<WebSearchResult> ResultsAsync(WebSearchTool tool, string query, JsonObject? requestOptions = null)
+    {
+        var run = await SearchAsync(tool, query, requestOptions);
+        Assert.True(run.Succeeded, run.Text);
+        return Assert.IsType<WebSearchResult>(run.Result);
     }
 
     public async ValueTask DisposeAsync()
