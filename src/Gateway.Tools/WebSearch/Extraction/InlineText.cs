@@ -19,7 +19,8 @@ internal sealed class InlineText
         {
             if (!char.IsWhiteSpace(c))
                 _text.Append(c);
-            else if (_text.Length > 0 && _text[^1] is not (' ' or '\n'))
+            // A leading space is kept too: inside <b> it says the bold text was set off from what came before.
+            else if (_text.Length == 0 || _text[^1] is not (' ' or '\n'))
                 _text.Append(' ');
         }
     }
