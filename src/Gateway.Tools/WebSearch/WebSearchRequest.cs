@@ -7,7 +7,8 @@ namespace Gateway.Tools.WebSearch;
 /// <summary>
 /// The options of one request's tool entry: <c>max_results</c> (1 or more; above the operator's
 /// maximum it is lowered to it), <c>allowed_domains</c> and <c>blocked_domains</c> (lists of domains,
-/// see <see cref="DomainFilter"/>; the operator's blocked domains are added). Other keys belong to
+/// see <see cref="DomainFilter"/>; the operator's blocked domains are added); an option set to null
+/// is as if absent. Other keys belong to
 /// the caller (the entry's type and name, a loop's limits) and are left alone.
 /// </summary>
 internal sealed record WebSearchRequest(int MaxResults, DomainFilter Filter)
