@@ -39,6 +39,8 @@ public sealed class OutboundClient : IDisposable
             AllowAutoRedirect = false,
             AutomaticDecompression = DecompressionMethods.None,
             MaxResponseHeadersLength = 64,
+            // An answer left unread (a page of a media type not wanted) closes its connection rather than being drained for reuse.
+            MaxResponseDrainSize = 0,
             // A kept-alive connection was vetted when it opened; this bounds how long a changed DNS answer goes unseen.
             PooledConnectionLifetime = TimeSpan.FromMinutes(1),
             ConnectCallback = ConnectAsync,
