@@ -39,6 +39,8 @@ public sealed class OutboundClient : IDisposable
             AllowAutoRedirect = false,
             AutomaticDecompression = DecompressionMethods.None,
             MaxResponseHeadersLength = 64,
+            // An answer left unread (a page of a media type not wanted) closes its connection rather than being drained for reuse.
+            MaxResponseDrainSize = 0,
             // A kept-alive connection was vetted when it opened; this bounds how long a changed DNS answer goes unseen.
             PooledConnectionLifetime = TimeSpan.FromMinutes(1),
             ConnectCallback = ConnectAsync,
@@ -141,6 +143,9 @@ public sealed class OutboundClient : IDisposable
     private static async Task<OutboundResponse> ReadAsync(HttpResponseMessage response, Uri url, OutboundLimits limits, CancellationToken ct)
     {
         var tooLarge = $"the answer is larger than {limits.MaxResponseBytes.ToString(CultureInfo.InvariantCulture)} bytes";
+        var contentType = response.Content.Headers.ContentType;
+        if (limits.MediaTypes is { } wanted && !wanted.Contains(contentType?.MediaType?.ToLowerInvariant() ?? ""))
+            return new OutboundResponse(OutboundStatus.Answered, $"HTTP {(int)response.StatusCode}", response.StatusCode, contentType?.ToString(), [], url);
         if (response.Content.Headers.ContentLength > limits.MaxResponseBytes)
             return OutboundResponse.Failed(tooLarge);
         await using var stream = await response.Content.ReadAsStreamAsync(ct);
@@ -155,7 +160,7 @@ public sealed class OutboundClient : IDisposable
         }
 
         return new OutboundResponse(
-            OutboundStatus.Answered, $"HTTP {(int)response.StatusCode}", response.StatusCode, response.Content.Headers.ContentType?.ToString(), body.ToArray(), url);
+            OutboundStatus.Answered, $"HTTP {(int)response.StatusCode}", response.StatusCode, contentType?.ToString(), body.ToArray(), url);
     }
 
     private static bool IsRedirect(HttpStatusCode status) =>

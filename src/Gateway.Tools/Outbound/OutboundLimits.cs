@@ -8,6 +8,13 @@ public sealed record OutboundLimits(int MaxRedirects, long MaxResponseBytes, Tim
 {
     public const int RedirectCap = 5;
 
+    /// <summary>
+    /// When set, an answer of another media type (compared without parameters, in lower case) is not
+    /// read: it comes back with its status and content type and an empty body, so a page fetch does not
+    /// download megabytes of a PDF only to drop them.
+    /// </summary>
+    public IReadOnlySet<string>? MediaTypes { get; init; }
+
     /// <summary>A webhook names where it must be delivered: a redirect is not followed.</summary>
     public static OutboundLimits Webhook { get; } = new(0, 64 * 1024, TimeSpan.FromSeconds(10));
 
