@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Gateway.Host.Tests.Fakes;
 
-namespace Gateway.Host.Tests.Fakes;
+namespace Gateway.Tools.Tests.Fakes;
 
 /// <summary>
 /// A server on 127.0.0.1 for the outbound client to call: an answer that keeps each request, redirects

@@ -2,10 +2,11 @@ using System.Net;
 using System.Text;
 using Gateway.Domain.Outbound;
 using Gateway.Host.Tests.Fakes;
+using Gateway.Tools.Tests.Fakes;
 using Gateway.Tools.Outbound;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Gateway.Host.Tests.Tools.Outbound;
+namespace Gateway.Tools.Tests.Outbound;
 
 /// <summary>
 /// The guarded client against real servers on 127.0.0.1 (let through by <c>outbound.allow</c> where a
