@@ -9,6 +9,7 @@ namespace Gateway.Domain.Chat;
 /// take a budget prefer it to <paramref name="Reasoning"/>, which then holds the nearest effort for
 /// upstreams that take only an effort.
 /// </param>
+/// <param name="GatewayTools">The tools of the request that the gateway runs itself, read from each dialect's own place for them.</param>
 /// <param name="IncludeThinking">
 /// Whether the client asked to see the model's thinking (Anthropic's <c>thinking.type</c> enabled, Gemini's
 /// <c>thinkingConfig.includeThoughts</c>): writers for those dialects return thinking only then, as the
@@ -30,7 +31,12 @@ public sealed record ChatRequest(
     string? User,
     bool Stream,
     int? ThinkingBudget = null,
-    bool IncludeThinking = false);
+    bool IncludeThinking = false,
+    IReadOnlyList<GatewayToolUse>? GatewayTools = null)
+{
+    /// <summary>The gateway-run tools the request asks for (<see cref="GatewayToolUse"/>); empty for most requests.</summary>
+    public IReadOnlyList<GatewayToolUse> GatewayTools { get; init; } = GatewayTools ?? [];
+}
 
 public enum ChatRole
 {
