@@ -10,10 +10,14 @@ public static class QuotaClock
     /// <summary>The first daily reset strictly after <paramref name="now"/>.</summary>
     public static DateTimeOffset NextDailyReset(TimeZoneInfo zone, DateTimeOffset now)
     {
+        if (zone == TimeZoneInfo.Utc)
+            return new DateTimeOffset(now.UtcDateTime.Date.AddDays(1), TimeSpan.Zero);
         var midnight = TimeZoneInfo.ConvertTime(now, zone).Date.AddDays(1);
         return new DateTimeOffset(midnight, zone.GetUtcOffset(midnight));
     }
 
     /// <summary>Which quota day <paramref name="now"/> falls in, for keying daily counters.</summary>
-    public static DateOnly QuotaDay(TimeZoneInfo zone, DateTimeOffset now) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
+    /// <remarks>UTC, most providers' zone, skips the conversion: the key pool asks on every request for every key it considers.</remarks>
+    public static DateOnly QuotaDay(TimeZoneInfo zone, DateTimeOffset now) =>
+        DateOnly.FromDateTime(zone == TimeZoneInfo.Utc ? now.UtcDateTime : TimeZoneInfo.ConvertTime(now, zone).DateTime);
 }

@@ -77,13 +77,12 @@ internal abstract class ClientDialect
     /// <param name="canonical">The request must take the canonical form whatever the provider speaks (a loop reads every answer).</param>
     public RefusalOr<Way> WayTo(Provider provider, RouteTarget target, bool canonical = false)
     {
-        var needs = CapabilityNames.Of(Needs);
         if (!provider.Protocol.Capabilities.HasFlag(Needs))
-            return Unavailable($"provider '{provider.Name}' ({target}) speaks {provider.Kind}, which has no {needs} API");
+            return Unavailable($"provider '{provider.Name}' ({target}) speaks {provider.Kind}, which has no {CapabilityNames.Of(Needs)} API");
         if (!provider.Capabilities.HasFlag(Needs))
         {
             return new Refusal(501, "capability_not_served",
-                $"provider '{provider.Name}' ({target}) is configured without {needs} (its capabilities: {CapabilityNames.Describe(provider.Capabilities)})");
+                $"provider '{provider.Name}' ({target}) is configured without {CapabilityNames.Of(Needs)} (its capabilities: {CapabilityNames.Describe(provider.Capabilities)})");
         }
 
         if (provider.Kind == Native && !canonical)
