@@ -19,6 +19,8 @@ public static class TokenEstimate
                 TextPart text => text.Text.Length,
                 ToolCallPart call => call.Name.Length + call.ArgumentsJson.Length,
                 ToolResultPart result => result.Content.Length,
+                ServerToolCallPart call => call.Name.Length + call.ArgumentsJson.Length,
+                ServerToolResultPart result => result.Text.Length,
                 _ => 0,
             });
         var images = request.Messages.SelectMany(m => m.Parts).Count(p => p is ImagePart);

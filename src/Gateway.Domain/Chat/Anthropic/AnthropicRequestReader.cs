@@ -14,7 +14,10 @@ namespace Gateway.Domain.Chat.Anthropic;
 /// mean something to Anthropic), and <c>is_error</c> on tool results (the content still says what failed).</item>
 /// <item>A thinking budget travels as the nearest reasoning effort: under 4096 low, under 16384 medium, else high.</item>
 /// </list>
-/// Refused with 400, naming the block: documents, search results, images inside tool results, server tools.
+/// Refused with 400, naming the block: documents, search results, images inside tool results, Anthropic's server tools.
+/// The gateway's own tools (<c>gateway_web_search</c>, <c>gateway_code_execution</c> entries) are read into
+/// <see cref="ChatRequest.GatewayTools"/>, and its server_tool_use blocks echoed in earlier assistant turns, with the results
+/// answering them, into the parts they were shown from (<see cref="AnthropicServerToolEchoes"/>).
 /// Tool use ids go out with a Gemini call's thought signature inside them and come back apart
 /// (<see cref="SignedToolCallId"/>), on tool_use and tool_result blocks alike.
 /// </summary>
@@ -24,6 +27,8 @@ public static class AnthropicRequestReader
     public static (ChatRequest? Request, IReadOnlyList<string> Problems) Read(JsonObject body)
     {
         var problems = new List<string>();
+        var gatewayTools = GatewayTools(body);
+        var echoes = new AnthropicServerToolEchoes(gatewayTools);
         var messages = new List<ChatMessage>();
         foreach (var (node, i) in (body["messages"] as JsonArray ?? []).Select((m, i) => (m as JsonObject, i)))
         {
@@ -34,25 +39,45 @@ public static class AnthropicRequestReader
                 continue;
             }
 
+            var speaker = role == "assistant" ? ChatRole.Assistant : ChatRole.User;
             var parts = new List<ChatPart>();
             foreach (var (block, j) in Blocks(node!["content"]).Select((b, j) => (b, j)))
             {
-                if (ReadBlock(block, $"messages[{i}].content[{j}]", problems) is not { } part)
+                var at = $"messages[{i}].content[{j}]";
+                var echoed = block is not null && AnthropicServerToolEchoes.IsEcho(block);
+                if (echoed && speaker != ChatRole.Assistant)
+                {
+                    problems.Add($"{at}: {(string?)block!["type"]} blocks belong in assistant turns");
                     continue;
-                // Tool results are turns of their own in the canonical model, ahead of what the user adds.
-                if (part is ToolResultPart)
-                    messages.Add(new ChatMessage(ChatRole.Tool, [part]));
-                else
-                    parts.Add(part);
+                }
+
+                if ((echoed ? echoes.Read(block!, at, problems) : ReadBlock(block, at, problems)) is not { } part)
+                    continue;
+                switch (part)
+                {
+                    // Tool results are turns of their own in the canonical model, ahead of what the user adds.
+                    case ToolResultPart:
+                        messages.Add(new ChatMessage(ChatRole.Tool, [part]));
+                        break;
+                    // The gateway's results come amid the assistant's turn: what it said before stays before them.
+                    case ServerToolResultPart:
+                        Flush(speaker, parts, messages);
+                        messages.Add(new ChatMessage(ChatRole.Tool, [part]));
+                        break;
+                    default:
+                        parts.Add(part);
+                        break;
+                }
             }
 
-            if (parts.Count > 0)
-                messages.Add(new ChatMessage(role == "assistant" ? ChatRole.Assistant : ChatRole.User, parts));
+            Flush(speaker, parts, messages);
         }
 
         var tools = new List<ChatTool>();
         foreach (var (tool, i) in (body["tools"] as JsonArray ?? []).Select((t, i) => (t, i)))
         {
+            if (GatewayToolEntries.KindOfType(tool) is not null)
+                continue;
             if ((string?)tool?["type"] is { } type && type != "custom")
                 problems.Add($"tools[{i}] is Anthropic's server tool '{type}', which only Anthropic models can run");
             else if ((string?)tool?["name"] is { } name)
@@ -75,7 +100,7 @@ public static class AnthropicRequestReader
             {
                 "auto" => new ChatToolChoice(ToolChoiceKind.Auto),
                 "any" => new ChatToolChoice(ToolChoiceKind.Required),
-                "tool" => new ChatToolChoice(ToolChoiceKind.Named, (string?)choice!["name"]),
+                "tool" => new ChatToolChoice(ToolChoiceKind.Named, FunctionNamed((string?)choice!["name"], gatewayTools)),
                 "none" => new ChatToolChoice(ToolChoiceKind.None),
                 _ => null,
             },
@@ -86,8 +111,27 @@ public static class AnthropicRequestReader
             body["stream"]?.GetValueKind() == JsonValueKind.True,
             // The exact budget too: Gemini takes it as it is; OpenAI-compatible upstreams only know the effort.
             ThinkingBudget: (string?)body["thinking"]?["type"] == "enabled" ? (int?)body["thinking"]!["budget_tokens"] : null,
-            IncludeThinking: (string?)body["thinking"]?["type"] == "enabled");
+            IncludeThinking: (string?)body["thinking"]?["type"] == "enabled",
+            GatewayTools: gatewayTools);
         return problems.Count == 0 ? (request, problems) : (null, problems);
+    }
+
+    /// <summary>
+    /// The request's gateway tool entries (<c>{"type":"gateway_web_search","name":"web_search", ...}</c>), each entry but
+    /// its type and name being the tool's options; read from a body the validator accepted, before (and without) the rest.
+    /// </summary>
+    public static IReadOnlyList<GatewayToolUse> GatewayTools(JsonObject body) => GatewayToolEntries.ByType(body["tools"], named: true);
+
+    /// <summary>A tool_choice naming a gateway tool by its entry's name names the function the loop offers the model for it.</summary>
+    private static string? FunctionNamed(string? name, IReadOnlyList<GatewayToolUse> gatewayTools) =>
+        AnthropicServerToolEchoes.UseNamed(name, gatewayTools) is { } use ? GatewayToolNames.Type(use.Kind) : name;
+
+    private static void Flush(ChatRole speaker, List<ChatPart> parts, List<ChatMessage> messages)
+    {
+        if (parts.Count == 0)
+            return;
+        messages.Add(new ChatMessage(speaker, [.. parts]));
+        parts.Clear();
     }
 
     private static ChatPart? ReadBlock(JsonNode? block, string at, List<string> problems)

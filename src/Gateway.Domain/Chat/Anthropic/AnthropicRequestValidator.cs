@@ -101,8 +101,43 @@ public static class AnthropicRequestValidator
                 case "redacted_thinking":
                     check.String(block["data"], Field(at, "data"), required: true);
                     break;
+                case "web_search_tool_result" or "code_execution_tool_result":
+                    // Anthropic's own results are Anthropic's to judge; the gateway reads back the ones it wrote.
+                    if (AnthropicServerToolIds.IsGateways(check.String(block["tool_use_id"], Field(at, "tool_use_id"), required: true)))
+                        EchoedResult(check, block["content"], Field(at, "content"), search: type == "web_search_tool_result");
+                    break;
             }
         }
+    }
+
+    /// <summary>A result the gateway showed: an error (its error_code), or the search's results or the run's output.</summary>
+    private static void EchoedResult(JsonChecks check, JsonNode? content, string path, bool search)
+    {
+        if (content is JsonObject { } error && error.ContainsKey("error_code"))
+        {
+            check.String(error["error_code"], Field(path, "error_code"), required: true);
+            return;
+        }
+
+        if (search)
+        {
+            if (check.Array(content, path, required: true) is not { } results)
+                return;
+            foreach (var (result, at) in check.Objects(results, path))
+            {
+                check.String(result["url"], Field(at, "url"), required: true);
+                check.String(result["title"], Field(at, "title"));
+                check.String(result["page_age"], Field(at, "page_age"));
+            }
+
+            return;
+        }
+
+        if (check.Object(content, path, required: true) is not { } run)
+            return;
+        check.String(run["stdout"], Field(path, "stdout"));
+        check.String(run["stderr"], Field(path, "stderr"));
+        check.Integer(run["return_code"], Field(path, "return_code"), min: int.MinValue);
     }
 
     private static void Source(JsonChecks check, JsonObject source, string at, bool image)
@@ -144,15 +179,24 @@ public static class AnthropicRequestValidator
 
     /// <summary>
     /// A custom tool (no type, or <c>custom</c>) needs its name and input_schema; Anthropic's server tools
-    /// (<c>web_search_20250305</c>, <c>bash_20250124</c>, ...) are told apart by their versioned type.
+    /// (<c>web_search_20250305</c>, <c>bash_20250124</c>, ...) are told apart by their versioned type, and the
+    /// gateway's (<c>gateway_web_search</c>, ...) by theirs, their name optional and their options the tool's to judge.
     /// </summary>
     private static void Tools(JsonChecks check, JsonNode? node)
     {
         if (check.Array(node, "tools") is not { } tools)
             return;
+        var gatewayTools = new HashSet<GatewayToolKind>();
         foreach (var (tool, at) in check.Objects(tools, "tools"))
         {
             var type = check.String(tool["type"], Field(at, "type"));
+            if (type is not null && GatewayToolNames.FromType(type) is { } kind)
+            {
+                GatewayToolEntries.Once(check, gatewayTools, kind, at);
+                check.String(tool["name"], Field(at, "name"));
+                continue;
+            }
+
             var custom = tool["type"] is null || type == "custom";
             check.String(tool["name"], Field(at, "name"), required: custom);
             check.String(tool["description"], Field(at, "description"));

@@ -13,6 +13,8 @@ namespace Gateway.Domain.Chat.Anthropic;
 /// as a schema does too where the provider is set to <see cref="StructuredOutputs.Prompt"/>.</item>
 /// <item>An exact thinking budget is kept (at least Anthropic's 1024); an effort becomes an extended-thinking budget.</item>
 /// <item>Tool results are user messages of tool_result blocks; consecutive ones are merged, as Anthropic requires.</item>
+/// <item>Gateway tool calls of earlier turns go out as the tool_use and tool_result they were (<see cref="ServerToolHistory"/>),
+/// not as server_tool_use blocks, which Anthropic would take for its own.</item>
 /// </list>
 /// </summary>
 public static class AnthropicRequestWriter
@@ -54,7 +56,7 @@ public static class AnthropicRequestWriter
         {
             ["model"] = model,
             ["max_tokens"] = thinking > 0 ? Math.Max(maxTokens, thinking + 1024) : maxTokens,
-            ["messages"] = Messages(request.Messages),
+            ["messages"] = Messages([.. ServerToolHistory.AsFunctionCalls(request.Messages)]),
         };
         if (system is not null)
             body["system"] = system;

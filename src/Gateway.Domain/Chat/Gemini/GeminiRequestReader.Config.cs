@@ -87,6 +87,18 @@ public sealed partial class GeminiRequestReader
         };
     }
 
+    /// <summary>
+    /// The request's gateway tools (<c>tools: [{"gatewayWebSearch": {"max_results": 3}}]</c>), the object under the key
+    /// being the tool's options; read from a request the validator accepted, before (and without) the rest.
+    /// </summary>
+    public static IReadOnlyList<GatewayToolUse> GatewayTools(JsonObject request) =>
+        [.. (request["tools"] as JsonArray ?? []).OfType<JsonObject>()
+            .SelectMany(tool => tool)
+            .Select(entry => GatewayToolNames.FromGeminiKey(entry.Key) is { } kind
+                ? new GatewayToolUse(kind, null, entry.Value?.DeepClone() as JsonObject ?? [])
+                : null)
+            .OfType<GatewayToolUse>()];
+
     private (List<ChatTool> Tools, ChatToolChoice? Choice) Tools(JsonNode? toolsNode, JsonObject? config)
     {
         var tools = new List<ChatTool>();
@@ -94,6 +106,8 @@ public sealed partial class GeminiRequestReader
         {
             foreach (var (key, value) in tool)
             {
+                if (GatewayToolNames.FromGeminiKey(key) is not null)
+                    continue;
                 if (key != "functionDeclarations")
                 {
                     _problems.Add($"tools[{i}].{key} is not supported (only functionDeclarations are)");

@@ -19,9 +19,12 @@ namespace Gateway.Domain.Chat.Gemini;
 /// responseJsonSchema, or responseSchema made JSON Schema, as the schema.</item>
 /// <item>thinkingConfig: thinkingBudget kept exactly and as the nearest effort; thinkingLevel as the effort;
 /// includeThoughts as whether the answer's thinking comes back as thought parts.</item>
+/// <item>executableCode and codeExecutionResult parts of model turns: the gateway's code execution calls and their results
+/// (<see cref="GeminiCodeEchoes"/>), sent to the upstream as the function calls they were.</item>
 /// <item>tools.functionDeclarations (parametersJsonSchema, or parameters made JSON Schema); toolConfig mode
 /// AUTO, ANY (one allowed name: that function; several: the declarations narrowed to them), NONE, and
-/// VALIDATED as AUTO.</item>
+/// VALIDATED as AUTO. The gateway's own tools (<c>gatewayWebSearch</c>, <c>gatewayCodeExecution</c>) as
+/// <see cref="ChatRequest.GatewayTools"/>.</item>
 /// </list>
 /// Rejected, because another upstream would answer a different question: cachedContent (the cached
 /// prompt lives at Google), non-image media, candidateCount above 1, responseModalities other than TEXT,
@@ -37,6 +40,8 @@ public sealed partial class GeminiRequestReader
 
     /// <summary>Calls made so far and not yet answered, oldest first: a functionResponse answers the oldest of its name.</summary>
     private readonly List<ToolCallPart> _unanswered = [];
+
+    private readonly GeminiCodeEchoes _echoes = new();
 
     private int _calls;
 
@@ -78,7 +83,8 @@ public sealed partial class GeminiRequestReader
             User: null,
             Stream: false,
             budget,
-            includeThoughts);
+            includeThoughts,
+            GatewayTools(body));
     }
 
     private List<ChatMessage> Messages(JsonNode? contents)
@@ -141,11 +147,21 @@ public sealed partial class GeminiRequestReader
             {
                 if (Name(call, $"{where}.functionCall") is not { } name)
                     continue;
-                var id = Text(call["id"], $"{where}.functionCall.id") is { Length: > 0 } given ? given : $"call_{_calls}";
-                _calls++;
-                var toolCall = new ToolCallPart(id, name, (call["args"] as JsonObject ?? []).ToJsonString());
+                var toolCall = new ToolCallPart(CallId(call, $"{where}.functionCall"), name, (call["args"] as JsonObject ?? []).ToJsonString());
                 _unanswered.Add(toolCall);
                 said.Add(toolCall);
+            }
+            else if (part["executableCode"] is JsonObject code)
+            {
+                said.Add(_echoes.Call(code, CallId(code, $"{where}.executableCode")));
+            }
+            else if (part["codeExecutionResult"] is JsonObject result)
+            {
+                if (_echoes.Result(result, $"{where}.codeExecutionResult", _problems) is not { } shown)
+                    continue;
+                // The result comes amid the model's turn: what it said before stays before it.
+                Flush(ChatRole.Assistant, said, messages);
+                messages.Add(new ChatMessage(ChatRole.Tool, [shown]));
             }
             else if (Kind(part) is "functionResponse" or "inlineData" or "fileData")
             {
@@ -157,8 +173,7 @@ public sealed partial class GeminiRequestReader
             }
         }
 
-        if (said.Count > 0)
-            messages.Add(new ChatMessage(ChatRole.Assistant, said));
+        Flush(ChatRole.Assistant, said, messages);
     }
 
     /// <summary>
@@ -192,12 +207,12 @@ public sealed partial class GeminiRequestReader
             {
                 if (Answer(response, $"{where}.functionResponse") is not { } result)
                     continue;
-                Flush(said, messages);
+                Flush(ChatRole.User, said, messages);
                 messages.Add(new ChatMessage(ChatRole.Tool, [result]));
             }
-            else if (part.ContainsKey("functionCall"))
+            else if (Kind(part) is "functionCall" or "executableCode" or "codeExecutionResult")
             {
-                _problems.Add($"{where}: functionCall parts belong in model turns");
+                _problems.Add($"{where}: {Kind(part)} parts belong in model turns");
             }
             else
             {
@@ -205,14 +220,22 @@ public sealed partial class GeminiRequestReader
             }
         }
 
-        Flush(said, messages);
+        Flush(ChatRole.User, said, messages);
     }
 
-    private static void Flush(List<ChatPart> said, List<ChatMessage> messages)
+    /// <summary>The client's id of a call, or <c>call_{n}</c>, n counting the request's calls, so a resent conversation gets the same ids.</summary>
+    private string CallId(JsonObject call, string at)
+    {
+        var id = Text(call["id"], $"{at}.id") is { Length: > 0 } given ? given : $"call_{_calls}";
+        _calls++;
+        return id;
+    }
+
+    private static void Flush(ChatRole role, List<ChatPart> said, List<ChatMessage> messages)
     {
         if (said.Count == 0)
             return;
-        messages.Add(new ChatMessage(ChatRole.User, [.. said]));
+        messages.Add(new ChatMessage(role, [.. said]));
         said.Clear();
     }
 
@@ -264,7 +287,7 @@ public sealed partial class GeminiRequestReader
     private static string? Kind(JsonObject part) => part.Select(p => p.Key).FirstOrDefault(k => !Qualifiers.Contains(k));
 
     private void Unsupported(JsonObject part, string at) => _problems.Add(Kind(part) is { } kind
-        ? $"{at}: {kind} parts are not supported (text, inlineData, fileData, functionCall and functionResponse are)"
+        ? $"{at}: {kind} parts are not supported (text, inlineData, fileData, functionCall, functionResponse, executableCode and codeExecutionResult are)"
         : $"{at} has no content");
 
     private string? Name(JsonObject node, string at)

@@ -125,6 +125,20 @@ public static class GeminiRequestValidator
                 check.String(file["mimeType"], Field(where, "fileData.mimeType"));
             }
 
+            if (part["executableCode"] is JsonObject code)
+            {
+                check.String(code["code"], Field(where, "executableCode.code"), required: true);
+                check.String(code["language"], Field(where, "executableCode.language"));
+                check.String(code["id"], Field(where, "executableCode.id"));
+            }
+
+            if (part["codeExecutionResult"] is JsonObject result)
+            {
+                check.String(result["outcome"], Field(where, "codeExecutionResult.outcome"), required: true);
+                check.String(result["output"], Field(where, "codeExecutionResult.output"));
+                check.String(result["id"], Field(where, "codeExecutionResult.id"));
+            }
+
             foreach (var (kind, payload) in new[] { ("functionCall", "args"), ("functionResponse", "response") })
             {
                 if (part[kind] is not JsonObject function)
@@ -158,13 +172,25 @@ public static class GeminiRequestValidator
         }
     }
 
-    /// <summary>Function declarations need a name; the other tools (googleSearch, codeExecution, ...) are the upstream's to judge.</summary>
+    /// <summary>
+    /// Function declarations need a name, and the gateway's tools (gatewayWebSearch, ...) an object of options (the
+    /// tool's to judge); the other tools (googleSearch, codeExecution, ...) are the upstream's to judge.
+    /// </summary>
     private static void Tools(JsonChecks check, JsonNode? node, string path)
     {
         if (check.Array(node, path) is not { } tools)
             return;
+        var gatewayTools = new HashSet<GatewayToolKind>();
         foreach (var (tool, at) in check.Objects(tools, path))
         {
+            foreach (var (key, options) in tool)
+            {
+                if (GatewayToolNames.FromGeminiKey(key) is not { } kind)
+                    continue;
+                GatewayToolEntries.Once(check, gatewayTools, kind, Field(at, key));
+                check.Object(options, Field(at, key), required: true);
+            }
+
             if (check.Array(tool["functionDeclarations"], Field(at, "functionDeclarations")) is not { } declarations)
                 continue;
             foreach (var (declaration, where) in check.Objects(declarations, Field(at, "functionDeclarations")))

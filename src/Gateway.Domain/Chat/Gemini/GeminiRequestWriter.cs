@@ -8,6 +8,8 @@ namespace Gateway.Domain.Chat.Gemini;
 /// side). Mapped to the nearest behaviour:
 /// <list type="bullet">
 /// <item>Tool results answer a function by name (Gemini has no call ids): the name is taken from the call they answer.</item>
+/// <item>Gateway tool calls of earlier turns go out as the functionCall and functionResponse they were (<see cref="ServerToolHistory"/>),
+/// not as executableCode parts, which Gemini would take for its own code execution.</item>
 /// <item>JSON mode sets responseMimeType application/json, with the schema as responseSchema.</item>
 /// <item>An exact thinking budget is kept; an effort becomes thinkingConfig.thinkingBudget. With thinking on, includeThoughts asks for
 /// thought summaries, which come back as thinking (<see cref="GeminiResponseReader"/>).</item>
@@ -19,10 +21,11 @@ public static class GeminiRequestWriter
 {
     public static JsonObject Write(ChatRequest request)
     {
-        var names = request.Messages.SelectMany(m => m.Parts).OfType<ToolCallPart>().GroupBy(c => c.Id).ToDictionary(g => g.Key, g => g.First().Name);
+        var history = ServerToolHistory.AsFunctionCalls(request.Messages).ToList();
+        var names = history.SelectMany(m => m.Parts).OfType<ToolCallPart>().GroupBy(c => c.Id).ToDictionary(g => g.Key, g => g.First().Name);
         var contents = new JsonArray();
         JsonObject? previous = null;
-        foreach (var message in request.Messages)
+        foreach (var message in history)
         {
             var role = message.Role == ChatRole.Assistant ? "model" : "user";
             var parts = message.Parts.Select(p => Part(p, names)).OfType<JsonObject>().ToList();

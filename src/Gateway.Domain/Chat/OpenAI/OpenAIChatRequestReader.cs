@@ -7,7 +7,9 @@ namespace Gateway.Domain.Chat.OpenAI;
 /// A client's OpenAI chat completions request read into the canonical model, when its model is another dialect's
 /// (the client side; an OpenAI-compatible upstream is passed the client's body). System and developer messages join
 /// into the system prompt; tool call ids come back apart from the Gemini thought signature the gateway put inside
-/// them (<see cref="SignedToolCallId"/>), on the assistant's tool_calls and on the tool messages alike.
+/// them (<see cref="SignedToolCallId"/>), on the assistant's tool_calls and on the tool messages alike. The gateway's own
+/// tool entries (<c>gateway_web_search</c>, <c>gateway_code_execution</c>) are read into <see cref="ChatRequest.GatewayTools"/>,
+/// not as functions; no turn echoes their calls, which the gateway never shows an OpenAI chat client.
 /// </summary>
 public static class OpenAIChatRequestReader
 {
@@ -56,6 +58,8 @@ public static class OpenAIChatRequestReader
         var tools = new List<ChatTool>();
         foreach (var tool in body["tools"] as JsonArray ?? [])
         {
+            if (GatewayToolEntries.KindOfType(tool) is not null)
+                continue;
             var function = tool?["function"];
             if ((string?)tool?["type"] != "function" || (string?)function?["name"] is not { } name)
             {
@@ -91,9 +95,16 @@ public static class OpenAIChatRequestReader
                 _ => null,
             },
             (string?)body["user"],
-            body["stream"]?.GetValueKind() == JsonValueKind.True);
+            body["stream"]?.GetValueKind() == JsonValueKind.True,
+            GatewayTools: GatewayTools(body));
         return problems.Count == 0 ? (request, problems) : (null, problems);
     }
+
+    /// <summary>
+    /// The request's gateway tool entries (<c>{"type":"gateway_web_search", "max_results":3}</c>), each entry but its
+    /// type being the tool's options; read from a body the validator accepted, before (and without) the rest.
+    /// </summary>
+    public static IReadOnlyList<GatewayToolUse> GatewayTools(JsonObject body) => GatewayToolEntries.ByType(body["tools"], named: false);
 
     private static List<ChatPart> Parts(JsonNode? content, string at, List<string> problems)
     {

@@ -9,6 +9,7 @@ namespace Gateway.Domain.Chat.OpenAI;
 /// <item>The output cap goes out as <c>max_tokens</c>, which every compatible server reads; with a reasoning
 /// effort it goes out as <c>max_completion_tokens</c>, which OpenAI's reasoning models require instead.</item>
 /// <item>A stream always asks for the usage chunk, so the answer's tokens are known exactly.</item>
+/// <item>Gateway tool calls of earlier turns go out as the function calls and results they were (<see cref="ServerToolHistory"/>).</item>
 /// </list>
 /// </summary>
 public static class OpenAIChatRequestWriter
@@ -18,7 +19,7 @@ public static class OpenAIChatRequestWriter
         var messages = new JsonArray();
         if (request.System is not null)
             messages.Add(new JsonObject { ["role"] = "system", ["content"] = request.System });
-        foreach (var message in request.Messages)
+        foreach (var message in ServerToolHistory.AsFunctionCalls(request.Messages))
             messages.Add(Message(message));
 
         var body = new JsonObject { ["model"] = model, ["messages"] = messages };

@@ -168,10 +168,18 @@ public static partial class OpenAIRequestValidator
     {
         if (check.Array(node, "tools") is not { } tools)
             return;
+        var gatewayTools = new HashSet<GatewayToolKind>();
         foreach (var (tool, at) in check.Objects(tools, "tools"))
         {
+            var type = check.String(tool["type"], Field(at, "type"), required: true);
+            if (type is not null && GatewayToolNames.FromType(type) is { } kind)
+            {
+                GatewayToolEntries.Once(check, gatewayTools, kind, at);
+                continue;
+            }
+
             // Other tool types are the upstream's to judge: OpenAI-compatible APIs add their own.
-            switch (check.String(tool["type"], Field(at, "type"), required: true))
+            switch (type)
             {
                 case "function":
                     if (check.Object(tool["function"], Field(at, "function"), required: true) is { } function)

@@ -191,7 +191,7 @@ public sealed class GeminiClientRequestTests
     [InlineData("""{"contents":[{"parts":[{"fileData":{"mimeType":"image/png"}}]}]}""", "contents[0].parts[0].fileData needs a fileUri")]
     [InlineData("""{"contents":[{"role":1,"parts":[{"text":"x"}]}]}""", "contents[0].role must be a string")]
     [InlineData("""{"contents":[{"role":"model","parts":[{"functionCall":{"id":7,"name":"f"}}]}]}""", "contents[0].parts[0].functionCall.id must be a string")]
-    [InlineData("""{"contents":[{"parts":[{"executableCode":{"code":"1"}}]}]}""", "contents[0].parts[0]: executableCode parts are not supported (text, inlineData, fileData, functionCall and functionResponse are)")]
+    [InlineData("""{"contents":[{"parts":[{"toolCall":{"id":"1"}}]}]}""", "contents[0].parts[0]: toolCall parts are not supported (text, inlineData, fileData, functionCall, functionResponse, executableCode and codeExecutionResult are)")]
     [InlineData("""{"contents":[{"parts":[{"thoughtSignature":"c2ln"}]}]}""", "contents[0].parts[0] has no content")]
     [InlineData("""{"contents":[{"parts":[{"functionCall":{"name":"f"}}]}]}""", "contents[0].parts[0]: functionCall parts belong in model turns")]
     [InlineData("""{"contents":[{"role":"model","parts":[{"functionResponse":{"name":"f","response":{}}}]}]}""", "contents[0].parts[0]: functionResponse parts belong in user turns")]
