@@ -1,3 +1,5 @@
+using Gateway.Host.Features.Inference.Looping;
+
 namespace Gateway.Host.Features.Tools;
 
 /// <summary>The tools the gateway runs itself: their settings, the toolbox started with the gateway, the loop that runs them in requests, <c>/v1/tools</c>.</summary>
@@ -10,6 +12,7 @@ internal static class ToolsFeature
         builder.Services.AddSingleton<Toolbox>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<Toolbox>());
         builder.Services.AddSingleton<ToolRunLedger>();
+        builder.Services.AddSingleton<IChatLoopSource, ToolLoopSource>();
     }
 
     public static void MapToolsFeature(this IEndpointRouteBuilder app) => app.MapTools();
