@@ -33,7 +33,7 @@ public sealed class OpenAIToolRequestTests(PostgresFixture postgres) : BudgetTes
     [Fact]
     public async Task The_model_calls_the_search_the_gateway_runs_it_and_the_client_gets_the_answer_made_with_its_result()
     {
-        ScriptInTurn(FakeOpenAIUpstream.Reply.ToolCall("gateway_web_search", """{"query":"example domain"}"""), FakeOpenAIUpstream.Reply.Ok(Answer));
+        Upstream.ScriptInTurn(["up-1", "up-2", "up-3"], FakeOpenAIUpstream.Reply.ToolCall("gateway_web_search", """{"query":"example domain"}"""), FakeOpenAIUpstream.Reply.Ok(Answer));
 
         using var response = await PostAsync(Request());
 
@@ -54,7 +54,7 @@ public sealed class OpenAIToolRequestTests(PostgresFixture postgres) : BudgetTes
     [Fact]
     public async Task A_streamed_loop_shows_no_call_of_the_gateways_and_streams_the_answer_in_one_stream()
     {
-        ScriptInTurn(FakeOpenAIUpstream.Reply.ToolCall("gateway_web_search", """{"query":"example domain"}"""), FakeOpenAIUpstream.Reply.Ok(Answer));
+        Upstream.ScriptInTurn(["up-1", "up-2", "up-3"], FakeOpenAIUpstream.Reply.ToolCall("gateway_web_search", """{"query":"example domain"}"""), FakeOpenAIUpstream.Reply.Ok(Answer));
 
         using var response = await PostAsync(Request(stream: true));
         var all = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
@@ -72,7 +72,7 @@ public sealed class OpenAIToolRequestTests(PostgresFixture postgres) : BudgetTes
     public async Task Each_model_call_and_each_search_is_charged_and_recorded_under_the_one_request_id()
     {
         var budget = await PriceAndBudgetAsync(new { name = "team", org_id = OrgId, limit_usd = 100, period = "month" });
-        ScriptInTurn(FakeOpenAIUpstream.Reply.ToolCall("gateway_web_search", """{"query":"example domain"}"""), FakeOpenAIUpstream.Reply.Ok(Answer));
+        Upstream.ScriptInTurn(["up-1", "up-2", "up-3"], FakeOpenAIUpstream.Reply.ToolCall("gateway_web_search", """{"query":"example domain"}"""), FakeOpenAIUpstream.Reply.Ok(Answer));
 
         using var response = await PostAsync(Request());
 
@@ -82,14 +82,14 @@ public sealed class OpenAIToolRequestTests(PostgresFixture postgres) : BudgetTes
         Assert.Equal(2L, await Db.ScalarAsync<long>("select count(*) from usage_records where endpoint = '/v1/chat/completions'"));
         Assert.Equal(1m, await Db.ScalarAsync<decimal>("select cost from usage_records where endpoint = 'tool' and provider = 'gateway' and model = 'gateway_web_search'"));
         // The tool call's reply reports 9 completion tokens, the answer 7.
-        Assert.Equal(9m + 1m + 7m, await SpentAsync(budget));
+        Assert.Equal(9m + 1m + 7m, await SpentUsdAsync(budget));
     }
 
     [Fact]
     public async Task A_budget_with_no_room_for_the_search_ends_the_request_with_402_after_charging_the_first_call()
     {
         var budget = await PriceAndBudgetAsync(new { name = "team", org_id = OrgId, limit_usd = 9.5, period = "month" });
-        ScriptInTurn(FakeOpenAIUpstream.Reply.ToolCall("gateway_web_search", """{"query":"example domain"}"""));
+        Upstream.ScriptInTurn(["up-1", "up-2", "up-3"], FakeOpenAIUpstream.Reply.ToolCall("gateway_web_search", """{"query":"example domain"}"""));
 
         using var response = await PostAsync(Request());
 
@@ -97,14 +97,14 @@ public sealed class OpenAIToolRequestTests(PostgresFixture postgres) : BudgetTes
         var error = JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!["error"]!;
         Assert.Contains("before the gateway_web_search call call_fake", (string?)error["message"]);
         Assert.Empty(_tools.WebSearch.Calls);
-        Assert.Equal(9m, await SpentAsync(budget));
+        Assert.Equal(9m, await SpentUsdAsync(budget));
     }
 
     [Fact]
     public async Task After_the_last_round_a_call_of_the_tool_ends_the_answer_with_a_note_and_is_not_run()
     {
         var call = FakeOpenAIUpstream.Reply.ToolCall("gateway_web_search", """{"query":"again"}""");
-        ScriptInTurn(call, call, call);
+        Upstream.ScriptInTurn(["up-1", "up-2", "up-3"], call, call, call);
 
         using var response = await PostAsync(Request());
 
@@ -118,7 +118,7 @@ public sealed class OpenAIToolRequestTests(PostgresFixture postgres) : BudgetTes
     [Fact]
     public async Task The_clients_own_function_call_in_the_same_turn_goes_back_to_it_after_the_search_ran()
     {
-        ScriptInTurn(FakeOpenAIUpstream.Reply.ToolCall("get_weather", "{}"));
+        Upstream.ScriptInTurn(["up-1", "up-2", "up-3"], FakeOpenAIUpstream.Reply.ToolCall("get_weather", "{}"));
 
         using var response = await PostAsync(Request(clientTool: true));
 
@@ -181,12 +181,6 @@ public sealed class OpenAIToolRequestTests(PostgresFixture postgres) : BudgetTes
         Assert.Contains("tools.code_execution.enabled: true", (string?)code["reason"]);
     }
 
-    /// <summary>The replies of the calls to come, in order: the "fake" provider takes its keys round robin.</summary>
-    private void ScriptInTurn(params FakeOpenAIUpstream.Reply[] replies)
-    {
-        for (var i = 0; i < replies.Length; i++)
-            Upstream.Script($"up-{(i % 3) + 1}", replies[i]);
-    }
 
     private static string Request(bool stream = false, string type = "gateway_web_search", int maxResults = 3, bool clientTool = false)
     {
@@ -211,11 +205,4 @@ public sealed class OpenAIToolRequestTests(PostgresFixture postgres) : BudgetTes
 
     private static List<JsonObject> Chunks(string stream) =>
         [.. stream.Split('\n').Where(l => l.StartsWith("data: {", StringComparison.Ordinal)).Select(l => JsonNode.Parse(l[6..])!.AsObject())];
-
-    private async Task<decimal> SpentAsync(string budget)
-    {
-        await Server.FlushUsageAsync();
-        var budgets = JsonNode.Parse(await (await Admin.SendAsync(HttpMethod.Get, $"/v1/budgets?org_id={OrgId}")).Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!.AsArray();
-        return (decimal)budgets.Single(b => (string?)b!["id"] == budget)!["spent_usd"]!;
-    }
 }

@@ -78,7 +78,7 @@ public sealed class ToolLoopTests(PostgresFixture postgres) : BudgetTestBase(pos
         Assert.Equal(("gateway", Search, "tool", "req-1", 200), ((string?)record!["provider"], (string?)record["model"], (string?)record["endpoint"], (string?)record["request_id"], (int)record["status"]!));
         Assert.Equal(1m, (decimal)record["cost"]!);
         Assert.Equal(2L, await Db.ScalarAsync<long>("select count(*) from usage_records where endpoint = 'tool'"));
-        Assert.Equal(2m, await SpentAsync(budget));
+        Assert.Equal(2m, await SpentUsdAsync(budget));
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public sealed class ToolLoopTests(PostgresFixture postgres) : BudgetTestBase(pos
         Assert.Null(Assert.IsType<ServerToolResultPart>(step.Shown[1]).Outcome);
         var record = await LastUsageRecordAsync();
         Assert.Equal((502, 0m), ((int)record!["status"]!, (decimal)record["cost"]!));
-        Assert.Equal(0m, await SpentAsync(budget));
+        Assert.Equal(0m, await SpentUsdAsync(budget));
     }
 
     [Fact]
@@ -205,11 +205,4 @@ public sealed class ToolLoopTests(PostgresFixture postgres) : BudgetTestBase(pos
         new("resp-1", "gpt-4o-mini", parts, parts.OfType<ToolCallPart>().Any() ? FinishReason.ToolCalls : FinishReason.Stop, new ChatUsage(3, 7, 0));
 
     private static ToolCallPart Call(string id, string arguments) => new(id, Search, arguments);
-
-    private async Task<decimal> SpentAsync(string budget)
-    {
-        await Server.FlushUsageAsync();
-        var budgets = JsonNode.Parse(await (await Admin.SendAsync(HttpMethod.Get, $"/v1/budgets?org_id={OrgId}")).Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!.AsArray();
-        return (decimal)budgets.Single(b => (string?)b!["id"] == budget)!["spent_usd"]!;
-    }
 }
