@@ -83,3 +83,13 @@ public sealed record CodeRunOutcome(string Code, string Stdout, string Stderr, i
 
 /// <param name="Base64Content">The file's bytes, base64; null when it was not returned (a link, over the size limit).</param>
 public sealed record CodeRunFile(string Path, long Size, string? Base64Content);
+
+/// <summary>
+/// A gateway tool call shown in a client's stream, whole: the loop runs the call before it shows it, so there are no
+/// fragments to stream (Anthropic's writer still sends the input as one <c>input_json_delta</c>, as Anthropic does).
+/// </summary>
+/// <param name="Index">Position of the call among the tool calls shown in this answer, the client's and the gateway's.</param>
+public sealed record ServerToolCallDelta(int Index, ServerToolCallPart Part) : ChatDelta;
+
+/// <summary>A gateway tool call's result shown in a client's stream, right after its call.</summary>
+public sealed record ServerToolResultDelta(ServerToolResultPart Part) : ChatDelta;

@@ -34,7 +34,7 @@ internal static class AnthropicBlocks
     /// Tool input must be a JSON object. Arguments some OpenAI-compatible model produced broken are kept,
     /// as text under "arguments", rather than failing the whole answer or vanishing.
     /// </summary>
-    private static JsonNode Input(string argumentsJson)
+    public static JsonNode Input(string argumentsJson)
     {
         if (string.IsNullOrWhiteSpace(argumentsJson))
             return new JsonObject();

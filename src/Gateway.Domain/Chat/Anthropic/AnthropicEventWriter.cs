@@ -7,7 +7,9 @@ namespace Gateway.Domain.Chat.Anthropic;
 /// events (<c>event: name</c>, <c>data: {json}</c>, a blank line), in the order Anthropic sends them:
 /// message_start, then per content block content_block_start, its deltas (thinking_delta, text_delta or
 /// input_json_delta) and content_block_stop, then message_delta with the stop reason and usage, and
-/// message_stop. Blocks never overlap: a new one closes the open one. Thinking opens a thinking block with
+/// message_stop. Blocks never overlap: a new one closes the open one. The gateway's tool calls and results are whole blocks
+/// (<see cref="AnthropicServerToolBlocks"/>), each closed at once; its searches are counted in message_delta's usage.
+/// Thinking opens a thinking block with
 /// an empty signature (see <see cref="AnthropicBlocks.Thinking"/>), and no signature_delta follows.
 /// </summary>
 /// <param name="estimatedInputTokens">
@@ -22,6 +24,7 @@ public sealed class AnthropicEventWriter(int estimatedInputTokens, bool thinking
     private int? _open;
     private string? _openType;
     private ChatUsage _prompt = ChatUsage.None;
+    private int _webSearches;
 
     /// <summary>True once message_stop was written.</summary>
     public bool Finished { get; private set; }
@@ -87,6 +90,23 @@ public sealed class AnthropicEventWriter(int estimatedInputTokens, bool thinking
             case ToolCallArgumentsDelta args when _blockByTool.TryGetValue(args.Index, out var block):
                 yield return Delta(block, new JsonObject { ["type"] = "input_json_delta", ["partial_json"] = args.JsonFragment });
                 break;
+            case ServerToolCallDelta call:
+                // Anthropic starts a server_tool_use with an empty input and streams the input after it.
+                var server = AnthropicServerToolBlocks.Call(call.Part);
+                var input = server["input"]!.ToJsonString();
+                server["input"] = new JsonObject();
+                foreach (var e in Open(server))
+                    yield return e;
+                yield return Delta(_open!.Value, new JsonObject { ["type"] = "input_json_delta", ["partial_json"] = input });
+                yield return Close()!.Value;
+                break;
+            case ServerToolResultDelta result:
+                if (AnthropicServerToolBlocks.IsSearchMade(result.Part))
+                    _webSearches++;
+                foreach (var e in Open(AnthropicServerToolBlocks.Result(result.Part)))
+                    yield return e;
+                yield return Close()!.Value;
+                break;
             case StreamFinished finished:
                 if (Close() is { } stop)
                     yield return stop;
@@ -94,7 +114,7 @@ public sealed class AnthropicEventWriter(int estimatedInputTokens, bool thinking
                 {
                     ["type"] = "message_delta",
                     ["delta"] = new JsonObject { ["stop_reason"] = AnthropicResponseWriter.StopReason(finished.Reason) ?? "end_turn", ["stop_sequence"] = null },
-                    ["usage"] = AnthropicUsage.WriteDelta(finished.Usage ?? _prompt),
+                    ["usage"] = AnthropicUsage.WriteDelta(finished.Usage ?? _prompt, _webSearches),
                 });
                 yield return ("message_stop", new JsonObject { ["type"] = "message_stop" });
                 Finished = true;

@@ -4,7 +4,9 @@ namespace Gateway.Domain.Chat.Anthropic;
 
 /// <summary>
 /// The canonical answer as Anthropic's message, for an Anthropic client whose model is another dialect's (the client
-/// side). Tool use ids carry a Gemini call's thought signature (<see cref="SignedToolCallId"/>).
+/// side). Tool use ids carry a Gemini call's thought signature (<see cref="SignedToolCallId"/>). The gateway's own tool calls
+/// are Anthropic's server tool blocks (<see cref="AnthropicServerToolBlocks"/>), its searches counted in
+/// <c>usage.server_tool_use.web_search_requests</c>.
 /// </summary>
 public static class AnthropicResponseWriter
 {
@@ -23,11 +25,13 @@ public static class AnthropicResponseWriter
         {
             ThinkingPart t => thinking ? AnthropicBlocks.Thinking(t.Text) : null,
             ToolCallPart call => AnthropicBlocks.Write(call with { Id = SignedToolCallId.Write(call.Id, call.Signature) }),
+            ServerToolCallPart call => AnthropicServerToolBlocks.Call(call),
+            ServerToolResultPart result => AnthropicServerToolBlocks.Result(result),
             _ => AnthropicBlocks.Write(p),
         }).OfType<JsonNode>()]),
         ["stop_reason"] = StopReason(response.FinishReason),
         ["stop_sequence"] = null,
-        ["usage"] = AnthropicUsage.Write(response.Usage),
+        ["usage"] = AnthropicUsage.Write(response.Usage, response.Parts.OfType<ServerToolResultPart>().Count(AnthropicServerToolBlocks.IsSearchMade)),
     };
 
     /// <summary>

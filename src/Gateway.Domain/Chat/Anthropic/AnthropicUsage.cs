@@ -33,9 +33,10 @@ public static class AnthropicUsage
     /// The usage of a message (and of message_start): Anthropic counts cache reads and writes apart from input_tokens,
     /// where the canonical count holds them inside, and splits the writes by cache lifetime.
     /// </summary>
-    public static JsonObject Write(ChatUsage usage)
+    /// <param name="webSearches">The gateway's searches made for the answer, shown as Anthropic shows its own (none: no server_tool_use).</param>
+    public static JsonObject Write(ChatUsage usage, int webSearches = 0)
     {
-        var written = WriteDelta(usage);
+        var written = WriteDelta(usage, webSearches);
         written.Insert(3, "cache_creation", new JsonObject
         {
             ["ephemeral_5m_input_tokens"] = usage.CacheWrite5mTokens,
@@ -45,13 +46,19 @@ public static class AnthropicUsage
     }
 
     /// <summary>The usage of message_delta, which Anthropic sends without the lifetime split of the writes.</summary>
-    public static JsonObject WriteDelta(ChatUsage usage) => new()
+    public static JsonObject WriteDelta(ChatUsage usage, int webSearches = 0)
     {
-        ["input_tokens"] = usage.UncachedPromptTokens,
-        ["cache_creation_input_tokens"] = usage.CacheWriteTokens,
-        ["cache_read_input_tokens"] = usage.CachedTokens,
-        ["output_tokens"] = usage.CompletionTokens,
-    };
+        var written = new JsonObject
+        {
+            ["input_tokens"] = usage.UncachedPromptTokens,
+            ["cache_creation_input_tokens"] = usage.CacheWriteTokens,
+            ["cache_read_input_tokens"] = usage.CachedTokens,
+            ["output_tokens"] = usage.CompletionTokens,
+        };
+        if (webSearches > 0)
+            written["server_tool_use"] = new JsonObject { ["web_search_requests"] = webSearches };
+        return written;
+    }
 
     /// <summary>A token count; null when absent, null, or not an object's number (count fields Anthropic may leave out or send as null).</summary>
     private static int? Count(JsonElement element, string name) =>

@@ -17,7 +17,8 @@ public enum GeminiStreamForm
 /// Writes canonical deltas as streamGenerateContent chunks to a Gemini client (the client side), each a whole
 /// GenerateContentResponse, framed in the form the client asked for (<see cref="GeminiStreamForm"/>).
 /// Text goes out as it comes. Gemini never streams a function call's arguments in pieces, so calls are
-/// held until the stream ends and go out whole in the last chunk, with the finish reason and the usage.
+/// held until the stream ends and go out whole in the last chunk, with the finish reason and the usage. The gateway's code
+/// runs go out as they are shown (executableCode, then codeExecutionResult); its searches as the last chunk's grounding.
 /// </summary>
 /// <param name="model">The name the client asked for, echoed as modelVersion.</param>
 /// <param name="thoughts">Whether the client set includeThoughts: thinking then goes out as thought parts, as it comes.</param>
@@ -25,6 +26,7 @@ public enum GeminiStreamForm
 public sealed class GeminiEventWriter(string model, bool thoughts = false, GeminiStreamForm form = GeminiStreamForm.Sse) : IChatEventWriter
 {
     private readonly SortedDictionary<int, (string Id, string Name, string? Signature, StringBuilder Arguments)> _calls = [];
+    private readonly List<WebSearchOutcome> _searches = [];
     private string _id = "";
     private FinishReason? _finish;
     private bool _opened;
@@ -76,6 +78,13 @@ public sealed class GeminiEventWriter(string model, bool thoughts = false, Gemin
             case ToolCallArgumentsDelta arguments when _calls.TryGetValue(arguments.Index, out var call):
                 call.Arguments.Append(arguments.JsonFragment);
                 return null;
+            case ServerToolCallDelta call:
+                return GeminiServerToolParts.Part(call.Part) is { } code ? GeminiResponseWriter.Chunk(_id, model, [code], null, null) : null;
+            case ServerToolResultDelta { Part.Outcome: WebSearchOutcome search }:
+                _searches.Add(search);
+                return null;
+            case ServerToolResultDelta result:
+                return GeminiServerToolParts.Part(result.Part) is { } output ? GeminiResponseWriter.Chunk(_id, model, [output], null, null) : null;
             case StreamFinished finished:
                 _finish = finished.Reason;
                 return null;
@@ -86,9 +95,10 @@ public sealed class GeminiEventWriter(string model, bool thoughts = false, Gemin
         }
     }
 
-    /// <summary>The last chunk: the held function calls, the finish reason and the usage of the whole answer.</summary>
+    /// <summary>The last chunk: the held function calls, the finish reason, the grounding of the gateway's searches and the usage of the whole answer.</summary>
     public JsonObject LastChunk(ChatUsage usage) => GeminiResponseWriter.Chunk(
-        _id, model, [.. _calls.Values.Select(c => (JsonNode)GeminiResponseWriter.FunctionCall(c.Id, c.Name, c.Arguments.ToString(), c.Signature))], _finish, usage);
+        _id, model, [.. _calls.Values.Select(c => (JsonNode)GeminiResponseWriter.FunctionCall(c.Id, c.Name, c.Arguments.ToString(), c.Signature))], _finish, usage,
+        grounding: GeminiServerToolParts.Grounding(_searches));
 
     /// <summary>One chunk as an <c>?alt=sse</c> event.</summary>
     public static string SseFrame(JsonObject chunk) => $"data: {chunk.ToJsonString()}\r\n\r\n";

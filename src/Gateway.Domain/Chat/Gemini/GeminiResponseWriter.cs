@@ -14,20 +14,25 @@ public static class GeminiResponseWriter
     /// Function calls carry their id so that a client can echo it in its functionResponse. Thinking becomes
     /// thought parts (<c>"thought": true</c>) only when <paramref name="thoughts"/> says the client set
     /// includeThoughts, as Gemini sends them only then; they carry no thoughtSignature, which only Gemini can make.
+    /// The gateway's tool calls are Gemini's code execution parts and search grounding (<see cref="GeminiServerToolParts"/>).
     /// A function call that came from Gemini (the JSON-array stream is rebuilt from a Gemini upstream's events)
     /// keeps its thoughtSignature beside it, as Gemini sent it.
     /// </summary>
     public static JsonObject Write(ChatResponse response, string model, bool thoughts = false) => Chunk(
-        response.Id, model, [.. response.Parts.Select(p => ClientPart(p, thoughts)).OfType<JsonNode>()], response.FinishReason, response.Usage, wholeAnswer: true);
+        response.Id, model, [.. response.Parts.Select(p => ClientPart(p, thoughts)).OfType<JsonNode>()], response.FinishReason, response.Usage, wholeAnswer: true,
+        GeminiServerToolParts.Grounding(ServerToolParts.Searches(response.Parts)));
 
     /// <param name="wholeAnswer">A whole answer always has content, even empty; a stream chunk without parts leaves it out, as Gemini's last chunks do.</param>
-    internal static JsonObject Chunk(string id, string model, JsonArray parts, FinishReason? finish, ChatUsage? usage, bool wholeAnswer = false)
+    /// <param name="grounding">The gateway's searches as the candidate's groundingMetadata (<see cref="GeminiServerToolParts"/>).</param>
+    internal static JsonObject Chunk(string id, string model, JsonArray parts, FinishReason? finish, ChatUsage? usage, bool wholeAnswer = false, JsonObject? grounding = null)
     {
         var candidate = new JsonObject();
         if (parts.Count > 0 || wholeAnswer)
             candidate["content"] = new JsonObject { ["role"] = "model", ["parts"] = parts };
         if (finish is { } reason)
             candidate["finishReason"] = ClientFinish(reason);
+        if (grounding is not null)
+            candidate["groundingMetadata"] = grounding;
         candidate["index"] = 0;
         var chunk = new JsonObject { ["candidates"] = new JsonArray(candidate) };
         if (usage is not null)
@@ -42,6 +47,8 @@ public static class GeminiResponseWriter
         TextPart { Text.Length: > 0 } text => new JsonObject { ["text"] = text.Text },
         ThinkingPart { Text.Length: > 0 } thinking when thoughts => Thought(thinking.Text),
         ToolCallPart call => FunctionCall(call.Id, call.Name, call.ArgumentsJson, call.Signature),
+        ServerToolCallPart call => GeminiServerToolParts.Part(call),
+        ServerToolResultPart result => GeminiServerToolParts.Part(result),
         _ => null,
     };
 

@@ -4,7 +4,9 @@ namespace Gateway.Domain.Chat.OpenAI;
 
 /// <summary>
 /// The canonical answer as a chat completion, for an OpenAI client whose model is another dialect's (the client side).
-/// Tool call ids go out with a Gemini call's thought signature inside them (<see cref="SignedToolCallId"/>).
+/// Tool call ids go out with a Gemini call's thought signature inside them (<see cref="SignedToolCallId"/>). The gateway's
+/// own tool calls have no shape in chat completions and are not shown; its searches are, as the answer's citations of
+/// them (<see cref="OpenAICitations"/>).
 /// </summary>
 public static class OpenAIChatResponseWriter
 {
@@ -20,6 +22,8 @@ public static class OpenAIChatResponseWriter
         var message = new JsonObject { ["role"] = "assistant", ["content"] = calls.Count > 0 && text.Length == 0 ? null : text };
         if (string.Concat(response.Parts.OfType<ThinkingPart>().Select(p => p.Text)) is { Length: > 0 } reasoning)
             message["reasoning_content"] = reasoning;
+        if (OpenAICitations.For(text, ServerToolParts.Searches(response.Parts)) is { } annotations)
+            message["annotations"] = annotations;
         if (calls.Count > 0)
             message["tool_calls"] = new JsonArray([.. calls.Select(c => (JsonNode)ToolCall(SignedToolCallId.Write(c.Id, c.Signature), c.Name, c.ArgumentsJson))]);
         return new JsonObject

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json.Nodes;
 
 namespace Gateway.Domain.Chat.OpenAI;
@@ -5,19 +6,36 @@ namespace Gateway.Domain.Chat.OpenAI;
 /// <summary>
 /// Writes canonical deltas as chat completion chunks to an OpenAI client (the client side), each framed as a
 /// data-only server-sent event (<c>data: {json}</c>, a blank line); ends with the usage chunk when the client asked
-/// for it, then <c>data: [DONE]</c>.
+/// for it, then <c>data: [DONE]</c>. The citations of the gateway's searches (<see cref="OpenAICitations"/>) come in a chunk
+/// of their own before the finish, as OpenAI sends its own search models' annotations once the text is whole.
 /// </summary>
 /// <param name="includeUsage">Whether the client asked for the usage chunk (<c>stream_options.include_usage</c>).</param>
 /// <param name="created">The chunks' <c>created</c> time, in Unix seconds.</param>
 public sealed class OpenAIChunkWriter(bool includeUsage, long created) : IChatEventWriter
 {
+    private readonly StringBuilder _text = new();
+    private readonly List<WebSearchOutcome> _searches = [];
     private string _id = "chatcmpl-gateway";
     private string _model = "";
 
     public IEnumerable<string> Write(ChatDelta delta)
     {
-        if (delta is StreamStarted started)
-            (_id, _model) = (started.Id, started.Model);
+        switch (delta)
+        {
+            case StreamStarted started:
+                (_id, _model) = (started.Id, started.Model);
+                break;
+            case TextDelta text:
+                _text.Append(text.Text);
+                break;
+            case ServerToolResultDelta { Part.Outcome: WebSearchOutcome search }:
+                _searches.Add(search);
+                break;
+            case StreamFinished when OpenAICitations.For(_text.ToString(), _searches) is { } annotations:
+                yield return Frame(Build(_id, _model, created, new JsonObject { ["annotations"] = annotations }, null).ToJsonString());
+                break;
+        }
+
         if (Chunk(delta, _id, _model, created) is { } chunk)
             yield return Frame(chunk.ToJsonString());
     }
