@@ -263,6 +263,12 @@ internal sealed partial class InferenceRunner
                 yield return new ToolCallStarted(index, call.Id, call.Name, call.Signature);
                 yield return new ToolCallArgumentsDelta(index, call.ArgumentsJson);
                 break;
+            case ServerToolCallPart serverCall:
+                yield return new ServerToolCallDelta(stream.NextToolCallIndex(), serverCall);
+                break;
+            case ServerToolResultPart serverResult:
+                yield return new ServerToolResultDelta(serverResult);
+                break;
         }
     }
 

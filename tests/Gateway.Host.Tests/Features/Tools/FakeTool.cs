@@ -3,6 +3,8 @@ using System.Text.Json.Nodes;
 using Gateway.Domain.Chat;
 using Gateway.Host.Features.Tools;
 using Gateway.Tools;
+using Gateway.Tools.WebSearch;
+using WebSearchHit = Gateway.Tools.WebSearch.WebSearchHit;
 
 namespace Gateway.Host.Tests.Features.Tools;
 
@@ -18,7 +20,10 @@ internal sealed class FakeTool(string name) : IGatewayTool
 
     public JsonObject ParametersSchema => new() { ["type"] = "object", ["properties"] = new JsonObject { ["query"] = new JsonObject { ["type"] = "string" } } };
 
-    public string Answer { get; set; } = "[1] Example Domain (https://example.com/)";
+    /// <summary>The one result every search finds; <see cref="Answer"/> is its text as the model reads it.</summary>
+    public static readonly WebSearchHit Hit = new("Example Domain", new Uri("https://example.com/"), null, "This domain is for use in documentation.", "For documentation.", PageStatus.Extracted, null);
+
+    public string Answer { get; set; } = "[1] Example Domain (https://example.com/)\nThis domain is for use in documentation.";
 
     public TimeSpan Duration { get; set; } = TimeSpan.FromSeconds(2);
 
@@ -45,7 +50,7 @@ internal sealed class FakeTool(string name) : IGatewayTool
             tool.Calls.Enqueue(arguments);
             return Task.FromResult(tool.Fails
                 ? ToolRun.Failure("the backend answered 500")
-                : ToolRun.Success(tool.Answer, new Gateway.Tools.WebSearch.WebSearchResult((string?)arguments["query"] ?? "", []), ToolUsage.OneCall(tool.Duration)));
+                : ToolRun.Success(tool.Answer, new WebSearchResult((string?)arguments["query"] ?? "", [Hit]), ToolUsage.OneCall(tool.Duration)));
         }
 
         public ValueTask DisposeAsync()

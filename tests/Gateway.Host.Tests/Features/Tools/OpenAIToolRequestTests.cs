@@ -42,6 +42,9 @@ public sealed class OpenAIToolRequestTests(PostgresFixture postgres) : BudgetTes
         Assert.Equal(Answer, (string?)answer["choices"]![0]!["message"]!["content"]);
         Assert.Null(answer["choices"]![0]!["message"]!["tool_calls"]);
         Assert.Equal("stop", (string?)answer["choices"]![0]!["finish_reason"]);
+        var citation = answer["choices"]![0]!["message"]!["annotations"]!.AsArray().Single()!;
+        Assert.Equal(("url_citation", "https://example.com/"), ((string?)citation["type"], (string?)citation["url_citation"]!["url"]));
+        Assert.Equal(Answer.IndexOf("[1]", StringComparison.Ordinal), (int)citation["url_citation"]!["start_index"]!);
         Assert.Equal("example domain", (string?)_tools.WebSearch.Calls.Single()["query"]);
         var (first, second) = (Upstream.Requests.ToArray()[0].Body, Upstream.Requests.ToArray()[1].Body);
         var offered = first["tools"]!.AsArray().Single()!;
