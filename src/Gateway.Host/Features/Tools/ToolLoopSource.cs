@@ -1,4 +1,5 @@
 using Gateway.Domain.Tenancy;
+using Gateway.Host.Features.Auth;
 using Gateway.Host.Features.Dialects;
 using Gateway.Host.Features.Inference;
 using Gateway.Host.Features.Inference.Looping;
@@ -12,7 +13,7 @@ namespace Gateway.Host.Features.Tools;
 /// enabled (400 <c>tool_not_enabled</c>), one the key may not use (403 <c>tool_not_allowed</c>), one that cannot run here
 /// (503 <c>tool_unavailable</c>, with the reason), and options the tool cannot take (400 naming the option).
 /// </summary>
-internal sealed class ToolLoopSource(Toolbox toolbox, ToolRunLedger ledger) : IChatLoopSource
+internal sealed class ToolLoopSource(Toolbox toolbox, ToolRunLedger ledger, KeyDirectory directory) : IChatLoopSource
 {
     public RefusalOr<IChatLoop>? For(ChatDialect dialect, Principal principal, string requestId)
     {
@@ -20,7 +21,7 @@ internal sealed class ToolLoopSource(Toolbox toolbox, ToolRunLedger ledger) : IC
         if (uses.Count == 0)
             return null;
         var entries = uses.Select(u => toolbox.Find(u.Kind)).ToList();
-        if (entries.Select(Refuse).FirstOrDefault(r => r is not null) is { } refused)
+        if (entries.Select(e => Refuse(e, principal)).FirstOrDefault(r => r is not null) is { } refused)
             return refused;
 
         var tools = new List<ToolLoop.Tool>(uses.Count);
@@ -46,10 +47,12 @@ internal sealed class ToolLoopSource(Toolbox toolbox, ToolRunLedger ledger) : IC
         return new ToolLoop(tools, ledger, caller, toolbox.Settings.MaxToolIterations);
     }
 
-    private static Refusal? Refuse(ToolboxEntry entry)
+    private Refusal? Refuse(ToolboxEntry entry, Principal principal)
     {
         if (!entry.Enabled)
             return new Refusal(400, "tool_not_enabled", $"the tool {entry.Type} is not enabled on this gateway; GET /v1/tools lists the tools there are");
+        if (!directory.MayUseTool(principal, entry.Type))
+            return new Refusal(403, "tool_not_allowed", $"this key may not use the tool {entry.Type} (allowed_tools of its organization or key)");
         return entry.Availability.IsAvailable
             ? null
             : new Refusal(503, "tool_unavailable", $"the tool {entry.Type} cannot run on this gateway now: {entry.Availability.Reason}");

@@ -168,6 +168,45 @@ public sealed class OpenAIToolRequestTests(PostgresFixture postgres) : BudgetTes
     }
 
     [Fact]
+    public async Task A_tool_the_organization_may_not_use_is_refused_with_403_and_listed_as_not_allowed()
+    {
+        var org = await Admin.OkAsync(HttpMethod.Patch, $"/v1/organizations/{OrgId}", new { allowed_tools = new[] { "gateway_code_execution" } });
+        Assert.Equal(["gateway_code_execution"], org["allowed_tools"]!.AsArray().Select(t => (string?)t));
+
+        using var response = await PostAsync(Request());
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        var error = JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!["error"]!;
+        Assert.Equal("tool_not_allowed", (string?)error["code"]);
+        Assert.Contains("gateway_web_search", (string?)error["message"]);
+        Assert.Empty(Upstream.Requests);
+        var listed = JsonNode.Parse(await Http.GetStringAsync("/v1/tools", TestContext.Current.CancellationToken))!;
+        Assert.False((bool)listed["tools"]!.AsArray().Single(t => (string?)t!["type"] == "gateway_web_search")!["allowed"]!);
+    }
+
+    [Fact]
+    public async Task A_key_limited_to_no_search_may_not_search_though_its_organization_may()
+    {
+        var (_, secret) = await Admin.IssueKeyAsync(new { org_id = OrgId, name = "no search", allowed_tools = new[] { "gateway_code_execution" } });
+        using var limited = new HttpClient { BaseAddress = Server.Client.BaseAddress };
+        limited.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", secret);
+
+        using var response = await limited.PostAsync("/v1/chat/completions", new StringContent(Request(), Encoding.UTF8, "application/json"), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await PostAsync(Request())).StatusCode);
+    }
+
+    [Fact]
+    public async Task Allowed_tools_must_name_gateway_tools()
+    {
+        using var response = await Admin.SendAsync(HttpMethod.Patch, $"/v1/organizations/{OrgId}", new { allowed_tools = new[] { "web_search_20250305" } });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("allowed_tools[0]", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
     public async Task Get_tools_lists_each_tool_with_whether_it_can_run_its_limits_and_its_price()
     {
         using var response = await Http.GetAsync("/v1/tools", TestContext.Current.CancellationToken);
@@ -176,7 +215,7 @@ public sealed class OpenAIToolRequestTests(PostgresFixture postgres) : BudgetTes
         var listed = JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!;
         Assert.Equal(2, (int)listed["max_tool_iterations"]!);
         var search = listed["tools"]!.AsArray().Single(t => (string?)t!["type"] == "gateway_web_search")!;
-        Assert.Equal((true, true), ((bool)search["enabled"]!, (bool)search["available"]!));
+        Assert.Equal((true, true, true), ((bool)search["enabled"]!, (bool)search["available"]!, (bool)search["allowed"]!));
         Assert.Equal(5, (int)search["limits"]!["max_results"]!);
         Assert.Equal(1m, (decimal)search["price"]!["per_call"]!);
         var code = listed["tools"]!.AsArray().Single(t => (string?)t!["type"] == "gateway_code_execution")!;
