@@ -72,6 +72,29 @@ public sealed class OpenAIToolRequestTests(PostgresFixture postgres) : BudgetTes
     }
 
     [Fact]
+    public async Task The_official_openai_node_client_gets_the_answer_with_its_citation_whole_and_streamed()
+    {
+        Upstream.ScriptInTurn(["up-1", "up-2", "up-3"],
+            FakeOpenAIUpstream.Reply.ToolCall("gateway_web_search", """{"query":"example domain"}"""), FakeOpenAIUpstream.Reply.Ok(Answer),
+            FakeOpenAIUpstream.Reply.ToolCall("gateway_web_search", """{"query":"example domain"}"""), FakeOpenAIUpstream.Reply.Ok(Answer));
+
+        var seen = await JsClients.SeenAsync("openai-tools.mjs", new Dictionary<string, string>
+        {
+            ["GATEWAY_URL"] = Server.Client.BaseAddress!.ToString().TrimEnd('/'),
+            ["GATEWAY_KEY"] = Secret,
+            ["MODEL"] = "fake:gpt-4o-mini",
+        });
+
+        Assert.Equal(Answer, (string?)seen["whole"]!["content"]);
+        Assert.Equal("stop", (string?)seen["whole"]!["finish"]);
+        Assert.Equal("https://example.com/", (string?)seen["whole"]!["annotations"]![0]!["url_citation"]!["url"]);
+        Assert.Equal(Answer, (string?)seen["streamed"]!["content"]);
+        Assert.Equal("stop", (string?)seen["streamed"]!["finish"]);
+        Assert.Equal(0, (int)seen["streamed"]!["toolCalls"]!);
+        Assert.Equal(2, _tools.WebSearch.Calls.Count);
+    }
+
+    [Fact]
     public async Task Each_model_call_and_each_search_is_charged_and_recorded_under_the_one_request_id()
     {
         var budget = await PriceAndBudgetAsync(new { name = "team", org_id = OrgId, limit_usd = 100, period = "month" });
