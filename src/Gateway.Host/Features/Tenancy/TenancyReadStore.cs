@@ -62,7 +62,7 @@ internal sealed class TenancyReadStore(NpgsqlDataSource dataSource)
              where not k.revoked and k.expires_at is not null and k.expiry_recorded_for is distinct from k.expires_at and k.expires_at <= $1
              order by k.expires_at limit $2
              """,
-            r => (ReadKey(r), NullableTime(r, 18)), ct, now, limit);
+            r => (ReadKey(r), NullableTime(r, 19)), ct, now, limit);
 
     /// <summary>The key's current secret hash, which a rotation keeps valid for the grace period.</summary>
     public async Task<byte[]?> KeyHashAsync(string id, CancellationToken ct) =>
