@@ -7,7 +7,8 @@ namespace Gateway.Bench;
 /// <summary>A closed-loop load generator: N workers, each sending its next request when the last one ends.</summary>
 internal static class LoadGenerator
 {
-    internal sealed record Target(string Name, Uri Url, IReadOnlyDictionary<string, string> Headers, string Model);
+    /// <param name="Tools">The request's <c>tools</c> as JSON, when it asks for some.</param>
+    internal sealed record Target(string Name, Uri Url, IReadOnlyDictionary<string, string> Headers, string Model, string? Tools = null);
 
     /// <param name="CpuMsPerRequest">CPU milliseconds each process group spent per request, when measured.</param>
     internal sealed record Result(double RequestsPerSecond, double P50Ms, double P99Ms, int Errors, IReadOnlyDictionary<string, double> CpuMsPerRequest);
@@ -17,7 +18,7 @@ internal static class LoadGenerator
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, UseProxy = false, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
         using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
         var body = Encoding.UTF8.GetBytes(
-            $$"""{"model":"{{target.Model}}","messages":[{"role":"user","content":"Say something short."}],"stream":{{(stream ? "true" : "false")}}}""");
+            $$"""{"model":"{{target.Model}}","messages":[{"role":"user","content":"Say something short."}],"stream":{{(stream ? "true" : "false")}}{{(target.Tools is null ? "" : ",\"tools\":" + target.Tools)}}}""");
 
         async Task<bool> OnceAsync()
         {

@@ -1,7 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Json;
-using System.Text.Json.Nodes;
-using Gateway.Host.Persistence.Postgres;
 
 namespace Gateway.Bench;
 
@@ -13,133 +10,91 @@ namespace Gateway.Bench;
 internal static class ProxyBench
 {
     private const string PortkeyVersion = "1.15.2";
-    private const string AdminToken = "gwa_bench-proxy-admin-token";
 
     public static async Task RunAsync(TimeSpan duration)
     {
-        var work = Directory.CreateTempSubdirectory("gateway-proxybench-").FullName;
-        // Run as root, the embedded PostgreSQL runs as the postgres user, which must enter this folder.
-        File.SetUnixFileMode(work, (UnixFileMode)0b111_101_101);
-        var self = typeof(ProxyBench).Assembly.Location;
-        var upstreamPort = LocalPostgresCluster.FreeLoopbackPort();
-        var gatewayPort = LocalPostgresCluster.FreeLoopbackPort();
-        try
+        await using var gateway = await BenchGateway.StartAsync("proxy");
+        await using var portkey = await StartPortkeyAsync(gateway.Work);
+
+        var targets = new List<LoadGenerator.Target>
         {
-            await using var upstream = ChildProcess.Start("dotnet", [self, "upstream", "--port", upstreamPort.ToString(CultureInfo.InvariantCulture)], work, Path.Combine(work, "upstream.log"));
-            await ChildProcess.WaitForAsync(new Uri($"http://127.0.0.1:{upstreamPort}/health"), TimeSpan.FromSeconds(30), upstream);
-
-            await File.WriteAllTextAsync(Path.Combine(work, "gateway.yaml"), $"""
-                providers:
-                  - name: fake
-                    type: openai
-                    base_url: http://127.0.0.1:{upstreamPort}/v1
-                    models: [bench-model]
-                    keys:
-                      - key: bench-upstream-key
-                """);
-            var gatewayDll = Path.Combine(AppContext.BaseDirectory, "gateway.dll");
-            await using var gateway = ChildProcess.Start(
-                "dotnet", [gatewayDll, "serve", "--urls", $"http://127.0.0.1:{gatewayPort}", "--data-dir", Path.Combine(work, "data"), "--config", Path.Combine(work, "gateway.yaml")],
-                work, Path.Combine(work, "gateway.log"),
-                new Dictionary<string, string> { ["GATEWAY_ADMIN_TOKEN"] = AdminToken, ["GATEWAY_MASTER_KEY"] = Convert.ToBase64String(new byte[32]) });
-            await ChildProcess.WaitForAsync(new Uri($"http://127.0.0.1:{gatewayPort}/health/readiness"), TimeSpan.FromSeconds(120), gateway);
-            var virtualKey = await IssueKeyAsync(gatewayPort);
-
-            await using var portkey = await StartPortkeyAsync(work);
-
-            var targets = new List<LoadGenerator.Target>
+            new("direct", gateway.UpstreamChatUrl, new Dictionary<string, string> { ["Authorization"] = "Bearer bench-upstream-key" }, "bench-model"),
+            new("gateway", gateway.ChatUrl, gateway.Headers, "fake:bench-model"),
+        };
+        if (portkey is not null)
+        {
+            targets.Add(new("portkey", new Uri("http://localhost:8787/v1/chat/completions"), new Dictionary<string, string>
             {
-                new("direct", new Uri($"http://127.0.0.1:{upstreamPort}/v1/chat/completions"), new Dictionary<string, string> { ["Authorization"] = "Bearer bench-upstream-key" }, "bench-model"),
-                new("gateway", new Uri($"http://127.0.0.1:{gatewayPort}/v1/chat/completions"), new Dictionary<string, string> { ["Authorization"] = $"Bearer {virtualKey}" }, "fake:bench-model"),
-            };
-            if (portkey is not null)
-            {
-                targets.Add(new("portkey", new Uri("http://localhost:8787/v1/chat/completions"), new Dictionary<string, string>
-                {
-                    ["Authorization"] = "Bearer bench-upstream-key",
-                    ["x-portkey-provider"] = "openai",
-                    ["x-portkey-custom-host"] = $"http://127.0.0.1:{upstreamPort}/v1",
-                }, "bench-model"));
-            }
+                ["Authorization"] = "Bearer bench-upstream-key",
+                ["x-portkey-provider"] = "openai",
+                ["x-portkey-custom-host"] = gateway.UpstreamChatUrl.GetLeftPart(UriPartial.Authority) + "/v1",
+            }, "bench-model"));
+        }
 
-            Console.WriteLine();
-            Console.WriteLine($"proxy overhead: fake upstream, gateway and {(portkey is null ? "(Portkey unavailable)" : $"Portkey {PortkeyVersion}")} as separate processes on 127.0.0.1, {duration.TotalSeconds:0} s per run, {Environment.ProcessorCount} cores shared with the load generator");
-            Console.WriteLine($"{"target",-8} {"mode",-7} {"conc",5} {"req/s",10} {"p50 ms",8} {"p99 ms",8} {"errors",7}");
-            var loadPid = Environment.ProcessId;
-            var meter = new CpuMeter((pid, command) =>
-                pid == loadPid ? "load" : pid == upstream.Id ? "upstream" : pid == gateway.Id ? "gateway"
-                : command == "postgres" ? "postgres" : portkey is not null && pid == portkey.Id ? "portkey" : null);
-            // Untimed warm-up of every target and mode first: the gateway's tier-1 JIT (with dynamic PGO)
-            // otherwise recompiles the hot path during the first timed run and charges it a few milliseconds of tail.
-            foreach (var target in targets)
-            {
-                foreach (var stream in new[] { false, true })
-                    await LoadGenerator.RunAsync(target, stream, 16, TimeSpan.FromSeconds(3));
-            }
-
-            var results = new Dictionary<(string, bool, int), LoadGenerator.Result>();
+        Console.WriteLine();
+        Console.WriteLine($"proxy overhead: fake upstream, gateway and {(portkey is null ? "(Portkey unavailable)" : $"Portkey {PortkeyVersion}")} as separate processes on 127.0.0.1, {duration.TotalSeconds:0} s per run, {Environment.ProcessorCount} cores shared with the load generator");
+        Console.WriteLine($"{"target",-8} {"mode",-7} {"conc",5} {"req/s",10} {"p50 ms",8} {"p99 ms",8} {"errors",7}");
+        var loadPid = Environment.ProcessId;
+        var meter = new CpuMeter((pid, command) =>
+            pid == loadPid ? "load" : pid == gateway.UpstreamPid ? "upstream" : pid == gateway.GatewayPid ? "gateway"
+            : command == "postgres" ? "postgres" : portkey is not null && pid == portkey.Id ? "portkey" : null);
+        // Untimed warm-up of every target and mode first: the gateway's tier-1 JIT (with dynamic PGO)
+        // otherwise recompiles the hot path during the first timed run and charges it a few milliseconds of tail.
+        foreach (var target in targets)
+        {
             foreach (var stream in new[] { false, true })
+                await LoadGenerator.RunAsync(target, stream, 16, TimeSpan.FromSeconds(3));
+        }
+
+        var results = new Dictionary<(string, bool, int), LoadGenerator.Result>();
+        foreach (var stream in new[] { false, true })
+        {
+            foreach (var concurrency in new[] { 1, 16 })
             {
-                foreach (var concurrency in new[] { 1, 16 })
+                foreach (var target in targets)
                 {
-                    foreach (var target in targets)
-                    {
-                        var r = await LoadGenerator.RunAsync(target, stream, concurrency, duration, meter);
-                        results[(target.Name, stream, concurrency)] = r;
-                        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                            $"{target.Name,-8} {(stream ? "stream" : "json"),-7} {concurrency,5} {r.RequestsPerSecond,10:N0} {r.P50Ms,8:N2} {r.P99Ms,8:N2} {r.Errors,7}"));
-                    }
+                    var r = await LoadGenerator.RunAsync(target, stream, concurrency, duration, meter);
+                    results[(target.Name, stream, concurrency)] = r;
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{target.Name,-8} {(stream ? "stream" : "json"),-7} {concurrency,5} {r.RequestsPerSecond,10:N0} {r.P50Ms,8:N2} {r.P99Ms,8:N2} {r.Errors,7}"));
                 }
             }
-
-            Console.WriteLine();
-            foreach (var stream in new[] { false, true })
-            {
-                foreach (var concurrency in new[] { 1, 16 })
-                {
-                    var direct = results[("direct", stream, concurrency)];
-                    var ours = results[("gateway", stream, concurrency)];
-                    var line = string.Create(CultureInfo.InvariantCulture,
-                        $"{(stream ? "stream" : "json"),-7} c={concurrency,-3} gateway added p50 {ours.P50Ms - direct.P50Ms,6:N2} ms, added p99 {ours.P99Ms - direct.P99Ms,6:N2} ms");
-                    if (results.TryGetValue(("portkey", stream, concurrency), out var theirs))
-                    {
-                        line += string.Create(CultureInfo.InvariantCulture,
-                            $"; Portkey added p99 {theirs.P99Ms - direct.P99Ms,6:N2} ms; gateway throughput {ours.RequestsPerSecond / theirs.RequestsPerSecond,5:N1}x Portkey's");
-                    }
-
-                    Console.WriteLine(line);
-                }
-            }
-
-            if (!CpuMeter.Available)
-                return;
-            // Where the two cores went: at concurrency 16 the machine is saturated, so every microsecond
-            // a process spends per request is latency that the others queue behind.
-            Console.WriteLine();
-            Console.WriteLine("CPU per request (µs) by process");
-            var groups = new[] { "load", "upstream", "gateway", "postgres", "portkey" };
-            Console.WriteLine($"{"target",-8} {"mode",-7} {"conc",5} " + string.Join(" ", groups.Select(g => $"{g,9}")) + $" {"total",9}");
-            foreach (var ((name, stream, concurrency), r) in results)
-            {
-                var cells = groups.Select(g => r.CpuMsPerRequest.TryGetValue(g, out var ms) ? ms * 1000 : 0).ToArray();
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{name,-8} {(stream ? "stream" : "json"),-7} {concurrency,5} ") + string.Join(" ", cells.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c,9:N0}")))
-                    + string.Create(CultureInfo.InvariantCulture, $" {cells.Sum(),9:N0}"));
-            }
         }
-        finally
+
+        Console.WriteLine();
+        foreach (var stream in new[] { false, true })
         {
-            Directory.Delete(work, recursive: true);
-        }
-    }
+            foreach (var concurrency in new[] { 1, 16 })
+            {
+                var direct = results[("direct", stream, concurrency)];
+                var ours = results[("gateway", stream, concurrency)];
+                var line = string.Create(CultureInfo.InvariantCulture,
+                    $"{(stream ? "stream" : "json"),-7} c={concurrency,-3} gateway added p50 {ours.P50Ms - direct.P50Ms,6:N2} ms, added p99 {ours.P99Ms - direct.P99Ms,6:N2} ms");
+                if (results.TryGetValue(("portkey", stream, concurrency), out var theirs))
+                {
+                    line += string.Create(CultureInfo.InvariantCulture,
+                        $"; Portkey added p99 {theirs.P99Ms - direct.P99Ms,6:N2} ms; gateway throughput {ours.RequestsPerSecond / theirs.RequestsPerSecond,5:N1}x Portkey's");
+                }
 
-    private static async Task<string> IssueKeyAsync(int gatewayPort)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gatewayPort}") };
-        http.DefaultRequestHeaders.Authorization = new("Bearer", AdminToken);
-        var org = (await (await http.PostAsJsonAsync("/v1/organizations", new { name = "bench" })).Content.ReadFromJsonAsync<JsonObject>())!;
-        var key = (await (await http.PostAsJsonAsync("/v1/keys", new { org_id = (string)org["id"]!, name = "bench" })).Content.ReadFromJsonAsync<JsonObject>())!;
-        return (string)key["secret"]!;
+                Console.WriteLine(line);
+            }
+        }
+
+        if (!CpuMeter.Available)
+            return;
+        // Where the two cores went: at concurrency 16 the machine is saturated, so every microsecond
+        // a process spends per request is latency that the others queue behind.
+        Console.WriteLine();
+        Console.WriteLine("CPU per request (µs) by process");
+        var groups = new[] { "load", "upstream", "gateway", "postgres", "portkey" };
+        Console.WriteLine($"{"target",-8} {"mode",-7} {"conc",5} " + string.Join(" ", groups.Select(g => $"{g,9}")) + $" {"total",9}");
+        foreach (var ((name, stream, concurrency), r) in results)
+        {
+            var cells = groups.Select(g => r.CpuMsPerRequest.TryGetValue(g, out var ms) ? ms * 1000 : 0).ToArray();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{name,-8} {(stream ? "stream" : "json"),-7} {concurrency,5} ") + string.Join(" ", cells.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c,9:N0}")))
+                + string.Create(CultureInfo.InvariantCulture, $" {cells.Sum(),9:N0}"));
+        }
     }
 
     /// <summary>Portkey's gateway from npm, installed once under bench/.portkey; null when npm cannot provide it.</summary>

@@ -52,12 +52,13 @@ public static class TenancyEventTypes
     public static IReadOnlyDictionary<string, Type> ByName { get; } = ByClrType.ToDictionary(p => p.Value, p => p.Key);
 }
 
-public sealed record OrganizationCreated(string OrgId, string Name, IReadOnlyDictionary<string, string> Metadata, IReadOnlyList<string> AllowedModels) : ITenancyEvent
+/// <param name="AllowedTools">Gateway tool types its keys may use; null (an event from before tools) or empty allows every enabled tool.</param>
+public sealed record OrganizationCreated(string OrgId, string Name, IReadOnlyDictionary<string, string> Metadata, IReadOnlyList<string> AllowedModels, IReadOnlyList<string>? AllowedTools = null) : ITenancyEvent
 {
     public string StreamId => OrgId;
 }
 
-public sealed record OrganizationUpdated(string OrgId, string Name, IReadOnlyDictionary<string, string> Metadata, IReadOnlyList<string> AllowedModels) : ITenancyEvent
+public sealed record OrganizationUpdated(string OrgId, string Name, IReadOnlyDictionary<string, string> Metadata, IReadOnlyList<string> AllowedModels, IReadOnlyList<string>? AllowedTools = null) : ITenancyEvent
 {
     public string StreamId => OrgId;
 }
@@ -107,14 +108,14 @@ public sealed record UserDeleted(string UserId) : ITenancyEvent
 /// <param name="Hash">Keyed hash of the secret (base64); the secret itself is never stored.</param>
 public sealed record KeyIssued(
     string KeyId, string OrgId, string? UserId, string Name, string Prefix, string Hash, DateTimeOffset? ExpiresAt,
-    IReadOnlyList<string> AllowedModels, int? RpmLimit, int? TpmLimit, IReadOnlyDictionary<string, string> Metadata) : ITenancyEvent
+    IReadOnlyList<string> AllowedModels, int? RpmLimit, int? TpmLimit, IReadOnlyDictionary<string, string> Metadata, IReadOnlyList<string>? AllowedTools = null) : ITenancyEvent
 {
     public string StreamId => KeyId;
 }
 
 public sealed record KeyUpdated(
     string KeyId, string Name, DateTimeOffset? ExpiresAt, IReadOnlyList<string> AllowedModels, int? RpmLimit, int? TpmLimit,
-    IReadOnlyDictionary<string, string> Metadata) : ITenancyEvent
+    IReadOnlyDictionary<string, string> Metadata, IReadOnlyList<string>? AllowedTools = null) : ITenancyEvent
 {
     public string StreamId => KeyId;
 }

@@ -56,6 +56,21 @@ public static class TenancyRules
         }
     }
 
+    /// <summary>Each entry a gateway tool's type (<c>gateway_web_search</c>, <c>gateway_code_execution</c>), once.</summary>
+    public static void AllowedTools(string field, IReadOnlyList<string>? types, ICollection<KeyValuePair<string, string>> errors)
+    {
+        if (types is null)
+            return;
+        var known = Enum.GetValues<Chat.GatewayToolKind>().Select(Chat.GatewayToolNames.Type).ToList();
+        for (var i = 0; i < types.Count; i++)
+        {
+            if (Chat.GatewayToolNames.FromType(types[i]) is null)
+                errors.Add(new($"{field}[{i}]", $"'{types[i]}' is not a gateway tool; use {string.Join(" or ", known)}"));
+            else if (types.Take(i).Contains(types[i]))
+                errors.Add(new($"{field}[{i}]", $"'{types[i]}' is listed twice"));
+        }
+    }
+
     public static void RateLimit(string field, int? limit, ICollection<KeyValuePair<string, string>> errors)
     {
         if (limit is < 1 or > MaxRateLimit)

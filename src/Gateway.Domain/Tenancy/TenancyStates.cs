@@ -30,7 +30,11 @@ public enum KeyStatus
 
 public sealed record OrganizationState(
     string Id, string Name, IReadOnlyDictionary<string, string> Metadata, IReadOnlyList<string> AllowedModels,
-    OrganizationStatus Status, long Version);
+    OrganizationStatus Status, long Version, IReadOnlyList<string>? AllowedTools = null)
+{
+    /// <summary>Gateway tool types its keys may use; empty allows every enabled tool.</summary>
+    public IReadOnlyList<string> AllowedTools { get; init; } = AllowedTools ?? [];
+}
 
 public sealed record UserState(
     string Id, string OrgId, string ExternalId, string? Alias, string? Email, OrgRole Role,
@@ -39,8 +43,11 @@ public sealed record UserState(
 public sealed record KeyState(
     string Id, string OrgId, string? UserId, string Name, string Prefix, DateTimeOffset? ExpiresAt,
     IReadOnlyList<string> AllowedModels, int? RpmLimit, int? TpmLimit, IReadOnlyDictionary<string, string> Metadata,
-    bool Revoked, long Version)
+    bool Revoked, long Version, IReadOnlyList<string>? AllowedTools = null)
 {
+    /// <summary>Gateway tool types the key may use; empty allows every one its organisation may.</summary>
+    public IReadOnlyList<string> AllowedTools { get; init; } = AllowedTools ?? [];
+
     /// <summary>The key's effective status: revocation first, then expiry, then its owner and organisation.</summary>
     public KeyStatus StatusAt(DateTimeOffset now, OrganizationStatus org, UserStatus? owner) =>
         Revoked ? KeyStatus.Revoked

@@ -8,6 +8,7 @@ using Gateway.Host.Features.Outbound;
 using Gateway.Host.Features.Pricing;
 using Gateway.Host.Features.Providers;
 using Gateway.Host.Features.Tenancy;
+using Gateway.Host.Features.Tools;
 using Gateway.Host.Features.Upstreams;
 using Gateway.Host.Features.Usage;
 using Gateway.Host.Http;
@@ -43,6 +44,7 @@ internal static class GatewayApp
         builder.AddPricingFeature();
         builder.AddInferenceFeature();
         builder.AddOutboundFeature();
+        builder.AddToolsFeature();
         // Budgets before usage, so the ledger stops after the usage log: the last spend is stored before leases go back.
         builder.AddBudgetsFeature();
         builder.AddUsageFeature(settings);
@@ -68,6 +70,7 @@ internal static class GatewayApp
         app.MapInferenceFeature();
         app.MapProvidersFeature();
         app.MapPricingFeature();
+        app.MapToolsFeature();
         app.MapBudgetsFeature();
         app.MapJobsFeature();
         app.MapUsageFeature();

@@ -85,6 +85,13 @@ internal sealed class FakeOpenAIUpstream : IAsyncDisposable
             queue.Enqueue(reply);
     }
 
+    /// <summary>The replies of the calls to come, in order, for a provider that takes <paramref name="keys"/> round robin.</summary>
+    public void ScriptInTurn(IReadOnlyList<string> keys, params Reply[] replies)
+    {
+        for (var i = 0; i < replies.Length; i++)
+            Script(keys[i % keys.Count], replies[i]);
+    }
+
     public static async Task<FakeOpenAIUpstream> StartAsync()
     {
         var fake = new FakeOpenAIUpstream();

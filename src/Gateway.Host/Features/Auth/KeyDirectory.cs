@@ -15,13 +15,13 @@ internal sealed class KeyDirectory(NpgsqlDataSource dataSource, KeySecrets secre
 {
     internal sealed record KeyEntry(
         string Id, string OrgId, string? UserId, byte[] Hash, byte[]? PreviousHash, DateTimeOffset? PreviousValidUntil,
-        DateTimeOffset? ExpiresAt, bool Revoked, IReadOnlyList<string> AllowedModels, int? RpmLimit, int? TpmLimit);
+        DateTimeOffset? ExpiresAt, bool Revoked, IReadOnlyList<string> AllowedModels, int? RpmLimit, int? TpmLimit, IReadOnlyList<string> AllowedTools);
 
     private sealed class State
     {
         public ConcurrentDictionary<string, string> KeyIdByHash { get; } = new(StringComparer.Ordinal);
         public ConcurrentDictionary<string, KeyEntry> Keys { get; } = new(StringComparer.Ordinal);
-        public ConcurrentDictionary<string, (OrganizationStatus Status, string[] AllowedModels)> Orgs { get; } = new(StringComparer.Ordinal);
+        public ConcurrentDictionary<string, (OrganizationStatus Status, string[] AllowedModels, string[] AllowedTools)> Orgs { get; } = new(StringComparer.Ordinal);
         public ConcurrentDictionary<string, (UserStatus Status, OrgRole Role)> Users { get; } = new(StringComparer.Ordinal);
     }
 
@@ -96,6 +96,20 @@ internal sealed class KeyDirectory(NpgsqlDataSource dataSource, KeySecrets secre
             && (ModelPattern.Allows(keyAllowed, qualified) || ModelPattern.Allows(keyAllowed, model));
     }
 
+    /// <summary>
+    /// Whether the caller may use a gateway tool (its type, <c>gateway_web_search</c>): both its organisation's and its
+    /// key's <c>allowed_tools</c> must name it (an empty list allows every enabled tool).
+    /// </summary>
+    public bool MayUseTool(Principal principal, string type)
+    {
+        if (principal.KeyId is null)
+            return true;
+        var state = _state;
+        var orgAllowed = principal.OrgId is not null && state.Orgs.TryGetValue(principal.OrgId, out var org) ? org.AllowedTools : [];
+        var keyAllowed = state.Keys.TryGetValue(principal.KeyId, out var key) ? key.AllowedTools : [];
+        return (orgAllowed.Length == 0 || orgAllowed.Contains(type)) && (keyAllowed.Count == 0 || keyAllowed.Contains(type));
+    }
+
     /// <summary>The virtual key's own requests- and tokens-per-minute limits (none for the admin token).</summary>
     public (int? Rpm, int? Tpm) RateLimits(string? keyId) =>
         keyId is not null && _state.Keys.TryGetValue(keyId, out var key) ? (key.RpmLimit, key.TpmLimit) : (null, null);
@@ -148,11 +162,11 @@ internal sealed class KeyDirectory(NpgsqlDataSource dataSource, KeySecrets secre
 
     private static async Task LoadOrganizationsAsync(NpgsqlConnection conn, State state, string? id, CancellationToken ct)
     {
-        await using var cmd = new NpgsqlCommand("select id, status, allowed_models from organizations where $1::text is null or id = $1", conn);
+        await using var cmd = new NpgsqlCommand("select id, status, allowed_models, allowed_tools from organizations where $1::text is null or id = $1", conn);
         cmd.Parameters.Add(new() { Value = (object?)id ?? DBNull.Value });
         await using var reader = await cmd.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
-            state.Orgs[reader.GetString(0)] = (SnakeCase.Parse<OrganizationStatus>(reader.GetString(1)), reader.GetFieldValue<string[]>(2));
+            state.Orgs[reader.GetString(0)] = (SnakeCase.Parse<OrganizationStatus>(reader.GetString(1)), reader.GetFieldValue<string[]>(2), reader.GetFieldValue<string[]>(3));
     }
 
     private static async Task LoadUsersAsync(NpgsqlConnection conn, State state, string? id, CancellationToken ct)
@@ -167,7 +181,7 @@ internal sealed class KeyDirectory(NpgsqlDataSource dataSource, KeySecrets secre
     private static async Task LoadKeysAsync(NpgsqlConnection conn, State state, string? id, CancellationToken ct)
     {
         await using var cmd = new NpgsqlCommand("""
-            select id, org_id, user_id, hash, previous_hash, previous_valid_until, expires_at, revoked, allowed_models, rpm_limit, tpm_limit
+            select id, org_id, user_id, hash, previous_hash, previous_valid_until, expires_at, revoked, allowed_models, rpm_limit, tpm_limit, allowed_tools
             from virtual_keys where $1::text is null or id = $1
             """, conn);
         cmd.Parameters.Add(new() { Value = (object?)id ?? DBNull.Value });
@@ -180,7 +194,7 @@ internal sealed class KeyDirectory(NpgsqlDataSource dataSource, KeySecrets secre
                 reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5),
                 reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
                 reader.GetBoolean(7), reader.GetFieldValue<string[]>(8),
-                reader.IsDBNull(9) ? null : reader.GetInt32(9), reader.IsDBNull(10) ? null : reader.GetInt32(10));
+                reader.IsDBNull(9) ? null : reader.GetInt32(9), reader.IsDBNull(10) ? null : reader.GetInt32(10), reader.GetFieldValue<string[]>(11));
             if (state.Keys.TryGetValue(entry.Id, out var old))
             {
                 state.KeyIdByHash.TryRemove(Convert.ToBase64String(old.Hash), out _);

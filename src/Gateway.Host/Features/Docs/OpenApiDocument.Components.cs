@@ -27,6 +27,7 @@ internal static partial class OpenApiDocument
         ["Budgets"] = "Spending limits with their current spend, changes, alerts and signed webhooks.",
         ["Usage"] = "Every request's usage record and daily sums, as JSON or CSV.",
         ["Jobs"] = "Background jobs: schedule, last run and next run (platform admin).",
+        ["Tools"] = "The tools the gateway runs itself (web search, code execution): enabled, available, allowed to the key, limits and prices.",
     };
 
     private const string KeyRefusal = "KeyRefusal";

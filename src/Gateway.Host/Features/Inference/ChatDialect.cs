@@ -11,6 +11,9 @@ internal abstract class ChatDialect : CanonicalDialect<ChatRequest>
 {
     public override Capability Needs => Capability.Chat;
 
+    /// <summary>The gateway-run tools the accepted body asks for, read from the dialect's own place for them before the canonical form exists.</summary>
+    public abstract IReadOnlyList<GatewayToolUse> GatewayTools { get; }
+
     /// <summary>The client's answer for a whole answer in canonical form.</summary>
     public abstract JsonObject WriteAnswer(ChatResponse response);
 

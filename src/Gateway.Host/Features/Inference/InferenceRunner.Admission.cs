@@ -36,7 +36,7 @@ internal sealed partial class InferenceRunner
             return null;
         foreach (var source in loopSources)
         {
-            if (source.For(chat, run.Principal) is not { } chosen)
+            if (source.For(chat, run.Principal, run.Context.TraceIdentifier) is not { } chosen)
                 continue;
             if (chosen.Refused(out var refusal, out var loop))
                 return refusal;

@@ -80,13 +80,20 @@ internal sealed partial class InferenceRunner
                 continue;
             }
 
+            if (step is LoopStep.Refused { Refusal: var refusal })
+            {
+                await EndLoopAsync(run, dialect, writer, refusal);
+                return;
+            }
+
             if (step is LoopStep.Continue)
             {
                 await EndLoopAsync(run, dialect, writer, new Refusal(500, "loop_limit", $"the request's loop made {MaxLoopCalls} model calls without an answer, and was stopped"));
                 return;
             }
 
-            await CompleteLoopAsync(response, dialect, writer, last with { Parts = shown, Usage = total });
+            var finish = step is LoopStep.Stop { Finish: { } stopped } ? stopped : last.FinishReason;
+            await CompleteLoopAsync(response, dialect, writer, last with { Parts = shown, Usage = total, FinishReason = finish });
             return;
         }
     }
@@ -255,6 +262,12 @@ internal sealed partial class InferenceRunner
                 var index = stream.NextToolCallIndex();
                 yield return new ToolCallStarted(index, call.Id, call.Name, call.Signature);
                 yield return new ToolCallArgumentsDelta(index, call.ArgumentsJson);
+                break;
+            case ServerToolCallPart serverCall:
+                yield return new ServerToolCallDelta(stream.NextToolCallIndex(), serverCall);
+                break;
+            case ServerToolResultPart serverResult:
+                yield return new ServerToolResultDelta(serverResult);
                 break;
         }
     }

@@ -41,11 +41,11 @@ internal sealed class TenancyProjection : IInlineProjection
     private static (string Sql, NpgsqlParameter[] Parameters) Statement(ITenancyEvent e) => e switch
     {
         OrganizationCreated c => (
-            "insert into organizations (id, version, created_at, updated_at, name, metadata, allowed_models, status) values ($1, $2, $3, $3, $4, $5, $6, 'active')",
-            [Text(c.Name), Json(c.Metadata), Texts(c.AllowedModels)]),
+            "insert into organizations (id, version, created_at, updated_at, name, metadata, allowed_models, allowed_tools, status) values ($1, $2, $3, $3, $4, $5, $6, $7, 'active')",
+            [Text(c.Name), Json(c.Metadata), Texts(c.AllowedModels), Texts(c.AllowedTools ?? [])]),
         OrganizationUpdated u => (
-            "update organizations set version = $2, updated_at = $3, name = $4, metadata = $5, allowed_models = $6 where id = $1",
-            [Text(u.Name), Json(u.Metadata), Texts(u.AllowedModels)]),
+            "update organizations set version = $2, updated_at = $3, name = $4, metadata = $5, allowed_models = $6, allowed_tools = $7 where id = $1",
+            [Text(u.Name), Json(u.Metadata), Texts(u.AllowedModels), Texts(u.AllowedTools ?? [])]),
         OrganizationSuspended => (Status("organizations"), [Text("suspended")]),
         OrganizationReactivated => (Status("organizations"), [Text("active")]),
         OrganizationDeleted => (Status("organizations"), [Text("deleted")]),
@@ -60,13 +60,13 @@ internal sealed class TenancyProjection : IInlineProjection
         UserDeleted => (Status("users"), [Text("deleted")]),
         KeyIssued k => (
             """
-            insert into virtual_keys (id, version, created_at, updated_at, org_id, user_id, name, prefix, hash, expires_at, allowed_models, rpm_limit, tpm_limit, metadata)
-            values ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+            insert into virtual_keys (id, version, created_at, updated_at, org_id, user_id, name, prefix, hash, expires_at, allowed_models, rpm_limit, tpm_limit, metadata, allowed_tools)
+            values ($1, $2, $3, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
             """,
-            [Text(k.OrgId), Text(k.UserId), Text(k.Name), Text(k.Prefix), Bytes(k.Hash), Time(k.ExpiresAt), Texts(k.AllowedModels), Int(k.RpmLimit), Int(k.TpmLimit), Json(k.Metadata)]),
+            [Text(k.OrgId), Text(k.UserId), Text(k.Name), Text(k.Prefix), Bytes(k.Hash), Time(k.ExpiresAt), Texts(k.AllowedModels), Int(k.RpmLimit), Int(k.TpmLimit), Json(k.Metadata), Texts(k.AllowedTools ?? [])]),
         KeyUpdated u => (
-            "update virtual_keys set version = $2, updated_at = $3, name = $4, expires_at = $5, allowed_models = $6, rpm_limit = $7, tpm_limit = $8, metadata = $9 where id = $1",
-            [Text(u.Name), Time(u.ExpiresAt), Texts(u.AllowedModels), Int(u.RpmLimit), Int(u.TpmLimit), Json(u.Metadata)]),
+            "update virtual_keys set version = $2, updated_at = $3, name = $4, expires_at = $5, allowed_models = $6, rpm_limit = $7, tpm_limit = $8, metadata = $9, allowed_tools = $10 where id = $1",
+            [Text(u.Name), Time(u.ExpiresAt), Texts(u.AllowedModels), Int(u.RpmLimit), Int(u.TpmLimit), Json(u.Metadata), Texts(u.AllowedTools ?? [])]),
         KeyRevoked => ("update virtual_keys set version = $2, updated_at = $3, revoked = true where id = $1", []),
         KeyRotated r => (
             "update virtual_keys set version = $2, updated_at = $3, prefix = $4, hash = $5, previous_hash = $6, previous_valid_until = $7 where id = $1",

@@ -9,11 +9,11 @@ namespace Gateway.Host.Features.Tenancy;
 /// <summary>Reads the tenancy tables the inline projection keeps. Deleted organisations and users are not listed.</summary>
 internal sealed class TenancyReadStore(NpgsqlDataSource dataSource)
 {
-    private const string OrganizationColumns = "id, name, metadata::text, allowed_models, status, version, created_at, updated_at";
+    private const string OrganizationColumns = "id, name, metadata::text, allowed_models, status, version, created_at, updated_at, allowed_tools";
     private const string UserColumns = "id, org_id, external_id, alias, email, role, metadata::text, status, version, created_at, updated_at";
     private const string KeyColumns = """
         k.id, k.org_id, k.user_id, k.name, k.prefix, k.expires_at, k.allowed_models, k.rpm_limit, k.tpm_limit, k.metadata::text,
-        k.revoked, k.version, k.created_at, k.updated_at, k.last_used_at, k.previous_valid_until, o.status, u.status
+        k.revoked, k.version, k.created_at, k.updated_at, k.last_used_at, k.previous_valid_until, o.status, u.status, k.allowed_tools
         """;
     private const string KeyFrom = "virtual_keys k join organizations o on o.id = k.org_id left join users u on u.id = k.user_id";
 
@@ -62,7 +62,7 @@ internal sealed class TenancyReadStore(NpgsqlDataSource dataSource)
              where not k.revoked and k.expires_at is not null and k.expiry_recorded_for is distinct from k.expires_at and k.expires_at <= $1
              order by k.expires_at limit $2
              """,
-            r => (ReadKey(r), NullableTime(r, 18)), ct, now, limit);
+            r => (ReadKey(r), NullableTime(r, 19)), ct, now, limit);
 
     /// <summary>The key's current secret hash, which a rotation keeps valid for the grace period.</summary>
     public async Task<byte[]?> KeyHashAsync(string id, CancellationToken ct) =>
@@ -81,7 +81,7 @@ internal sealed class TenancyReadStore(NpgsqlDataSource dataSource)
     }
 
     private static OrganizationRow ReadOrganization(NpgsqlDataReader r) => new(
-        new OrganizationState(r.GetString(0), r.GetString(1), Metadata(r.GetString(2)), r.GetFieldValue<string[]>(3), SnakeCase.Parse<OrganizationStatus>(r.GetString(4)), r.GetInt64(5)),
+        new OrganizationState(r.GetString(0), r.GetString(1), Metadata(r.GetString(2)), r.GetFieldValue<string[]>(3), SnakeCase.Parse<OrganizationStatus>(r.GetString(4)), r.GetInt64(5), r.GetFieldValue<string[]>(8)),
         r.GetFieldValue<DateTimeOffset>(6),
         r.GetFieldValue<DateTimeOffset>(7));
 
@@ -96,7 +96,7 @@ internal sealed class TenancyReadStore(NpgsqlDataSource dataSource)
         new KeyState(
             r.GetString(0), r.GetString(1), NullableString(r, 2), r.GetString(3), r.GetString(4), NullableTime(r, 5),
             r.GetFieldValue<string[]>(6), r.IsDBNull(7) ? null : r.GetInt32(7), r.IsDBNull(8) ? null : r.GetInt32(8),
-            Metadata(r.GetString(9)), r.GetBoolean(10), r.GetInt64(11)),
+            Metadata(r.GetString(9)), r.GetBoolean(10), r.GetInt64(11), r.GetFieldValue<string[]>(18)),
         r.GetFieldValue<DateTimeOffset>(12),
         r.GetFieldValue<DateTimeOffset>(13),
         NullableTime(r, 14),

@@ -24,6 +24,15 @@ public abstract class BudgetTestBase(PostgresFixture postgres) : InferenceTestBa
         return (string)(await Admin.OkAsync(HttpMethod.Post, "/v1/budgets", budget, HttpStatusCode.Created))["id"]!;
     }
 
+    /// <summary>What the budget has spent this period, once every request's usage is stored.</summary>
+    protected async Task<decimal> SpentUsdAsync(string budget)
+    {
+        await Server.FlushUsageAsync();
+        using var response = await Admin.SendAsync(HttpMethod.Get, $"/v1/budgets?org_id={OrgId}");
+        var budgets = JsonNode.Parse(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken))!.AsArray();
+        return (decimal)budgets.Single(b => (string?)b!["id"] == budget)!["spent_usd"]!;
+    }
+
     /// <summary>One $7 request, its usage stored (and its alerts raised) before this returns.</summary>
     protected async Task<HttpStatusCode> SpendAsync()
     {

@@ -45,8 +45,12 @@ public abstract class InferenceTestBase(PostgresFixture postgres) : IAsyncLifeti
     /// <summary>Services a test class adds to the gateway (a loop source, a stand-in for a feature); null for none.</summary>
     private protected virtual Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? Services => null;
 
+    /// <summary>Starts what the configuration names before the server reads it (a tool's backend); nothing by default.</summary>
+    private protected virtual ValueTask BeforeServerAsync() => ValueTask.CompletedTask;
+
     public async ValueTask InitializeAsync()
     {
+        await BeforeServerAsync();
         Upstream = await FakeOpenAIUpstream.StartAsync();
         Backup = await FakeOpenAIUpstream.StartAsync();
         Db = await postgres.NewDatabaseAsync(GetType().Name);

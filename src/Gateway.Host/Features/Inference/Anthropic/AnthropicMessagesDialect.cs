@@ -31,6 +31,8 @@ internal sealed class AnthropicMessagesDialect(HttpRequest request) : ChatDialec
 
     protected override (ChatRequest? Canonical, IReadOnlyList<string> Problems) ReadCanonical(JsonObject body) => AnthropicRequestReader.Read(body);
 
+    public override IReadOnlyList<GatewayToolUse> GatewayTools => AnthropicRequestReader.GatewayTools(Body);
+
     public override JsonObject WriteAnswer(ChatResponse response) => AnthropicResponseWriter.Write(response, Canonical!.IncludeThinking);
 
     public override IChatEventWriter NewEventWriter() => new AnthropicEventWriter(TokenEstimate.Of(Canonical!), Canonical!.IncludeThinking);

@@ -36,6 +36,8 @@ internal sealed class GeminiGenerateDialect(string model, bool stream, bool sse)
 
     public override IReadOnlyList<FieldProblem> Validate(JsonObject body) => GeminiRequestValidator.GenerateContent(body);
 
+    public override IReadOnlyList<GatewayToolUse> GatewayTools => GeminiRequestReader.GatewayTools(GeminiBody.Request(Body));
+
     protected override (ChatRequest? Canonical, IReadOnlyList<string> Problems) ReadCanonical(JsonObject body)
     {
         var (read, problems) = GeminiRequestReader.Read(model, GeminiBody.Request(body));

@@ -1,4 +1,5 @@
 using Gateway.Domain.Chat;
+using Gateway.Host.Features.Dialects;
 
 namespace Gateway.Host.Features.Inference.Looping;
 
@@ -23,7 +24,7 @@ internal interface IChatLoop : IAsyncDisposable
     Task<LoopStep> NextAsync(ChatRequest sent, ChatResponse answer, int calls, CancellationToken ct);
 }
 
-/// <summary>What a loop does after a call: stop (the client's answer ends), or call the model again.</summary>
+/// <summary>What a loop does after a call: stop (the client's answer ends), call the model again, or end with a refusal.</summary>
 internal abstract record LoopStep
 {
     private LoopStep(IReadOnlyList<ChatPart> shown) => Shown = shown;
@@ -31,17 +32,21 @@ internal abstract record LoopStep
     /// <summary>What the client is shown after the call's own parts, before the next call or the end.</summary>
     public IReadOnlyList<ChatPart> Shown { get; }
 
-    public static LoopStep Done(IReadOnlyList<ChatPart>? shown = null) => new Stop(shown ?? []);
+    /// <param name="finish">The answer's finish reason when it is not the last call's (the loop stopped the model, not the model itself).</param>
+    public static LoopStep Done(IReadOnlyList<ChatPart>? shown = null, FinishReason? finish = null) => new Stop(shown ?? [], finish);
 
     public static LoopStep Again(ChatRequest next, IReadOnlyList<ChatPart>? shown = null) => new Continue(next, shown ?? []);
+
+    public static LoopStep Refuse(Refusal refusal, IReadOnlyList<ChatPart>? shown = null) => new Refused(refusal, shown ?? []);
 
     /// <summary>The client's answer ends with this call.</summary>
     public sealed record Stop : LoopStep
     {
-        internal Stop(IReadOnlyList<ChatPart> shown)
-            : base(shown)
-        {
-        }
+        internal Stop(IReadOnlyList<ChatPart> shown, FinishReason? finish)
+            : base(shown) => Finish = finish;
+
+        /// <summary>Null: the last call's own finish reason.</summary>
+        public FinishReason? Finish { get; }
     }
 
     /// <summary>The model is called again with <see cref="Next"/>.</summary>
@@ -51,5 +56,17 @@ internal abstract record LoopStep
             : base(shown) => Next = next;
 
         public ChatRequest Next { get; }
+    }
+
+    /// <summary>
+    /// The loop cannot go on (a budget has no room for its next tool run): the client gets the refusal in its dialect,
+    /// a stream after what it was shown. What ran before is recorded and charged.
+    /// </summary>
+    public sealed record Refused : LoopStep
+    {
+        internal Refused(Refusal refusal, IReadOnlyList<ChatPart> shown)
+            : base(shown) => Refusal = refusal;
+
+        public Refusal Refusal { get; }
     }
 }

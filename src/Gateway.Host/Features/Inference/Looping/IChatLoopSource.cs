@@ -13,5 +13,6 @@ internal interface IChatLoopSource
     /// Null for an ordinary one-call request; else the loop, or the refusal the client gets instead (a tool the
     /// request asks for that is disabled or not allowed to its key).
     /// </returns>
-    RefusalOr<IChatLoop>? For(ChatDialect dialect, Principal principal);
+    /// <param name="requestId">The client request's id, which every record the loop makes carries.</param>
+    RefusalOr<IChatLoop>? For(ChatDialect dialect, Principal principal, string requestId);
 }

@@ -33,6 +33,8 @@ internal sealed class OpenAIChatDialect(TimeProvider time) : ChatDialect
 
     protected override (ChatRequest? Canonical, IReadOnlyList<string> Problems) ReadCanonical(JsonObject body) => OpenAIChatRequestReader.Read(body);
 
+    public override IReadOnlyList<GatewayToolUse> GatewayTools => OpenAIChatRequestReader.GatewayTools(Body);
+
     public override Refusal? Prepare(bool translating)
     {
         if (base.Prepare(translating) is { } refused)

@@ -11,13 +11,13 @@ internal static class KeyEndpoints
 {
     internal sealed record IssueRequest(
         string? OrgId, string? UserId, string? Name, DateTimeOffset? ExpiresAt, List<string>? AllowedModels,
-        int? RpmLimit, int? TpmLimit, Dictionary<string, string>? Metadata)
+        int? RpmLimit, int? TpmLimit, Dictionary<string, string>? Metadata, List<string>? AllowedTools = null)
     {
-        public static IssueRequest Example { get; } = new(null, "usr_019a8b2c3d4e7f00a1b2c3d4e5f60719", "alice laptop", new DateTimeOffset(2027, 1, 31, 0, 0, 0, TimeSpan.Zero), ["gemini:*"], 60, 100_000, new() { ["purpose"] = "notebooks" });
+        public static IssueRequest Example { get; } = new(null, "usr_019a8b2c3d4e7f00a1b2c3d4e5f60719", "alice laptop", new DateTimeOffset(2027, 1, 31, 0, 0, 0, TimeSpan.Zero), ["gemini:*"], 60, 100_000, new() { ["purpose"] = "notebooks" }, ["gateway_web_search"]);
     }
 
     internal sealed record UpdateRequest(
-        string? Name, DateTimeOffset? ExpiresAt, List<string>? AllowedModels, int? RpmLimit, int? TpmLimit, Dictionary<string, string>? Metadata)
+        string? Name, DateTimeOffset? ExpiresAt, List<string>? AllowedModels, int? RpmLimit, int? TpmLimit, Dictionary<string, string>? Metadata, List<string>? AllowedTools = null)
     {
         public static UpdateRequest Example { get; } = new(null, null, null, 120, null, null);
     }
@@ -66,6 +66,7 @@ internal static class KeyEndpoints
         var now = time.GetUtcNow();
         var errors = new FieldErrors();
         Validate(request.Name, request.ExpiresAt, request.AllowedModels, request.RpmLimit, request.TpmLimit, request.Metadata, now, errors, nameRequired: true);
+        TenancyRules.AllowedTools("allowed_tools", request.AllowedTools, errors);
         if (errors.Count > 0)
             return Problems.Validation(errors);
 
@@ -90,7 +91,7 @@ internal static class KeyEndpoints
         var secret = KeySecrets.NewSecret();
         var issued = new KeyIssued(
             id, orgId, request.UserId, request.Name!.Trim(), KeySecrets.DisplayPrefix(secret), Convert.ToBase64String(secrets.Hash(secret)),
-            request.ExpiresAt?.ToUniversalTime(), request.AllowedModels ?? [], request.RpmLimit, request.TpmLimit, request.Metadata ?? []);
+            request.ExpiresAt?.ToUniversalTime(), request.AllowedModels ?? [], request.RpmLimit, request.TpmLimit, request.Metadata ?? [], request.AllowedTools ?? []);
         var outcome = await writer.AppendAsync(context, issued, orgId, ExpectedVersion.NoStream, ct);
         if (outcome.Refusal is not null)
             return outcome.Refusal;
@@ -147,6 +148,7 @@ internal static class KeyEndpoints
         var now = time.GetUtcNow();
         var errors = new FieldErrors();
         Validate(request.Name, request.ExpiresAt, request.AllowedModels, request.RpmLimit, request.TpmLimit, request.Metadata, now, errors, nameRequired: false);
+        TenancyRules.AllowedTools("allowed_tools", request.AllowedTools, errors);
         if (errors.Count > 0)
             return Problems.Validation(errors);
 
@@ -158,7 +160,8 @@ internal static class KeyEndpoints
             request.AllowedModels ?? k.AllowedModels,
             body.Has("rpm_limit") ? request.RpmLimit : k.RpmLimit,
             body.Has("tpm_limit") ? request.TpmLimit : k.TpmLimit,
-            request.Metadata ?? k.Metadata);
+            request.Metadata ?? k.Metadata,
+            request.AllowedTools ?? k.AllowedTools);
         return await DecideAsync(context, read, writer, row, Decision.Emit(updated), now, null, ct);
     }
 

@@ -8,12 +8,12 @@ namespace Gateway.Host.Features.Tenancy.Organizations;
 /// <summary><c>/v1/organizations</c>: tenants. The platform admin creates, suspends and deletes them; their admins update them.</summary>
 internal static class OrganizationEndpoints
 {
-    internal sealed record CreateRequest(string? Name, Dictionary<string, string>? Metadata, List<string>? AllowedModels)
+    internal sealed record CreateRequest(string? Name, Dictionary<string, string>? Metadata, List<string>? AllowedModels, List<string>? AllowedTools = null)
     {
-        public static CreateRequest Example { get; } = new("Acme Research", new() { ["cost_center"] = "R&D-42" }, ["openai:*", "gemini:gemini-2.5-*"]);
+        public static CreateRequest Example { get; } = new("Acme Research", new() { ["cost_center"] = "R&D-42" }, ["openai:*", "gemini:gemini-2.5-*"], ["gateway_web_search"]);
     }
 
-    internal sealed record UpdateRequest(string? Name, Dictionary<string, string>? Metadata, List<string>? AllowedModels)
+    internal sealed record UpdateRequest(string? Name, Dictionary<string, string>? Metadata, List<string>? AllowedModels, List<string>? AllowedTools = null)
     {
         public static UpdateRequest Example { get; } = new("Acme Research Labs", null, null);
     }
@@ -63,11 +63,12 @@ internal static class OrganizationEndpoints
         TenancyRules.Name("name", request.Name, errors);
         TenancyRules.Metadata("metadata", request.Metadata, errors);
         TenancyRules.AllowedModels("allowed_models", request.AllowedModels, errors);
+        TenancyRules.AllowedTools("allowed_tools", request.AllowedTools, errors);
         if (errors.Count > 0)
             return Problems.Validation(errors);
 
         var id = ResourceId.New(ResourceId.Organization);
-        var created = new OrganizationCreated(id, request.Name!.Trim(), request.Metadata ?? [], request.AllowedModels ?? []);
+        var created = new OrganizationCreated(id, request.Name!.Trim(), request.Metadata ?? [], request.AllowedModels ?? [], request.AllowedTools ?? []);
         var outcome = await writer.AppendAsync(context, created, id, ExpectedVersion.NoStream, ct);
         if (outcome.Refusal is not null)
             return outcome.Refusal;
@@ -108,6 +109,8 @@ internal static class OrganizationEndpoints
             return body.Refusal;
         if (body.Has("allowed_models") && Problems.Deny(Access.Operate(principal, id), "organization", "change allowed_models") is { } operatorOnly)
             return operatorOnly;
+        if (body.Has("allowed_tools") && Problems.Deny(Access.Operate(principal, id), "organization", "change allowed_tools") is { } toolsOperatorOnly)
+            return toolsOperatorOnly;
         var row = await read.OrganizationAsync(id, ct);
         if (row is null)
             return Problems.NotFound("organization");
@@ -117,11 +120,13 @@ internal static class OrganizationEndpoints
         TenancyRules.Name("name", request.Name, errors, required: false);
         TenancyRules.Metadata("metadata", request.Metadata, errors);
         TenancyRules.AllowedModels("allowed_models", request.AllowedModels, errors);
+        TenancyRules.AllowedTools("allowed_tools", request.AllowedTools, errors);
         if (errors.Count > 0)
             return Problems.Validation(errors);
 
         var updated = new OrganizationUpdated(
-            id, request.Name?.Trim() ?? row.State.Name, request.Metadata ?? row.State.Metadata, request.AllowedModels ?? row.State.AllowedModels);
+            id, request.Name?.Trim() ?? row.State.Name, request.Metadata ?? row.State.Metadata, request.AllowedModels ?? row.State.AllowedModels,
+            request.AllowedTools ?? row.State.AllowedTools);
         return await writer.ApplyAsync(context, id, row.State.Version, Decision.Emit(updated), version => RespondAsync(read, row, version, ct), ct);
     }
 

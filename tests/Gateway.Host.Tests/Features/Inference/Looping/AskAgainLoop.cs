@@ -23,7 +23,7 @@ internal sealed class AskAgainLoop : IChatLoopSource, IChatLoop
 
     public int Disposed { get; private set; }
 
-    public RefusalOr<IChatLoop>? For(ChatDialect dialect, Principal principal) => this;
+    public RefusalOr<IChatLoop>? For(ChatDialect dialect, Principal principal, string requestId) => this;
 
     public ChatRequest Begin(ChatRequest request) => request;
 

@@ -1,0 +1,78 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Gateway.Domain.Chat;
+using Gateway.Host.Features.Tools;
+using Gateway.Tools;
+using Gateway.Tools.WebSearch;
+using WebSearchHit = Gateway.Tools.WebSearch.WebSearchHit;
+
+namespace Gateway.Host.Tests.Features.Tools;
+
+/// <summary>
+/// A gateway tool that answers every call at once with <see cref="Answer"/>, billed as one call of <see cref="Duration"/>
+/// (or fails, when <see cref="Fails"/> is set); it keeps the arguments of every call and counts its sessions.
+/// </summary>
+internal sealed class FakeTool(string name) : IGatewayTool
+{
+    public string Name => name;
+
+    public ToolAvailability Availability { get; set; } = ToolAvailability.Available;
+
+    public JsonObject ParametersSchema => new() { ["type"] = "object", ["properties"] = new JsonObject { ["query"] = new JsonObject { ["type"] = "string" } } };
+
+    /// <summary>The one result every search finds; <see cref="Answer"/> is its text as the model reads it.</summary>
+    public static readonly WebSearchHit Hit = new("Example Domain", new Uri("https://example.com/"), null, "This domain is for use in documentation.", "For documentation.", PageStatus.Extracted, null);
+
+    public string Answer { get; set; } = "[1] Example Domain (https://example.com/)\nThis domain is for use in documentation.";
+
+    public TimeSpan Duration { get; set; } = TimeSpan.FromSeconds(2);
+
+    public bool Fails { get; set; }
+
+    public ConcurrentQueue<JsonObject> Calls { get; } = new();
+
+    public int Opened;
+
+    public int Closed;
+
+    public IToolSession OpenSession(JsonObject? requestOptions)
+    {
+        if (requestOptions?["max_results"] is JsonValue max && (int)max > 10)
+            throw new ToolOptionsException("max_results", "must be an integer from 1 to 10");
+        Interlocked.Increment(ref Opened);
+        return new Session(this);
+    }
+
+    private sealed class Session(FakeTool tool) : IToolSession
+    {
+        public Task<ToolRun> RunAsync(JsonObject arguments, CancellationToken ct)
+        {
+            tool.Calls.Enqueue(arguments);
+            return Task.FromResult(tool.Fails
+                ? ToolRun.Failure("the backend answered 500")
+                : ToolRun.Success(tool.Answer, new WebSearchResult((string?)arguments["query"] ?? "", [Hit]), ToolUsage.OneCall(tool.Duration)));
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Interlocked.Increment(ref tool.Closed);
+            return ValueTask.CompletedTask;
+        }
+    }
+}
+
+/// <summary>Starts the <see cref="FakeTool"/>s in place of the real ones (the gateway still decides which are enabled).</summary>
+internal sealed class FakeToolStarter : IToolStarter
+{
+    public FakeTool WebSearch { get; } = new(GatewayToolNames.Type(GatewayToolKind.WebSearch));
+
+    public FakeTool CodeExecution { get; } = new(GatewayToolNames.Type(GatewayToolKind.CodeExecution));
+
+    public Task<IGatewayTool> StartAsync(GatewayToolKind kind, CancellationToken ct) => Task.FromResult<IGatewayTool>(kind switch
+    {
+        GatewayToolKind.WebSearch => WebSearch,
+        GatewayToolKind.CodeExecution => CodeExecution,
+    });
+
+    public string Describe(IGatewayTool tool) => "a fake";
+}
