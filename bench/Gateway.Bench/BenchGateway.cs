@@ -7,8 +7,9 @@ namespace Gateway.Bench;
 
 /// <summary>
 /// The fake upstream and the real gateway in front of it, each its own process on 127.0.0.1 (the gateway with its
-/// embedded PostgreSQL, authentication and usage recording on), with a virtual key issued; disposing stops both and
-/// removes their folder.
+/// embedded PostgreSQL, authentication and usage recording on), with two virtual keys issued: one of an organisation
+/// without a budget, one of an organisation with a monthly budget, so that its requests take the lease path (a price is
+/// set for the model, so both are priced). Disposing stops both processes and removes their folder.
 /// </summary>
 internal sealed class BenchGateway : IAsyncDisposable
 {
@@ -17,13 +18,15 @@ internal sealed class BenchGateway : IAsyncDisposable
     private readonly string _work;
     private readonly ChildProcess _upstream;
     private readonly ChildProcess _gateway;
+    private int? _postmaster;
 
-    private BenchGateway(string work, ChildProcess upstream, ChildProcess gateway, int upstreamPort, int gatewayPort, string key)
+    private BenchGateway(string work, ChildProcess upstream, ChildProcess gateway, int upstreamPort, int gatewayPort, string key, string budgetedKey)
     {
         (_work, _upstream, _gateway) = (work, upstream, gateway);
         UpstreamChatUrl = new Uri($"http://127.0.0.1:{upstreamPort}/v1/chat/completions");
         ChatUrl = new Uri($"http://127.0.0.1:{gatewayPort}/v1/chat/completions");
         Headers = new Dictionary<string, string> { ["Authorization"] = $"Bearer {key}" };
+        BudgetedHeaders = new Dictionary<string, string> { ["Authorization"] = $"Bearer {budgetedKey}" };
     }
 
     public string Work => _work;
@@ -36,11 +39,27 @@ internal sealed class BenchGateway : IAsyncDisposable
 
     public Uri ChatUrl { get; }
 
-    /// <summary>The virtual key's header.</summary>
+    /// <summary>The header of the virtual key whose organisation has no budget.</summary>
     public IReadOnlyDictionary<string, string> Headers { get; }
 
+    /// <summary>The header of the virtual key whose organisation has a budget: every request is held on it and charged.</summary>
+    public IReadOnlyDictionary<string, string> BudgetedHeaders { get; }
+
+    /// <summary>Whether a process is this gateway or its embedded PostgreSQL (the postmaster or one of its backends).</summary>
+    public bool Owns(int pid, int parentPid)
+    {
+        if (pid == GatewayPid)
+            return true;
+        var pidFile = Path.Combine(_work, "data", "postgres", "postmaster.pid");
+        if (!File.Exists(pidFile))
+            return false;
+        _postmaster ??= int.Parse(File.ReadLines(pidFile).First(), CultureInfo.InvariantCulture);
+        return pid == _postmaster || parentPid == _postmaster;
+    }
+
     /// <param name="moreConfig">YAML the gateway's file ends with, given the upstream's port.</param>
-    public static async Task<BenchGateway> StartAsync(string name, Func<int, string>? moreConfig = null)
+    /// <param name="gatewayDll">Another build of the gateway to run (to compare two builds in one run); this build's by default.</param>
+    public static async Task<BenchGateway> StartAsync(string name, Func<int, string>? moreConfig = null, string? gatewayDll = null)
     {
         var work = Directory.CreateTempSubdirectory($"gateway-{name}bench-").FullName;
         // Run as root, the embedded PostgreSQL runs as the postgres user, which must enter this folder.
@@ -61,13 +80,18 @@ internal sealed class BenchGateway : IAsyncDisposable
                   - key: bench-upstream-key
 
             """ + (moreConfig?.Invoke(upstreamPort) ?? ""));
-        var gatewayDll = Path.Combine(AppContext.BaseDirectory, "gateway.dll");
+        gatewayDll ??= Path.Combine(AppContext.BaseDirectory, "gateway.dll");
         var gateway = ChildProcess.Start(
             "dotnet", [gatewayDll, "serve", "--urls", $"http://127.0.0.1:{gatewayPort}", "--data-dir", Path.Combine(work, "data"), "--config", Path.Combine(work, "gateway.yaml")],
             work, Path.Combine(work, "gateway.log"),
             new Dictionary<string, string> { ["GATEWAY_ADMIN_TOKEN"] = AdminToken, ["GATEWAY_MASTER_KEY"] = Convert.ToBase64String(new byte[32]) });
         await ChildProcess.WaitForAsync(new Uri($"http://127.0.0.1:{gatewayPort}/health/readiness"), TimeSpan.FromSeconds(120), gateway);
-        return new BenchGateway(work, upstream, gateway, upstreamPort, gatewayPort, await IssueKeyAsync(gatewayPort));
+        using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gatewayPort}") };
+        admin.DefaultRequestHeaders.Authorization = new("Bearer", AdminToken);
+        var key = await IssueKeyAsync(admin, "bench");
+        var budgeted = await IssueKeyAsync(admin, "bench-budgeted", org => new { name = "bench", org_id = org, limit_usd = 1_000_000m, period = "month" });
+        await PostAsync(admin, "/v1/pricing", new { model = "fake:bench-model", input_per_million = 1m, output_per_million = 2m });
+        return new BenchGateway(work, upstream, gateway, upstreamPort, gatewayPort, key, budgeted);
     }
 
     public async ValueTask DisposeAsync()
@@ -77,12 +101,19 @@ internal sealed class BenchGateway : IAsyncDisposable
         Directory.Delete(_work, recursive: true);
     }
 
-    private static async Task<string> IssueKeyAsync(int gatewayPort)
+    /// <summary>A new organisation, with the budget <paramref name="budget"/> gives for its id when it has one, and a key of it.</summary>
+    private static async Task<string> IssueKeyAsync(HttpClient admin, string name, Func<string, object>? budget = null)
     {
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gatewayPort}") };
-        http.DefaultRequestHeaders.Authorization = new("Bearer", AdminToken);
-        var org = (await (await http.PostAsJsonAsync("/v1/organizations", new { name = "bench" })).Content.ReadFromJsonAsync<JsonObject>())!;
-        var key = (await (await http.PostAsJsonAsync("/v1/keys", new { org_id = (string)org["id"]!, name = "bench" })).Content.ReadFromJsonAsync<JsonObject>())!;
-        return (string)key["secret"]!;
+        var org = (string)(await PostAsync(admin, "/v1/organizations", new { name }))["id"]!;
+        if (budget is not null)
+            await PostAsync(admin, "/v1/budgets", budget(org));
+        return (string)(await PostAsync(admin, "/v1/keys", new { org_id = org, name }))["secret"]!;
+    }
+
+    private static async Task<JsonObject> PostAsync(HttpClient admin, string path, object body)
+    {
+        using var response = await admin.PostAsJsonAsync(path, body);
+        var answer = await response.Content.ReadFromJsonAsync<JsonObject>();
+        return response.IsSuccessStatusCode ? answer! : throw new InvalidOperationException($"POST {path} answered {(int)response.StatusCode}: {answer}");
     }
 }

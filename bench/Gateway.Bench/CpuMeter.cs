@@ -8,11 +8,11 @@ namespace Gateway.Bench;
 /// </summary>
 internal sealed class CpuMeter
 {
-    private readonly Func<int, string, string?> _classify;
+    private readonly Func<int, string, int, string?> _classify;
     private Dictionary<int, (string Group, long Ticks)> _start = [];
 
-    /// <param name="classify">Names the group of a process from its pid and command, or null to ignore it.</param>
-    public CpuMeter(Func<int, string, string?> classify) => _classify = classify;
+    /// <param name="classify">Names the group of a process from its pid, command and parent's pid, or null to ignore it.</param>
+    public CpuMeter(Func<int, string, int, string?> classify) => _classify = classify;
 
     public static bool Available => Directory.Exists("/proc/self");
 
@@ -48,9 +48,9 @@ internal sealed class CpuMeter
                 // "pid (comm) state ppid ..." where comm may hold spaces: split after the last ')'.
                 var close = stat.LastIndexOf(')');
                 var comm = stat[(stat.IndexOf('(') + 1)..close];
-                if (_classify(pid, comm) is not { } group)
-                    continue;
                 var fields = stat[(close + 2)..].Split(' ');
+                if (_classify(pid, comm, int.Parse(fields[1], CultureInfo.InvariantCulture)) is not { } group)
+                    continue;
                 // utime and stime are fields 14 and 15 of the line, 12 and 13 after the comm; clock ticks of 10 ms.
                 result[pid] = (group, long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture));
             }

@@ -13,12 +13,15 @@ internal static class LoadGenerator
     /// <param name="CpuMsPerRequest">CPU milliseconds each process group spent per request, when measured.</param>
     internal sealed record Result(double RequestsPerSecond, double P50Ms, double P99Ms, int Errors, IReadOnlyDictionary<string, double> CpuMsPerRequest);
 
+    /// <summary>The one request every load generator sends: a short chat completion, whole or streamed.</summary>
+    public static string Body(Target target, bool stream) =>
+        $$"""{"model":"{{target.Model}}","messages":[{"role":"user","content":"Say something short."}],"stream":{{(stream ? "true" : "false")}}{{(target.Tools is null ? "" : ",\"tools\":" + target.Tools)}}}""";
+
     public static async Task<Result> RunAsync(Target target, bool stream, int concurrency, TimeSpan duration, CpuMeter? meter = null)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, UseProxy = false, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
         using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
-        var body = Encoding.UTF8.GetBytes(
-            $$"""{"model":"{{target.Model}}","messages":[{"role":"user","content":"Say something short."}],"stream":{{(stream ? "true" : "false")}}{{(target.Tools is null ? "" : ",\"tools\":" + target.Tools)}}}""");
+        var body = Encoding.UTF8.GetBytes(Body(target, stream));
 
         async Task<bool> OnceAsync()
         {

@@ -2,10 +2,14 @@ using Gateway.Bench;
 
 // Runnable benchmarks; every run is bounded in time and stops by itself, and every target is on 127.0.0.1.
 //   dotnet run -c Release --project bench/Gateway.Bench -- [eventstore|proxy|toolloop|all] [--seconds N] [--writers N]
-//   (the "upstream --port N" command is the fake upstream the proxy benchmark starts as its own process)
+//     proxy also takes [--rounds N] (targets take turns N times, medians reported) and [--compare other/gateway.dll]
+//   (the "upstream --port N" and "yarp --port N --upstream URL" commands are the fake upstream and the bare YARP
+//   forwarder the proxy benchmark starts as their own processes)
 var command = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 var seconds = args.SkipWhile(a => a != "--seconds").Skip(1).Select(int.Parse).FirstOrDefault(5);
 var writers = args.SkipWhile(a => a != "--writers").Skip(1).Select(int.Parse).FirstOrDefault(8);
+var rounds = args.SkipWhile(a => a != "--rounds").Skip(1).Select(int.Parse).FirstOrDefault(1);
+var compare = args.SkipWhile(a => a != "--compare").Skip(1).Select(Path.GetFullPath).FirstOrDefault();
 var duration = TimeSpan.FromSeconds(seconds);
 
 switch (command)
@@ -13,18 +17,21 @@ switch (command)
     case "upstream":
         await BenchUpstream.RunAsync(args.SkipWhile(a => a != "--port").Skip(1).Select(int.Parse).First());
         break;
+    case "yarp":
+        await YarpForwarder.RunAsync(args.SkipWhile(a => a != "--port").Skip(1).Select(int.Parse).First(), new Uri(args.SkipWhile(a => a != "--upstream").Skip(1).First()));
+        break;
     case "eventstore":
         await EventStoreBench.RunAsync(duration, writers);
         break;
     case "proxy":
-        await ProxyBench.RunAsync(duration);
+        await ProxyBench.RunAsync(duration, rounds, compare);
         break;
     case "toolloop":
         await ToolLoopBench.RunAsync(duration);
         break;
     case "all":
         await EventStoreBench.RunAsync(duration, writers);
-        await ProxyBench.RunAsync(duration);
+        await ProxyBench.RunAsync(duration, rounds, compare);
         await ToolLoopBench.RunAsync(duration);
         break;
     default:

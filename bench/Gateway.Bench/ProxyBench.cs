@@ -3,24 +3,34 @@ using System.Globalization;
 namespace Gateway.Bench;
 
 /// <summary>
-/// Added latency and throughput: the same fake upstream (its own process) measured directly, through
-/// the real gateway process (authentication, key pool, usage recording on, embedded PostgreSQL) and
-/// through Portkey's gateway, at concurrency 1 and 16, plain and streamed.
+/// Added latency, throughput, CPU and memory of one proxy hop, every target measured in the same run against the same
+/// fake upstream (its own process): direct, a bare YARP forwarder (the floor for a .NET proxy), the real gateway
+/// process (authentication, key pool, pricing and usage recording on, embedded PostgreSQL) with a key of an
+/// organisation without a budget and one with a budget (the lease path), optionally another build of the gateway, and
+/// Portkey's gateway; json and stream, concurrency 1 and 16. Every target is warmed first; with several rounds the
+/// targets take turns and the medians are reported.
 /// </summary>
 internal static class ProxyBench
 {
     private const string PortkeyVersion = "1.15.2";
 
-    public static async Task RunAsync(TimeSpan duration)
+    /// <param name="compareDll">Another build's gateway.dll, measured beside this one (e.g. the commit before a change).</param>
+    public static async Task RunAsync(TimeSpan duration, int rounds, string? compareDll)
     {
         await using var gateway = await BenchGateway.StartAsync("proxy");
+        await using var other = compareDll is null ? null : await BenchGateway.StartAsync("proxy-other", gatewayDll: compareDll);
+        await using var yarp = await StartYarpAsync(gateway);
         await using var portkey = await StartPortkeyAsync(gateway.Work);
 
         var targets = new List<LoadGenerator.Target>
         {
             new("direct", gateway.UpstreamChatUrl, new Dictionary<string, string> { ["Authorization"] = "Bearer bench-upstream-key" }, "bench-model"),
+            new("yarp", new Uri($"http://127.0.0.1:{yarp.Port}/v1/chat/completions"), new Dictionary<string, string> { ["Authorization"] = "Bearer bench-upstream-key" }, "bench-model"),
             new("gateway", gateway.ChatUrl, gateway.Headers, "fake:bench-model"),
+            new("budgeted", gateway.ChatUrl, gateway.BudgetedHeaders, "fake:bench-model"),
         };
+        if (other is not null)
+            targets.Add(new("other", other.ChatUrl, other.Headers, "fake:bench-model"));
         if (portkey is not null)
         {
             targets.Add(new("portkey", new Uri("http://localhost:8787/v1/chat/completions"), new Dictionary<string, string>
@@ -31,70 +41,63 @@ internal static class ProxyBench
             }, "bench-model"));
         }
 
-        Console.WriteLine();
-        Console.WriteLine($"proxy overhead: fake upstream, gateway and {(portkey is null ? "(Portkey unavailable)" : $"Portkey {PortkeyVersion}")} as separate processes on 127.0.0.1, {duration.TotalSeconds:0} s per run, {Environment.ProcessorCount} cores shared with the load generator");
-        Console.WriteLine($"{"target",-8} {"mode",-7} {"conc",5} {"req/s",10} {"p50 ms",8} {"p99 ms",8} {"errors",7}");
         var loadPid = Environment.ProcessId;
-        var meter = new CpuMeter((pid, command) =>
-            pid == loadPid ? "load" : pid == gateway.UpstreamPid ? "upstream" : pid == gateway.GatewayPid ? "gateway"
-            : command == "postgres" ? "postgres" : portkey is not null && pid == portkey.Id ? "portkey" : null);
-        // Untimed warm-up of every target and mode first: the gateway's tier-1 JIT (with dynamic PGO)
-        // otherwise recompiles the hot path during the first timed run and charges it a few milliseconds of tail.
+        var meter = new CpuMeter((pid, command, parent) =>
+            pid == loadPid || command == "wrk" ? "load" : pid == gateway.UpstreamPid ? "upstream" : pid == yarp.Process.Id ? "yarp"
+            : gateway.Owns(pid, parent) ? (command == "postgres" ? "postgres" : "gateway")
+            : other?.Owns(pid, parent) == true ? (command == "postgres" ? "other-pg" : "other")
+            : portkey is not null && pid == portkey.Id ? "portkey" : null);
+
+        Console.WriteLine();
+        Console.WriteLine($"proxy overhead: fake upstream, YARP, gateway{(other is null ? "" : $", other build ({compareDll})")} and {(portkey is null ? "(Portkey unavailable)" : $"Portkey {PortkeyVersion}")} as separate processes on 127.0.0.1; load by {WrkLoad.Name}; "
+            + $"{duration.TotalSeconds:0} s per run, {rounds} round(s), {Environment.ProcessorCount} cores shared with the load generator");
+        // Every target is warmed in both modes before anything is timed: the gateway's tiered JIT (with dynamic PGO)
+        // otherwise recompiles the hot path during the first timed runs.
         foreach (var target in targets)
         {
             foreach (var stream in new[] { false, true })
-                await LoadGenerator.RunAsync(target, stream, 16, TimeSpan.FromSeconds(3));
+                await WrkLoad.RunAsync(target, stream, 16, TimeSpan.FromSeconds(8));
         }
 
-        var results = new Dictionary<(string, bool, int), LoadGenerator.Result>();
+        var results = new Dictionary<(string Target, bool Stream, int Concurrency), List<LoadGenerator.Result>>();
         foreach (var stream in new[] { false, true })
         {
             foreach (var concurrency in new[] { 1, 16 })
             {
-                foreach (var target in targets)
+                for (var round = 0; round < rounds; round++)
                 {
-                    var r = await LoadGenerator.RunAsync(target, stream, concurrency, duration, meter);
-                    results[(target.Name, stream, concurrency)] = r;
-                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"{target.Name,-8} {(stream ? "stream" : "json"),-7} {concurrency,5} {r.RequestsPerSecond,10:N0} {r.P50Ms,8:N2} {r.P99Ms,8:N2} {r.Errors,7}"));
+                    foreach (var target in targets)
+                    {
+                        var r = await WrkLoad.RunAsync(target, stream, concurrency, duration, meter);
+                        (results.TryGetValue((target.Name, stream, concurrency), out var list) ? list : results[(target.Name, stream, concurrency)] = []).Add(r);
+                    }
                 }
             }
         }
 
-        Console.WriteLine();
-        foreach (var stream in new[] { false, true })
+        var rss = new Dictionary<string, double?>
         {
-            foreach (var concurrency in new[] { 1, 16 })
-            {
-                var direct = results[("direct", stream, concurrency)];
-                var ours = results[("gateway", stream, concurrency)];
-                var line = string.Create(CultureInfo.InvariantCulture,
-                    $"{(stream ? "stream" : "json"),-7} c={concurrency,-3} gateway added p50 {ours.P50Ms - direct.P50Ms,6:N2} ms, added p99 {ours.P99Ms - direct.P99Ms,6:N2} ms");
-                if (results.TryGetValue(("portkey", stream, concurrency), out var theirs))
-                {
-                    line += string.Create(CultureInfo.InvariantCulture,
-                        $"; Portkey added p99 {theirs.P99Ms - direct.P99Ms,6:N2} ms; gateway throughput {ours.RequestsPerSecond / theirs.RequestsPerSecond,5:N1}x Portkey's");
-                }
+            ["yarp"] = ProxyReport.RssMb(yarp.Process.Id),
+            ["gateway"] = ProxyReport.RssMb(gateway.GatewayPid),
+            ["other"] = other is null ? null : ProxyReport.RssMb(other.GatewayPid),
+            ["portkey"] = portkey is null ? null : ProxyReport.RssMb(portkey.Id),
+        };
+        ProxyReport.Print(results.ToDictionary(r => r.Key, r => ProxyReport.Median(r.Value)), rss);
+    }
 
-                Console.WriteLine(line);
-            }
-        }
+    private sealed record Yarp(ChildProcess Process, int Port) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => Process.DisposeAsync();
+    }
 
-        if (!CpuMeter.Available)
-            return;
-        // Where the two cores went: at concurrency 16 the machine is saturated, so every microsecond
-        // a process spends per request is latency that the others queue behind.
-        Console.WriteLine();
-        Console.WriteLine("CPU per request (µs) by process");
-        var groups = new[] { "load", "upstream", "gateway", "postgres", "portkey" };
-        Console.WriteLine($"{"target",-8} {"mode",-7} {"conc",5} " + string.Join(" ", groups.Select(g => $"{g,9}")) + $" {"total",9}");
-        foreach (var ((name, stream, concurrency), r) in results)
-        {
-            var cells = groups.Select(g => r.CpuMsPerRequest.TryGetValue(g, out var ms) ? ms * 1000 : 0).ToArray();
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{name,-8} {(stream ? "stream" : "json"),-7} {concurrency,5} ") + string.Join(" ", cells.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c,9:N0}")))
-                + string.Create(CultureInfo.InvariantCulture, $" {cells.Sum(),9:N0}"));
-        }
+    /// <summary>The bare YARP forwarder in its own process, with the gateway's GC settings (server GC).</summary>
+    private static async Task<Yarp> StartYarpAsync(BenchGateway gateway)
+    {
+        var port = Gateway.Host.Persistence.Postgres.LocalPostgresCluster.FreeLoopbackPort();
+        var process = ChildProcess.Start("dotnet", [typeof(ProxyBench).Assembly.Location, "yarp", "--port", port.ToString(CultureInfo.InvariantCulture), "--upstream", gateway.UpstreamChatUrl.ToString()],
+            gateway.Work, Path.Combine(gateway.Work, "yarp.log"), new Dictionary<string, string> { ["DOTNET_gcServer"] = "1" });
+        await ChildProcess.WaitForAsync(new Uri($"http://127.0.0.1:{port}/health"), TimeSpan.FromSeconds(30), process);
+        return new Yarp(process, port);
     }
 
     /// <summary>Portkey's gateway from npm, installed once under bench/.portkey; null when npm cannot provide it.</summary>
