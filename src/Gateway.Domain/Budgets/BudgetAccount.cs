@@ -11,6 +11,9 @@ public sealed class BudgetAccount
     private readonly Dictionary<Guid, Spend> _holds = [];
     private Spend _lease;
     private Spend _settled;
+    private DateTimeOffset _windowStart;
+    private int _windowHolds;
+    private double _holdsPerSecond;
 
     /// <summary>Granted to this instance and not yet written off as stored spend.</summary>
     public Spend Lease { get { lock (_lock) return _lease; } }
@@ -24,6 +27,21 @@ public sealed class BudgetAccount
     /// <summary>When a request last held here: an idle account gives its unused lease back.</summary>
     public DateTimeOffset LastHeldAt { get; private set; }
 
+    /// <summary>
+    /// How many requests a second asked to hold here, over the last whole second (or the one under way, when busier):
+    /// what the next lease is sized by (<see cref="LeaseSizing"/>).
+    /// </summary>
+    public double HoldsPerSecond
+    {
+        get
+        {
+            lock (_lock)
+                return Math.Max(_holdsPerSecond, _windowHolds / RateWindow.TotalSeconds);
+        }
+    }
+
+    private static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(1);
+
     /// <summary>Requests in flight here.</summary>
     public int HoldCount { get { lock (_lock) return _holds.Count; } }
 
@@ -32,7 +50,7 @@ public sealed class BudgetAccount
     {
         lock (_lock)
         {
-            LastHeldAt = now;
+            Count(now);
             if (!Free().Covers(need))
                 return false;
             _holds[holdId] = need;
@@ -45,7 +63,7 @@ public sealed class BudgetAccount
     {
         lock (_lock)
         {
-            LastHeldAt = now;
+            Count(now);
             _holds[holdId] = need;
         }
     }
@@ -97,6 +115,21 @@ public sealed class BudgetAccount
             _lease -= unused;
             return unused;
         }
+    }
+
+    /// <summary>A request asked to hold at <paramref name="now"/>: the hold rate's window moves on when a second has passed. Call under the lock.</summary>
+    private void Count(DateTimeOffset now)
+    {
+        LastHeldAt = now;
+        var elapsed = now - _windowStart;
+        if (elapsed >= RateWindow)
+        {
+            // A window long past says the account was quiet since: its holds spread over the whole gap.
+            _holdsPerSecond = _windowStart == default ? 0 : _windowHolds / elapsed.TotalSeconds;
+            (_windowStart, _windowHolds) = (now, 0);
+        }
+
+        _windowHolds++;
     }
 
     /// <summary>The lease less what is spent and held; negative when spend ran past a hold. Call under the lock.</summary>

@@ -16,10 +16,11 @@ internal sealed class BudgetLeases(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Grants up to <paramref name="want"/> of what the period has left (limit minus spend minus live
-    /// leases), under a row lock so concurrent grants on any instance never promise the same headroom twice.
+    /// Grants the <paramref name="shortfall"/> and up to <paramref name="extra"/> more of what the period has left (limit
+    /// minus spend minus live leases), as <see cref="LeaseSizing.Grant"/> says, under a row lock so concurrent grants on
+    /// any instance never promise the same headroom twice.
     /// </summary>
-    public async Task<Spend> GrantAsync(Budget budget, DateTimeOffset periodStart, string instance, Spend want, CancellationToken ct)
+    public async Task<Spend> GrantAsync(Budget budget, DateTimeOffset periodStart, string instance, Spend shortfall, Spend extra, CancellationToken ct)
     {
         // The usage writer locks periods before leases too, so the two queue rather than deadlock; a
         // deadlock with anything else touching these rows aborts the grant, which is simply tried again.
@@ -27,7 +28,7 @@ internal sealed class BudgetLeases(NpgsqlDataSource dataSource)
         {
             try
             {
-                return await TryGrantAsync(budget, periodStart, instance, want, ct);
+                return await TryGrantAsync(budget, periodStart, instance, shortfall, extra, ct);
             }
             catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.DeadlockDetected && attempt < 5)
             {
@@ -35,7 +36,7 @@ internal sealed class BudgetLeases(NpgsqlDataSource dataSource)
         }
     }
 
-    private async Task<Spend> TryGrantAsync(Budget budget, DateTimeOffset periodStart, string instance, Spend want, CancellationToken ct)
+    private async Task<Spend> TryGrantAsync(Budget budget, DateTimeOffset periodStart, string instance, Spend shortfall, Spend extra, CancellationToken ct)
     {
         await using var conn = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await conn.BeginTransactionAsync(ct);
@@ -53,7 +54,7 @@ internal sealed class BudgetLeases(NpgsqlDataSource dataSource)
         }
 
         var state = await ReadAsync(conn, tx, budget.Id, periodStart, ct);
-        var grant = Spend.Min(want, state.Left(budget));
+        var grant = LeaseSizing.Grant(shortfall, extra, state.Left(budget));
         await using (var upsert = new NpgsqlCommand("""
             insert into budget_leases (budget_id, period_start, instance_id, usd, tokens, requests, expires_at)
             values ($1, $2, $3, $4, $5, $6, now() + $7)

@@ -163,9 +163,9 @@ internal sealed partial class BudgetLedger(BudgetStore budgets, BudgetLeases lea
         {
             if (hold.Account.TryHold(hold.Id, hold.Need, now))
                 return true;
-            // The shortfall plus a few more requests' worth, so the next ones need no round trip.
-            var want = (hold.Need - hold.Account.Available).AtLeastZero + new Spend(hold.Need.Usd * 4, hold.Need.Tokens * 4, hold.Need.Requests * 4);
-            hold.Account.Grant(await leases.GrantAsync(hold.Budget, hold.PeriodStart, Instance, want, ct));
+            // The shortfall plus about a second of this account's traffic, so the next ones need no round trip.
+            var (shortfall, extra) = LeaseSizing.Want(hold.Need, hold.Account.Available, hold.Account.HoldsPerSecond);
+            hold.Account.Grant(await leases.GrantAsync(hold.Budget, hold.PeriodStart, Instance, shortfall, extra, ct));
             return hold.Account.TryHold(hold.Id, hold.Need, now);
         }
         finally
