@@ -34,6 +34,8 @@ internal static class GatewayApp
         builder.Services.AddSingleton(TimeProvider.System);
         // Request-by-request framework logs drown what matters; the gateway logs its own events.
         builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        // It logs nothing above Information, and while it logs at all ASP.NET Core starts an Activity for every request.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.AddGatewayHttp();
         builder.AddPersistence(settings, connectionString);
         builder.AddAuthFeature(settings);

@@ -64,6 +64,9 @@ internal sealed class FakeOpenAIUpstream : IAsyncDisposable
 
     public ConcurrentQueue<Received> Requests { get; } = new();
 
+    /// <summary>Every <c>traceparent</c> header a request came with (none is what the gateway should send).</summary>
+    public ConcurrentQueue<string> TraceParents { get; } = new();
+
     /// <summary>The exact bytes of each streamed response, in order.</summary>
     public ConcurrentQueue<byte[]> StreamedBytes { get; } = new();
 
@@ -208,6 +211,8 @@ internal sealed class FakeOpenAIUpstream : IAsyncDisposable
     {
         var key = context.Request.Headers.Authorization.ToString().Replace("Bearer ", "", StringComparison.Ordinal);
         var body = (JsonObject)(await JsonNode.ParseAsync(context.Request.Body))!;
+        if (context.Request.Headers.TryGetValue("traceparent", out var traceParent))
+            TraceParents.Enqueue(traceParent.ToString());
         Requests.Enqueue(new Received(key, body));
         return body;
     }

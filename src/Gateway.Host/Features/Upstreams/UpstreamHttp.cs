@@ -5,7 +5,9 @@ namespace Gateway.Host.Features.Upstreams;
 
 /// <summary>
 /// One pooled connection stack for every upstream call: no proxy, no redirects, no decompression (bytes
-/// pass through as they came), no cookies. Responses are read as they arrive, never buffered first.
+/// pass through as they came), no cookies, and no trace headers (the gateway's trace ids are not the
+/// provider's business, and without a propagator no Activity is made per call). Responses are read as
+/// they arrive, never buffered first.
 /// A mock provider's calls go to <see cref="MockUpstream"/> instead, chosen by the provider, never by
 /// the URL: nothing a request says can send it to the mock, or a mock request onto the network.
 /// </summary>
@@ -26,6 +28,7 @@ internal sealed class UpstreamHttp(HttpMessageHandler network) : IDisposable
         PooledConnectionLifetime = TimeSpan.FromMinutes(5),
         PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
         EnableMultipleHttp2Connections = true,
+        ActivityHeadersPropagator = null,
     };
 
     /// <summary>Sends and returns as soon as the headers are in; the body is streamed by the caller.</summary>
