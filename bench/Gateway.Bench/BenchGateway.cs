@@ -39,6 +39,9 @@ internal sealed class BenchGateway : IAsyncDisposable
 
     public Uri ChatUrl { get; }
 
+    /// <summary>When the gateway answered its readiness probe: the clock of "full speed within N s of readiness".</summary>
+    public DateTime ReadyAt { get; private init; }
+
     /// <summary>The header of the virtual key whose organisation has no budget.</summary>
     public IReadOnlyDictionary<string, string> Headers { get; }
 
@@ -59,7 +62,9 @@ internal sealed class BenchGateway : IAsyncDisposable
 
     /// <param name="moreConfig">YAML the gateway's file ends with, given the upstream's port.</param>
     /// <param name="gatewayDll">Another build of the gateway to run (to compare two builds in one run); this build's by default.</param>
-    public static async Task<BenchGateway> StartAsync(string name, Func<int, string>? moreConfig = null, string? gatewayDll = null)
+    /// <param name="environment">Variables the gateway process gets besides its tokens (runtime settings to compare).</param>
+    public static async Task<BenchGateway> StartAsync(
+        string name, Func<int, string>? moreConfig = null, string? gatewayDll = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         var work = Directory.CreateTempSubdirectory($"gateway-{name}bench-").FullName;
         // Run as root, the embedded PostgreSQL runs as the postgres user, which must enter this folder.
@@ -84,14 +89,19 @@ internal sealed class BenchGateway : IAsyncDisposable
         var gateway = ChildProcess.Start(
             "dotnet", [gatewayDll, "serve", "--urls", $"http://127.0.0.1:{gatewayPort}", "--data-dir", Path.Combine(work, "data"), "--config", Path.Combine(work, "gateway.yaml")],
             work, Path.Combine(work, "gateway.log"),
-            new Dictionary<string, string> { ["GATEWAY_ADMIN_TOKEN"] = AdminToken, ["GATEWAY_MASTER_KEY"] = Convert.ToBase64String(new byte[32]) });
+            new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
+            {
+                ["GATEWAY_ADMIN_TOKEN"] = AdminToken,
+                ["GATEWAY_MASTER_KEY"] = Convert.ToBase64String(new byte[32]),
+            });
         await ChildProcess.WaitForAsync(new Uri($"http://127.0.0.1:{gatewayPort}/health/readiness"), TimeSpan.FromSeconds(120), gateway);
+        var readyAt = DateTime.UtcNow;
         using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gatewayPort}") };
         admin.DefaultRequestHeaders.Authorization = new("Bearer", AdminToken);
         var key = await IssueKeyAsync(admin, "bench");
         var budgeted = await IssueKeyAsync(admin, "bench-budgeted", org => new { name = "bench", org_id = org, limit_usd = 1_000_000m, period = "month" });
         await PostAsync(admin, "/v1/pricing", new { model = "fake:bench-model", input_per_million = 1m, output_per_million = 2m });
-        return new BenchGateway(work, upstream, gateway, upstreamPort, gatewayPort, key, budgeted);
+        return new BenchGateway(work, upstream, gateway, upstreamPort, gatewayPort, key, budgeted) { ReadyAt = readyAt };
     }
 
     public async ValueTask DisposeAsync()

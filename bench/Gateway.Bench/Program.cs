@@ -1,7 +1,7 @@
 using Gateway.Bench;
 
 // Runnable benchmarks; every run is bounded in time and stops by itself, and every target is on 127.0.0.1.
-//   dotnet run -c Release --project bench/Gateway.Bench -- [eventstore|proxy|toolloop|all] [--seconds N] [--writers N]
+//   dotnet run -c Release --project bench/Gateway.Bench -- [eventstore|proxy|warmup|toolloop|all] [--seconds N] [--writers N]
 //     proxy also takes [--rounds N] (targets take turns N times, medians reported) and [--compare other/gateway.dll]
 //   (the "upstream --port N" and "yarp --port N --upstream URL" commands are the fake upstream and the bare YARP
 //   forwarder the proxy benchmark starts as their own processes)
@@ -26,16 +26,20 @@ switch (command)
     case "proxy":
         await ProxyBench.RunAsync(duration, rounds, compare);
         break;
+    case "warmup":
+        await WarmupBench.RunAsync(duration);
+        break;
     case "toolloop":
         await ToolLoopBench.RunAsync(duration);
         break;
     case "all":
         await EventStoreBench.RunAsync(duration, writers);
         await ProxyBench.RunAsync(duration, rounds, compare);
+        await WarmupBench.RunAsync(duration);
         await ToolLoopBench.RunAsync(duration);
         break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{command}': use eventstore, proxy, toolloop or all");
+        Console.Error.WriteLine($"unknown benchmark '{command}': use eventstore, proxy, warmup, toolloop or all");
         return 2;
 }
 

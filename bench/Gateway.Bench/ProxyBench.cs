@@ -103,7 +103,7 @@ internal static class ProxyBench
     /// <summary>Portkey's gateway from npm, installed once under bench/.portkey; null when npm cannot provide it.</summary>
     private static async Task<ChildProcess?> StartPortkeyAsync(string work)
     {
-        var home = Path.Combine(FindRepoRoot(), "bench", ".portkey");
+        var home = Path.Combine(RepositoryRoot.Path, "bench", ".portkey");
         var script = Path.Combine(home, "node_modules", "@portkey-ai", "gateway", "build", "start-server.js");
         try
         {
@@ -126,16 +126,5 @@ internal static class ProxyBench
             Console.WriteLine($"Portkey not measured: {e.Message}");
             return null;
         }
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Gateway.sln")))
-                return dir.FullName;
-        }
-
-        return Directory.GetCurrentDirectory();
     }
 }

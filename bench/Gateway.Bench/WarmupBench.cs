@@ -1,0 +1,72 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Gateway.Bench;
+
+/// <summary>
+/// How soon after readiness a fresh gateway serves at full speed: each variant (this build as the JIT compiles it, the
+/// same published ReadyToRun, and runtime settings on top) is started cold and loaded at once, json at concurrency
+/// 16, one-second slices for the whole run; full speed is the median of its last five slices, and the run says after
+/// how many seconds a slice first reached 90 % of it.
+/// </summary>
+internal static class WarmupBench
+{
+    private sealed record Variant(string Name, string GatewayDll, IReadOnlyDictionary<string, string> Environment);
+
+    public static async Task RunAsync(TimeSpan duration)
+    {
+        var work = Directory.CreateTempSubdirectory("gateway-warmupbench-").FullName;
+        try
+        {
+            var variants = new List<Variant> { new("jit", Path.Combine(AppContext.BaseDirectory, "gateway.dll"), new Dictionary<string, string>()) };
+            if (await PublishReadyToRunAsync(work) is { } published)
+            {
+                variants.Add(new("r2r", published, new Dictionary<string, string>()));
+                variants.Add(new("r2r, no PGO", published, new Dictionary<string, string> { ["DOTNET_TieredPGO"] = "0" }));
+                variants.Add(new("r2r, TC delay 0", published, new Dictionary<string, string> { ["DOTNET_TC_CallCountingDelayMs"] = "0" }));
+            }
+
+            var seconds = Math.Max(10, (int)duration.TotalSeconds);
+            Console.WriteLine();
+            Console.WriteLine($"warm-up: req/s in each second after readiness, json, c=16, load by {WrkLoad.Name}; full speed = the median of the last 5 s");
+            foreach (var variant in variants)
+                await MeasureAsync(variant, seconds);
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
+    }
+
+    private static async Task MeasureAsync(Variant variant, int seconds)
+    {
+        await using var gateway = await BenchGateway.StartAsync("warmup", gatewayDll: variant.GatewayDll, environment: variant.Environment);
+        var target = new LoadGenerator.Target("gateway", gateway.ChatUrl, gateway.Headers, "fake:bench-model");
+        var slices = new List<double>();
+        for (var i = 0; i < seconds; i++)
+            slices.Add((await WrkLoad.RunAsync(target, false, 16, TimeSpan.FromSeconds(1))).RequestsPerSecond);
+        var full = slices.TakeLast(5).Order().ElementAt(2);
+        var reached = slices.FindIndex(s => s >= 0.9 * full);
+        var firstSlice = (DateTime.UtcNow - gateway.ReadyAt).TotalSeconds - seconds;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{variant.Name,-16} full speed {full,7:N0} req/s, 90 % of it in second {reached + 1,2} after the load began ({firstSlice:N1} s after readiness); first seconds: {string.Join(" ", slices.Take(8).Select(s => s.ToString("N0", CultureInfo.InvariantCulture)))}"));
+    }
+
+    /// <summary>This build's gateway published as ReadyToRun into <paramref name="work"/>; null (said why) when the SDK cannot.</summary>
+    private static async Task<string?> PublishReadyToRunAsync(string work)
+    {
+        var project = Path.Combine(RepositoryRoot.Path, "src", "Gateway.Host", "Gateway.Host.csproj");
+        var output = Path.Combine(work, "r2r");
+        var psi = new ProcessStartInfo("dotnet", ["publish", project, "-c", "Release", "-r", "linux-x64", "--self-contained", "false", "-p:PublishReadyToRun=true", "-o", output])
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true,
+        };
+        using var publish = Process.Start(psi)!;
+        var log = await publish.StandardOutput.ReadToEndAsync();
+        await publish.WaitForExitAsync();
+        if (publish.ExitCode == 0)
+            return Path.Combine(output, "gateway.dll");
+        Console.WriteLine($"ReadyToRun not measured: dotnet publish exited with {publish.ExitCode}: {log.Split('\n').LastOrDefault(l => l.Contains("error", StringComparison.Ordinal))}");
+        return null;
+    }
+}
