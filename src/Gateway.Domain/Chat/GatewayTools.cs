@@ -49,7 +49,8 @@ public static class GatewayToolNames
 /// <c>name</c>; null elsewhere) and its options as written on the entry (<c>max_results</c>, <c>allowed_domains</c>,
 /// <c>timeout_seconds</c>, ...), checked by the tool itself.
 /// </summary>
-public sealed record GatewayToolUse(GatewayToolKind Kind, string? Name, JsonObject Options);
+/// <param name="MaxUses">The most calls of it the request allows (Anthropic's <c>max_uses</c> on a native web search it stands in for); null for no limit but the loop's.</param>
+public sealed record GatewayToolUse(GatewayToolKind Kind, string? Name, JsonObject Options, int? MaxUses = null);
 
 /// <summary>
 /// A call of a gateway tool the gateway made on the model's behalf, shown to the client where its dialect has a

@@ -14,7 +14,9 @@ namespace Gateway.Domain.Chat.Anthropic;
 /// mean something to Anthropic), and <c>is_error</c> on tool results (the content still says what failed).</item>
 /// <item>A thinking budget travels as the nearest reasoning effort: under 4096 low, under 16384 medium, else high.</item>
 /// </list>
-/// Refused with 400, naming the block: documents, search results, images inside tool results, Anthropic's server tools.
+/// Refused with 400, naming the block: documents, search results, images inside tool results, Anthropic's server tools
+/// but its web search and code execution, which are skipped (<see cref="AnthropicNativeTools"/>: the gateway's own tools
+/// stand in for them, or the upstream is not sent the request).
 /// The gateway's own tools (<c>gateway_web_search</c>, <c>gateway_code_execution</c> entries) are read into
 /// <see cref="ChatRequest.GatewayTools"/>, and its server_tool_use blocks echoed in earlier assistant turns, with the results
 /// answering them, into the parts they were shown from (<see cref="AnthropicServerToolEchoes"/>).
@@ -76,7 +78,8 @@ public static class AnthropicRequestReader
         var tools = new List<ChatTool>();
         foreach (var (tool, i) in (body["tools"] as JsonArray ?? []).Select((t, i) => (t, i)))
         {
-            if (GatewayToolEntries.KindOfType(tool) is not null)
+            // The gateway's entries are the loop's; Anthropic's own search and code execution are decided per upstream.
+            if (GatewayToolEntries.KindOfType(tool) is not null || AnthropicNativeTools.KindOf((string?)tool?["type"]) is not null)
                 continue;
             if ((string?)tool?["type"] is { } type && type != "custom")
                 problems.Add($"tools[{i}] is Anthropic's server tool '{type}', which only Anthropic models can run");

@@ -106,7 +106,8 @@ public sealed partial class GeminiRequestReader
         {
             foreach (var (key, value) in tool)
             {
-                if (GatewayToolNames.FromGeminiKey(key) is not null)
+                // The gateway's tools are the loop's; Gemini's own search and code execution are decided per upstream.
+                if (GatewayToolNames.FromGeminiKey(key) is not null || GeminiNativeTools.KindOf(key) is not null)
                     continue;
                 if (key != "functionDeclarations")
                 {

@@ -28,8 +28,9 @@ namespace Gateway.Domain.Chat.Gemini;
 /// </list>
 /// Rejected, because another upstream would answer a different question: cachedContent (the cached
 /// prompt lives at Google), non-image media, candidateCount above 1, responseModalities other than TEXT,
-/// responseMimeType other than text/plain and application/json, and tools other than functions
-/// (googleSearch, codeExecution, urlContext, ...).
+/// responseMimeType other than text/plain and application/json, and tools other than functions (urlContext, ...)
+/// but googleSearch and codeExecution, which are skipped (<see cref="GeminiNativeTools"/>: the gateway's own tools
+/// stand in for them, or the upstream is not sent the request).
 /// Dropped, because no other upstream has them and the answer still fits the question: safetySettings
 /// (other providers apply their own policies), topK, seed, presence and frequency penalties, logprobs,
 /// thought parts and thought signatures in the history, toolConfig.retrievalConfig, labels, and functionResponse scheduling and willContinue.

@@ -14,6 +14,9 @@ internal abstract class ChatDialect : CanonicalDialect<ChatRequest>
     /// <summary>The gateway-run tools the accepted body asks for, read from the dialect's own place for them before the canonical form exists.</summary>
     public abstract IReadOnlyList<GatewayToolUse> GatewayTools { get; }
 
+    /// <summary>The provider-native tools the accepted body names (Anthropic's web search, Gemini's googleSearch, ...), read the same way.</summary>
+    public abstract IReadOnlyList<NativeToolUse> NativeTools { get; }
+
     /// <summary>The client's answer for a whole answer in canonical form.</summary>
     public abstract JsonObject WriteAnswer(ChatResponse response);
 

@@ -97,11 +97,11 @@ public sealed class GeminiGatewayToolRequestTests
     }
 
     [Fact]
-    public void Should_still_refuse_geminis_own_tools_for_another_upstream()
+    public void Should_still_refuse_geminis_own_tools_that_no_gateway_tool_stands_in_for()
     {
-        var (_, problems) = GeminiRequestReader.Read("m", Json("""{"tools":[{"googleSearch":{},"gatewayWebSearch":{}}],"contents":[{"parts":[{"text":"hi"}]}]}"""));
+        var (_, problems) = GeminiRequestReader.Read("m", Json("""{"tools":[{"urlContext":{},"gatewayWebSearch":{}}],"contents":[{"parts":[{"text":"hi"}]}]}"""));
 
-        Assert.Equal(["tools[0].googleSearch is not supported (only functionDeclarations are)"], problems);
+        Assert.Equal(["tools[0].urlContext is not supported (only functionDeclarations are)"], problems);
     }
 
     [Fact]

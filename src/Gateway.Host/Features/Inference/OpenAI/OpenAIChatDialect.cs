@@ -35,6 +35,8 @@ internal sealed class OpenAIChatDialect(TimeProvider time) : ChatDialect
 
     public override IReadOnlyList<GatewayToolUse> GatewayTools => OpenAIChatRequestReader.GatewayTools(Body);
 
+    public override IReadOnlyList<NativeToolUse> NativeTools => OpenAINativeTools.Read(Body);
+
     public override Refusal? Prepare(bool translating)
     {
         if (base.Prepare(translating) is { } refused)
