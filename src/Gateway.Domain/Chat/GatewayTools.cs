@@ -53,6 +53,13 @@ public static class GatewayToolNames
 public sealed record GatewayToolUse(GatewayToolKind Kind, string? Name, JsonObject Options, int? MaxUses = null);
 
 /// <summary>
+/// A function the client declares in its request, by name and by where it is declared (<c>tools[1].function.name</c>):
+/// a request may not declare one under the name of the function the gateway offers the model for a tool it asks for,
+/// as the model's calls of the two could not be told apart.
+/// </summary>
+public sealed record DeclaredFunction(string Name, string Path);
+
+/// <summary>
 /// A call of a gateway tool the gateway made on the model's behalf, shown to the client where its dialect has a
 /// native shape (Anthropic's <c>server_tool_use</c>, Gemini's <c>executableCode</c>), and read back when the
 /// client echoes it on its next turn, so it reaches the upstream as the function call it was.

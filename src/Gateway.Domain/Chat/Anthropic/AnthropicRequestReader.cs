@@ -125,6 +125,12 @@ public static class AnthropicRequestReader
     /// </summary>
     public static IReadOnlyList<GatewayToolUse> GatewayTools(JsonObject body) => GatewayToolEntries.ByType(body["tools"], named: true);
 
+    /// <summary>The client's own tools (no type, or <c>custom</c>), read from a body the validator accepted.</summary>
+    public static IReadOnlyList<DeclaredFunction> DeclaredFunctions(JsonObject body) =>
+        [.. (body["tools"] as JsonArray ?? []).Select((tool, i) => (string?)tool?["type"] is null or "custom" && (string?)tool?["name"] is { } name
+            ? new DeclaredFunction(name, $"tools[{i}].name")
+            : null).OfType<DeclaredFunction>()];
+
     /// <summary>A tool_choice naming a gateway tool by its entry's name names the function the loop offers the model for it.</summary>
     private static string? FunctionNamed(string? name, IReadOnlyList<GatewayToolUse> gatewayTools) =>
         AnthropicServerToolEchoes.UseNamed(name, gatewayTools) is { } use ? GatewayToolNames.Type(use.Kind) : name;

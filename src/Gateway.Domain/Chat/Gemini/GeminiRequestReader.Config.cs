@@ -99,6 +99,12 @@ public sealed partial class GeminiRequestReader
                 : null)
             .OfType<GatewayToolUse>()];
 
+    /// <summary>The client's function declarations, read from a request the validator accepted.</summary>
+    public static IReadOnlyList<DeclaredFunction> DeclaredFunctions(JsonObject request) =>
+        [.. (request["tools"] as JsonArray ?? []).SelectMany((tool, i) => (tool?["functionDeclarations"] as JsonArray ?? [])
+            .Select((declaration, j) => (string?)declaration?["name"] is { } name ? new DeclaredFunction(name, $"tools[{i}].functionDeclarations[{j}].name") : null)
+            .OfType<DeclaredFunction>())];
+
     private (List<ChatTool> Tools, ChatToolChoice? Choice) Tools(JsonNode? toolsNode, JsonObject? config)
     {
         var tools = new List<ChatTool>();

@@ -17,6 +17,9 @@ internal abstract class ChatDialect : CanonicalDialect<ChatRequest>
     /// <summary>The provider-native tools the accepted body names (Anthropic's web search, Gemini's googleSearch, ...), read the same way.</summary>
     public abstract IReadOnlyList<NativeToolUse> NativeTools { get; }
 
+    /// <summary>The client's own functions the accepted body declares, read the same way.</summary>
+    public abstract IReadOnlyList<DeclaredFunction> DeclaredFunctions { get; }
+
     /// <summary>The client's answer for a whole answer in canonical form.</summary>
     public abstract JsonObject WriteAnswer(ChatResponse response);
 

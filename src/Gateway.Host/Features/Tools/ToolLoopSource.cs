@@ -40,6 +40,8 @@ internal sealed class ToolLoopSource(Toolbox toolbox, ToolRunLedger ledger, KeyD
             return null;
         if (uses.GroupBy(u => u.Kind).FirstOrDefault(g => g.Count() > 1) is { } twice)
             return Refusal.InvalidRequest($"the request asks for {GatewayToolNames.Type(twice.Key)} and a provider-native tool of the same kind that it would stand in for ({string.Join(", ", native.Where(n => n.StandIn.Kind == twice.Key).Select(n => n.Entry))}); name one of them");
+        if (Clash(dialect.DeclaredFunctions, uses, native) is { } clash)
+            return clash;
         var entries = uses.Select(u => toolbox.Find(u.Kind)).ToList();
         if (entries.Select(e => Refuse(e, principal)).FirstOrDefault(r => r is not null) is { } refusal)
             return refusal;
@@ -65,6 +67,24 @@ internal sealed class ToolLoopSource(Toolbox toolbox, ToolRunLedger ledger, KeyD
 
         var caller = new ToolCaller(principal, requestId, dialect.Wire.ToString().ToLowerInvariant(), dialect.Stream);
         return new ToolLoop(tools, ledger, caller, toolbox.Settings.MaxToolIterations, requested.Count == 0 ? dialect.Native : null);
+    }
+
+    /// <summary>
+    /// A client function named as a function the loop offers the model (<c>gateway_web_search</c>, ...): the model's
+    /// calls of the one could not be told from the other's, so the request is refused, naming both.
+    /// </summary>
+    private static Refusal? Clash(IReadOnlyList<DeclaredFunction> declared, IReadOnlyList<GatewayToolUse> uses, IReadOnlyList<NativeToolUse> native)
+    {
+        foreach (var function in declared)
+        {
+            if (uses.FirstOrDefault(u => GatewayToolNames.Type(u.Kind) == function.Name) is not { } use)
+                continue;
+            var standingIn = native.FirstOrDefault(n => n.StandIn == use) is { } n ? $", here in place of {n.Entry}" : "";
+            var problem = $"'{function.Name}' is the name of the function the gateway offers the model for its {function.Name} tool, which this request asks for{standingIn}; give the function another name";
+            return Refusal.InvalidRequest($"{function.Path} {problem}", [new FieldProblem(function.Path, problem)]);
+        }
+
+        return null;
     }
 
     /// <summary>

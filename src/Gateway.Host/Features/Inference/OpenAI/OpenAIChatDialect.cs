@@ -37,6 +37,8 @@ internal sealed class OpenAIChatDialect(TimeProvider time) : ChatDialect
 
     public override IReadOnlyList<NativeToolUse> NativeTools => OpenAINativeTools.Read(Body);
 
+    public override IReadOnlyList<DeclaredFunction> DeclaredFunctions => OpenAIChatRequestReader.DeclaredFunctions(Body);
+
     public override Refusal? Prepare(bool translating)
     {
         if (base.Prepare(translating) is { } refused)
