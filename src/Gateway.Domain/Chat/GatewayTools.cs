@@ -66,7 +66,8 @@ public sealed record DeclaredFunction(string Name, string Path);
 /// </summary>
 /// <param name="Name">The name the client sees (Anthropic's entry name, e.g. <c>web_search</c>).</param>
 /// <param name="ArgumentsJson">The arguments as the model gave them, a JSON object text (<c>{"query":...}</c>, <c>{"code":...}</c>).</param>
-public sealed record ServerToolCallPart(string Id, GatewayToolKind Kind, string Name, string ArgumentsJson) : ChatPart;
+/// <param name="Signature">The Gemini thought signature of the model's call, which Gemini 3 wants back with it; null for none.</param>
+public sealed record ServerToolCallPart(string Id, GatewayToolKind Kind, string Name, string ArgumentsJson, string? Signature = null) : ChatPart;
 
 /// <summary>What a gateway tool call returned, to the model (its <see cref="Text"/>) and to the client in its dialect's shape.</summary>
 /// <param name="ToolCallId">The <see cref="ServerToolCallPart.Id"/> it answers.</param>

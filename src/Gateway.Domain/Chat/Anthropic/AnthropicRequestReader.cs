@@ -125,6 +125,13 @@ public static class AnthropicRequestReader
     /// </summary>
     public static IReadOnlyList<GatewayToolUse> GatewayTools(JsonObject body) => GatewayToolEntries.ByType(body["tools"], named: true);
 
+    /// <summary>
+    /// Whether an earlier turn echoes the gateway's server_tool_use blocks or their results (<c>srvtoolu_gw_</c> ids):
+    /// an Anthropic upstream would refuse ids it never issued, so such a conversation goes through the canonical form.
+    /// </summary>
+    public static bool EchoesGatewayTools(JsonObject body) =>
+        (body["messages"] as JsonArray ?? []).Any(m => m?["content"] is JsonArray blocks && blocks.Any(b => b is not null && AnthropicServerToolEchoes.IsEcho(b)));
+
     /// <summary>The client's own tools (no type, or <c>custom</c>), read from a body the validator accepted.</summary>
     public static IReadOnlyList<DeclaredFunction> DeclaredFunctions(JsonObject body) =>
         [.. (body["tools"] as JsonArray ?? []).Select((tool, i) => (string?)tool?["type"] is null or "custom" && (string?)tool?["name"] is { } name

@@ -99,6 +99,15 @@ public sealed partial class GeminiRequestReader
                 : null)
             .OfType<GatewayToolUse>()];
 
+    /// <summary>
+    /// Whether an earlier turn echoes the gateway's executableCode or codeExecutionResult parts (ids of
+    /// <see cref="GeminiServerToolIds"/>; Gemini's own code execution writes the same parts, which pass through): a Gemini
+    /// upstream never ran that code, so such a conversation goes through the canonical form.
+    /// </summary>
+    public static bool EchoesGatewayTools(JsonObject request) =>
+        (request["contents"] as JsonArray ?? []).Any(c => c?["parts"] is JsonArray parts && parts.Any(p =>
+            (p?["executableCode"] ?? p?["codeExecutionResult"])?["id"] is JsonValue id && id.TryGetValue<string>(out var text) && GeminiServerToolIds.IsGateways(text)));
+
     /// <summary>The client's function declarations, read from a request the validator accepted.</summary>
     public static IReadOnlyList<DeclaredFunction> DeclaredFunctions(JsonObject request) =>
         [.. (request["tools"] as JsonArray ?? []).SelectMany((tool, i) => (tool?["functionDeclarations"] as JsonArray ?? [])

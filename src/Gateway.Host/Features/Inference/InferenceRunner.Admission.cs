@@ -61,7 +61,7 @@ internal sealed partial class InferenceRunner
         var dialect = run.Dialect;
         if (!translation.Strict)
             return null;
-        var translated = run.Targets.FirstOrDefault(t => Translated(run, registry.Providers[t.Provider].Kind));
+        var translated = run.Targets.FirstOrDefault(t => !PassesThrough(run, registry.Providers[t.Provider].Kind));
         if (translated is null || dialect.Unmapped is not { Count: > 0 } unmapped)
             return null;
         var kind = registry.Providers[translated.Provider].Kind.ToString().ToLowerInvariant();
@@ -89,7 +89,7 @@ internal sealed partial class InferenceRunner
                 continue;
             }
 
-            if (run.Dialect.WayTo(provider, target, canonical: Looped(run, provider.Kind)).Refused(out var refusal, out var way))
+            if (run.Dialect.WayTo(provider, target, canonical: !PassesThrough(run, provider.Kind)).Refused(out var refusal, out var way))
             {
                 unserved ??= refusal;
                 continue;
@@ -102,14 +102,18 @@ internal sealed partial class InferenceRunner
         if (reachable.Count == 0)
             return unserved;
         run.Targets = reachable;
-        return run.Dialect.Prepare(translating: reachable.Any(t => Translated(run, registry.Providers[t.Provider].Kind)));
+        return run.Dialect.Prepare(translating: reachable.Any(t => !PassesThrough(run, registry.Providers[t.Provider].Kind)));
     }
 
     /// <summary>Whether calls to a provider of this kind run the request's loop (else they are one call, passed through or translated).</summary>
     private static bool Looped(InferenceRun run, ProviderKind kind) => run.Loop is { } loop && loop.PassedThrough != kind;
 
-    /// <summary>Whether calls to a provider of this kind go through the canonical form.</summary>
-    private static bool Translated(InferenceRun run, ProviderKind kind) => Looped(run, kind) || kind != run.Dialect.Native;
+    /// <summary>
+    /// Whether calls to a provider of this kind get the client's body as it came: one of the client's own wire format,
+    /// for a request that runs no loop there and echoes nothing of the gateway's (which that provider never issued).
+    /// </summary>
+    private static bool PassesThrough(InferenceRun run, ProviderKind kind) =>
+        kind == run.Dialect.Native && !Looped(run, kind) && run.Dialect is not ChatDialect { EchoesGatewayTools: true };
 
     /// <summary>
     /// A provider-native tool (Anthropic's web search, Gemini's googleSearch, ...) goes only to a provider of its own
@@ -118,11 +122,14 @@ internal sealed partial class InferenceRunner
     /// </summary>
     private static Refusal? NativeToolUnserved(InferenceRun run, ProviderKind kind, RouteTarget target)
     {
-        if (kind == run.Dialect.Native || Looped(run, kind) || run.Dialect is not ChatDialect { NativeTools: [var native, ..] })
+        if (PassesThrough(run, kind) || Looped(run, kind) || run.Dialect is not ChatDialect { NativeTools: [var native, ..] })
             return null;
         var wire = run.Dialect.Native.ToString().ToLowerInvariant();
+        var why = kind == run.Dialect.Native
+            ? $"which cannot pass through to {target} in a conversation that echoes the gateway's own tool blocks; "
+            : $"which {target} ({kind.ToString().ToLowerInvariant()}) cannot run; ";
         return new Refusal(400, "native_tool_unsupported",
-            $"{native.Entry} is {run.Dialect.Native}'s own tool, which {target} ({kind.ToString().ToLowerInvariant()}) cannot run; "
+            $"{native.Entry} is {run.Dialect.Native}'s own tool, {why}"
             + $"the gateway runs its {GatewayToolNames.Type(native.StandIn.Kind)} in its place only with tools.intercept_native: true and that tool enabled and allowed to this key (GET /v1/tools); "
             + $"or ask for a model of a {wire} provider");
     }

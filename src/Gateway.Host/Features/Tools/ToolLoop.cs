@@ -72,7 +72,7 @@ internal sealed class ToolLoop(IReadOnlyList<ToolLoop.Tool> tools, ToolRunLedger
             var ran = await RunAsync(tool, call, ct);
             if (ran.Refused(out var refusal, out var run))
                 return LoopStep.Refuse(refusal with { Message = $"{refusal.Message} (before the {tool.Function} call {call.Id}; the calls before it are recorded and charged)" }, shown);
-            shown.Add(new ServerToolCallPart(call.Id, tool.Use.Kind, tool.ShownName, call.ArgumentsJson));
+            shown.Add(new ServerToolCallPart(call.Id, tool.Use.Kind, tool.ShownName, call.ArgumentsJson, call.Signature));
             shown.Add(new ServerToolResultPart(call.Id, tool.Use.Kind, run.Text, ToolOutcomes.Of(run.Result, call.ArgumentsJson)));
             results.Add(new ChatMessage(ChatRole.Tool, [new ToolResultPart(call.Id, run.Text)]));
         }

@@ -26,9 +26,10 @@ internal sealed class ToolLoopSource(Toolbox toolbox, ToolRunLedger ledger, KeyD
     {
         var requested = dialect.GatewayTools;
         var native = dialect.NativeTools;
-        var otherKinds = kinds.Any(k => k != dialect.Native);
+        // Some target cannot be sent the request as it came: one of another kind, or any, when the body echoes the gateway's blocks.
+        var notPassedThrough = kinds.Any(k => k != dialect.Native) || dialect.EchoesGatewayTools;
         IReadOnlyList<GatewayToolUse> standIns = [];
-        if (native.Count > 0 && (requested.Count > 0 || otherKinds))
+        if (native.Count > 0 && (requested.Count > 0 || notPassedThrough))
         {
             if (StandInsRefused(native, principal, requested.Count > 0) is { } refused)
                 return refused;
@@ -66,7 +67,8 @@ internal sealed class ToolLoopSource(Toolbox toolbox, ToolRunLedger ledger, KeyD
         }
 
         var caller = new ToolCaller(principal, requestId, dialect.Wire.ToString().ToLowerInvariant(), dialect.Stream);
-        return new ToolLoop(tools, ledger, caller, toolbox.Settings.MaxToolIterations, requested.Count == 0 ? dialect.Native : null);
+        // An echo of the gateway's blocks keeps the request from passing through: then the loop runs on every target.
+        return new ToolLoop(tools, ledger, caller, toolbox.Settings.MaxToolIterations, requested.Count == 0 && !dialect.EchoesGatewayTools ? dialect.Native : null);
     }
 
     /// <summary>

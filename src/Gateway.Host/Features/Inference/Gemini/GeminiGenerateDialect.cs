@@ -40,6 +40,8 @@ internal sealed class GeminiGenerateDialect(string model, bool stream, bool sse)
 
     public override IReadOnlyList<NativeToolUse> NativeTools => GeminiNativeTools.Read(GeminiBody.Request(Body));
 
+    public override bool EchoesGatewayTools => GeminiRequestReader.EchoesGatewayTools(GeminiBody.Request(Body));
+
     public override IReadOnlyList<DeclaredFunction> DeclaredFunctions => GeminiRequestReader.DeclaredFunctions(GeminiBody.Request(Body));
 
     protected override (ChatRequest? Canonical, IReadOnlyList<string> Problems) ReadCanonical(JsonObject body)
