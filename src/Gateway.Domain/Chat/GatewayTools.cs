@@ -49,7 +49,15 @@ public static class GatewayToolNames
 /// <c>name</c>; null elsewhere) and its options as written on the entry (<c>max_results</c>, <c>allowed_domains</c>,
 /// <c>timeout_seconds</c>, ...), checked by the tool itself.
 /// </summary>
-public sealed record GatewayToolUse(GatewayToolKind Kind, string? Name, JsonObject Options);
+/// <param name="MaxUses">The most calls of it the request allows (Anthropic's <c>max_uses</c> on a native web search it stands in for); null for no limit but the loop's.</param>
+public sealed record GatewayToolUse(GatewayToolKind Kind, string? Name, JsonObject Options, int? MaxUses = null);
+
+/// <summary>
+/// A function the client declares in its request, by name and by where it is declared (<c>tools[1].function.name</c>):
+/// a request may not declare one under the name of the function the gateway offers the model for a tool it asks for,
+/// as the model's calls of the two could not be told apart.
+/// </summary>
+public sealed record DeclaredFunction(string Name, string Path);
 
 /// <summary>
 /// A call of a gateway tool the gateway made on the model's behalf, shown to the client where its dialect has a
@@ -58,7 +66,8 @@ public sealed record GatewayToolUse(GatewayToolKind Kind, string? Name, JsonObje
 /// </summary>
 /// <param name="Name">The name the client sees (Anthropic's entry name, e.g. <c>web_search</c>).</param>
 /// <param name="ArgumentsJson">The arguments as the model gave them, a JSON object text (<c>{"query":...}</c>, <c>{"code":...}</c>).</param>
-public sealed record ServerToolCallPart(string Id, GatewayToolKind Kind, string Name, string ArgumentsJson) : ChatPart;
+/// <param name="Signature">The Gemini thought signature of the model's call, which Gemini 3 wants back with it; null for none.</param>
+public sealed record ServerToolCallPart(string Id, GatewayToolKind Kind, string Name, string ArgumentsJson, string? Signature = null) : ChatPart;
 
 /// <summary>What a gateway tool call returned, to the model (its <see cref="Text"/>) and to the client in its dialect's shape.</summary>
 /// <param name="ToolCallId">The <see cref="ServerToolCallPart.Id"/> it answers.</param>

@@ -14,6 +14,9 @@ public static class UnmappedFields
     [
         "model", "messages", "stream", "stream_options", "max_completion_tokens", "max_tokens", "parallel_tool_calls", "reasoning_effort",
         "response_format", "stop", "temperature", "tool_choice", "tools", "top_p", "user",
+
+        // Not dropped: decided per upstream (OpenAINativeTools).
+        "web_search_options",
     ];
 
     private static readonly HashSet<string> AnthropicFields =

@@ -14,7 +14,9 @@ namespace Gateway.Domain.Chat.Anthropic;
 /// mean something to Anthropic), and <c>is_error</c> on tool results (the content still says what failed).</item>
 /// <item>A thinking budget travels as the nearest reasoning effort: under 4096 low, under 16384 medium, else high.</item>
 /// </list>
-/// Refused with 400, naming the block: documents, search results, images inside tool results, Anthropic's server tools.
+/// Refused with 400, naming the block: documents, search results, images inside tool results, Anthropic's server tools
+/// but its web search and code execution, which are skipped (<see cref="AnthropicNativeTools"/>: the gateway's own tools
+/// stand in for them, or the upstream is not sent the request).
 /// The gateway's own tools (<c>gateway_web_search</c>, <c>gateway_code_execution</c> entries) are read into
 /// <see cref="ChatRequest.GatewayTools"/>, and its server_tool_use blocks echoed in earlier assistant turns, with the results
 /// answering them, into the parts they were shown from (<see cref="AnthropicServerToolEchoes"/>).
@@ -76,7 +78,8 @@ public static class AnthropicRequestReader
         var tools = new List<ChatTool>();
         foreach (var (tool, i) in (body["tools"] as JsonArray ?? []).Select((t, i) => (t, i)))
         {
-            if (GatewayToolEntries.KindOfType(tool) is not null)
+            // The gateway's entries are the loop's; Anthropic's own search and code execution are decided per upstream.
+            if (GatewayToolEntries.KindOfType(tool) is not null || AnthropicNativeTools.KindOf((string?)tool?["type"]) is not null)
                 continue;
             if ((string?)tool?["type"] is { } type && type != "custom")
                 problems.Add($"tools[{i}] is Anthropic's server tool '{type}', which only Anthropic models can run");
@@ -121,6 +124,19 @@ public static class AnthropicRequestReader
     /// its type and name being the tool's options; read from a body the validator accepted, before (and without) the rest.
     /// </summary>
     public static IReadOnlyList<GatewayToolUse> GatewayTools(JsonObject body) => GatewayToolEntries.ByType(body["tools"], named: true);
+
+    /// <summary>
+    /// Whether an earlier turn echoes the gateway's server_tool_use blocks or their results (<c>srvtoolu_gw_</c> ids):
+    /// an Anthropic upstream would refuse ids it never issued, so such a conversation goes through the canonical form.
+    /// </summary>
+    public static bool EchoesGatewayTools(JsonObject body) =>
+        (body["messages"] as JsonArray ?? []).Any(m => m?["content"] is JsonArray blocks && blocks.Any(b => b is not null && AnthropicServerToolEchoes.IsEcho(b)));
+
+    /// <summary>The client's own tools (no type, or <c>custom</c>), read from a body the validator accepted.</summary>
+    public static IReadOnlyList<DeclaredFunction> DeclaredFunctions(JsonObject body) =>
+        [.. (body["tools"] as JsonArray ?? []).Select((tool, i) => (string?)tool?["type"] is null or "custom" && (string?)tool?["name"] is { } name
+            ? new DeclaredFunction(name, $"tools[{i}].name")
+            : null).OfType<DeclaredFunction>()];
 
     /// <summary>A tool_choice naming a gateway tool by its entry's name names the function the loop offers the model for it.</summary>
     private static string? FunctionNamed(string? name, IReadOnlyList<GatewayToolUse> gatewayTools) =>

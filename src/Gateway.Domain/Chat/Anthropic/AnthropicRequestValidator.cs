@@ -197,6 +197,14 @@ public static class AnthropicRequestValidator
                 continue;
             }
 
+            if (AnthropicNativeTools.KindOf(type) is GatewayToolKind.WebSearch)
+            {
+                // Checked here as Anthropic checks them, since the gateway's search may run in its place.
+                check.Integer(tool["max_uses"], Field(at, "max_uses"), min: 1);
+                check.Strings(tool["allowed_domains"], Field(at, "allowed_domains"));
+                check.Strings(tool["blocked_domains"], Field(at, "blocked_domains"));
+            }
+
             var custom = tool["type"] is null || type == "custom";
             check.String(tool["name"], Field(at, "name"), required: custom);
             check.String(tool["description"], Field(at, "description"));

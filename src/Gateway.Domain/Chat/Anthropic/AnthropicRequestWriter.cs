@@ -56,7 +56,7 @@ public static class AnthropicRequestWriter
         {
             ["model"] = model,
             ["max_tokens"] = thinking > 0 ? Math.Max(maxTokens, thinking + 1024) : maxTokens,
-            ["messages"] = Messages([.. ServerToolHistory.AsFunctionCalls(request.Messages)]),
+            ["messages"] = Messages([.. ServerToolHistory.ForUpstream(request)]),
         };
         if (system is not null)
             body["system"] = system;

@@ -99,6 +99,21 @@ public sealed partial class GeminiRequestReader
                 : null)
             .OfType<GatewayToolUse>()];
 
+    /// <summary>
+    /// Whether an earlier turn echoes the gateway's executableCode or codeExecutionResult parts (ids of
+    /// <see cref="GeminiServerToolIds"/>; Gemini's own code execution writes the same parts, which pass through): a Gemini
+    /// upstream never ran that code, so such a conversation goes through the canonical form.
+    /// </summary>
+    public static bool EchoesGatewayTools(JsonObject request) =>
+        (request["contents"] as JsonArray ?? []).Any(c => c?["parts"] is JsonArray parts && parts.Any(p =>
+            (p?["executableCode"] ?? p?["codeExecutionResult"])?["id"] is JsonValue id && id.TryGetValue<string>(out var text) && GeminiServerToolIds.IsGateways(text)));
+
+    /// <summary>The client's function declarations, read from a request the validator accepted.</summary>
+    public static IReadOnlyList<DeclaredFunction> DeclaredFunctions(JsonObject request) =>
+        [.. (request["tools"] as JsonArray ?? []).SelectMany((tool, i) => (tool?["functionDeclarations"] as JsonArray ?? [])
+            .Select((declaration, j) => (string?)declaration?["name"] is { } name ? new DeclaredFunction(name, $"tools[{i}].functionDeclarations[{j}].name") : null)
+            .OfType<DeclaredFunction>())];
+
     private (List<ChatTool> Tools, ChatToolChoice? Choice) Tools(JsonNode? toolsNode, JsonObject? config)
     {
         var tools = new List<ChatTool>();
@@ -106,7 +121,8 @@ public sealed partial class GeminiRequestReader
         {
             foreach (var (key, value) in tool)
             {
-                if (GatewayToolNames.FromGeminiKey(key) is not null)
+                // The gateway's tools are the loop's; Gemini's own search and code execution are decided per upstream.
+                if (GatewayToolNames.FromGeminiKey(key) is not null || GeminiNativeTools.KindOf(key) is not null)
                     continue;
                 if (key != "functionDeclarations")
                 {

@@ -28,11 +28,14 @@ namespace Gateway.Domain.Chat.Gemini;
 /// </list>
 /// Rejected, because another upstream would answer a different question: cachedContent (the cached
 /// prompt lives at Google), non-image media, candidateCount above 1, responseModalities other than TEXT,
-/// responseMimeType other than text/plain and application/json, and tools other than functions
-/// (googleSearch, codeExecution, urlContext, ...).
+/// responseMimeType other than text/plain and application/json, and tools other than functions (urlContext, ...)
+/// but googleSearch and codeExecution, which are skipped (<see cref="GeminiNativeTools"/>: the gateway's own tools
+/// stand in for them, or the upstream is not sent the request).
 /// Dropped, because no other upstream has them and the answer still fits the question: safetySettings
 /// (other providers apply their own policies), topK, seed, presence and frequency penalties, logprobs,
-/// thought parts and thought signatures in the history, toolConfig.retrievalConfig, labels, and functionResponse scheduling and willContinue.
+/// thought parts and the thought signatures of other parts in the history, toolConfig.retrievalConfig, labels, and
+/// functionResponse scheduling and willContinue. The thoughtSignature of a functionCall or executableCode part is kept
+/// on its call: a loop sends the conversation on to a Gemini upstream, and Gemini 3 wants it back.
 /// </summary>
 public sealed partial class GeminiRequestReader
 {
@@ -135,10 +138,18 @@ public sealed partial class GeminiRequestReader
     private void ModelTurn(JsonArray parts, string at, List<ChatMessage> messages)
     {
         var said = new List<ChatPart>();
+        var results = new List<ServerToolResultPart>();
+        var signedStep = false;
         foreach (var (part, where) in Parts(parts, at))
         {
             if (part["thought"]?.GetValueKind() == JsonValueKind.True || Kind(part) is null)
                 continue;
+
+            // Gemini 3 signs the first call of each step: an unsigned code part after a signed one's result is another
+            // call of that step (the loop ran them together), and goes back in it, ahead of the step's results.
+            var sameStep = part["executableCode"] is not null && signedStep && Signature(part) is null;
+            if (results.Count > 0 && part["codeExecutionResult"] is null && !sameStep)
+                EndStep(said, results, messages);
             if (part.ContainsKey("text"))
             {
                 said.Add(new TextPart(Text(part["text"], $"{where}.text") ?? ""));
@@ -147,21 +158,20 @@ public sealed partial class GeminiRequestReader
             {
                 if (Name(call, $"{where}.functionCall") is not { } name)
                     continue;
-                var toolCall = new ToolCallPart(CallId(call, $"{where}.functionCall"), name, (call["args"] as JsonObject ?? []).ToJsonString());
+                var toolCall = new ToolCallPart(CallId(call, $"{where}.functionCall"), name, (call["args"] as JsonObject ?? []).ToJsonString(), Signature(part));
                 _unanswered.Add(toolCall);
                 said.Add(toolCall);
             }
             else if (part["executableCode"] is JsonObject code)
             {
-                said.Add(_echoes.Call(code, CallId(code, $"{where}.executableCode")));
+                signedStep = sameStep || Signature(part) is not null;
+                said.Add(_echoes.Call(code, CallId(code, $"{where}.executableCode"), Signature(part)));
             }
             else if (part["codeExecutionResult"] is JsonObject result)
             {
-                if (_echoes.Result(result, $"{where}.codeExecutionResult", _problems) is not { } shown)
-                    continue;
                 // The result comes amid the model's turn: what it said before stays before it.
-                Flush(ChatRole.Assistant, said, messages);
-                messages.Add(new ChatMessage(ChatRole.Tool, [shown]));
+                if (_echoes.Result(result, $"{where}.codeExecutionResult", _problems) is { } shown)
+                    results.Add(shown);
             }
             else if (Kind(part) is "functionResponse" or "inlineData" or "fileData")
             {
@@ -173,7 +183,15 @@ public sealed partial class GeminiRequestReader
             }
         }
 
+        EndStep(said, results, messages);
+    }
+
+    /// <summary>A step of the model's turn ends: what it said and called, then the results of the gateway's calls in it.</summary>
+    private static void EndStep(List<ChatPart> said, List<ServerToolResultPart> results, List<ChatMessage> messages)
+    {
         Flush(ChatRole.Assistant, said, messages);
+        messages.AddRange(results.Select(r => new ChatMessage(ChatRole.Tool, [r])));
+        results.Clear();
     }
 
     /// <summary>
@@ -280,6 +298,8 @@ public sealed partial class GeminiRequestReader
         _problems.Add($"{at} of type '{mime}' is not supported (images are)");
         return null;
     }
+
+    private static string? Signature(JsonObject part) => part["thoughtSignature"] is JsonValue value && value.TryGetValue<string>(out var signature) ? signature : null;
 
     /// <summary>Keys that qualify a part rather than being its content.</summary>
     private static readonly HashSet<string> Qualifiers = ["thought", "thoughtSignature", "partMetadata", "videoMetadata", "mediaResolution"];

@@ -21,7 +21,7 @@ public static class GeminiRequestWriter
 {
     public static JsonObject Write(ChatRequest request)
     {
-        var history = ServerToolHistory.AsFunctionCalls(request.Messages).ToList();
+        var history = ServerToolHistory.ForUpstream(request);
         var names = history.SelectMany(m => m.Parts).OfType<ToolCallPart>().GroupBy(c => c.Id).ToDictionary(g => g.Key, g => g.First().Name);
         var contents = new JsonArray();
         JsonObject? previous = null;

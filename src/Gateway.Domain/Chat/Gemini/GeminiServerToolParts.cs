@@ -5,7 +5,9 @@ namespace Gateway.Domain.Chat.Gemini;
 
 /// <summary>
 /// The gateway's tool calls in Gemini's own shapes: code as the <c>executableCode</c> and <c>codeExecutionResult</c> parts
-/// Gemini's code execution writes (both carrying the call's id, so that an echo is matched back), searches as the
+/// Gemini's code execution writes (both carrying the call's id behind the gateway's prefix, <see cref="GeminiServerToolIds"/>,
+/// so that an echo is matched back and told from Gemini's own, the code part with the call's thought signature beside
+/// it, as Gemini 3 wants it back), searches as the
 /// candidate's <c>groundingMetadata</c> (the queries, and each result as a grounding chunk), as Google Search grounding
 /// shows them. A search's call and result have no part of their own. No <c>searchEntryPoint</c>: that is Google's rendered
 /// search widget, which only Google serves.
@@ -14,10 +16,9 @@ internal static class GeminiServerToolParts
 {
     public static JsonObject? Part(ServerToolCallPart call) => call.Kind switch
     {
-        GatewayToolKind.CodeExecution => new JsonObject
-        {
-            ["executableCode"] = new JsonObject { ["id"] = call.Id, ["language"] = "PYTHON", ["code"] = Code(call.ArgumentsJson) },
-        },
+        GatewayToolKind.CodeExecution => GeminiParts.WithSignature(
+            new JsonObject { ["executableCode"] = new JsonObject { ["id"] = GeminiServerToolIds.Write(call.Id), ["language"] = "PYTHON", ["code"] = Code(call.ArgumentsJson) } },
+            call.Signature),
         GatewayToolKind.WebSearch => null,
     };
 
@@ -50,7 +51,7 @@ internal static class GeminiServerToolParts
             CodeRunOutcome run => ("OUTCOME_FAILED", run.Stderr.Length > 0 ? run.Stderr : run.Stdout),
             _ => ("OUTCOME_FAILED", result.Text),
         };
-        return new JsonObject { ["id"] = result.ToolCallId, ["outcome"] = outcome, ["output"] = output };
+        return new JsonObject { ["id"] = GeminiServerToolIds.Write(result.ToolCallId), ["outcome"] = outcome, ["output"] = output };
     }
 
     private static string Code(string argumentsJson)

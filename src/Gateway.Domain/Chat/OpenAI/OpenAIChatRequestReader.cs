@@ -106,6 +106,12 @@ public static class OpenAIChatRequestReader
     /// </summary>
     public static IReadOnlyList<GatewayToolUse> GatewayTools(JsonObject body) => GatewayToolEntries.ByType(body["tools"], named: false);
 
+    /// <summary>The client's own functions (<c>{"type":"function","function":{"name":...}}</c>), read from a body the validator accepted.</summary>
+    public static IReadOnlyList<DeclaredFunction> DeclaredFunctions(JsonObject body) =>
+        [.. (body["tools"] as JsonArray ?? []).Select((tool, i) => (string?)tool?["type"] == "function" && (string?)tool["function"]?["name"] is { } name
+            ? new DeclaredFunction(name, $"tools[{i}].function.name")
+            : null).OfType<DeclaredFunction>()];
+
     private static List<ChatPart> Parts(JsonNode? content, string at, List<string> problems)
     {
         if (content is null || content.GetValueKind() == JsonValueKind.String)

@@ -19,7 +19,7 @@ public static class OpenAIChatRequestWriter
         var messages = new JsonArray();
         if (request.System is not null)
             messages.Add(new JsonObject { ["role"] = "system", ["content"] = request.System });
-        foreach (var message in ServerToolHistory.AsFunctionCalls(request.Messages))
+        foreach (var message in ServerToolHistory.ForUpstream(request))
             messages.Add(Message(message));
 
         var body = new JsonObject { ["model"] = model, ["messages"] = messages };

@@ -46,6 +46,7 @@ public static partial class OpenAIRequestValidator
         check.Bool(body["parallel_tool_calls"], "parallel_tool_calls");
         check.String(body["reasoning_effort"], "reasoning_effort");
         check.String(body["user"], "user");
+        check.Object(body[OpenAINativeTools.Field], OpenAINativeTools.Field);
         Tools(check, body["tools"]);
         ToolChoice(check, body["tool_choice"]);
         ResponseFormat(check, body["response_format"]);

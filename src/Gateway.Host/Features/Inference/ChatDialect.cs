@@ -14,6 +14,19 @@ internal abstract class ChatDialect : CanonicalDialect<ChatRequest>
     /// <summary>The gateway-run tools the accepted body asks for, read from the dialect's own place for them before the canonical form exists.</summary>
     public abstract IReadOnlyList<GatewayToolUse> GatewayTools { get; }
 
+    /// <summary>The provider-native tools the accepted body names (Anthropic's web search, Gemini's googleSearch, ...), read the same way.</summary>
+    public abstract IReadOnlyList<NativeToolUse> NativeTools { get; }
+
+    /// <summary>
+    /// Whether an earlier turn of the body echoes what the gateway showed of its own tool calls (Anthropic's
+    /// <c>srvtoolu_gw_</c> blocks, Gemini's code parts of its ids): no upstream issued those, so the request goes through
+    /// the canonical form even to a provider of the client's own wire format.
+    /// </summary>
+    public abstract bool EchoesGatewayTools { get; }
+
+    /// <summary>The client's own functions the accepted body declares, read the same way.</summary>
+    public abstract IReadOnlyList<DeclaredFunction> DeclaredFunctions { get; }
+
     /// <summary>The client's answer for a whole answer in canonical form.</summary>
     public abstract JsonObject WriteAnswer(ChatResponse response);
 

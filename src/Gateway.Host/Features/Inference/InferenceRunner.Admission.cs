@@ -34,9 +34,10 @@ internal sealed partial class InferenceRunner
     {
         if (run.Dialect is not ChatDialect chat)
             return null;
+        var kinds = run.Targets.Select(t => registry.Providers[t.Provider].Kind).ToHashSet();
         foreach (var source in loopSources)
         {
-            if (source.For(chat, run.Principal, run.Context.TraceIdentifier) is not { } chosen)
+            if (source.For(chat, run.Principal, run.Context.TraceIdentifier, kinds) is not { } chosen)
                 continue;
             if (chosen.Refused(out var refusal, out var loop))
                 return refusal;
@@ -60,7 +61,7 @@ internal sealed partial class InferenceRunner
         var dialect = run.Dialect;
         if (!translation.Strict)
             return null;
-        var translated = run.Targets.FirstOrDefault(t => run.Loop is not null || registry.Providers[t.Provider].Kind != dialect.Native);
+        var translated = run.Targets.FirstOrDefault(t => !PassesThrough(run, registry.Providers[t.Provider].Kind));
         if (translated is null || dialect.Unmapped is not { Count: > 0 } unmapped)
             return null;
         var kind = registry.Providers[translated.Provider].Kind.ToString().ToLowerInvariant();
@@ -72,7 +73,8 @@ internal sealed partial class InferenceRunner
     /// <summary>
     /// Keeps the targets whose provider serves what the request needs, by a way the dialect has to the provider's
     /// protocol, and readies the request for them (the canonical form, when one is translated); with none left, the
-    /// first one's 501 says why.
+    /// first one's refusal says why: a 501, or the 400 of a provider-native tool that a target of another kind cannot
+    /// run and no loop runs in its place.
     /// </summary>
     private Refusal? Reach(InferenceRun run)
     {
@@ -81,7 +83,13 @@ internal sealed partial class InferenceRunner
         foreach (var target in run.Targets)
         {
             var provider = registry.Providers[target.Provider];
-            if (run.Dialect.WayTo(provider, target, canonical: run.Loop is not null).Refused(out var refusal, out var way))
+            if (NativeToolUnserved(run, provider.Kind, target) is { } native)
+            {
+                unserved ??= native;
+                continue;
+            }
+
+            if (run.Dialect.WayTo(provider, target, canonical: !PassesThrough(run, provider.Kind)).Refused(out var refusal, out var way))
             {
                 unserved ??= refusal;
                 continue;
@@ -94,7 +102,36 @@ internal sealed partial class InferenceRunner
         if (reachable.Count == 0)
             return unserved;
         run.Targets = reachable;
-        return run.Dialect.Prepare(translating: run.Loop is not null || reachable.Any(t => registry.Providers[t.Provider].Kind != run.Dialect.Native));
+        return run.Dialect.Prepare(translating: reachable.Any(t => !PassesThrough(run, registry.Providers[t.Provider].Kind)));
+    }
+
+    /// <summary>Whether calls to a provider of this kind run the request's loop (else they are one call, passed through or translated).</summary>
+    private static bool Looped(InferenceRun run, ProviderKind kind) => run.Loop is { } loop && loop.PassedThrough != kind;
+
+    /// <summary>
+    /// Whether calls to a provider of this kind get the client's body as it came: one of the client's own wire format,
+    /// for a request that runs no loop there and echoes nothing of the gateway's (which that provider never issued).
+    /// </summary>
+    private static bool PassesThrough(InferenceRun run, ProviderKind kind) =>
+        kind == run.Dialect.Native && !Looped(run, kind) && run.Dialect is not ChatDialect { EchoesGatewayTools: true };
+
+    /// <summary>
+    /// A provider-native tool (Anthropic's web search, Gemini's googleSearch, ...) goes only to a provider of its own
+    /// kind, unless a loop runs the gateway's tool in its place (<c>tools.intercept_native</c>); the canonical form
+    /// cannot carry it, and a target that would drop it silently would answer another question.
+    /// </summary>
+    private static Refusal? NativeToolUnserved(InferenceRun run, ProviderKind kind, RouteTarget target)
+    {
+        if (PassesThrough(run, kind) || Looped(run, kind) || run.Dialect is not ChatDialect { NativeTools: [var native, ..] })
+            return null;
+        var wire = run.Dialect.Native.ToString().ToLowerInvariant();
+        var why = kind == run.Dialect.Native
+            ? $"which cannot pass through to {target} in a conversation that echoes the gateway's own tool blocks; "
+            : $"which {target} ({kind.ToString().ToLowerInvariant()}) cannot run; ";
+        return new Refusal(400, "native_tool_unsupported",
+            $"{native.Entry} is {run.Dialect.Native}'s own tool, {why}"
+            + $"the gateway runs its {GatewayToolNames.Type(native.StandIn.Kind)} in its place only with tools.intercept_native: true and that tool enabled and allowed to this key (GET /v1/tools); "
+            + $"or ask for a model of a {wire} provider");
     }
 
     /// <summary>The key's own requests- and tokens-per-minute: 429 with Retry-After.</summary>

@@ -43,11 +43,24 @@ internal sealed partial class InferenceRunner
                 return;
             }
 
+            // Only the first call may pass through: later ones carry the loop's tool calls, which only the loop can answer.
+            var passedThrough = calls == 1 ? loop.PassedThrough : null;
             CallResult result;
             await using (Waiting(run, writer))
-                result = await caller.CallAsync(run.Targets, registry.Providers, (p, t, k) => p.Protocol.Chat(p, t, k, request), run.Principal.KeyId, run.Estimate, dialect.Stream, aborted);
+            {
+                result = await caller.CallAsync(
+                    run.Targets, registry.Providers, (p, t, k) => p.Kind == passedThrough ? run.Request(p, t, k) : p.Protocol.Chat(p, t, k, request),
+                    run.Principal.KeyId, run.Estimate, dialect.Stream, aborted);
+            }
+
             var answer = await result.Match(
-                served => LoopCallAsync(run, dialect, loop, writer, stream, served),
+                async served =>
+                {
+                    if (served.Provider.Kind != passedThrough)
+                        return await LoopCallAsync(run, dialect, loop, writer, stream, served);
+                    await ServeAsync(run, served, run.Record());
+                    return null;
+                },
                 async failed =>
                 {
                     await EndLoopAsync(run, dialect, writer, failed);

@@ -37,10 +37,15 @@ internal sealed partial class InferenceRunner(
         refusal ??= Reach(run);
         refusal ??= Limit(run);
         refusal ??= await AdmitToBudgetsAsync(run);
+        if (run.Loop is { } unused && (refusal is not null || !run.Targets.Any(t => Looped(run, registry.Providers[t.Provider].Kind))))
+        {
+            // Refused, or every target left passes the request through: the loop has nothing to run.
+            await unused.DisposeAsync();
+            run.Loop = null;
+        }
+
         if (refusal is not null)
         {
-            if (run.Loop is not null)
-                await run.Loop.DisposeAsync();
             await DialectErrors.WriteAsync(context, dialect.Wire, refusal);
             return;
         }

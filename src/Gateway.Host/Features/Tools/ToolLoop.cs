@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Domain.Chat;
+using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Budgets;
 using Gateway.Host.Features.Dialects;
 using Gateway.Host.Features.Inference.Looping;
@@ -17,9 +18,11 @@ namespace Gateway.Host.Features.Tools;
 /// A turn that also calls the client's own functions stops with them after the gateway's ran. After
 /// <c>max_tool_iterations</c> rounds the model is asked to answer without tools; if it calls one still, the answer ends
 /// with a note saying so, without running it. Each run is held on the budgets first and recorded after
-/// (<see cref="ToolRunLedger"/>). Disposing closes every tool's session.
+/// (<see cref="ToolRunLedger"/>); a tool standing in for a native one that set <c>max_uses</c> runs at most that many
+/// times, later calls answered that it may not. Disposing closes every tool's session.
 /// </summary>
-internal sealed class ToolLoop(IReadOnlyList<ToolLoop.Tool> tools, ToolRunLedger ledger, ToolCaller caller, int maxIterations) : IChatLoop
+/// <param name="passedThrough">The client's own provider kind when the loop only stands in for its native tools (<see cref="IChatLoop.PassedThrough"/>).</param>
+internal sealed class ToolLoop(IReadOnlyList<ToolLoop.Tool> tools, ToolRunLedger ledger, ToolCaller caller, int maxIterations, ProviderKind? passedThrough = null) : IChatLoop
 {
     /// <summary>What the answer ends with when the model called a tool after the last round it was allowed.</summary>
     public static string CapNote(int rounds) => string.Create(CultureInfo.InvariantCulture,
@@ -35,10 +38,13 @@ internal sealed class ToolLoop(IReadOnlyList<ToolLoop.Tool> tools, ToolRunLedger
         public string ShownName => Use.Name ?? GatewayToolNames.AnthropicDefaultName(Use.Kind);
     }
 
+    private readonly Dictionary<string, int> _uses = [];
     private int _rounds;
     private bool _clientTools;
 
     public int Rounds => _rounds;
+
+    public ProviderKind? PassedThrough => passedThrough;
 
     public ChatRequest Begin(ChatRequest request)
     {
@@ -66,7 +72,7 @@ internal sealed class ToolLoop(IReadOnlyList<ToolLoop.Tool> tools, ToolRunLedger
             var ran = await RunAsync(tool, call, ct);
             if (ran.Refused(out var refusal, out var run))
                 return LoopStep.Refuse(refusal with { Message = $"{refusal.Message} (before the {tool.Function} call {call.Id}; the calls before it are recorded and charged)" }, shown);
-            shown.Add(new ServerToolCallPart(call.Id, tool.Use.Kind, tool.ShownName, call.ArgumentsJson));
+            shown.Add(new ServerToolCallPart(call.Id, tool.Use.Kind, tool.ShownName, call.ArgumentsJson, call.Signature));
             shown.Add(new ServerToolResultPart(call.Id, tool.Use.Kind, run.Text, ToolOutcomes.Of(run.Result, call.ArgumentsJson)));
             results.Add(new ChatMessage(ChatRole.Tool, [new ToolResultPart(call.Id, run.Text)]));
         }
@@ -94,6 +100,14 @@ internal sealed class ToolLoop(IReadOnlyList<ToolLoop.Tool> tools, ToolRunLedger
     {
         var startedAt = ledger.Now;
         var clock = Stopwatch.StartNew();
+        var uses = _uses[tool.Function] = _uses.GetValueOrDefault(tool.Function) + 1;
+        if (tool.Use.MaxUses is { } most && uses > most)
+        {
+            var over = ToolRun.Invalid(string.Create(CultureInfo.InvariantCulture, $"{tool.ShownName} may run at most {most} times in this request (max_uses); answer with what the earlier calls found"));
+            ledger.Record(caller, tool.Use.Kind, BudgetLedger.Admission.None, over, tool.Price, startedAt, clock.Elapsed);
+            return over;
+        }
+
         if (Arguments(call.ArgumentsJson) is not { } arguments)
         {
             var invalid = ToolRun.Invalid($"the arguments of {tool.Function} must be a JSON object, not: {call.ArgumentsJson}");

@@ -54,7 +54,7 @@ public sealed class AnthropicClientTranslationTests
     public void Should_refuse_what_no_canonical_field_can_carry_naming_each_block()
     {
         var (request, problems) = AnthropicRequestReader.Read(JsonNode.Parse("""
-            {"model":"m","max_tokens":5,"tools":[{"type":"web_search_20250305","name":"web_search"}],"messages":[{"role":"user","content":[
+            {"model":"m","max_tokens":5,"tools":[{"type":"web_fetch_20250910","name":"web_fetch"}],"messages":[{"role":"user","content":[
               {"type":"document","source":{"type":"text","media_type":"text/plain","data":"x"}},
               {"type":"tool_result","tool_use_id":"t","content":[{"type":"image","source":{"type":"base64","media_type":"image/png","data":"x"}}]}]}]}
             """)!.AsObject());
@@ -64,7 +64,7 @@ public sealed class AnthropicClientTranslationTests
             [
                 "messages[0].content[0]: blocks of type 'document' cannot be sent to this model (text, image, tool_use and tool_result can)",
                 "messages[0].content[1]: only text can be returned in a tool_result to this model",
-                "tools[0] is Anthropic's server tool 'web_search_20250305', which only Anthropic models can run",
+                "tools[0] is Anthropic's server tool 'web_fetch_20250910', which only Anthropic models can run",
             ],
             problems);
     }

@@ -70,7 +70,7 @@ public sealed class AnthropicGatewayToolRequestTests
     [Fact]
     public void Should_send_an_openai_upstream_the_echoed_blocks_as_function_calls_and_their_results()
     {
-        var messages = OpenAIChatRequestWriter.Write(Read(Echoing), "gpt")["messages"]!.AsArray();
+        var messages = OpenAIChatRequestWriter.Write(ToolAnswers.Offered(Read(Echoing)), "gpt")["messages"]!.AsArray();
 
         Assert.Equal(
             """{"role":"assistant","content":"Searching.","tool_calls":[{"id":"call_1","type":"function","function":{"name":"gateway_web_search","arguments":"{\u0022query\u0022:\u0022news\u0022}"}}]}""",
@@ -85,7 +85,7 @@ public sealed class AnthropicGatewayToolRequestTests
     [Fact]
     public void Should_send_an_anthropic_upstream_the_echoed_blocks_as_tool_use_and_tool_result()
     {
-        var messages = AnthropicRequestWriter.Write(Read(Echoing), "claude")["messages"]!.AsArray();
+        var messages = AnthropicRequestWriter.Write(ToolAnswers.Offered(Read(Echoing)), "claude")["messages"]!.AsArray();
 
         Assert.Equal(["user", "assistant", "user", "assistant", "user", "assistant", "user"], messages.Select(m => (string?)m!["role"]));
         Assert.Equal("""[{"type":"text","text":"Searching."},{"type":"tool_use","id":"call_1","name":"gateway_web_search","input":{"query":"news"}}]""", messages[1]!["content"]!.ToJsonString());

@@ -17,7 +17,7 @@ public sealed class GeminiGatewayToolAnswerTests
         var candidate = GeminiResponseWriter.Write(Response(), "m")["candidates"]![0]!;
 
         Assert.Equal(
-            """[{"text":"Looking. "},{"executableCode":{"id":"call_2","language":"PYTHON","code":"print(6*7)"}},{"codeExecutionResult":{"id":"call_2","outcome":"OUTCOME_OK","output":"42\n"}},{"text":"One [1] says so, as does https://b.example/2; [7] is not a result. 6*7 is 42."}]""",
+            """[{"text":"Looking. "},{"executableCode":{"id":"gw_call_2","language":"PYTHON","code":"print(6*7)"}},{"codeExecutionResult":{"id":"gw_call_2","outcome":"OUTCOME_OK","output":"42\n"}},{"text":"One [1] says so, as does https://b.example/2; [7] is not a result. 6*7 is 42."}]""",
             candidate["content"]!["parts"]!.ToJsonString());
         Assert.Equal(Grounding, candidate["groundingMetadata"]!.ToJsonString());
     }
@@ -41,7 +41,7 @@ public sealed class GeminiGatewayToolAnswerTests
 
         var candidate = GeminiResponseWriter.Write(response, "m")["candidates"]![0]!;
 
-        Assert.Equal("""{"id":"call_2","outcome":"OUTCOME_FAILED","output":"the sandbox is unavailable"}""", candidate["content"]!["parts"]![1]!["codeExecutionResult"]!.ToJsonString());
+        Assert.Equal("""{"id":"gw_call_2","outcome":"OUTCOME_FAILED","output":"the sandbox is unavailable"}""", candidate["content"]!["parts"]![1]!["codeExecutionResult"]!.ToJsonString());
         Assert.Null(candidate["groundingMetadata"]);
     }
 

@@ -63,7 +63,7 @@ public sealed class GeminiGatewayToolRequestTests
     [Fact]
     public void Should_send_an_anthropic_upstream_the_echoed_code_as_tool_use_and_tool_result()
     {
-        var messages = AnthropicRequestWriter.Write(Read(Echoing), "claude")["messages"]!.AsArray();
+        var messages = AnthropicRequestWriter.Write(ToolAnswers.Offered(Read(Echoing)), "claude")["messages"]!.AsArray();
 
         Assert.Equal("""[{"type":"text","text":"Computing."},{"type":"tool_use","id":"call_9","name":"gateway_code_execution","input":{"code":"print(6*7)"}}]""", messages[1]!["content"]!.ToJsonString());
         Assert.Equal("""[{"type":"tool_result","tool_use_id":"call_9","content":"Outcome OUTCOME_OK.\n--- output ---\n42"}]""", messages[2]!["content"]!.ToJsonString());
@@ -72,7 +72,7 @@ public sealed class GeminiGatewayToolRequestTests
     [Fact]
     public void Should_send_a_gemini_upstream_of_a_translated_request_the_echoed_code_as_function_calls()
     {
-        var contents = GeminiRequestWriter.Write(Read(Echoing))["contents"]!.AsArray();
+        var contents = GeminiRequestWriter.Write(ToolAnswers.Offered(Read(Echoing)))["contents"]!.AsArray();
 
         Assert.Equal("""{"functionCall":{"name":"gateway_code_execution","args":{"code":"print(6*7)"}}}""", contents[1]!["parts"]![1]!.ToJsonString());
         Assert.Equal("""{"functionResponse":{"name":"gateway_code_execution","response":{"content":"Outcome OUTCOME_OK.\n--- output ---\n42"}}}""", contents[2]!["parts"]![0]!.ToJsonString());
@@ -83,7 +83,7 @@ public sealed class GeminiGatewayToolRequestTests
     public void Should_send_an_openai_upstream_the_echoed_code_as_function_calls() =>
         Assert.Equal(
             ["user", "assistant", "tool", "assistant", "tool", "assistant", "user"],
-            OpenAIChatRequestWriter.Write(Read(Echoing), "gpt")["messages"]!.AsArray().Select(m => (string?)m!["role"]));
+            OpenAIChatRequestWriter.Write(ToolAnswers.Offered(Read(Echoing)), "gpt")["messages"]!.AsArray().Select(m => (string?)m!["role"]));
 
     [Theory]
     [InlineData("""{"role":"model","parts":[{"codeExecutionResult":{"outcome":"OUTCOME_OK","output":"1"}}]}""", "contents[1].parts[0].codeExecutionResult answers no earlier executableCode part")]
@@ -97,11 +97,11 @@ public sealed class GeminiGatewayToolRequestTests
     }
 
     [Fact]
-    public void Should_still_refuse_geminis_own_tools_for_another_upstream()
+    public void Should_still_refuse_geminis_own_tools_that_no_gateway_tool_stands_in_for()
     {
-        var (_, problems) = GeminiRequestReader.Read("m", Json("""{"tools":[{"googleSearch":{},"gatewayWebSearch":{}}],"contents":[{"parts":[{"text":"hi"}]}]}"""));
+        var (_, problems) = GeminiRequestReader.Read("m", Json("""{"tools":[{"urlContext":{},"gatewayWebSearch":{}}],"contents":[{"parts":[{"text":"hi"}]}]}"""));
 
-        Assert.Equal(["tools[0].googleSearch is not supported (only functionDeclarations are)"], problems);
+        Assert.Equal(["tools[0].urlContext is not supported (only functionDeclarations are)"], problems);
     }
 
     [Fact]

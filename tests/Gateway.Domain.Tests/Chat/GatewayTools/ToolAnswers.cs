@@ -17,6 +17,10 @@ internal static class ToolAnswers
 
     public static readonly ServerToolResultPart Ran = new("call_2", GatewayToolKind.CodeExecution, "Exit code 0.\n--- stdout ---\n42", new CodeRunOutcome("print(6*7)", "42\n", "", 0, false, []));
 
+    /// <summary>A request as the loop sends it on: with the gateway's functions offered after the client's.</summary>
+    public static ChatRequest Offered(ChatRequest request) =>
+        request with { Tools = [.. request.Tools, .. request.GatewayTools.Select(u => new ChatTool(GatewayToolNames.Type(u.Kind), null, """{"type":"object"}"""))] };
+
     /// <summary>Cites the first result by its marker and the second by its URL; "[7]" numbers no result.</summary>
     public const string Answer = "One [1] says so, as does https://b.example/2; [7] is not a result. 6*7 is 42.";
 

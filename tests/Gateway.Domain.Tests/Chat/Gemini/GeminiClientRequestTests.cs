@@ -217,7 +217,7 @@ public sealed class GeminiClientRequestTests
     [InlineData("""{"contents":[{"parts":[{"text":"x"}]}],"generationConfig":{"thinkingConfig":{"thinkingBudget":1024,"thinkingLevel":"low"}}}""", "generationConfig.thinkingConfig takes thinkingBudget or thinkingLevel, not both")]
     [InlineData("""{"contents":[{"parts":[{"text":"x"}]}],"generationConfig":{"thinkingConfig":{"thinkingLevel":"deep"}}}""", "generationConfig.thinkingConfig.thinkingLevel 'deep' is not minimal, low, medium or high")]
     [InlineData("""{"contents":[{"parts":[{"text":"x"}]}],"generationConfig":{"thinkingConfig":{"thinkingBudget":"lots"}}}""", "generationConfig.thinkingConfig.thinkingBudget must be an integer")]
-    [InlineData("""{"contents":[{"parts":[{"text":"x"}]}],"tools":[{"googleSearch":{}}]}""", "tools[0].googleSearch is not supported (only functionDeclarations are)")]
+    [InlineData("""{"contents":[{"parts":[{"text":"x"}]}],"tools":[{"urlContext":{}}]}""", "tools[0].urlContext is not supported (only functionDeclarations are)")]
     [InlineData("""{"contents":[{"parts":[{"text":"x"}]}],"tools":[{"functionDeclarations":[{"description":"nameless"}]}]}""", "tools[0].functionDeclarations[0] needs a name")]
     [InlineData("""{"contents":[{"parts":[{"text":"x"}]}],"tools":[{"functionDeclarations":[{"name":"f"}]}],"toolConfig":{"functionCallingConfig":{"mode":"SOMETIMES"}}}""", "toolConfig.functionCallingConfig.mode 'SOMETIMES' is not AUTO, ANY, VALIDATED or NONE")]
     [InlineData("""{"contents":[{"parts":[{"text":"x"}]}],"tools":[{"functionDeclarations":[{"name":"f"}]}],"toolConfig":{"functionCallingConfig":{"mode":"AUTO","allowedFunctionNames":["f"]}}}""", "toolConfig.functionCallingConfig.allowedFunctionNames is only allowed with mode ANY or VALIDATED")]

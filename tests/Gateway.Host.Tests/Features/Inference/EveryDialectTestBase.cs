@@ -44,6 +44,9 @@ public abstract class EveryDialectTestBase(PostgresFixture postgres) : IAsyncLif
     /// <summary>Settings a test class adds to the providers' (flattened YAML keys, e.g. <c>max_request_body_mb</c>).</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
+    /// <summary>Services a test class adds to the gateway (a stand-in for a feature); null for none.</summary>
+    private protected virtual Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? Services => null;
+
     /// <summary>How many requests the three fakes received, together.</summary>
     internal int UpstreamRequests => OpenAIUpstream.Requests.Count + ClaudeUpstream.Requests.Count + GeminiUpstream.Requests.Count;
 
@@ -59,7 +62,11 @@ public abstract class EveryDialectTestBase(PostgresFixture postgres) : IAsyncLif
                 TestProviders.Gemini("gemini", GeminiUpstream.BaseUrl).Models("gemini-2.5-flash").Keys("AIza-only-project-key-0000000001"))
             .With(Settings)
             .Flatten();
-        Server = await GatewayServer.StartAsync(Db.ConnectionString, Db.Schema, config, configure: builder => builder.Logging.AddProvider(Logs));
+        Server = await GatewayServer.StartAsync(Db.ConnectionString, Db.Schema, config, configure: builder =>
+        {
+            builder.Logging.AddProvider(Logs);
+            Services?.Invoke(builder);
+        });
         Admin = TenancyApi.Admin(Server);
         OrgId = await Admin.CreateOrganizationAsync();
         var (_, secret) = await Admin.IssueKeyAsync(new { org_id = OrgId, name = GetType().Name });

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Gateway.Domain.Chat;
 using Gateway.Host.Features.Tools;
 using Gateway.Tools;
+using Gateway.Tools.CodeExecution;
 using Gateway.Tools.WebSearch;
 using WebSearchHit = Gateway.Tools.WebSearch.WebSearchHit;
 
@@ -29,7 +30,13 @@ internal sealed class FakeTool(string name) : IGatewayTool
 
     public bool Fails { get; set; }
 
+    /// <summary>What every run of the fake code execution prints.</summary>
+    public const string Printed = "4\n";
+
     public ConcurrentQueue<JsonObject> Calls { get; } = new();
+
+    /// <summary>The request options each session was opened with, in order.</summary>
+    public ConcurrentQueue<JsonObject> SessionOptions { get; } = new();
 
     public int Opened;
 
@@ -40,6 +47,7 @@ internal sealed class FakeTool(string name) : IGatewayTool
         if (requestOptions?["max_results"] is JsonValue max && (int)max > 10)
             throw new ToolOptionsException("max_results", "must be an integer from 1 to 10");
         Interlocked.Increment(ref Opened);
+        SessionOptions.Enqueue(requestOptions?.DeepClone().AsObject() ?? []);
         return new Session(this);
     }
 
@@ -50,8 +58,13 @@ internal sealed class FakeTool(string name) : IGatewayTool
             tool.Calls.Enqueue(arguments);
             return Task.FromResult(tool.Fails
                 ? ToolRun.Failure("the backend answered 500")
-                : ToolRun.Success(tool.Answer, new WebSearchResult((string?)arguments["query"] ?? "", [Hit]), ToolUsage.OneCall(tool.Duration)));
+                : ToolRun.Success(tool.Answer, Result(arguments), ToolUsage.OneCall(tool.Duration)));
         }
+
+        /// <summary>The fake code execution prints <see cref="Printed"/>; the fake search finds <see cref="Hit"/>.</summary>
+        private ToolResult Result(JsonObject arguments) => tool.Name == GatewayToolNames.Type(GatewayToolKind.CodeExecution)
+            ? new CodeExecutionResult(CodeExecutionOutcome.Completed, 0, new CapturedOutput(Printed, Printed.Length, false), new CapturedOutput("", 0, false), [], 0, false, tool.Duration)
+            : new WebSearchResult((string?)arguments["query"] ?? "", [Hit]);
 
         public ValueTask DisposeAsync()
         {

@@ -33,6 +33,12 @@ internal sealed class AnthropicMessagesDialect(HttpRequest request) : ChatDialec
 
     public override IReadOnlyList<GatewayToolUse> GatewayTools => AnthropicRequestReader.GatewayTools(Body);
 
+    public override IReadOnlyList<NativeToolUse> NativeTools => AnthropicNativeTools.Read(Body);
+
+    public override bool EchoesGatewayTools => AnthropicRequestReader.EchoesGatewayTools(Body);
+
+    public override IReadOnlyList<DeclaredFunction> DeclaredFunctions => AnthropicRequestReader.DeclaredFunctions(Body);
+
     public override JsonObject WriteAnswer(ChatResponse response) => AnthropicResponseWriter.Write(response, Canonical!.IncludeThinking);
 
     public override IChatEventWriter NewEventWriter() => new AnthropicEventWriter(TokenEstimate.Of(Canonical!), Canonical!.IncludeThinking);

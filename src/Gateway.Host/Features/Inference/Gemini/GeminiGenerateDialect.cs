@@ -38,6 +38,12 @@ internal sealed class GeminiGenerateDialect(string model, bool stream, bool sse)
 
     public override IReadOnlyList<GatewayToolUse> GatewayTools => GeminiRequestReader.GatewayTools(GeminiBody.Request(Body));
 
+    public override IReadOnlyList<NativeToolUse> NativeTools => GeminiNativeTools.Read(GeminiBody.Request(Body));
+
+    public override bool EchoesGatewayTools => GeminiRequestReader.EchoesGatewayTools(GeminiBody.Request(Body));
+
+    public override IReadOnlyList<DeclaredFunction> DeclaredFunctions => GeminiRequestReader.DeclaredFunctions(GeminiBody.Request(Body));
+
     protected override (ChatRequest? Canonical, IReadOnlyList<string> Problems) ReadCanonical(JsonObject body)
     {
         var (read, problems) = GeminiRequestReader.Read(model, GeminiBody.Request(body));

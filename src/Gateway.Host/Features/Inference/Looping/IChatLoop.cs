@@ -1,4 +1,5 @@
 using Gateway.Domain.Chat;
+using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Dialects;
 
 namespace Gateway.Host.Features.Inference.Looping;
@@ -11,6 +12,13 @@ namespace Gateway.Host.Features.Inference.Looping;
 /// </summary>
 internal interface IChatLoop : IAsyncDisposable
 {
+    /// <summary>
+    /// The provider kind whose targets are sent the client's request as it came, without the loop, because they serve
+    /// themselves what the loop stands in for (a provider's own web search); null when every target runs the loop. The
+    /// choice is made per attempt, so a fallback chain may pass through on one target and loop on the next.
+    /// </summary>
+    ProviderKind? PassedThrough => null;
+
     /// <summary>The first call's request, made from the client's (e.g. with the loop's tools offered as functions).</summary>
     ChatRequest Begin(ChatRequest request);
 

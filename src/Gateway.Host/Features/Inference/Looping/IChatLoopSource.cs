@@ -1,4 +1,5 @@
 using Gateway.Domain.Tenancy;
+using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Dialects;
 
 namespace Gateway.Host.Features.Inference.Looping;
@@ -14,5 +15,6 @@ internal interface IChatLoopSource
     /// request asks for that is disabled or not allowed to its key).
     /// </returns>
     /// <param name="requestId">The client request's id, which every record the loop makes carries.</param>
-    RefusalOr<IChatLoop>? For(ChatDialect dialect, Principal principal, string requestId);
+    /// <param name="kinds">The provider kinds of the targets the request may reach, in its fallback chain.</param>
+    RefusalOr<IChatLoop>? For(ChatDialect dialect, Principal principal, string requestId, IReadOnlySet<ProviderKind> kinds);
 }

@@ -35,6 +35,13 @@ internal sealed class OpenAIChatDialect(TimeProvider time) : ChatDialect
 
     public override IReadOnlyList<GatewayToolUse> GatewayTools => OpenAIChatRequestReader.GatewayTools(Body);
 
+    public override IReadOnlyList<NativeToolUse> NativeTools => OpenAINativeTools.Read(Body);
+
+    /// <summary>OpenAI chat has no shape for the gateway's calls, so its clients never echo them.</summary>
+    public override bool EchoesGatewayTools => false;
+
+    public override IReadOnlyList<DeclaredFunction> DeclaredFunctions => OpenAIChatRequestReader.DeclaredFunctions(Body);
+
     public override Refusal? Prepare(bool translating)
     {
         if (base.Prepare(translating) is { } refused)

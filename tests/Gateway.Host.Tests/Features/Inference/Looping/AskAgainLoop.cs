@@ -1,5 +1,6 @@
 using Gateway.Domain.Chat;
 using Gateway.Domain.Tenancy;
+using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Dialects;
 using Gateway.Host.Features.Inference;
 using Gateway.Host.Features.Inference.Looping;
@@ -23,7 +24,7 @@ internal sealed class AskAgainLoop : IChatLoopSource, IChatLoop
 
     public int Disposed { get; private set; }
 
-    public RefusalOr<IChatLoop>? For(ChatDialect dialect, Principal principal, string requestId) => this;
+    public RefusalOr<IChatLoop>? For(ChatDialect dialect, Principal principal, string requestId, IReadOnlySet<ProviderKind> kinds) => this;
 
     public ChatRequest Begin(ChatRequest request) => request;
 
