@@ -31,13 +31,13 @@ internal sealed class AnthropicMessagesDialect(HttpRequest request) : ChatDialec
 
     protected override (ChatRequest? Canonical, IReadOnlyList<string> Problems) ReadCanonical(JsonObject body) => AnthropicRequestReader.Read(body);
 
-    public override IReadOnlyList<GatewayToolUse> GatewayTools => AnthropicRequestReader.GatewayTools(Body);
+    protected override IReadOnlyList<GatewayToolUse> ReadGatewayTools() => AnthropicRequestReader.GatewayTools(Body);
 
-    public override IReadOnlyList<NativeToolUse> NativeTools => AnthropicNativeTools.Read(Body);
+    protected override IReadOnlyList<NativeToolUse> ReadNativeTools() => AnthropicNativeTools.Read(Body);
 
-    public override bool EchoesGatewayTools => AnthropicRequestReader.EchoesGatewayTools(Body);
+    protected override bool ReadEchoesGatewayTools() => AnthropicRequestReader.EchoesGatewayTools(Body);
 
-    public override IReadOnlyList<DeclaredFunction> DeclaredFunctions => AnthropicRequestReader.DeclaredFunctions(Body);
+    protected override IReadOnlyList<DeclaredFunction> ReadDeclaredFunctions() => AnthropicRequestReader.DeclaredFunctions(Body);
 
     public override JsonObject WriteAnswer(ChatResponse response) => AnthropicResponseWriter.Write(response, Canonical!.IncludeThinking);
 

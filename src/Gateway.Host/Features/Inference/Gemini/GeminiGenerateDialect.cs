@@ -36,13 +36,13 @@ internal sealed class GeminiGenerateDialect(string model, bool stream, bool sse)
 
     public override IReadOnlyList<FieldProblem> Validate(JsonObject body) => GeminiRequestValidator.GenerateContent(body);
 
-    public override IReadOnlyList<GatewayToolUse> GatewayTools => GeminiRequestReader.GatewayTools(GeminiBody.Request(Body));
+    protected override IReadOnlyList<GatewayToolUse> ReadGatewayTools() => GeminiRequestReader.GatewayTools(GeminiBody.Request(Body));
 
-    public override IReadOnlyList<NativeToolUse> NativeTools => GeminiNativeTools.Read(GeminiBody.Request(Body));
+    protected override IReadOnlyList<NativeToolUse> ReadNativeTools() => GeminiNativeTools.Read(GeminiBody.Request(Body));
 
-    public override bool EchoesGatewayTools => GeminiRequestReader.EchoesGatewayTools(GeminiBody.Request(Body));
+    protected override bool ReadEchoesGatewayTools() => GeminiRequestReader.EchoesGatewayTools(GeminiBody.Request(Body));
 
-    public override IReadOnlyList<DeclaredFunction> DeclaredFunctions => GeminiRequestReader.DeclaredFunctions(GeminiBody.Request(Body));
+    protected override IReadOnlyList<DeclaredFunction> ReadDeclaredFunctions() => GeminiRequestReader.DeclaredFunctions(GeminiBody.Request(Body));
 
     protected override (ChatRequest? Canonical, IReadOnlyList<string> Problems) ReadCanonical(JsonObject body)
     {

@@ -33,14 +33,14 @@ internal sealed class OpenAIChatDialect(TimeProvider time) : ChatDialect
 
     protected override (ChatRequest? Canonical, IReadOnlyList<string> Problems) ReadCanonical(JsonObject body) => OpenAIChatRequestReader.Read(body);
 
-    public override IReadOnlyList<GatewayToolUse> GatewayTools => OpenAIChatRequestReader.GatewayTools(Body);
+    protected override IReadOnlyList<GatewayToolUse> ReadGatewayTools() => OpenAIChatRequestReader.GatewayTools(Body);
 
-    public override IReadOnlyList<NativeToolUse> NativeTools => OpenAINativeTools.Read(Body);
+    protected override IReadOnlyList<NativeToolUse> ReadNativeTools() => OpenAINativeTools.Read(Body);
 
     /// <summary>OpenAI chat has no shape for the gateway's calls, so its clients never echo them.</summary>
-    public override bool EchoesGatewayTools => false;
+    protected override bool ReadEchoesGatewayTools() => false;
 
-    public override IReadOnlyList<DeclaredFunction> DeclaredFunctions => OpenAIChatRequestReader.DeclaredFunctions(Body);
+    protected override IReadOnlyList<DeclaredFunction> ReadDeclaredFunctions() => OpenAIChatRequestReader.DeclaredFunctions(Body);
 
     public override Refusal? Prepare(bool translating)
     {
