@@ -1,0 +1,89 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Gateway.Host.Tests.Features.Inference.Anthropic;
+using Gateway.Host.Tests.Infrastructure;
+
+namespace Gateway.Host.Tests.Features.Tools;
+
+/// <summary>
+/// An Anthropic client's search through the gateway's loop over every upstream kind, streamed and not. Against the
+/// Anthropic upstream the request could pass through, and still runs as the loop. The client gets server_tool_use and
+/// web_search_tool_result blocks (its own shapes, never the tool_use the model made), the upstream the result as its
+/// own function result, and each model call and the run are recorded.
+/// </summary>
+public sealed class AnthropicClientToolLoopTests(PostgresFixture postgres) : EveryUpstreamToolTestBase(postgres)
+{
+    [Theory]
+    [MemberData(nameof(EveryUpstreamStreamedAndNot))]
+    public async Task A_search_the_model_calls_runs_at_the_gateway_and_the_client_gets_the_server_tool_blocks(ToolUpstream upstream, bool stream)
+    {
+        ScriptSearchThenAnswer(upstream);
+
+        using var response = await WireJson.PostAsync(AnthropicClient, "/v1/messages", Request(upstream, stream));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        List<string> types = [.. upstream == ToolUpstream.Anthropic ? ["text"] : Array.Empty<string>(), "server_tool_use", "web_search_tool_result", "text"];
+        JsonArray blocks;
+        JsonNode usage;
+        string? stopReason;
+        if (stream)
+        {
+            var events = await AnthropicWire.EventsAsync(response);
+            Assert.Single(events, e => e.Event == "message_start");
+            Assert.Equal("message_stop", events[^1].Event);
+            Assert.DoesNotContain(events, e => e.Event == "error");
+            blocks = Blocks(events);
+            var delta = events.Single(e => e.Event == "message_delta").Data;
+            (usage, stopReason) = (delta["usage"]!, (string?)delta["delta"]!["stop_reason"]);
+        }
+        else
+        {
+            var message = await WireJson.JsonAsync(response);
+            (blocks, usage, stopReason) = (message["content"]!.AsArray(), message["usage"]!, (string?)message["stop_reason"]);
+        }
+
+        Assert.Equal(types, blocks.Select(b => (string?)b!["type"]));
+        var (call, result) = (blocks[^3]!, blocks[^2]!);
+        Assert.StartsWith("srvtoolu_gw_", (string?)call["id"]);
+        Assert.Equal(("web_search", "example domain"), ((string?)call["name"], (string?)call["input"]!["query"]));
+        Assert.Equal((string?)call["id"], (string?)result["tool_use_id"]);
+        Assert.Equal("https://example.com/", (string?)Assert.Single(result["content"]!.AsArray())!["url"]);
+        Assert.Equal(Before(upstream) + Answer, string.Concat(blocks.Where(b => (string?)b!["type"] == "text").Select(b => (string?)b!["text"])));
+        Assert.Equal("end_turn", stopReason);
+        Assert.Equal(1, (int)usage["server_tool_use"]!["web_search_requests"]!);
+        Assert.Equal(16, (int)usage["output_tokens"]!);
+        AssertTheUpstreamGotTheResultAsAFunctionResult(upstream);
+        await AssertEachCallAndTheRunRecordedAsync(upstream, "/v1/messages");
+    }
+
+    /// <summary>The blocks a stream built, as a client assembles them: each started whole, its text and input deltas added.</summary>
+    private static JsonArray Blocks(List<(string Event, JsonObject Data)> events)
+    {
+        var blocks = new JsonArray();
+        var inputs = new Dictionary<int, string>();
+        foreach (var (name, data) in events)
+        {
+            var index = (int?)data["index"];
+            if (name == "content_block_start")
+            {
+                Assert.Equal(blocks.Count, index);
+                blocks.Add(data["content_block"]!.DeepClone());
+            }
+            else if (name == "content_block_delta" && data["delta"]!["text"] is { } text)
+                blocks[index!.Value]!["text"] = (string?)blocks[index.Value]!["text"] + (string?)text;
+            else if (name == "content_block_delta" && data["delta"]!["partial_json"] is { } json)
+                inputs[index!.Value] = inputs.GetValueOrDefault(index.Value) + (string?)json;
+        }
+
+        foreach (var (index, input) in inputs)
+            blocks[index]!["input"] = JsonNode.Parse(input);
+        return blocks;
+    }
+
+    private static string Request(ToolUpstream upstream, bool stream) => new JsonObject
+    {
+        ["model"] = ModelOf(upstream), ["max_tokens"] = 50, ["stream"] = stream,
+        ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "What is example.com?" }),
+        ["tools"] = new JsonArray(new JsonObject { ["type"] = "gateway_web_search", ["name"] = "web_search", ["max_results"] = 3 }),
+    }.ToJsonString();
+}
