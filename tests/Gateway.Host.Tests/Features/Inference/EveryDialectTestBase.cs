@@ -33,6 +33,9 @@ public abstract class EveryDialectTestBase(PostgresFixture postgres) : IAsyncLif
 
     internal string OrgId { get; private set; } = "";
 
+    /// <summary>The virtual key's secret the three clients hold.</summary>
+    internal string Secret { get; private set; } = "";
+
     internal CapturedLogs Logs { get; } = new();
 
     internal HttpClient OpenAIClient { get; private set; } = null!;
@@ -69,7 +72,8 @@ public abstract class EveryDialectTestBase(PostgresFixture postgres) : IAsyncLif
         });
         Admin = TenancyApi.Admin(Server);
         OrgId = await Admin.CreateOrganizationAsync();
-        var (_, secret) = await Admin.IssueKeyAsync(new { org_id = OrgId, name = GetType().Name });
+        (_, Secret) = await Admin.IssueKeyAsync(new { org_id = OrgId, name = GetType().Name });
+        var secret = Secret;
         OpenAIClient = new HttpClient { BaseAddress = Server.Client.BaseAddress };
         OpenAIClient.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
         AnthropicClient = AnthropicWire.WireClient(Server.Client.BaseAddress!, secret);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Gateway.Host.Tests.Fakes;
 using Gateway.Host.Tests.Features.Inference.Anthropic;
 using Gateway.Host.Tests.Infrastructure;
 
@@ -54,6 +55,44 @@ public sealed class AnthropicClientToolLoopTests(PostgresFixture postgres) : Eve
         Assert.Equal(16, (int)usage["output_tokens"]!);
         AssertTheUpstreamGotTheResultAsAFunctionResult(upstream);
         await AssertEachCallAndTheRunRecordedAsync(upstream, "/v1/messages");
+    }
+
+    [Fact]
+    public async Task The_official_anthropic_node_client_reads_the_server_tool_blocks_whole_and_streamed_and_echoes_them_back()
+    {
+        ScriptSearchThenAnswer(ToolUpstream.Anthropic);
+        ScriptSearchThenAnswer(ToolUpstream.Anthropic);
+        ClaudeUpstream.Script(FakeAnthropicUpstream.Reply.Text("Example.org is kept for documentation too."));
+
+        var seen = await JsClients.SeenAsync("anthropic-tools.mjs", new Dictionary<string, string>
+        {
+            ["GATEWAY_URL"] = Server.Client.BaseAddress!.ToString().TrimEnd('/'), ["GATEWAY_KEY"] = Secret, ["MODEL"] = ClaudeModel,
+        });
+
+        foreach (var answer in new[] { seen["whole"]!, seen["streamed"]! })
+        {
+            var blocks = answer["blocks"]!.AsArray();
+            Assert.Equal(["text", "server_tool_use", "web_search_tool_result", "text"], blocks.Select(b => (string?)b!["type"]));
+            Assert.StartsWith("srvtoolu_gw_", (string?)blocks[1]!["id"]);
+            Assert.Equal(("web_search", "example domain"), ((string?)blocks[1]!["name"], (string?)blocks[1]!["input"]!["query"]));
+            Assert.Equal((string?)blocks[1]!["id"], (string?)blocks[2]!["tool_use_id"]);
+            Assert.Equal(["https://example.com/"], blocks[2]!["urls"]!.AsArray().Select(u => (string?)u));
+            Assert.Equal((FakeAnthropicUpstream.Preamble, Answer), ((string?)blocks[0]!["text"], (string?)blocks[3]!["text"]));
+            Assert.Equal(("end_turn", 1, 16), ((string?)answer["stop"], (int)answer["searches"]!, (int)answer["output"]!));
+        }
+
+        Assert.Equal(2, (int)seen["streamed"]!["events"]!);
+        Assert.Equal("Example.org is kept for documentation too.", (string?)seen["echoed"]!["blocks"]![0]!["text"]);
+        // The echoed blocks reach the upstream as the tool_use and tool_result they were, never as server_tool_use.
+        var messages = ClaudeUpstream.Requests.Last().Body["messages"]!.AsArray();
+        Assert.Equal(["user", "assistant", "user", "assistant", "user"], messages.Select(m => (string?)m!["role"]));
+        var call = messages[1]!["content"]!.AsArray().Single(b => (string?)b!["type"] == "tool_use")!;
+        Assert.Equal((FakeAnthropicUpstream.ToolUseId, "gateway_web_search"), ((string?)call["id"], (string?)call["name"]));
+        var result = Assert.Single(messages[2]!["content"]!.AsArray())!;
+        Assert.Equal(("tool_result", FakeAnthropicUpstream.ToolUseId), ((string?)result["type"], (string?)result["tool_use_id"]));
+        Assert.Contains("https://example.com/", result["content"]!.ToJsonString());
+        Assert.DoesNotContain("server_tool_use", messages.ToJsonString());
+        Assert.Equal(2, Tools.WebSearch.Calls.Count);
     }
 
     /// <summary>The blocks a stream built, as a client assembles them: each started whole, its text and input deltas added.</summary>
