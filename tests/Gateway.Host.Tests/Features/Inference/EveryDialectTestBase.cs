@@ -50,11 +50,15 @@ public abstract class EveryDialectTestBase(PostgresFixture postgres) : IAsyncLif
     /// <summary>Services a test class adds to the gateway (a stand-in for a feature); null for none.</summary>
     private protected virtual Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? Services => null;
 
+    /// <summary>Starts what the configuration names before the server reads it (a tool's backend); nothing by default.</summary>
+    private protected virtual ValueTask BeforeServerAsync() => ValueTask.CompletedTask;
+
     /// <summary>How many requests the three fakes received, together.</summary>
     internal int UpstreamRequests => OpenAIUpstream.Requests.Count + ClaudeUpstream.Requests.Count + GeminiUpstream.Requests.Count;
 
     public async ValueTask InitializeAsync()
     {
+        await BeforeServerAsync();
         OpenAIUpstream = await FakeOpenAIUpstream.StartAsync();
         ClaudeUpstream = await FakeAnthropicUpstream.StartAsync();
         GeminiUpstream = await FakeGeminiUpstream.StartAsync();
@@ -80,7 +84,7 @@ public abstract class EveryDialectTestBase(PostgresFixture postgres) : IAsyncLif
         GeminiClient = GeminiWire.Client(Server.Client.BaseAddress!, secret);
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         OpenAIClient.Dispose();
         AnthropicClient.Dispose();

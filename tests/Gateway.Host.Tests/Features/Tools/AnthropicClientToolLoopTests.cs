@@ -33,7 +33,7 @@ public sealed class AnthropicClientToolLoopTests(PostgresFixture postgres) : Eve
             Assert.Single(events, e => e.Event == "message_start");
             Assert.Equal("message_stop", events[^1].Event);
             Assert.DoesNotContain(events, e => e.Event == "error");
-            blocks = Blocks(events);
+            blocks = AnthropicWire.Blocks(events);
             var delta = events.Single(e => e.Event == "message_delta").Data;
             (usage, stopReason) = (delta["usage"]!, (string?)delta["delta"]!["stop_reason"]);
         }
@@ -93,30 +93,6 @@ public sealed class AnthropicClientToolLoopTests(PostgresFixture postgres) : Eve
         Assert.Contains("https://example.com/", result["content"]!.ToJsonString());
         Assert.DoesNotContain("server_tool_use", messages.ToJsonString());
         Assert.Equal(2, Tools.WebSearch.Calls.Count);
-    }
-
-    /// <summary>The blocks a stream built, as a client assembles them: each started whole, its text and input deltas added.</summary>
-    private static JsonArray Blocks(List<(string Event, JsonObject Data)> events)
-    {
-        var blocks = new JsonArray();
-        var inputs = new Dictionary<int, string>();
-        foreach (var (name, data) in events)
-        {
-            var index = (int?)data["index"];
-            if (name == "content_block_start")
-            {
-                Assert.Equal(blocks.Count, index);
-                blocks.Add(data["content_block"]!.DeepClone());
-            }
-            else if (name == "content_block_delta" && data["delta"]!["text"] is { } text)
-                blocks[index!.Value]!["text"] = (string?)blocks[index.Value]!["text"] + (string?)text;
-            else if (name == "content_block_delta" && data["delta"]!["partial_json"] is { } json)
-                inputs[index!.Value] = inputs.GetValueOrDefault(index.Value) + (string?)json;
-        }
-
-        foreach (var (index, input) in inputs)
-            blocks[index]!["input"] = JsonNode.Parse(input);
-        return blocks;
     }
 
     private static string Request(ToolUpstream upstream, bool stream) => new JsonObject
