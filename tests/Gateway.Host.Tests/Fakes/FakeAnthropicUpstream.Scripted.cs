@@ -24,12 +24,20 @@ internal sealed partial class FakeAnthropicUpstream
         public static Reply Text(string text) => new TextReply(text);
 
         /// <summary>Calls <paramref name="name"/> with the JSON object <paramref name="inputJson"/>, stop_reason tool_use.</summary>
-        public static Reply ToolUse(string name, string inputJson) => new ToolUseReply(name, inputJson);
+        public static Reply ToolUse(string name, string inputJson) => new ToolUseReply([new ToolUseCall(name, inputJson)]);
+
+        /// <summary>Calls each tool in one turn, in order: the first under <see cref="ToolUseId"/>, the next under <see cref="ToolUseIdOf"/>(1), ...</summary>
+        public static Reply ToolUses(params (string Name, string InputJson)[] calls) => new ToolUseReply([.. calls.Select(c => new ToolUseCall(c.Name, c.InputJson))]);
     }
 
     private sealed record TextReply(string Said) : Reply;
 
-    private sealed record ToolUseReply(string Name, string InputJson) : Reply;
+    private sealed record ToolUseCall(string Name, string InputJson);
+
+    private sealed record ToolUseReply(IReadOnlyList<ToolUseCall> Calls) : Reply;
+
+    /// <summary>The id of a scripted turn's call number <paramref name="index"/> (0 is <see cref="ToolUseId"/>).</summary>
+    public static string ToolUseIdOf(int index) => index == 0 ? ToolUseId : $"{ToolUseId}{index + 1}";
 
     private readonly ConcurrentQueue<Reply> _script = new();
 
@@ -46,10 +54,10 @@ internal sealed partial class FakeAnthropicUpstream
         {
             JsonArray content = reply switch
             {
-                ToolUseReply call =>
+                ToolUseReply turn =>
                 [
                     new JsonObject { ["type"] = "text", ["text"] = Preamble },
-                    new JsonObject { ["type"] = "tool_use", ["id"] = ToolUseId, ["name"] = call.Name, ["input"] = JsonNode.Parse(call.InputJson) },
+                    .. turn.Calls.Select((call, i) => new JsonObject { ["type"] = "tool_use", ["id"] = ToolUseIdOf(i), ["name"] = call.Name, ["input"] = JsonNode.Parse(call.InputJson) }),
                 ],
                 TextReply text => [new JsonObject { ["type"] = "text", ["text"] = text.Said }],
                 _ => throw new InvalidOperationException(reply.ToString()),
@@ -84,13 +92,18 @@ internal sealed partial class FakeAnthropicUpstream
         });
         switch (reply)
         {
-            case ToolUseReply call:
+            case ToolUseReply turn:
                 await TextBlock(0, Preamble);
-                await Send("content_block_start", new { type = "content_block_start", index = 1, content_block = new { type = "tool_use", id = ToolUseId, name = call.Name, input = new { } } });
-                var half = call.InputJson.Length / 2;
-                foreach (var piece in new[] { "", call.InputJson[..half], call.InputJson[half..] })
-                    await Send("content_block_delta", new { type = "content_block_delta", index = 1, delta = new { type = "input_json_delta", partial_json = piece } });
-                await Send("content_block_stop", new { type = "content_block_stop", index = 1 });
+                for (var i = 0; i < turn.Calls.Count; i++)
+                {
+                    var (call, index) = (turn.Calls[i], i + 1);
+                    await Send("content_block_start", new { type = "content_block_start", index, content_block = new { type = "tool_use", id = ToolUseIdOf(i), name = call.Name, input = new { } } });
+                    var half = call.InputJson.Length / 2;
+                    foreach (var piece in new[] { "", call.InputJson[..half], call.InputJson[half..] })
+                        await Send("content_block_delta", new { type = "content_block_delta", index, delta = new { type = "input_json_delta", partial_json = piece } });
+                    await Send("content_block_stop", new { type = "content_block_stop", index });
+                }
+
                 break;
             case TextReply text:
                 await TextBlock(0, text.Said);

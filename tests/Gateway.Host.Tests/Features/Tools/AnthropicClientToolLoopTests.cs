@@ -95,10 +95,89 @@ public sealed class AnthropicClientToolLoopTests(PostgresFixture postgres) : Eve
         Assert.Equal(2, Tools.WebSearch.Calls.Count);
     }
 
-    private static string Request(ToolUpstream upstream, bool stream) => new JsonObject
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_turn_calling_the_clients_tool_too_stops_with_it_after_the_search_and_the_echo_reaches_the_upstream_as_a_valid_history(bool stream)
     {
-        ["model"] = ModelOf(upstream), ["max_tokens"] = 50, ["stream"] = stream,
-        ["messages"] = new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "What is example.com?" }),
-        ["tools"] = new JsonArray(new JsonObject { ["type"] = "gateway_web_search", ["name"] = "web_search", ["max_results"] = 3 }),
-    }.ToJsonString();
+        ClaudeUpstream.Script(
+            FakeAnthropicUpstream.Reply.ToolUses(("gateway_web_search", """{"query":"example domain"}"""), ("get_weather", """{"city":"Oslo"}""")),
+            FakeAnthropicUpstream.Reply.Text("Sunny in Oslo, and example.com is for documentation [1]."));
+        var weather = FakeAnthropicUpstream.ToolUseIdOf(1);
+
+        using var first = await WireJson.PostAsync(AnthropicClient, "/v1/messages", Request(ToolUpstream.Anthropic, stream, clientTool: true));
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        JsonArray content;
+        string? stopReason;
+        if (stream)
+        {
+            var events = await AnthropicWire.EventsAsync(first);
+            (content, stopReason) = (AnthropicWire.Blocks(events), (string?)events.Single(e => e.Event == "message_delta").Data["delta"]!["stop_reason"]);
+        }
+        else
+        {
+            var message = await WireJson.JsonAsync(first);
+            (content, stopReason) = (message["content"]!.AsArray(), (string?)message["stop_reason"]);
+        }
+
+        Assert.Equal("tool_use", stopReason);
+        var types = content.Select(b => (string?)b!["type"]).ToList();
+        Assert.Equal(["server_tool_use", "text", "tool_use", "web_search_tool_result"], types.Order(StringComparer.Ordinal));
+        Assert.Equal(types.IndexOf("server_tool_use") + 1, types.IndexOf("web_search_tool_result"));
+        var clientCall = content.Single(b => (string?)b!["type"] == "tool_use")!;
+        Assert.Equal((weather, "get_weather", "Oslo"), ((string?)clientCall["id"], (string?)clientCall["name"], (string?)clientCall["input"]!["city"]));
+        Assert.Single(Tools.WebSearch.Calls);
+        Assert.Single(ClaudeUpstream.Requests);
+
+        var history = new JsonArray(
+            new JsonObject { ["role"] = "user", ["content"] = "What is example.com, and the weather in Oslo?" },
+            new JsonObject { ["role"] = "assistant", ["content"] = content.DeepClone() },
+            new JsonObject { ["role"] = "user", ["content"] = new JsonArray(new JsonObject { ["type"] = "tool_result", ["tool_use_id"] = weather, ["content"] = "Sunny, 21 C" }) });
+        using var second = await WireJson.PostAsync(AnthropicClient, "/v1/messages", Request(ToolUpstream.Anthropic, stream: false, clientTool: true, history));
+
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        var messages = ClaudeUpstream.Requests.Last().Body["messages"]!.AsArray();
+        Assert.Empty(AnthropicHistoryProblems(messages));
+        var uses = messages.SelectMany(m => m!["content"] as JsonArray ?? []).Where(b => (string?)b!["type"] == "tool_use").Select(b => ((string?)b!["id"], (string?)b["name"]));
+        Assert.Equal([(FakeAnthropicUpstream.ToolUseId, "gateway_web_search"), (weather, "get_weather")], uses.Order());
+        Assert.DoesNotContain("server_tool_use", messages.ToJsonString());
+    }
+
+    /// <summary>
+    /// Where a Messages history breaks Anthropic's rules for tools: roles must alternate, a tool_result may stand only in
+    /// a user turn, and every tool_use must be answered by a tool_result in the very next turn.
+    /// </summary>
+    private static List<string> AnthropicHistoryProblems(JsonArray messages)
+    {
+        var problems = new List<string>();
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var role = (string?)messages[i]!["role"];
+            var blocks = (messages[i]!["content"] as JsonArray ?? []).Select(b => b!).ToList();
+            if (i > 0 && (string?)messages[i - 1]!["role"] == role)
+                problems.Add($"messages[{i}] is a second {role} turn in a row");
+            if (role == "assistant" && blocks.Any(b => (string?)b["type"] == "tool_result"))
+                problems.Add($"messages[{i}] is an assistant turn holding a tool_result");
+            var answered = i + 1 < messages.Count
+                ? (messages[i + 1]!["content"] as JsonArray ?? []).Where(b => (string?)b!["type"] == "tool_result").Select(b => (string?)b!["tool_use_id"]).ToHashSet()
+                : [];
+            problems.AddRange(blocks.Where(b => (string?)b["type"] == "tool_use" && !answered.Contains((string?)b["id"])).Select(b => $"messages[{i}]'s tool_use {(string?)b["id"]} is not answered in the next turn"));
+        }
+
+        return problems;
+    }
+
+    private static string Request(ToolUpstream upstream, bool stream, bool clientTool = false, JsonArray? history = null)
+    {
+        var tools = new JsonArray(new JsonObject { ["type"] = "gateway_web_search", ["name"] = "web_search", ["max_results"] = 3 });
+        if (clientTool)
+            tools.Add(new JsonObject { ["name"] = "get_weather", ["input_schema"] = new JsonObject { ["type"] = "object", ["properties"] = new JsonObject { ["city"] = new JsonObject { ["type"] = "string" } } } });
+        return new JsonObject
+        {
+            ["model"] = ModelOf(upstream), ["max_tokens"] = 50, ["stream"] = stream,
+            ["messages"] = history ?? new JsonArray(new JsonObject { ["role"] = "user", ["content"] = "What is example.com?" }),
+            ["tools"] = tools,
+        }.ToJsonString();
+    }
 }
