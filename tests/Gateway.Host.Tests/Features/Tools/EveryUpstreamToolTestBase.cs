@@ -63,16 +63,34 @@ public abstract class EveryUpstreamToolTestBase(PostgresFixture postgres) : Ever
     /// <summary>The upstream's model calls the search, then answers <see cref="Answer"/> once the result is back.</summary>
     internal void ScriptSearchThenAnswer(ToolUpstream upstream)
     {
+        ScriptSearch(upstream);
         switch (upstream)
         {
             case ToolUpstream.OpenAI:
-                OpenAIUpstream.Script("up-1", FakeOpenAIUpstream.Reply.ToolCall(Search, Arguments), FakeOpenAIUpstream.Reply.Ok(Answer));
+                OpenAIUpstream.Script("up-1", FakeOpenAIUpstream.Reply.Ok(Answer));
                 break;
             case ToolUpstream.Anthropic:
-                ClaudeUpstream.Script(FakeAnthropicUpstream.Reply.ToolUse(Search, Arguments), FakeAnthropicUpstream.Reply.Text(Answer));
+                ClaudeUpstream.Script(FakeAnthropicUpstream.Reply.Text(Answer));
                 break;
             case ToolUpstream.Gemini:
-                GeminiUpstream.Script(FakeGeminiUpstream.Reply.FunctionCall(Search, Arguments), FakeGeminiUpstream.Reply.Text(Answer));
+                GeminiUpstream.Script(FakeGeminiUpstream.Reply.Text(Answer));
+                break;
+        }
+    }
+
+    /// <summary>The upstream's next call is its model calling the search.</summary>
+    internal void ScriptSearch(ToolUpstream upstream)
+    {
+        switch (upstream)
+        {
+            case ToolUpstream.OpenAI:
+                OpenAIUpstream.Script("up-1", FakeOpenAIUpstream.Reply.ToolCall(Search, Arguments));
+                break;
+            case ToolUpstream.Anthropic:
+                ClaudeUpstream.Script(FakeAnthropicUpstream.Reply.ToolUse(Search, Arguments));
+                break;
+            case ToolUpstream.Gemini:
+                GeminiUpstream.Script(FakeGeminiUpstream.Reply.FunctionCall(Search, Arguments));
                 break;
         }
     }

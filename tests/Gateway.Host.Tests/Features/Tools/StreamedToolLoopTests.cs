@@ -1,6 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Gateway.Host.Features.Tools;
+using Gateway.Host.Tests.Features.Inference.Anthropic;
+using Gateway.Host.Tests.Features.Inference.Gemini;
 using Gateway.Host.Tests.Infrastructure;
 
 namespace Gateway.Host.Tests.Features.Tools;
@@ -12,6 +15,45 @@ namespace Gateway.Host.Tests.Features.Tools;
 /// </summary>
 public sealed class StreamedToolLoopTests(PostgresFixture postgres) : EveryUpstreamToolTestBase(postgres)
 {
+    protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings) { ["tools:max_tool_iterations"] = "1" };
+
+    [Theory]
+    [InlineData(ToolUpstream.OpenAI)]
+    [InlineData(ToolUpstream.Anthropic)]
+    [InlineData(ToolUpstream.Gemini)]
+    public async Task After_the_last_round_the_model_is_told_to_answer_and_a_search_it_calls_anyway_ends_the_stream_with_the_note(ToolUpstream dialect)
+    {
+        ScriptSearch(dialect);
+        ScriptSearch(dialect);
+
+        using var response = await StreamAsync(dialect, ModelOf(dialect));
+        var all = await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Single(Tools.WebSearch.Calls);
+        var note = ToolLoop.CapNote(1);
+        var events = all.Split('\n').Where(l => l.StartsWith("data: {", StringComparison.Ordinal)).Select(l => JsonNode.Parse(l[6..])!).ToList();
+        switch (dialect)
+        {
+            case ToolUpstream.OpenAI:
+                Assert.Equal("none", (string?)OpenAIUpstream.Requests.Last().Body["tool_choice"]);
+                Assert.EndsWith(note, string.Concat(events.Select(e => (string?)e["choices"]?[0]?["delta"]?["content"])));
+                Assert.Equal(["stop"], events.Select(e => (string?)e["choices"]?[0]?["finish_reason"]).OfType<string>());
+                break;
+            case ToolUpstream.Anthropic:
+                Assert.Equal("none", (string?)ClaudeUpstream.Requests.Last().Body["tool_choice"]!["type"]);
+                var blocks = AnthropicWire.Blocks(AnthropicWire.Events(all));
+                Assert.EndsWith(note, string.Concat(blocks.Select(b => (string?)b!["text"])));
+                Assert.Equal("end_turn", (string?)events.Single(e => (string?)e["type"] == "message_delta")["delta"]!["stop_reason"]);
+                break;
+            case ToolUpstream.Gemini:
+                Assert.Equal("NONE", (string?)GeminiUpstream.Requests.Last().Body["toolConfig"]!["functionCallingConfig"]!["mode"]);
+                Assert.EndsWith(note, GeminiWire.Text(events.Select(e => e.AsObject())));
+                Assert.Equal("STOP", (string?)events[^1]["candidates"]![0]!["finishReason"]);
+                break;
+        }
+    }
+
     [Theory]
     [InlineData(ToolUpstream.OpenAI)]
     [InlineData(ToolUpstream.Anthropic)]

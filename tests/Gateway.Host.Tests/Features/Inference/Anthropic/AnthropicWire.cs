@@ -19,11 +19,15 @@ internal static class AnthropicWire
     }
 
     /// <summary>The events of an SSE body in order: each event's name and its data.</summary>
-    public static async Task<List<(string Event, JsonObject Data)>> EventsAsync(HttpResponseMessage response)
+    public static async Task<List<(string Event, JsonObject Data)>> EventsAsync(HttpResponseMessage response) =>
+        Events(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+
+    /// <summary>The events of an SSE body already read, in order: each event's name and its data.</summary>
+    public static List<(string Event, JsonObject Data)> Events(string body)
     {
         var events = new List<(string, JsonObject)>();
         string? name = null;
-        foreach (var line in (await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).Split('\n'))
+        foreach (var line in body.Split('\n'))
         {
             if (line.StartsWith("event: ", StringComparison.Ordinal))
                 name = line[7..].TrimEnd('\r');
