@@ -146,7 +146,7 @@ public sealed class AnthropicClientToolLoopTests(PostgresFixture postgres) : Eve
 
     /// <summary>
     /// Where a Messages history breaks Anthropic's rules for tools: roles must alternate, a tool_result may stand only in
-    /// a user turn, and every tool_use must be answered by a tool_result in the very next turn.
+    /// a user turn, and the very next turn must begin with a tool_result for every tool_use.
     /// </summary>
     private static List<string> AnthropicHistoryProblems(JsonArray messages)
     {
@@ -159,10 +159,11 @@ public sealed class AnthropicClientToolLoopTests(PostgresFixture postgres) : Eve
                 problems.Add($"messages[{i}] is a second {role} turn in a row");
             if (role == "assistant" && blocks.Any(b => (string?)b["type"] == "tool_result"))
                 problems.Add($"messages[{i}] is an assistant turn holding a tool_result");
-            var answered = i + 1 < messages.Count
-                ? (messages[i + 1]!["content"] as JsonArray ?? []).Where(b => (string?)b!["type"] == "tool_result").Select(b => (string?)b!["tool_use_id"]).ToHashSet()
+            var uses = blocks.Where(b => (string?)b["type"] == "tool_use").Select(b => (string?)b["id"]).ToList();
+            var answers = i + 1 < messages.Count
+                ? (messages[i + 1]!["content"] as JsonArray ?? []).Take(uses.Count).Where(b => (string?)b!["type"] == "tool_result").Select(b => (string?)b!["tool_use_id"]).ToHashSet()
                 : [];
-            problems.AddRange(blocks.Where(b => (string?)b["type"] == "tool_use" && !answered.Contains((string?)b["id"])).Select(b => $"messages[{i}]'s tool_use {(string?)b["id"]} is not answered in the next turn"));
+            problems.AddRange(uses.Where(id => !answers.Contains(id)).Select(id => $"messages[{i}]'s tool_use {id} is not answered at the start of the next turn"));
         }
 
         return problems;

@@ -42,6 +42,8 @@ public abstract class EveryUpstreamToolTestBase(PostgresFixture postgres) : Ever
         return data;
     }
 
+    public static TheoryData<ToolUpstream> EveryUpstream() => new(Enum.GetValues<ToolUpstream>());
+
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
         ["tools:web_search:enabled"] = "true", ["tools:web_search:url"] = "http://127.0.0.1:9", ["tool_prices:gateway_web_search:per_call"] = "1",

@@ -18,9 +18,7 @@ public sealed class StreamedToolLoopTests(PostgresFixture postgres) : EveryUpstr
     protected override IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>(base.Settings) { ["tools:max_tool_iterations"] = "1" };
 
     [Theory]
-    [InlineData(ToolUpstream.OpenAI)]
-    [InlineData(ToolUpstream.Anthropic)]
-    [InlineData(ToolUpstream.Gemini)]
+    [MemberData(nameof(EveryUpstream))]
     public async Task After_the_last_round_the_model_is_told_to_answer_and_a_search_it_calls_anyway_ends_the_stream_with_the_note(ToolUpstream dialect)
     {
         ScriptSearch(dialect);
@@ -55,9 +53,7 @@ public sealed class StreamedToolLoopTests(PostgresFixture postgres) : EveryUpstr
     }
 
     [Theory]
-    [InlineData(ToolUpstream.OpenAI)]
-    [InlineData(ToolUpstream.Anthropic)]
-    [InlineData(ToolUpstream.Gemini)]
+    [MemberData(nameof(EveryUpstream))]
     public async Task The_stream_opens_when_the_first_call_is_served_and_stays_open_while_the_tool_runs(ToolUpstream dialect)
     {
         ScriptSearchThenAnswer(dialect);
@@ -77,9 +73,7 @@ public sealed class StreamedToolLoopTests(PostgresFixture postgres) : EveryUpstr
     /// call reports 9), a search $1, the budget $9.5.
     /// </summary>
     [Theory]
-    [InlineData(ToolUpstream.OpenAI)]
-    [InlineData(ToolUpstream.Anthropic)]
-    [InlineData(ToolUpstream.Gemini)]
+    [MemberData(nameof(EveryUpstream))]
     public async Task A_budget_with_no_room_for_the_search_ends_the_open_stream_with_the_dialects_error_after_charging_the_first_call(ToolUpstream dialect)
     {
         var model = ModelOf(dialect);
