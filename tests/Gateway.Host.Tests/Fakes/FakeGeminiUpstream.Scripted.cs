@@ -17,12 +17,15 @@ internal sealed partial class FakeGeminiUpstream
         public static Reply Text(string text) => new TextReply(text);
 
         /// <summary>Calls <paramref name="name"/> with the JSON object <paramref name="argsJson"/>.</summary>
-        public static Reply FunctionCall(string name, string argsJson) => new FunctionCallReply(name, argsJson);
+        public static Reply FunctionCall(string name, string argsJson) => FunctionCalls((name, argsJson));
+
+        /// <summary>Calls each function in one turn, a part each, in order.</summary>
+        public static Reply FunctionCalls(params (string Name, string ArgsJson)[] calls) => new FunctionCallReply(calls);
     }
 
     private sealed record TextReply(string Said) : Reply;
 
-    private sealed record FunctionCallReply(string Name, string ArgsJson) : Reply;
+    private sealed record FunctionCallReply(IReadOnlyList<(string Name, string ArgsJson)> Calls) : Reply;
 
     private readonly ConcurrentQueue<Reply> _script = new();
 
@@ -39,7 +42,7 @@ internal sealed partial class FakeGeminiUpstream
             : new JsonObject { ["promptTokenCount"] = 21, ["candidatesTokenCount"] = 7, ["totalTokenCount"] = 28 };
         JsonObject[][] chunks = reply switch
         {
-            FunctionCallReply call => [[new JsonObject { ["functionCall"] = new JsonObject { ["name"] = call.Name, ["args"] = JsonNode.Parse(call.ArgsJson) } }]],
+            FunctionCallReply turn => [[.. turn.Calls.Select(c => new JsonObject { ["functionCall"] = new JsonObject { ["name"] = c.Name, ["args"] = JsonNode.Parse(c.ArgsJson) } })]],
             TextReply text when stream => [.. text.Said.Split(' ').Select((w, i) => new[] { new JsonObject { ["text"] = i == 0 ? w : " " + w } })],
             TextReply text => [[new JsonObject { ["text"] = text.Said }]],
             _ => throw new InvalidOperationException(reply.ToString()),

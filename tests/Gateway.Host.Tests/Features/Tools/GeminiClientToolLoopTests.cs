@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Gateway.Host.Tests.Fakes;
 using Gateway.Host.Tests.Features.Inference.Gemini;
 using Gateway.Host.Tests.Infrastructure;
 
@@ -35,5 +36,66 @@ public sealed class GeminiClientToolLoopTests(PostgresFixture postgres) : EveryU
         Assert.Equal(16, (int)chunks[^1]["usageMetadata"]!["candidatesTokenCount"]!);
         AssertTheUpstreamGotTheResultAsAFunctionResult(upstream);
         await AssertEachCallAndTheRunRecordedAsync(upstream, stream ? "/v1beta/models:streamGenerateContent" : "/v1beta/models:generateContent");
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_turn_calling_the_clients_function_too_stops_with_it_after_the_search_and_the_echo_reaches_the_upstream_as_a_valid_history(bool stream)
+    {
+        GeminiUpstream.Script(
+            FakeGeminiUpstream.Reply.FunctionCalls(("gateway_web_search", """{"query":"example domain"}"""), ("get_weather", """{"city":"Oslo"}""")),
+            FakeGeminiUpstream.Reply.Text("Sunny in Oslo."));
+        const string Declared = """[{"gatewayWebSearch":{}},{"functionDeclarations":[{"name":"get_weather","parameters":{"type":"object","properties":{"city":{"type":"string"}}}}]}]""";
+
+        using var first = await WireJson.PostAsync(GeminiClient, $"/v1beta/models/{GeminiModel}:{(stream ? "streamGenerateContent?alt=sse" : "generateContent")}",
+            $$"""{"contents":[{"role":"user","parts":[{"text":"What is example.com, and the weather in Oslo?"}]}],"tools":{{Declared}}}""");
+
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        List<JsonObject> chunks = stream ? await GeminiWire.ChunksAsync(first) : [await WireJson.JsonAsync(first)];
+        var parts = chunks.SelectMany(c => c["candidates"]?[0]?["content"]?["parts"]?.AsArray() ?? []).Select(p => p!).ToList();
+        var call = Assert.Single(parts, p => p["functionCall"] is not null)["functionCall"]!;
+        Assert.Equal(("get_weather", "Oslo"), ((string?)call["name"], (string?)call["args"]!["city"]));
+        Assert.Single(chunks.Select(c => c["candidates"]?[0]?["groundingMetadata"]).OfType<JsonNode>());
+        Assert.Single(Tools.WebSearch.Calls);
+        Assert.Single(GeminiUpstream.Requests);
+
+        var echoed = new JsonArray([.. parts.Select(p => (JsonNode)p.DeepClone())]);
+        var answer = new JsonObject { ["functionResponse"] = new JsonObject { ["id"] = call["id"]?.DeepClone(), ["name"] = "get_weather", ["response"] = new JsonObject { ["sky"] = "sunny" } } };
+        using var second = await WireJson.PostAsync(GeminiClient, $"/v1beta/models/{GeminiModel}:generateContent", new JsonObject
+        {
+            ["contents"] = new JsonArray(
+                new JsonObject { ["role"] = "user", ["parts"] = new JsonArray(new JsonObject { ["text"] = "What is example.com, and the weather in Oslo?" }) },
+                new JsonObject { ["role"] = "model", ["parts"] = echoed },
+                new JsonObject { ["role"] = "user", ["parts"] = new JsonArray(answer) }),
+            ["tools"] = JsonNode.Parse(Declared),
+        }.ToJsonString());
+
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        var contents = GeminiUpstream.Requests.Last().Body["contents"]!.AsArray();
+        Assert.Empty(GeminiHistoryProblems(contents));
+        Assert.Contains(contents, c => c!["parts"]!.AsArray().Any(p => (string?)p!["functionCall"]?["name"] == "get_weather"));
+    }
+
+    /// <summary>
+    /// Where a generateContent history breaks Gemini's rule for function calling: a model turn's function calls are
+    /// answered by the very next turn, a user turn of as many functionResponse parts, each naming its call's function.
+    /// </summary>
+    private static List<string> GeminiHistoryProblems(JsonArray contents)
+    {
+        var problems = new List<string>();
+        for (var i = 0; i < contents.Count; i++)
+        {
+            var calls = contents[i]!["parts"]!.AsArray().Select(p => (string?)p!["functionCall"]?["name"]).OfType<string>().ToList();
+            if (calls.Count == 0)
+                continue;
+            var answers = i + 1 < contents.Count && (string?)contents[i + 1]!["role"] is "user" or "function"
+                ? contents[i + 1]!["parts"]!.AsArray().Select(p => (string?)p!["functionResponse"]?["name"]).OfType<string>().ToList()
+                : [];
+            if (!calls.Order(StringComparer.Ordinal).SequenceEqual(answers.Order(StringComparer.Ordinal)))
+                problems.Add($"contents[{i}] calls {string.Join(", ", calls)} but the next turn answers {string.Join(", ", answers)}");
+        }
+
+        return problems;
     }
 }
