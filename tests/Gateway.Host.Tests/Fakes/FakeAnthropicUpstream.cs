@@ -10,7 +10,7 @@ namespace Gateway.Host.Tests.Fakes;
 /// Anthropic's Messages API on 127.0.0.1: a real Kestrel server that answers text or a tool call,
 /// streamed with Anthropic's event sequence or not, and can be scripted per key to refuse.
 /// </summary>
-internal sealed class FakeAnthropicUpstream : IAsyncDisposable
+internal sealed partial class FakeAnthropicUpstream : IAsyncDisposable
 {
     internal sealed record Received(string Key, string? Version, JsonObject Body, string Path = "/v1/messages", string? Beta = null);
 
@@ -78,6 +78,12 @@ internal sealed class FakeAnthropicUpstream : IAsyncDisposable
         }
 
         var model = (string)body["model"]!;
+        if (_script.TryDequeue(out var scripted))
+        {
+            await AnswerAsync(context, model, body["stream"]?.GetValueKind() == JsonValueKind.True, scripted);
+            return;
+        }
+
         var tool = CallTool;
         if (body["stream"]?.GetValueKind() != JsonValueKind.True)
         {

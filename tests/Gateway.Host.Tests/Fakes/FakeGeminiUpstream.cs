@@ -85,6 +85,12 @@ internal sealed partial class FakeGeminiUpstream : IAsyncDisposable
             return;
         }
 
+        if (_script.TryDequeue(out var scripted))
+        {
+            await AnswerAsync(context, model, stream, scripted);
+            return;
+        }
+
         if (model.StartsWith("gemini-3", StringComparison.Ordinal))
         {
             await Gemini3Async(context, model, body, stream);

@@ -74,7 +74,9 @@ public static class AnthropicRequestWriter
             body["metadata"] = new JsonObject { ["user_id"] = request.User };
         if (request.Stream)
             body["stream"] = true;
-        if (request.Tools.Count > 0 && request.ToolChoice?.Kind != ToolChoiceKind.None)
+        // With tool_choice none the tools still go: Anthropic refuses a request whose history holds tool_use or
+        // tool_result blocks without them (a loop's last round has that history).
+        if (request.Tools.Count > 0)
         {
             body["tools"] = new JsonArray([.. request.Tools.Select(t => (JsonNode)new JsonObject
             {
@@ -87,9 +89,10 @@ public static class AnthropicRequestWriter
                 ToolChoiceKind.Required => new JsonObject { ["type"] = "any" },
                 ToolChoiceKind.Named => new JsonObject { ["type"] = "tool", ["name"] = request.ToolChoice.Name },
                 ToolChoiceKind.Auto => new JsonObject { ["type"] = "auto" },
+                ToolChoiceKind.None => new JsonObject { ["type"] = "none" },
                 _ => null,
             };
-            if (request.ParallelToolCalls == false)
+            if (request.ParallelToolCalls == false && request.ToolChoice?.Kind != ToolChoiceKind.None)
                 (choice ??= new JsonObject { ["type"] = "auto" })["disable_parallel_tool_use"] = true;
             if (choice is not null)
                 body["tool_choice"] = choice;

@@ -17,7 +17,7 @@ public static class OpenAIChatResponseWriter
     /// </summary>
     public static JsonObject Write(ChatResponse response, long created)
     {
-        var text = string.Concat(response.Parts.OfType<TextPart>().Select(p => p.Text));
+        var text = OpenAIAnswerText.Of(response.Parts);
         var calls = response.Parts.OfType<ToolCallPart>().ToList();
         var message = new JsonObject { ["role"] = "assistant", ["content"] = calls.Count > 0 && text.Length == 0 ? null : text };
         if (string.Concat(response.Parts.OfType<ThinkingPart>().Select(p => p.Text)) is { Length: > 0 } reasoning)

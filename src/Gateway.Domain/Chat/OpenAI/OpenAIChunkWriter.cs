@@ -18,6 +18,9 @@ public sealed class OpenAIChunkWriter(bool includeUsage, long created) : IChatEv
     private string _id = "chatcmpl-gateway";
     private string _model = "";
 
+    /// <summary>A gateway tool ran since the last text (<see cref="OpenAIAnswerText"/>).</summary>
+    private bool _afterTool;
+
     public IEnumerable<string> Write(ChatDelta delta)
     {
         switch (delta)
@@ -25,11 +28,16 @@ public sealed class OpenAIChunkWriter(bool includeUsage, long created) : IChatEv
             case StreamStarted started:
                 (_id, _model) = (started.Id, started.Model);
                 break;
-            case TextDelta text:
-                _text.Append(text.Text);
+            case TextDelta { Text.Length: > 0 } text:
+                var said = OpenAIAnswerText.Next(_text, text.Text, _afterTool);
+                _text.Append(said);
+                _afterTool = false;
+                delta = text with { Text = said };
                 break;
-            case ServerToolResultDelta { Part.Outcome: WebSearchOutcome search }:
-                _searches.Add(search);
+            case ServerToolResultDelta result:
+                _afterTool = true;
+                if (result.Part.Outcome is WebSearchOutcome search)
+                    _searches.Add(search);
                 break;
             case StreamFinished when OpenAICitations.For(_text.ToString(), _searches) is { } annotations:
                 yield return Frame(Build(_id, _model, created, new JsonObject { ["annotations"] = annotations }, null).ToJsonString());

@@ -130,6 +130,9 @@ internal sealed partial class InferenceRunner
                 response.StatusCode = served.Status;
                 response.ContentType = dialect.AnswerContentType(null);
                 response.Headers.CacheControl = "no-cache";
+                // Sent now, not with the first frame: a dialect without a start event of its own (Gemini) would otherwise
+                // show nothing while the loop runs a call it holds, and get no keep-alives until the answer's text.
+                await response.StartAsync(run.Context.RequestAborted);
             }
 
             var callWriter = new LoopCallWriter(writer, loop, stream);

@@ -72,6 +72,22 @@ public sealed class OpenAIToAnthropicTests
     }
 
     [Fact]
+    public void Should_keep_the_tools_with_tool_choice_none_as_anthropic_requires_them_beside_a_tool_history()
+    {
+        var body = Translate("""
+            {"model":"m","max_tokens":300,"parallel_tool_calls":false,"tool_choice":"none",
+             "tools":[{"type":"function","function":{"name":"weather","parameters":{"type":"object"}}}],
+             "messages":[
+               {"role":"user","content":"Weather in Oslo?"},
+               {"role":"assistant","content":null,"tool_calls":[{"id":"call_1","type":"function","function":{"name":"weather","arguments":"{}"}}]},
+               {"role":"tool","tool_call_id":"call_1","content":"-3 C"}]}
+            """);
+
+        AssertJson("""[{"name":"weather","description":null,"input_schema":{"type":"object"}}]""", body["tools"]!);
+        AssertJson("""{"type":"none"}""", body["tool_choice"]!);
+    }
+
+    [Fact]
     public void Should_send_images_inline_or_by_url()
     {
         var body = Translate("""

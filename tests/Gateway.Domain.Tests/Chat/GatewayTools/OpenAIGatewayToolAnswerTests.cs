@@ -58,4 +58,21 @@ public sealed class OpenAIGatewayToolAnswerTests
         Assert.Equal("stop", (string?)chunks[^1]["finish_reason"]);
         Assert.Equal(5, chunks.Count);
     }
+
+    [Fact]
+    public void Should_keep_the_text_before_a_tool_ran_and_the_text_after_it_apart_by_a_blank_line_whole_and_streamed()
+    {
+        const string Content = "Let me look that up.\n\nSee [1].";
+        var response = new ChatResponse("r", "m", [new TextPart("Let me look that up."), Search, Found, new TextPart("See [1].")], FinishReason.Stop, ChatUsage.None);
+        var writer = new OpenAIChunkWriter(includeUsage: false, created: 1);
+        ChatDelta[] deltas = [new StreamStarted("r", "m", null), new TextDelta("Let me look that up."), new ServerToolCallDelta(0, Search), new ServerToolResultDelta(Found), new TextDelta("See [1]."), new StreamFinished(FinishReason.Stop, ChatUsage.None)];
+
+        var message = OpenAIChatResponseWriter.Write(response, created: 1)["choices"]![0]!["message"]!;
+        var chunks = deltas.SelectMany(writer.Write).Select(f => JsonNode.Parse(f["data: ".Length..])!["choices"]![0]!["delta"]!).ToList();
+
+        Assert.Equal(Content, (string?)message["content"]);
+        Assert.Equal(Content.IndexOf("[1]", StringComparison.Ordinal), (int)message["annotations"]![0]!["url_citation"]!["start_index"]!);
+        Assert.Equal(["", "Let me look that up.", "\n\nSee [1]."], chunks.Select(c => (string?)c["content"]).OfType<string>());
+        Assert.Equal(Content.IndexOf("[1]", StringComparison.Ordinal), (int)chunks.Single(c => c["annotations"] is not null)["annotations"]![0]!["url_citation"]!["start_index"]!);
+    }
 }

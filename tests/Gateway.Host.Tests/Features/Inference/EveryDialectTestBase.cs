@@ -33,6 +33,9 @@ public abstract class EveryDialectTestBase(PostgresFixture postgres) : IAsyncLif
 
     internal string OrgId { get; private set; } = "";
 
+    /// <summary>The virtual key's secret the three clients hold.</summary>
+    internal string Secret { get; private set; } = "";
+
     internal CapturedLogs Logs { get; } = new();
 
     internal HttpClient OpenAIClient { get; private set; } = null!;
@@ -47,11 +50,15 @@ public abstract class EveryDialectTestBase(PostgresFixture postgres) : IAsyncLif
     /// <summary>Services a test class adds to the gateway (a stand-in for a feature); null for none.</summary>
     private protected virtual Action<Microsoft.AspNetCore.Builder.WebApplicationBuilder>? Services => null;
 
+    /// <summary>Starts what the configuration names before the server reads it (a tool's backend); nothing by default.</summary>
+    private protected virtual ValueTask BeforeServerAsync() => ValueTask.CompletedTask;
+
     /// <summary>How many requests the three fakes received, together.</summary>
     internal int UpstreamRequests => OpenAIUpstream.Requests.Count + ClaudeUpstream.Requests.Count + GeminiUpstream.Requests.Count;
 
     public async ValueTask InitializeAsync()
     {
+        await BeforeServerAsync();
         OpenAIUpstream = await FakeOpenAIUpstream.StartAsync();
         ClaudeUpstream = await FakeAnthropicUpstream.StartAsync();
         GeminiUpstream = await FakeGeminiUpstream.StartAsync();
@@ -69,14 +76,15 @@ public abstract class EveryDialectTestBase(PostgresFixture postgres) : IAsyncLif
         });
         Admin = TenancyApi.Admin(Server);
         OrgId = await Admin.CreateOrganizationAsync();
-        var (_, secret) = await Admin.IssueKeyAsync(new { org_id = OrgId, name = GetType().Name });
+        (_, Secret) = await Admin.IssueKeyAsync(new { org_id = OrgId, name = GetType().Name });
+        var secret = Secret;
         OpenAIClient = new HttpClient { BaseAddress = Server.Client.BaseAddress };
         OpenAIClient.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", secret);
         AnthropicClient = AnthropicWire.WireClient(Server.Client.BaseAddress!, secret);
         GeminiClient = GeminiWire.Client(Server.Client.BaseAddress!, secret);
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         OpenAIClient.Dispose();
         AnthropicClient.Dispose();

@@ -68,7 +68,7 @@ public abstract class InferenceTestBase(PostgresFixture postgres) : IAsyncLifeti
         Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Secret);
     }
 
-    public async ValueTask DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
         Http.Dispose();
         Admin.Dispose();

@@ -33,6 +33,11 @@ internal sealed class FakeTool(string name) : IGatewayTool
     /// <summary>What every run of the fake code execution prints.</summary>
     public const string Printed = "4\n";
 
+    /// <summary>When set, every run waits for it to complete, as a tool that takes its time; <see cref="Running"/> says one began.</summary>
+    public TaskCompletionSource? Hold { get; set; }
+
+    public TaskCompletionSource Running { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     public ConcurrentQueue<JsonObject> Calls { get; } = new();
 
     /// <summary>The request options each session was opened with, in order.</summary>
@@ -53,12 +58,15 @@ internal sealed class FakeTool(string name) : IGatewayTool
 
     private sealed class Session(FakeTool tool) : IToolSession
     {
-        public Task<ToolRun> RunAsync(JsonObject arguments, CancellationToken ct)
+        public async Task<ToolRun> RunAsync(JsonObject arguments, CancellationToken ct)
         {
             tool.Calls.Enqueue(arguments);
-            return Task.FromResult(tool.Fails
+            tool.Running.TrySetResult();
+            if (tool.Hold is { } hold)
+                await hold.Task.WaitAsync(ct);
+            return tool.Fails
                 ? ToolRun.Failure("the backend answered 500")
-                : ToolRun.Success(tool.Answer, Result(arguments), ToolUsage.OneCall(tool.Duration)));
+                : ToolRun.Success(tool.Answer, Result(arguments), ToolUsage.OneCall(tool.Duration));
         }
 
         /// <summary>The fake code execution prints <see cref="Printed"/>; the fake search finds <see cref="Hit"/>.</summary>

@@ -19,11 +19,15 @@ internal static class AnthropicWire
     }
 
     /// <summary>The events of an SSE body in order: each event's name and its data.</summary>
-    public static async Task<List<(string Event, JsonObject Data)>> EventsAsync(HttpResponseMessage response)
+    public static async Task<List<(string Event, JsonObject Data)>> EventsAsync(HttpResponseMessage response) =>
+        Events(await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+
+    /// <summary>The events of an SSE body already read, in order: each event's name and its data.</summary>
+    public static List<(string Event, JsonObject Data)> Events(string body)
     {
         var events = new List<(string, JsonObject)>();
         string? name = null;
-        foreach (var line in (await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).Split('\n'))
+        foreach (var line in body.Split('\n'))
         {
             if (line.StartsWith("event: ", StringComparison.Ordinal))
                 name = line[7..].TrimEnd('\r');
@@ -32,5 +36,29 @@ internal static class AnthropicWire
         }
 
         return events;
+    }
+
+    /// <summary>The blocks a stream built, as a client assembles them: each started whole, its text and input deltas added.</summary>
+    public static JsonArray Blocks(List<(string Event, JsonObject Data)> events)
+    {
+        var blocks = new JsonArray();
+        var inputs = new Dictionary<int, string>();
+        foreach (var (name, data) in events)
+        {
+            var index = (int?)data["index"];
+            if (name == "content_block_start")
+            {
+                Assert.Equal(blocks.Count, index);
+                blocks.Add(data["content_block"]!.DeepClone());
+            }
+            else if (name == "content_block_delta" && data["delta"]!["text"] is { } text)
+                blocks[index!.Value]!["text"] = (string?)blocks[index.Value]!["text"] + (string?)text;
+            else if (name == "content_block_delta" && data["delta"]!["partial_json"] is { } json)
+                inputs[index!.Value] = inputs.GetValueOrDefault(index.Value) + (string?)json;
+        }
+
+        foreach (var (index, input) in inputs)
+            blocks[index]!["input"] = JsonNode.Parse(input);
+        return blocks;
     }
 }
