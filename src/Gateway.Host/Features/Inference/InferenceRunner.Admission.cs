@@ -34,7 +34,8 @@ internal sealed partial class InferenceRunner
     {
         if (run.Dialect is not ChatDialect chat)
             return null;
-        var kinds = run.Targets.Select(t => registry.Providers[t.Provider].Kind).ToHashSet();
+        // Deferred: most requests name no tool, and their loop source never looks.
+        var kinds = run.Targets.Select(t => registry.Providers[t.Provider].Kind);
         foreach (var source in loopSources)
         {
             if (source.For(chat, run.Principal, run.Context.TraceIdentifier, kinds) is not { } chosen)

@@ -22,14 +22,15 @@ namespace Gateway.Host.Features.Tools;
 /// </summary>
 internal sealed class ToolLoopSource(Toolbox toolbox, ToolRunLedger ledger, KeyDirectory directory) : IChatLoopSource
 {
-    public RefusalOr<IChatLoop>? For(ChatDialect dialect, Principal principal, string requestId, IReadOnlySet<ProviderKind> kinds)
+    public RefusalOr<IChatLoop>? For(ChatDialect dialect, Principal principal, string requestId, IEnumerable<ProviderKind> kinds)
     {
         var requested = dialect.GatewayTools;
         var native = dialect.NativeTools;
-        // Some target cannot be sent the request as it came: one of another kind, or any, when the body echoes the gateway's blocks.
-        var notPassedThrough = kinds.Any(k => k != dialect.Native) || dialect.EchoesGatewayTools;
+        if (requested.Count == 0 && native.Count == 0)
+            return null;
         IReadOnlyList<GatewayToolUse> standIns = [];
-        if (native.Count > 0 && (requested.Count > 0 || notPassedThrough))
+        // Some target cannot be sent the request as it came: one of another kind, or any, when the body echoes the gateway's blocks.
+        if (native.Count > 0 && (requested.Count > 0 || kinds.Any(k => k != dialect.Native) || dialect.EchoesGatewayTools))
         {
             if (StandInsRefused(native, principal, requested.Count > 0) is { } refused)
                 return refused;

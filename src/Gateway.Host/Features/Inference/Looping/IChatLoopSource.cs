@@ -15,6 +15,6 @@ internal interface IChatLoopSource
     /// request asks for that is disabled or not allowed to its key).
     /// </returns>
     /// <param name="requestId">The client request's id, which every record the loop makes carries.</param>
-    /// <param name="kinds">The provider kinds of the targets the request may reach, in its fallback chain.</param>
-    RefusalOr<IChatLoop>? For(ChatDialect dialect, Principal principal, string requestId, IReadOnlySet<ProviderKind> kinds);
+    /// <param name="kinds">The provider kinds of the targets the request may reach, in its fallback chain (read only when needed).</param>
+    RefusalOr<IChatLoop>? For(ChatDialect dialect, Principal principal, string requestId, IEnumerable<ProviderKind> kinds);
 }

@@ -24,7 +24,7 @@ internal sealed class AskAgainLoop : IChatLoopSource, IChatLoop
 
     public int Disposed { get; private set; }
 
-    public RefusalOr<IChatLoop>? For(ChatDialect dialect, Principal principal, string requestId, IReadOnlySet<ProviderKind> kinds) => this;
+    public RefusalOr<IChatLoop>? For(ChatDialect dialect, Principal principal, string requestId, IEnumerable<ProviderKind> kinds) => this;
 
     public ChatRequest Begin(ChatRequest request) => request;
 
