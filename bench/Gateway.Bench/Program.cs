@@ -2,13 +2,15 @@ using Gateway.Bench;
 
 // Runnable benchmarks; every run is bounded in time and stops by itself, and every target is on 127.0.0.1.
 //   dotnet run -c Release --project bench/Gateway.Bench -- [eventstore|proxy|warmup|toolloop|all] [--seconds N] [--writers N]
-//     proxy also takes [--rounds N] (targets take turns N times, medians reported) and [--compare other/gateway.dll]
+//     proxy also takes [--rounds N] (targets take turns N times, medians reported), [--warmup S] (seconds per target
+//     and mode before timing, 8 by default) and [--compare other/gateway.dll]
 //   (the "upstream --port N" and "yarp --port N --upstream URL" commands are the fake upstream and the bare YARP
 //   forwarder the proxy benchmark starts as their own processes)
 var command = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
 var seconds = args.SkipWhile(a => a != "--seconds").Skip(1).Select(int.Parse).FirstOrDefault(5);
 var writers = args.SkipWhile(a => a != "--writers").Skip(1).Select(int.Parse).FirstOrDefault(8);
 var rounds = args.SkipWhile(a => a != "--rounds").Skip(1).Select(int.Parse).FirstOrDefault(1);
+var warmup = TimeSpan.FromSeconds(args.SkipWhile(a => a != "--warmup").Skip(1).Select(int.Parse).FirstOrDefault(8));
 var compare = args.SkipWhile(a => a != "--compare").Skip(1).Select(Path.GetFullPath).FirstOrDefault();
 var duration = TimeSpan.FromSeconds(seconds);
 
@@ -24,7 +26,7 @@ switch (command)
         await EventStoreBench.RunAsync(duration, writers);
         break;
     case "proxy":
-        await ProxyBench.RunAsync(duration, rounds, compare);
+        await ProxyBench.RunAsync(duration, rounds, compare, warmup);
         break;
     case "warmup":
         await WarmupBench.RunAsync(duration);
@@ -34,7 +36,7 @@ switch (command)
         break;
     case "all":
         await EventStoreBench.RunAsync(duration, writers);
-        await ProxyBench.RunAsync(duration, rounds, compare);
+        await ProxyBench.RunAsync(duration, rounds, compare, warmup);
         await WarmupBench.RunAsync(duration);
         await ToolLoopBench.RunAsync(duration);
         break;

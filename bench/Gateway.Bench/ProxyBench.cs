@@ -15,7 +15,8 @@ internal static class ProxyBench
     private const string PortkeyVersion = "1.15.2";
 
     /// <param name="compareDll">Another build's gateway.dll, measured beside this one (e.g. the commit before a change).</param>
-    public static async Task RunAsync(TimeSpan duration, int rounds, string? compareDll)
+    /// <param name="warmup">How long each target is loaded in each mode before anything is timed.</param>
+    public static async Task RunAsync(TimeSpan duration, int rounds, string? compareDll, TimeSpan warmup)
     {
         await using var gateway = await BenchGateway.StartAsync("proxy");
         await using var other = compareDll is null ? null : await BenchGateway.StartAsync("proxy-other", gatewayDll: compareDll);
@@ -50,13 +51,13 @@ internal static class ProxyBench
 
         Console.WriteLine();
         Console.WriteLine($"proxy overhead: fake upstream, YARP, gateway{(other is null ? "" : $", other build ({compareDll})")} and {(portkey is null ? "(Portkey unavailable)" : $"Portkey {PortkeyVersion}")} as separate processes on 127.0.0.1; load by {WrkLoad.Name}; "
-            + $"{duration.TotalSeconds:0} s per run, {rounds} round(s), {Environment.ProcessorCount} cores shared with the load generator");
+            + $"{duration.TotalSeconds:0} s per run after {warmup.TotalSeconds:0} s of warm-up per target and mode, {rounds} round(s), {Environment.ProcessorCount} cores shared with the load generator");
         // Every target is warmed in both modes before anything is timed: the gateway's tiered JIT (with dynamic PGO)
         // otherwise recompiles the hot path during the first timed runs.
         foreach (var target in targets)
         {
             foreach (var stream in new[] { false, true })
-                await WrkLoad.RunAsync(target, stream, 16, TimeSpan.FromSeconds(8));
+                await WrkLoad.RunAsync(target, stream, 16, warmup);
         }
 
         var results = new Dictionary<(string Target, bool Stream, int Concurrency), List<LoadGenerator.Result>>();
