@@ -35,8 +35,11 @@ internal abstract class ClientDialect
     /// <summary>The model the client asked for, by any name the router takes (known once the body is accepted; a passthrough then sets the upstream's in the body).</summary>
     public string Model { get; private set; } = "";
 
-    /// <summary>Whether the client asked for a stream (known once the body is accepted).</summary>
-    public virtual bool Stream => false;
+    /// <summary>Whether the client asked for a stream (known once the body is accepted; read once, as most steps ask).</summary>
+    public bool Stream { get; private set; }
+
+    /// <summary>Whether the accepted body (or the path) asks for a stream; no API streams unless its dialect says so.</summary>
+    protected virtual bool ReadStream(JsonObject body) => false;
 
     /// <summary>The most output the request allows, for worst-case budget holds and rate limits; null when it sets none.</summary>
     public virtual int? MaxOutputTokens => (int?)(Body["max_completion_tokens"] ?? Body["max_tokens"]);
@@ -58,6 +61,7 @@ internal abstract class ClientDialect
     {
         Body = body;
         Model = (string)body["model"]!;
+        Stream = ReadStream(body);
     }
 
     /// <summary>

@@ -23,7 +23,7 @@ internal sealed class AnthropicMessagesDialect(HttpRequest request) : ChatDialec
 
     public override ProviderKind Native => ProviderKind.Anthropic;
 
-    public override bool Stream => Body["stream"]?.GetValueKind() == JsonValueKind.True;
+    protected override bool ReadStream(JsonObject body) => body["stream"]?.GetValueKind() == JsonValueKind.True;
 
     public override IReadOnlyList<string> Unmapped => UnmappedFields.OfAnthropicMessages(Body);
 

@@ -28,7 +28,7 @@ internal sealed class GeminiGenerateDialect(string model, bool stream, bool sse)
 
     public override string? PathModel => model;
 
-    public override bool Stream => stream;
+    protected override bool ReadStream(JsonObject body) => stream;
 
     public override int? MaxOutputTokens => (int?)GeminiBody.Request(Body)["generationConfig"]?["maxOutputTokens"];
 

@@ -25,7 +25,7 @@ internal sealed class OpenAIChatDialect(TimeProvider time) : ChatDialect
 
     public override ProviderKind Native => ProviderKind.OpenAI;
 
-    public override bool Stream => Body["stream"]?.GetValueKind() == JsonValueKind.True;
+    protected override bool ReadStream(JsonObject body) => body["stream"]?.GetValueKind() == JsonValueKind.True;
 
     public override IReadOnlyList<string> Unmapped => UnmappedFields.OfOpenAIChat(Body);
 
