@@ -14,11 +14,11 @@ internal static class GatewayToolEntries
     /// </summary>
     public static IReadOnlyList<GatewayToolUse> ByType(JsonNode? tools, bool named) =>
         [.. (tools as JsonArray ?? []).OfType<JsonObject>().Select(entry => KindOfType(entry) is { } kind
-            ? new GatewayToolUse(kind, named ? Text(entry["name"]) : null, named ? Options(entry, "type", "name") : Options(entry, "type"))
+            ? new GatewayToolUse(kind, named ? JsonText.Of(entry["name"]) : null, named ? Options(entry, "type", "name") : Options(entry, "type"))
             : null).OfType<GatewayToolUse>()];
 
     /// <summary>The gateway tool a <c>tools</c> entry of OpenAI or Anthropic asks for; null for any other entry.</summary>
-    public static GatewayToolKind? KindOfType(JsonNode? entry) => Text(entry?["type"]) is { } type ? GatewayToolNames.FromType(type) : null;
+    public static GatewayToolKind? KindOfType(JsonNode? entry) => JsonText.Of(entry?["type"]) is { } type ? GatewayToolNames.FromType(type) : null;
 
     /// <summary>The entry's own options: a copy of it without the keys that say which tool it is (<c>type</c>, <c>name</c>).</summary>
     public static JsonObject Options(JsonObject entry, params string[] identifying)
@@ -29,7 +29,6 @@ internal static class GatewayToolEntries
         return options;
     }
 
-    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     /// <summary>
     /// A request asks for each gateway tool at most once: the loop opens one session per tool, and two entries would

@@ -23,7 +23,7 @@ public static class AnthropicNativeTools
 
     /// <summary>The request's entries of Anthropic's web search and code execution, read from a body the validator accepted.</summary>
     public static IReadOnlyList<NativeToolUse> Read(JsonObject body) =>
-        [.. (body["tools"] as JsonArray ?? []).Select((tool, i) => tool is JsonObject entry && KindOf(Text(entry["type"])) is { } kind ? Use(entry, kind, i) : null).OfType<NativeToolUse>()];
+        [.. (body["tools"] as JsonArray ?? []).Select((tool, i) => tool is JsonObject entry && KindOf(JsonText.Of(entry["type"])) is { } kind ? Use(entry, kind, i) : null).OfType<NativeToolUse>()];
 
     private static NativeToolUse Use(JsonObject entry, GatewayToolKind kind, int index)
     {
@@ -35,12 +35,10 @@ public static class AnthropicNativeTools
         }
 
         var maxUses = entry["max_uses"] is JsonValue value && value.TryGetValue<int>(out var uses) ? uses : (int?)null;
-        return new NativeToolUse($"tools[{index}] ({Text(entry["type"])})", new GatewayToolUse(kind, Text(entry["name"]), options, maxUses));
+        return new NativeToolUse($"tools[{index}] ({JsonText.Of(entry["type"])})", new GatewayToolUse(kind, JsonText.Of(entry["name"]), options, maxUses));
     }
 
     /// <summary>Anthropic versions its server tools by date: <c>web_search_20250305</c>.</summary>
     private static bool Versioned(string? type, string prefix) =>
         type is not null && type.StartsWith(prefix, StringComparison.Ordinal) && type.Length == prefix.Length + 8 && type[prefix.Length..].All(char.IsAsciiDigit);
-
-    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 }

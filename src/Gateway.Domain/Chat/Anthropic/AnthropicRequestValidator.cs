@@ -103,7 +103,7 @@ public static class AnthropicRequestValidator
                     break;
                 case "web_search_tool_result" or "code_execution_tool_result":
                     // Anthropic's own results are Anthropic's to judge; the gateway reads back the ones it wrote.
-                    if (AnthropicServerToolIds.IsGateways(check.String(block["tool_use_id"], Field(at, "tool_use_id"), required: true)))
+                    if (AnthropicServerToolIds.Gateway.IsGateways(check.String(block["tool_use_id"], Field(at, "tool_use_id"), required: true)))
                         EchoedResult(check, block["content"], Field(at, "content"), search: type == "web_search_tool_result");
                     break;
             }

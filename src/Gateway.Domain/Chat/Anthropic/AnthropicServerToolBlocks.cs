@@ -4,7 +4,7 @@ namespace Gateway.Domain.Chat.Anthropic;
 
 /// <summary>
 /// The blocks Anthropic shows its own server tools in, for the gateway's: <c>server_tool_use</c> for a call (its id
-/// behind <see cref="AnthropicServerToolIds.Prefix"/>), then <c>web_search_tool_result</c> or
+/// behind the gateway's prefix, <see cref="AnthropicServerToolIds"/>), then <c>web_search_tool_result</c> or
 /// <c>code_execution_tool_result</c> for what it returned, or their error shapes for a run that failed. Search results
 /// carry no <c>encrypted_content</c>: that is Anthropic's signature over the page, which the gateway cannot make, and a
 /// made-up one would be a lie. A run's files are not listed: Anthropic lists them by its Files API ids, which the
@@ -14,7 +14,7 @@ internal static class AnthropicServerToolBlocks
 {
     public static JsonObject Call(ServerToolCallPart call) => new()
     {
-        ["type"] = "server_tool_use", ["id"] = AnthropicServerToolIds.Write(call.Id), ["name"] = call.Name, ["input"] = AnthropicBlocks.Input(call.ArgumentsJson),
+        ["type"] = "server_tool_use", ["id"] = AnthropicServerToolIds.Gateway.Write(call.Id), ["name"] = call.Name, ["input"] = AnthropicBlocks.Input(call.ArgumentsJson),
     };
 
     public static JsonObject Result(ServerToolResultPart result) => new()
@@ -24,7 +24,7 @@ internal static class AnthropicServerToolBlocks
             GatewayToolKind.WebSearch => "web_search_tool_result",
             GatewayToolKind.CodeExecution => "code_execution_tool_result",
         },
-        ["tool_use_id"] = AnthropicServerToolIds.Write(result.ToolCallId),
+        ["tool_use_id"] = AnthropicServerToolIds.Gateway.Write(result.ToolCallId),
         ["content"] = result.Outcome switch
         {
             WebSearchOutcome search => new JsonArray([.. search.Hits.Select(h => (JsonNode)new JsonObject

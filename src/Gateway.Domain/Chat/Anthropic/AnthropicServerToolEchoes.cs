@@ -17,8 +17,8 @@ internal sealed class AnthropicServerToolEchoes(IReadOnlyList<GatewayToolUse> us
     public static bool IsEcho(JsonNode block) =>
         (string?)block["type"] switch
         {
-            "server_tool_use" => AnthropicServerToolIds.IsGateways(Text(block["id"])),
-            "web_search_tool_result" or "code_execution_tool_result" => AnthropicServerToolIds.IsGateways(Text(block["tool_use_id"])),
+            "server_tool_use" => AnthropicServerToolIds.Gateway.IsGateways(JsonText.Of(block["id"])),
+            "web_search_tool_result" or "code_execution_tool_result" => AnthropicServerToolIds.Gateway.IsGateways(JsonText.Of(block["tool_use_id"])),
             _ => false,
         };
 
@@ -28,10 +28,10 @@ internal sealed class AnthropicServerToolEchoes(IReadOnlyList<GatewayToolUse> us
         var type = (string?)block["type"];
         if (type == "server_tool_use")
             return Call(block, at, problems);
-        var id = AnthropicServerToolIds.Read(Text(block["tool_use_id"]) ?? "");
+        var id = AnthropicServerToolIds.Gateway.Read(JsonText.Of(block["tool_use_id"]) ?? "");
         if (!_calls.TryGetValue(id, out var call))
         {
-            problems.Add($"{at}: {type} answers no earlier server_tool_use of the gateway's ('{Text(block["tool_use_id"])}')");
+            problems.Add($"{at}: {type} answers no earlier server_tool_use of the gateway's ('{JsonText.Of(block["tool_use_id"])}')");
             return null;
         }
 
@@ -43,7 +43,7 @@ internal sealed class AnthropicServerToolEchoes(IReadOnlyList<GatewayToolUse> us
         }
 
         var content = block["content"];
-        if (Text((content as JsonObject)?["error_code"]) is { } error)
+        if (JsonText.Of((content as JsonObject)?["error_code"]) is { } error)
             return new ServerToolResultPart(call.Id, kind, ServerToolEchoText.Failed(kind, error), null);
         return kind switch
         {
@@ -58,14 +58,14 @@ internal sealed class AnthropicServerToolEchoes(IReadOnlyList<GatewayToolUse> us
 
     private ServerToolCallPart? Call(JsonNode block, string at, List<string> problems)
     {
-        var name = Text(block["name"]) ?? "";
+        var name = JsonText.Of(block["name"]) ?? "";
         if (KindNamed(name) is not { } kind)
         {
             problems.Add($"{at}: server_tool_use '{name}' names none of the gateway's tools");
             return null;
         }
 
-        var call = new ServerToolCallPart(AnthropicServerToolIds.Read(Text(block["id"]) ?? ""), kind, name, block["input"]?.ToJsonString() ?? "{}");
+        var call = new ServerToolCallPart(AnthropicServerToolIds.Gateway.Read(JsonText.Of(block["id"]) ?? ""), kind, name, block["input"]?.ToJsonString() ?? "{}");
         _calls[call.Id] = call;
         return call;
     }
@@ -84,12 +84,12 @@ internal sealed class AnthropicServerToolEchoes(IReadOnlyList<GatewayToolUse> us
 
     private static WebSearchOutcome Search(ServerToolCallPart call, JsonNode? content) => new(
         Argument(call, "query"),
-        [.. (content as JsonArray ?? []).OfType<JsonObject>().Select(r => new WebSearchHit(Text(r["title"]) ?? "", Text(r["url"]) ?? "", Text(r["page_age"]), null, null))]);
+        [.. (content as JsonArray ?? []).OfType<JsonObject>().Select(r => new WebSearchHit(JsonText.Of(r["title"]) ?? "", JsonText.Of(r["url"]) ?? "", JsonText.Of(r["page_age"]), null, null))]);
 
     private static CodeRunOutcome Run(ServerToolCallPart call, JsonNode? content) => new(
         Argument(call, "code"),
-        Text(content?["stdout"]) ?? "",
-        Text(content?["stderr"]) ?? "",
+        JsonText.Of(content?["stdout"]) ?? "",
+        JsonText.Of(content?["stderr"]) ?? "",
         content?["return_code"] is JsonValue code && code.TryGetValue<int>(out var exit) ? exit : 0,
         TimedOut: false,
         []);
@@ -98,13 +98,11 @@ internal sealed class AnthropicServerToolEchoes(IReadOnlyList<GatewayToolUse> us
     {
         try
         {
-            return Text(JsonNode.Parse(call.ArgumentsJson)?[name]) ?? "";
+            return JsonText.Of(JsonNode.Parse(call.ArgumentsJson)?[name]) ?? "";
         }
         catch (JsonException)
         {
             return "";
         }
     }
-
-    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 }

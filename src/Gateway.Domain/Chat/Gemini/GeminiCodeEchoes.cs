@@ -18,7 +18,7 @@ internal sealed class GeminiCodeEchoes
     public ServerToolCallPart Call(JsonObject code, string id, string? signature)
     {
         var arguments = new JsonObject { ["code"] = (string?)code["code"] ?? "" };
-        var call = new ServerToolCallPart(GeminiServerToolIds.Read(id), GatewayToolKind.CodeExecution, GatewayToolNames.Type(GatewayToolKind.CodeExecution), arguments.ToJsonString(), signature);
+        var call = new ServerToolCallPart(GeminiServerToolIds.Gateway.Read(id), GatewayToolKind.CodeExecution, GatewayToolNames.Type(GatewayToolKind.CodeExecution), arguments.ToJsonString(), signature);
         _unanswered.Add(call);
         return call;
     }
@@ -26,7 +26,7 @@ internal sealed class GeminiCodeEchoes
     /// <summary>The result as its part; null, with the problem added, when it answers no code before it.</summary>
     public ServerToolResultPart? Result(JsonObject result, string at, List<string> problems)
     {
-        var id = (string?)result["id"] is { } written ? GeminiServerToolIds.Read(written) : null;
+        var id = (string?)result["id"] is { } written ? GeminiServerToolIds.Gateway.Read(written) : null;
         var call = id is { Length: > 0 } ? _unanswered.FirstOrDefault(c => c.Id == id) : _unanswered.LastOrDefault();
         if (call is null)
         {

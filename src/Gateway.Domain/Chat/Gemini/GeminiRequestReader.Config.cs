@@ -106,7 +106,7 @@ public sealed partial class GeminiRequestReader
     /// </summary>
     public static bool EchoesGatewayTools(JsonObject request) =>
         (request["contents"] as JsonArray ?? []).Any(c => c?["parts"] is JsonArray parts && parts.Any(p =>
-            (p?["executableCode"] ?? p?["codeExecutionResult"])?["id"] is JsonValue id && id.TryGetValue<string>(out var text) && GeminiServerToolIds.IsGateways(text)));
+            (p?["executableCode"] ?? p?["codeExecutionResult"])?["id"] is JsonValue id && id.TryGetValue<string>(out var text) && GeminiServerToolIds.Gateway.IsGateways(text)));
 
     /// <summary>The client's function declarations, read from a request the validator accepted.</summary>
     public static IReadOnlyList<DeclaredFunction> DeclaredFunctions(JsonObject request) =>

@@ -17,7 +17,7 @@ internal static class GeminiServerToolParts
     public static JsonObject? Part(ServerToolCallPart call) => call.Kind switch
     {
         GatewayToolKind.CodeExecution => GeminiParts.WithSignature(
-            new JsonObject { ["executableCode"] = new JsonObject { ["id"] = GeminiServerToolIds.Write(call.Id), ["language"] = "PYTHON", ["code"] = Code(call.ArgumentsJson) } },
+            new JsonObject { ["executableCode"] = new JsonObject { ["id"] = GeminiServerToolIds.Gateway.Write(call.Id), ["language"] = "PYTHON", ["code"] = Code(call.ArgumentsJson) } },
             call.Signature),
         GatewayToolKind.WebSearch => null,
     };
@@ -51,7 +51,7 @@ internal static class GeminiServerToolParts
             CodeRunOutcome run => ("OUTCOME_FAILED", run.Stderr.Length > 0 ? run.Stderr : run.Stdout),
             _ => ("OUTCOME_FAILED", result.Text),
         };
-        return new JsonObject { ["id"] = GeminiServerToolIds.Write(result.ToolCallId), ["outcome"] = outcome, ["output"] = output };
+        return new JsonObject { ["id"] = GeminiServerToolIds.Gateway.Write(result.ToolCallId), ["outcome"] = outcome, ["output"] = output };
     }
 
     private static string Code(string argumentsJson)
