@@ -43,13 +43,13 @@ internal static class WarmupBench
         await using var gateway = await BenchGateway.StartAsync("warmup", gatewayDll: variant.GatewayDll, environment: variant.Environment);
         var target = new LoadGenerator.Target("gateway", gateway.ChatUrl, gateway.Headers, "fake:bench-model");
         var slices = new List<double>();
+        var loadBegan = DateTime.UtcNow;
         for (var i = 0; i < seconds; i++)
             slices.Add((await WrkLoad.RunAsync(target, false, 16, TimeSpan.FromSeconds(1))).RequestsPerSecond);
         var full = slices.TakeLast(5).Order().ElementAt(2);
         var reached = slices.FindIndex(s => s >= 0.9 * full);
-        var firstSlice = (DateTime.UtcNow - gateway.ReadyAt).TotalSeconds - seconds;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{variant.Name,-16} full speed {full,7:N0} req/s, 90 % of it in second {reached + 1,2} after the load began ({firstSlice:N1} s after readiness); first seconds: {string.Join(" ", slices.Take(8).Select(s => s.ToString("N0", CultureInfo.InvariantCulture)))}"));
+            $"{variant.Name,-16} full speed {full,7:N0} req/s, 90 % of it in second {reached + 1,2} after the load began ({(loadBegan - gateway.ReadyAt).TotalSeconds:N1} s after readiness); first seconds: {string.Join(" ", slices.Take(8).Select(s => s.ToString("N0", CultureInfo.InvariantCulture)))}"));
     }
 
     /// <summary>This build's gateway published as ReadyToRun into <paramref name="work"/>; null (said why) when the SDK cannot.</summary>
