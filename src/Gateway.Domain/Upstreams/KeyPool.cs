@@ -79,7 +79,7 @@ public sealed class KeyPool(TimeZoneInfo quotaZone, PoolOptions options, Random?
         lock (_lock)
         {
             var available = new List<KeyState>();
-            var leasable = new List<(KeyState State, List<(QuotaKey Key, long Limit, long Need)> Lacking)>();
+            List<(KeyState State, List<(QuotaKey Key, long Limit, long Need)> Lacking)>? leasable = null;
             DateTimeOffset? firstFree = null;
             var reasons = new SortedSet<string>(StringComparer.Ordinal);
             foreach (var state in _keys)
@@ -99,7 +99,7 @@ public sealed class KeyPool(TimeZoneInfo quotaZone, PoolOptions options, Random?
                     if (lacking is null)
                         available.Add(state);
                     else
-                        leasable.Add((state, lacking));
+                        (leasable ??= []).Add((state, lacking));
                     continue;
                 }
 
@@ -108,18 +108,19 @@ public sealed class KeyPool(TimeZoneInfo quotaZone, PoolOptions options, Random?
                     firstFree = freeAt;
             }
 
-            if (available.Count == 0 && leasable.Count == 0)
+            if (available.Count == 0 && leasable is null)
             {
                 var why = _keys.Count == 0 ? "no keys are configured" : reasons.Count == 0 ? "every key was already tried" : string.Join("; ", reasons);
                 return PoolSelection.Exhausted(firstFree, why);
             }
 
             // A key that only lacks a share of its shared windows keeps its tier: paid keys stay first while their share is leased.
-            var tier = available.Concat(leasable.Select(l => l.State)).Min(s => s.Key.Priority);
+            var tier = leasable is null ? available.Min(s => s.Key.Priority) : available.Concat(leasable.Select(l => l.State)).Min(s => s.Key.Priority);
             var ready = available.Where(s => s.Key.Priority == tier).ToList();
             if (ready.Count == 0)
             {
-                var toLease = Choose([.. leasable.Where(l => l.State.Key.Priority == tier).Select(l => l.State)], model, group, now, stickyKey);
+                leasable!.RemoveAll(l => l.State.Key.Priority != tier);
+                var toLease = Choose([.. leasable.Select(l => l.State)], model, group, now, stickyKey);
                 var reset = QuotaClock.NextDailyReset(quotaZone, now);
                 return PoolSelection.Leasing([.. leasable.First(l => l.State == toLease).Lacking.Select(l => shared!.Shares.Want(l.Key, l.Limit, l.Need, now, reset))]);
             }
