@@ -1,3 +1,5 @@
+using Gateway.Domain.Upstreams.Sharing;
+
 namespace Gateway.Domain.Upstreams;
 
 /// <summary>
@@ -6,7 +8,11 @@ namespace Gateway.Domain.Upstreams;
 /// Thread-safe: one lock around each decision (decisions take microseconds).
 /// </summary>
 /// <param name="quotaZone">Where the provider's quota day starts at midnight (<see cref="QuotaClock"/>).</param>
-public sealed class KeyPool(TimeZoneInfo quotaZone, PoolOptions options, Random? random = null)
+/// <param name="shared">
+/// The windows every instance counts against together: a key's limits hold across them, spent from shares leased
+/// from the shared store. Null: this pool's own counts are the whole truth (one instance).
+/// </param>
+public sealed class KeyPool(TimeZoneInfo quotaZone, PoolOptions options, Random? random = null, SharedWindows? shared = null)
 {
     private readonly Lock _lock = new();
     private readonly List<KeyState> _keys = [];
@@ -73,11 +79,12 @@ public sealed class KeyPool(TimeZoneInfo quotaZone, PoolOptions options, Random?
         lock (_lock)
         {
             var available = new List<KeyState>();
+            List<(KeyState State, List<(QuotaKey Key, long Limit, long Need)> Lacking)>? leasable = null;
             DateTimeOffset? firstFree = null;
             var reasons = new SortedSet<string>(StringComparer.Ordinal);
             foreach (var state in _keys)
             {
-                var (freeAt, reason) = Blocked(state, model, group, now, estimatedTokens);
+                var (freeAt, reason, lacking) = Blocked(state, model, group, now, estimatedTokens);
                 if (exclude?.Contains(state.Key.Id) == true)
                 {
                     // Tried already by this request, yet it still tells the next request when to come back.
@@ -89,7 +96,10 @@ public sealed class KeyPool(TimeZoneInfo quotaZone, PoolOptions options, Random?
 
                 if (reason is null)
                 {
-                    available.Add(state);
+                    if (lacking is null)
+                        available.Add(state);
+                    else
+                        (leasable ??= []).Add((state, lacking));
                     continue;
                 }
 
@@ -98,23 +108,37 @@ public sealed class KeyPool(TimeZoneInfo quotaZone, PoolOptions options, Random?
                     firstFree = freeAt;
             }
 
-            if (available.Count == 0)
+            if (available.Count == 0 && leasable is null)
             {
                 var why = _keys.Count == 0 ? "no keys are configured" : reasons.Count == 0 ? "every key was already tried" : string.Join("; ", reasons);
                 return PoolSelection.Exhausted(firstFree, why);
             }
 
-            var tier = available.Min(s => s.Key.Priority);
-            var chosen = Choose([.. available.Where(s => s.Key.Priority == tier)], model, group, now, stickyKey);
+            // A key that only lacks a share of its shared windows keeps its tier: paid keys stay first while their share is leased.
+            var tier = leasable is null ? available.Min(s => s.Key.Priority) : available.Concat(leasable.Select(l => l.State)).Min(s => s.Key.Priority);
+            var ready = available.Where(s => s.Key.Priority == tier).ToList();
+            if (ready.Count == 0)
+            {
+                leasable!.RemoveAll(l => l.State.Key.Priority != tier);
+                var toLease = Choose([.. leasable.Select(l => l.State)], model, group, now, stickyKey);
+                var reset = QuotaClock.NextDailyReset(quotaZone, now);
+                return PoolSelection.Leasing([.. leasable.First(l => l.State == toLease).Lacking.Select(l => shared!.Shares.Want(l.Key, l.Limit, l.Need, now, reset))]);
+            }
+
+            var chosen = Choose(ready, model, group, now, stickyKey);
             var quota = Quota(chosen.Key.Scope, group, now);
             chosen.InFlight++;
             chosen.TotalRequests++;
             chosen.LastUsedAt = now;
             quota.Requests.Add(now, 1);
             quota.RequestsToday++;
-            return new PoolSelection(new PoolLease(chosen.Key.Id, chosen.Key.Scope, group, model), null, null);
+            var reserved = shared is null ? 0 : Spend(chosen, model, group, now, estimatedTokens);
+            return new PoolSelection(new PoolLease(chosen.Key.Id, chosen.Key.Scope, group, model, reserved), null, null);
         }
     }
+
+    /// <summary>A grant for one of this pool's shared windows came: the next <see cref="Acquire"/> can spend it.</summary>
+    public void Granted(QuotaWant want, QuotaGrant grant, DateTimeOffset now) => shared?.Shares.Granted(want, grant, now);
 
     /// <summary>The request succeeded: free the slot, count its tokens, forget past failures.</summary>
     public void Succeed(PoolLease lease, int tokens, DateTimeOffset now)
@@ -126,6 +150,7 @@ public sealed class KeyPool(TimeZoneInfo quotaZone, PoolOptions options, Random?
                 state.ConsecutiveFailures = 0;
             if (tokens > 0)
                 Quota(lease.Scope, lease.Group, now).Tokens.Add(now, tokens);
+            SettleTokens(lease, tokens, now);
         }
     }
 
@@ -142,6 +167,7 @@ public sealed class KeyPool(TimeZoneInfo quotaZone, PoolOptions options, Random?
             var state = Release(lease);
             if (tokens > 0)
                 Quota(lease.Scope, lease.Group, now).Tokens.Add(now, tokens);
+            SettleTokens(lease, tokens, now);
             if (state is null || failure.Kind is FailureKind.BadRequest or FailureKind.ContextLength)
                 return;
             state.Failures++;
@@ -197,27 +223,84 @@ public sealed class KeyPool(TimeZoneInfo quotaZone, PoolOptions options, Random?
         }
     }
 
-    /// <returns>Null reason when the key can take the request; otherwise why not and when that ends.</returns>
-    private (DateTimeOffset? FreeAt, string? Reason) Blocked(KeyState state, string model, string group, DateTimeOffset now, int estimatedTokens)
+    /// <returns>
+    /// Null reason when the key can take the request; otherwise why not and when that ends. Lacking when it could take
+    /// it but has too small a share of a shared window: what to lease first.
+    /// </returns>
+    private (DateTimeOffset? FreeAt, string? Reason, List<(QuotaKey Key, long Limit, long Need)>? Lacking) Blocked(KeyState state, string model, string group, DateTimeOffset now, int estimatedTokens)
     {
         if (state.DisabledReason is not null)
-            return (null, "disabled");
+            return (null, "disabled", null);
         if (state.Models is { } models && !models.Contains(model))
-            return (null, "does not serve this model");
+            return (null, "does not serve this model", null);
         var cap = Capacity(state.Key);
         if (cap is not null && state.InFlight >= cap)
-            return (now + TimeSpan.FromSeconds(1), "at its concurrency limit");
+            return (now + TimeSpan.FromSeconds(1), "at its concurrency limit", null);
         var quota = Quota(state.Key.Scope, group, now);
         if (quota.CooldownUntil > now)
-            return (quota.CooldownUntil, "cooling down");
+            return (quota.CooldownUntil, "cooling down", null);
         var limits = state.LimitsFor(model, options);
         if (limits.Rpd is { } rpd && quota.RequestsToday >= rpd)
-            return (QuotaClock.NextDailyReset(quotaZone, now), "daily quota used");
+            return (QuotaClock.NextDailyReset(quotaZone, now), "daily quota used", null);
         if (limits.Rpm is { } rpm && quota.Requests.Sum(now) >= rpm)
-            return (quota.Requests.NextExpiry(now), "requests-per-minute limit reached");
+            return (quota.Requests.NextExpiry(now), "requests-per-minute limit reached", null);
         if (limits.Tpm is { } tpm && quota.Tokens.Sum(now) is > 0 and var used && used + estimatedTokens > tpm)
-            return (quota.Tokens.NextExpiry(now), "tokens-per-minute limit reached");
-        return (null, null);
+            return (quota.Tokens.NextExpiry(now), "tokens-per-minute limit reached", null);
+        return shared is null ? (null, null, null) : SharedBlock(state.Key.Scope, group, limits, now, estimatedTokens);
+    }
+
+    /// <summary>What the windows shared with other instances say: refused for now, a share to lease first, or free to go.</summary>
+    private (DateTimeOffset? FreeAt, string? Reason, List<(QuotaKey Key, long Limit, long Need)>? Lacking) SharedBlock(string scope, string group, QuotaLimits limits, DateTimeOffset now, int estimatedTokens)
+    {
+        List<(QuotaKey Key, long Limit, long Need)>? lacking = null;
+        foreach (var need in SharedNeeds(scope, group, limits, estimatedTokens))
+        {
+            if (shared!.Shares.RefusedUntil(need.Key, now) is { } until)
+                return (until, SharedReason(need.Key.Dimension), null);
+            if (shared.Shares.Available(need.Key, now) < need.Need)
+                (lacking ??= []).Add(need);
+        }
+
+        return (null, null, lacking);
+    }
+
+    private static string SharedReason(QuotaDimension dimension) => dimension switch
+    {
+        QuotaDimension.RequestsPerMinute => "requests-per-minute limit reached across instances",
+        QuotaDimension.RequestsPerDay => "daily quota used across instances",
+        QuotaDimension.TokensPerMinute => "tokens-per-minute limit reached across instances",
+    };
+
+    /// <summary>Each shared window a request counts in, its limit, and what the request takes from it (tokens: at most the limit).</summary>
+    private IEnumerable<(QuotaKey Key, long Limit, long Need)> SharedNeeds(string scope, string group, QuotaLimits limits, int estimatedTokens)
+    {
+        var owner = shared!.Owner;
+        if (limits.Rpm is { } rpm)
+            yield return (new QuotaKey(owner, scope, group, QuotaDimension.RequestsPerMinute), rpm, 1);
+        if (limits.Rpd is { } rpd)
+            yield return (new QuotaKey(owner, scope, group, QuotaDimension.RequestsPerDay), rpd, 1);
+        if (limits.Tpm is { } tpm)
+            yield return (new QuotaKey(owner, scope, group, QuotaDimension.TokensPerMinute), tpm, Math.Clamp(estimatedTokens, 1, tpm));
+    }
+
+    /// <summary>Spends the chosen key's shares (checked just before, under the same lock); returns the tokens reserved.</summary>
+    private int Spend(KeyState chosen, string model, string group, DateTimeOffset now, int estimatedTokens)
+    {
+        var reserved = 0;
+        foreach (var (key, _, need) in SharedNeeds(chosen.Key.Scope, group, chosen.LimitsFor(model, options), estimatedTokens))
+        {
+            shared!.Shares.TryTake(key, need, now);
+            if (key.Dimension == QuotaDimension.TokensPerMinute)
+                reserved = (int)need;
+        }
+
+        return reserved;
+    }
+
+    private void SettleTokens(PoolLease lease, int tokens, DateTimeOffset now)
+    {
+        if (shared is not null && lease.ReservedTokens > 0)
+            shared.Shares.Settle(new QuotaKey(shared.Owner, lease.Scope, lease.Group, QuotaDimension.TokensPerMinute), lease.ReservedTokens, tokens, now);
     }
 
     private int? Capacity(PoolKey key) =>

@@ -1,13 +1,24 @@
+using Gateway.Domain.Upstreams.Sharing;
+
 namespace Gateway.Domain.Upstreams;
 
 /// <summary>The right to send one request with one key; give it back with Succeed, Fail or Abandon.</summary>
-public sealed record PoolLease(string KeyId, string Scope, string Group, string Model);
+/// <param name="ReservedTokens">Tokens taken from the key's shared tokens-per-minute share, settled against what the request spent.</param>
+public sealed record PoolLease(string KeyId, string Scope, string Group, string Model, int ReservedTokens = 0);
 
-/// <summary>The pool's answer: a lease, or when the first key frees up (for Retry-After) and why none could serve.</summary>
-public sealed record PoolSelection(PoolLease? Lease, DateTimeOffset? RetryAt, string? Reason)
+/// <summary>
+/// The pool's answer: a lease; or when the first key frees up (for Retry-After) and why none could serve; or the shares
+/// of shared windows to lease before asking again (<see cref="Wants"/>).
+/// </summary>
+public sealed record PoolSelection(PoolLease? Lease, DateTimeOffset? RetryAt, string? Reason, IReadOnlyList<QuotaWant>? Wants = null)
 {
     public static PoolSelection Exhausted(DateTimeOffset? retryAt, string reason) => new(null, retryAt, reason);
+
+    public static PoolSelection Leasing(IReadOnlyList<QuotaWant> wants) => new(null, null, null, wants);
 }
+
+/// <summary>A pool's windows shared with other instances: whose they are in the shared store, and this instance's shares of them.</summary>
+public sealed record SharedWindows(string Owner, QuotaShares Shares);
 
 /// <summary>One key's state for status pages: counters, cooldown, why it is out.</summary>
 public sealed record PoolKeyStatus(

@@ -15,8 +15,8 @@ public sealed class CallerLimitsTests
         Assert.Null(limits.TryAdmit("k", rpm: 2, tpm: null, 0, Now.AddSeconds(10)));
         var refused = limits.TryAdmit("k", rpm: 2, tpm: null, 0, Now.AddSeconds(20));
 
-        Assert.Equal(Now.AddMinutes(1), refused!.Value.RetryAt);
-        Assert.Contains("2 requests per minute", refused.Value.Reason, StringComparison.Ordinal);
+        Assert.Equal(Now.AddMinutes(1), refused!.RetryAt);
+        Assert.Contains("2 requests per minute", refused.Reason, StringComparison.Ordinal);
         Assert.Null(limits.TryAdmit("k", rpm: 2, tpm: null, 0, Now.AddSeconds(61)));
         Assert.Null(limits.TryAdmit("other", rpm: 2, tpm: null, 0, Now.AddSeconds(20)));
     }
@@ -26,7 +26,7 @@ public sealed class CallerLimitsTests
     {
         var limits = new CallerLimits();
         Assert.Null(limits.TryAdmit("k", null, tpm: 1000, 600, Now));
-        limits.Charge("k", 800, Now);
+        limits.Charge("k", 1000, 800, 600, Now);
 
         Assert.NotNull(limits.TryAdmit("k", null, tpm: 1000, 300, Now.AddSeconds(5)));
         Assert.Null(limits.TryAdmit("k", null, tpm: 1000, 150, Now.AddSeconds(5)));

@@ -1,3 +1,4 @@
+using Gateway.Domain.Upstreams.Sharing;
 using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Inference.Anthropic;
 using Gateway.Host.Features.Inference.Gemini;
@@ -12,7 +13,7 @@ internal static class InferenceFeature
     public static void AddInferenceFeature(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<InferenceRunner>();
-        builder.Services.AddSingleton<CallerLimits>();
+        builder.Services.AddSingleton(sp => new CallerLimits(sp.GetRequiredService<QuotaShares>()));
         builder.Services.AddSingleton(TranslationSettings.FromConfiguration(builder.Configuration));
         var bodyLimits = BodyLimits.FromConfiguration(builder.Configuration);
         builder.Services.AddSingleton(bodyLimits);

@@ -136,17 +136,25 @@ internal sealed partial class InferenceRunner
     }
 
     /// <summary>The key's own requests- and tokens-per-minute: 429 with Retry-After.</summary>
-    private Refusal? Limit(InferenceRun run)
+    private Task<Refusal?> LimitAsync(InferenceRun run)
     {
         run.Estimate = EstimateTokens(run.Context.Request.ContentLength, run.Dialect);
-        return LimitCall(run);
+        return LimitCallAsync(run);
     }
 
-    /// <summary>One call's admission to the key's rate limits, at the run's current estimate.</summary>
-    private Refusal? LimitCall(InferenceRun run)
+    /// <summary>One call's admission to the key's rate limits, at the run's current estimate, leasing the key's share of them first when it lacks one.</summary>
+    private async Task<Refusal?> LimitCallAsync(InferenceRun run)
     {
         var (rpm, tpm) = directory.RateLimits(run.Principal.KeyId);
-        if (limits.TryAdmit(run.Principal.KeyId ?? "", rpm, tpm, run.Estimate, time.GetUtcNow()) is not { } limited)
+        var keyId = run.Principal.KeyId ?? "";
+        var limited = limits.TryAdmit(keyId, rpm, tpm, run.Estimate, time.GetUtcNow());
+        for (var round = 0; limited?.Wants is { } wants && round < 3; round++)
+        {
+            await quotas.LeaseAsync(wants, (want, grant) => limits.Granted(want, grant, time.GetUtcNow()), run.Context.RequestAborted);
+            limited = limits.TryAdmit(keyId, rpm, tpm, run.Estimate, time.GetUtcNow());
+        }
+
+        if (limited is null)
             return null;
         var seconds = Math.Max(1, (int)Math.Ceiling((limited.RetryAt - time.GetUtcNow()).TotalSeconds));
         run.Context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);

@@ -184,7 +184,7 @@ internal sealed partial class InferenceRunner
         run.NextCall(time.GetUtcNow());
         var promptBytes = OpenAIChatRequestWriter.Write(request, request.Model).ToJsonString().Length;
         run.Estimate = promptBytes / 4 + (request.MaxTokens ?? 0);
-        if (LimitCall(run) is { } limited)
+        if (await LimitCallAsync(run) is { } limited)
             return limited with { Message = $"{limited.Message} (before model call {calls} of this request)" };
         var admitted = await spending.AdmitAsync(run.Principal, run.Targets, promptBytes, request.MaxTokens, run.StartedAt, run.Context.RequestAborted);
         if (admitted.Refused(out var refusal, out var admission))

@@ -7,6 +7,7 @@ using Gateway.Host.Features.Inference.Looping;
 using Gateway.Host.Features.Inference.Relaying;
 using Gateway.Host.Features.Providers;
 using Gateway.Host.Features.Upstreams;
+using Gateway.Host.Features.Upstreams.Sharing;
 using Gateway.Host.Features.Usage;
 using Gateway.Host.Http;
 
@@ -21,7 +22,7 @@ namespace Gateway.Host.Features.Inference;
 /// </summary>
 internal sealed partial class InferenceRunner(
     ProviderRegistry registry, KeyDirectory directory, CallerLimits limits, UpstreamCaller caller, UsageLog log, Spending spending, TranslationSettings translation,
-    BodyLimits bodyLimits, IEnumerable<IChatLoopSource> loopSources, TimeProvider time)
+    BodyLimits bodyLimits, IEnumerable<IChatLoopSource> loopSources, SharedQuotas quotas, TimeProvider time)
 {
     public ProviderRegistry Registry => registry;
 
@@ -35,7 +36,7 @@ internal sealed partial class InferenceRunner(
         refusal ??= Priced(run);
         refusal ??= Strict(run);
         refusal ??= Reach(run);
-        refusal ??= Limit(run);
+        refusal ??= await LimitAsync(run);
         refusal ??= await AdmitToBudgetsAsync(run);
         if (run.Loop is { } unused && (refusal is not null || !run.Targets.Any(t => Looped(run, registry.Providers[t.Provider].Kind))))
         {
@@ -98,7 +99,7 @@ internal sealed partial class InferenceRunner(
     {
         var tokens = (relayed.Usage?.PromptTokens ?? 0) + (relayed.Usage?.CompletionTokens ?? 0);
         var attempts = Settle(served, relayed, tokens);
-        limits.Charge(run.Principal.KeyId ?? "", tokens, time.GetUtcNow());
+        limits.Charge(run.Principal.KeyId ?? "", directory.RateLimits(run.Principal.KeyId).Tpm, tokens, run.Estimate, time.GetUtcNow());
         var priced = log.Priced(record.Finish(
             relayed.Status, run.Clock, attempts, served.Provider.Name, served.Target.Model, served.Key.Id, relayed.Usage, relayed.UsageEstimated,
             relayed.TimeToFirstTokenMs, relayed.ClientLeft));

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Gateway.Domain.Chat.Anthropic;
 using Gateway.Domain.Upstreams;
+using Gateway.Domain.Upstreams.Sharing;
 using Gateway.Host.Features.Auth;
 using Gateway.Host.Features.Providers.Protocols;
 using Gateway.Host.Hosting;
@@ -51,7 +52,8 @@ internal sealed class ProviderRegistry
     }
 
     /// <summary>Checks and builds one provider from its settings, as at start (errors name the field).</summary>
-    public static Provider Build(ProviderConfig config, KeySecrets secrets) => Build(config, config.Name, secrets);
+    /// <param name="shares">This instance's shares of the windows its keys' limits share with other instances; null: counted here alone.</param>
+    public static Provider Build(ProviderConfig config, KeySecrets secrets, QuotaShares? shares = null) => Build(config, config.Name, secrets, shares);
 
     /// <summary>Rebuilt when discovery changes what a provider serves; readers take the current one.</summary>
     public ModelRouter Router { get; private set; }
@@ -65,13 +67,13 @@ internal sealed class ProviderRegistry
 
     private ModelRouter BuildRouter() => new([.. InOrder.Select(p => new RoutableProvider(p.Name, p.AllModels))], _aliases);
 
-    public static ProviderRegistry FromConfiguration(IConfiguration configuration, KeySecrets secrets)
+    public static ProviderRegistry FromConfiguration(IConfiguration configuration, KeySecrets secrets, QuotaShares? shares = null)
     {
         var declared = configuration.GetSection("providers").Get<List<ProviderConfig>>() ?? [];
         var providers = new Dictionary<string, Provider>(StringComparer.OrdinalIgnoreCase);
         for (var i = 0; i < declared.Count; i++)
         {
-            var provider = Build(declared[i], $"providers[{i}]", secrets);
+            var provider = Build(declared[i], $"providers[{i}]", secrets, shares);
             if (!providers.TryAdd(provider.Name, provider))
                 throw new SettingsException($"providers[{i}].name '{provider.Name}' is declared twice");
         }
@@ -87,7 +89,7 @@ internal sealed class ProviderRegistry
         return new ProviderRegistry(providers, aliases);
     }
 
-    private static Provider Build(ProviderConfig config, string at, KeySecrets secrets)
+    private static Provider Build(ProviderConfig config, string at, KeySecrets secrets, QuotaShares? shares)
     {
         if (string.IsNullOrWhiteSpace(config.Name) || config.Name.Any(c => c is ':' or '/' || char.IsWhiteSpace(c)))
             throw new SettingsException($"{at}.name is required and may not contain ':', '/' or spaces");
@@ -122,7 +124,7 @@ internal sealed class ProviderRegistry
             config.QuotaGroups.SelectMany(g => g.Value.Select(m => (Model: m, Group: g.Key))).ToDictionary(x => x.Model, x => x.Group),
             config.ModelLimits.ToDictionary(l => l.Key, l => new QuotaLimits(l.Value.Rpm, l.Value.Rpd, l.Value.Tpm)),
             config.ConcurrencyMultipliers.ToDictionary(m => int.Parse(m.Key, System.Globalization.CultureInfo.InvariantCulture), m => m.Value));
-        var pool = new KeyPool(protocol.QuotaZone, options);
+        var pool = new KeyPool(protocol.QuotaZone, options, shared: shares is null ? null : new SharedWindows(config.Name, shares));
         var keys = new ConcurrentDictionary<string, UpstreamKey>();
         for (var k = 0; k < config.Keys.Count; k++)
         {

@@ -1,3 +1,4 @@
+using Gateway.Domain.Upstreams.Sharing;
 using System.Text.Json;
 using Gateway.Host.Features.Auth;
 using Gateway.Host.Http;
@@ -11,7 +12,7 @@ namespace Gateway.Host.Features.Providers;
 /// are loaded), then each change as its NOTIFY arrives, reloading the keys stored for it.
 /// </summary>
 internal sealed class ProviderStore(
-    NpgsqlDataSource dataSource, ProviderRegistry registry, KeySecrets secrets, NotificationListener notifications,
+    NpgsqlDataSource dataSource, ProviderRegistry registry, KeySecrets secrets, QuotaShares shares, NotificationListener notifications,
     IServiceProvider services, ILogger<ProviderStore> logger) : NotifiedStore(notifications, ProviderProjection.Channel, logger)
 {
     // The stored version applied per provider: a reload after a reconnect must not rebuild (and so
@@ -40,7 +41,7 @@ internal sealed class ProviderStore(
                 else
                 {
                     var spec = JsonSerializer.Deserialize<ProviderSpec>(reader.GetString(1), GatewayJson.Options)!;
-                    registry.Put(ProviderRegistry.Build(spec.ToConfig(provider), secrets));
+                    registry.Put(ProviderRegistry.Build(spec.ToConfig(provider), secrets, shares));
                 }
 
                 changed = true;

@@ -1,3 +1,4 @@
+using Gateway.Domain.Upstreams.Sharing;
 using Gateway.Host.Features.Auth;
 using Gateway.Host.Hosting;
 using Gateway.Host.Persistence.EventStore;
@@ -9,7 +10,9 @@ internal static class ProvidersFeature
 {
     public static void AddProvidersFeature(this WebApplicationBuilder builder, GatewaySettings settings)
     {
-        builder.Services.AddSingleton(sp => ProviderRegistry.FromConfiguration(builder.Configuration, sp.GetRequiredService<KeySecrets>()));
+        // One set of shares for every pool and for the virtual keys' limits: what this instance holds of the shared windows.
+        builder.Services.AddSingleton<QuotaShares>();
+        builder.Services.AddSingleton(sp => ProviderRegistry.FromConfiguration(builder.Configuration, sp.GetRequiredService<KeySecrets>(), sp.GetRequiredService<QuotaShares>()));
         // Set by now: the auth feature refuses to start without it.
         builder.Services.AddSingleton(new SecretBox(settings.MasterKey!));
         builder.Services.AddSingleton<IInlineProjection, ProviderKeyProjection>();

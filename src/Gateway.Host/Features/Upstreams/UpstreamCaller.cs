@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Providers;
+using Gateway.Host.Features.Upstreams.Sharing;
 using Gateway.Host.Features.Usage;
 
 namespace Gateway.Host.Features.Upstreams;
@@ -14,8 +15,12 @@ namespace Gateway.Host.Features.Upstreams;
 /// stalls mid-body is retried like one that never answered. A stream's body then has the provider's
 /// idle timeout instead (<see cref="IdleTimeoutStream"/>), as a generation may rightly run for long.
 /// </summary>
-internal sealed class UpstreamCaller(UpstreamHttp http, TimeProvider time)
+/// <param name="quotas">Leases shares of the windows keys share with other instances; null: every pool counts on its own.</param>
+internal sealed class UpstreamCaller(UpstreamHttp http, TimeProvider time, SharedQuotas? quotas = null)
 {
+    /// <summary>How many times one attempt may lease shares before it counts the key as unavailable: grants race other requests.</summary>
+    private const int LeaseRounds = 3;
+
     private const int MaxErrorBody = 64 * 1024;
 
     /// <param name="build">Makes the upstream request for a target and key (each attempt gets a fresh one).</param>
@@ -33,11 +38,18 @@ internal sealed class UpstreamCaller(UpstreamHttp http, TimeProvider time)
             var tried = new HashSet<string>();
             var failuresOnKey = new Dictionary<string, int>();
             string? retryKey = null;
+            var leaseRounds = 0;
             while (attempts.Count < provider.MaxAttempts)
             {
                 // A retry on the same key excludes every other key, so it is that key or nothing.
                 var exclude = retryKey is null ? tried : [.. provider.Keys.Keys.Where(k => k != retryKey)];
                 var selection = provider.Pool.Acquire(target.Model, time.GetUtcNow(), exclude, stickyKey, estimatedTokens);
+                if (selection.Wants is { } wants && quotas is not null && leaseRounds++ < LeaseRounds)
+                {
+                    await quotas.LeaseAsync(wants, (want, grant) => provider.Pool.Granted(want, grant, time.GetUtcNow()), ct);
+                    continue;
+                }
+
                 if (selection.Lease is null)
                 {
                     if (retryKey is not null)
@@ -47,7 +59,7 @@ internal sealed class UpstreamCaller(UpstreamHttp http, TimeProvider time)
                         continue;
                     }
 
-                    reasons.Add($"{target}: {selection.Reason}");
+                    reasons.Add($"{target}: {selection.Reason ?? "its keys' shares of their limits shared across instances could not be leased"}");
                     if (selection.RetryAt is { } at && (retryAt is null || at < retryAt))
                         retryAt = at;
                     break;
