@@ -11,7 +11,8 @@ internal static class LoadGenerator
     internal sealed record Target(string Name, Uri Url, IReadOnlyDictionary<string, string> Headers, string Model, string? Tools = null);
 
     /// <param name="CpuMsPerRequest">CPU milliseconds each process group spent per request, when measured.</param>
-    internal sealed record Result(double RequestsPerSecond, double P50Ms, double P99Ms, int Errors, IReadOnlyDictionary<string, double> CpuMsPerRequest);
+    /// <param name="Requests">How many requests were sent, failures and a load generator's own warm-up included: what the gateway had to record.</param>
+    internal sealed record Result(double RequestsPerSecond, double P50Ms, double P99Ms, int Errors, IReadOnlyDictionary<string, double> CpuMsPerRequest, long Requests);
 
     /// <summary>The one request every load generator sends: a short chat completion, whole or streamed.</summary>
     public static string Body(Target target, bool stream) =>
@@ -41,10 +42,14 @@ internal static class LoadGenerator
         }
 
         var warmup = Stopwatch.StartNew();
+        var warmed = 0;
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async w =>
         {
             while (warmup.Elapsed < TimeSpan.FromSeconds(1))
+            {
                 await OnceAsync(w);
+                Interlocked.Increment(ref warmed);
+            }
         }));
 
         var latencies = new List<double>[concurrency];
@@ -67,6 +72,6 @@ internal static class LoadGenerator
         var all = latencies.SelectMany(l => l).Order().ToArray();
         return new Result(
             all.Length / clock.Elapsed.TotalSeconds, all[all.Length / 2], all[Math.Min(all.Length - 1, (int)(all.Length * 0.99))], errors,
-            cpu.ToDictionary(c => c.Key, c => c.Value / all.Length));
+            cpu.ToDictionary(c => c.Key, c => c.Value / all.Length), warmed + all.Length);
     }
 }

@@ -84,7 +84,7 @@ internal static partial class WrkLoad
         if (SocketErrors().Match(output) is { Success: true } s)
             failed += Enumerable.Range(1, 4).Sum(i => int.Parse(s.Groups[i].Value, CultureInfo.InvariantCulture));
         return new LoadGenerator.Result(rps, Percentile(output, "50"), Percentile(output, "99"), failed,
-            cpuMs.ToDictionary(c => c.Key, c => requests == 0 ? 0 : c.Value / requests));
+            cpuMs.ToDictionary(c => c.Key, c => requests == 0 ? 0 : c.Value / requests), requests);
     }
 
     private static double Percentile(string output, string which)
