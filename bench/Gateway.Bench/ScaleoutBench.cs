@@ -6,9 +6,10 @@ namespace Gateway.Bench;
 /// What N instances of one deployment cost and serve: N gateway processes on one embedded PostgreSQL (the first
 /// gateway's; the same schema, configuration, master key and keys), one fake upstream, and one wrk spreading the
 /// connections over the instances (<see cref="WrkLoad.RunAsync(IReadOnlyList{LoadGenerator.Target}, bool, int, TimeSpan, CpuMeter?)"/>).
-/// For each N in turn the deployment is grown or shrunk to N processes, warmed, then timed; the run prints req/s, p50,
-/// p99, the CPU per request of each gateway process, of PostgreSQL and of the whole deployment, and how busy the
-/// machine's cores were. With a budgeted key every instance leases headroom of the same organisation budget.
+/// For each N in turn the deployment is grown or shrunk to N processes (a new one warmed alone first), warmed, then
+/// timed; the run prints req/s, p50, p99, the CPU per request of each gateway process, of PostgreSQL and of the whole
+/// deployment, and how busy the machine's cores were. With a budgeted key every instance leases headroom of the same
+/// organisation budget.
 /// </summary>
 internal static class ScaleoutBench
 {
@@ -33,15 +34,21 @@ internal static class ScaleoutBench
             foreach (var n in instances)
             {
                 while (more.Count < n - 1)
-                    more.Add(await first.StartInstanceAsync($"gateway-{more.Count + 2}"));
+                {
+                    var instance = await first.StartInstanceAsync($"gateway-{more.Count + 2}");
+                    more.Add(instance);
+                    // Alone and at full load first: dealt a share of the connections only, a new instance would still
+                    // be compiling its hot path when the instances warmed in earlier steps are done.
+                    await WrkLoad.RunAsync([Target(instance.ChatUrl, more.Count + 1, first, load)], load.Stream, load.Concurrency, load.Warmup);
+                }
+
                 while (more.Count > n - 1)
                 {
                     await more[^1].DisposeAsync();
                     more.RemoveAt(more.Count - 1);
                 }
 
-                var targets = new[] { first.ChatUrl }.Concat(more.Select(m => m.ChatUrl))
-                    .Select((url, i) => new LoadGenerator.Target($"gateway-{i + 1}", url, load.Headers(first), "fake:bench-model")).ToArray();
+                var targets = new[] { first.ChatUrl }.Concat(more.Select(m => m.ChatUrl)).Select((url, i) => Target(url, i + 1, first, load)).ToArray();
                 await WrkLoad.RunAsync(targets, load.Stream, load.Concurrency, load.Warmup);
                 var machine = new MachineCpu();
                 var result = await WrkLoad.RunAsync(targets, load.Stream, load.Concurrency, duration, meter);
@@ -83,6 +90,9 @@ internal static class ScaleoutBench
                 $"  N={n}: a core of PostgreSQL serves at most {1_000_000 / postgres:N0} req/s and a core of gateway {1_000_000 / gateways:N0}: one PostgreSQL core keeps pace with {gateways / postgres:N1} gateway cores"));
         }
     }
+
+    private static LoadGenerator.Target Target(Uri chatUrl, int instance, BenchGateway first, LoadShape load) =>
+        new($"gateway-{instance}", chatUrl, load.Headers(first), "fake:bench-model");
 
     private static double Cpu(LoadGenerator.Result r, string group) => r.CpuMsPerRequest.GetValueOrDefault(group) * 1000;
 
