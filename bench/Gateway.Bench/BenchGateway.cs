@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Gateway.Host.Persistence.Postgres;
+using Npgsql;
 
 namespace Gateway.Bench;
 
@@ -9,7 +10,8 @@ namespace Gateway.Bench;
 /// The fake upstream and the real gateway in front of it, each its own process on 127.0.0.1 (the gateway with its
 /// embedded PostgreSQL, authentication and usage recording on), with two virtual keys issued: one of an organisation
 /// without a budget, one of an organisation with a monthly budget, so that its requests take the lease path (a price is
-/// set for the model, so both are priced). Disposing stops both processes and removes their folder.
+/// set for the model, so both are priced). More instances of the same deployment can be started on its PostgreSQL.
+/// Disposing stops both processes and removes their folder.
 /// </summary>
 internal sealed class BenchGateway : IAsyncDisposable
 {
@@ -18,11 +20,15 @@ internal sealed class BenchGateway : IAsyncDisposable
     private readonly string _work;
     private readonly ChildProcess _upstream;
     private readonly ChildProcess _gateway;
+    private readonly Launch _launch;
     private int? _postmaster;
 
-    private BenchGateway(string work, ChildProcess upstream, ChildProcess gateway, int upstreamPort, int gatewayPort, string key, string budgetedKey)
+    /// <summary>How this gateway's process was started: every other instance of its deployment starts the same way.</summary>
+    private sealed record Launch(string GatewayDll, IReadOnlyDictionary<string, string>? Environment);
+
+    private BenchGateway(string work, ChildProcess upstream, ChildProcess gateway, Launch launch, int upstreamPort, int gatewayPort, string key, string budgetedKey)
     {
-        (_work, _upstream, _gateway) = (work, upstream, gateway);
+        (_work, _upstream, _gateway, _launch) = (work, upstream, gateway, launch);
         UpstreamChatUrl = new Uri($"http://127.0.0.1:{upstreamPort}/v1/chat/completions");
         ChatUrl = new Uri($"http://127.0.0.1:{gatewayPort}/v1/chat/completions");
         Headers = new Dictionary<string, string> { ["Authorization"] = $"Bearer {key}" };
@@ -60,6 +66,36 @@ internal sealed class BenchGateway : IAsyncDisposable
         return pid == _postmaster || parentPid == _postmaster;
     }
 
+    /// <summary>
+    /// How to reach the embedded PostgreSQL the gateway started: the port its postmaster.pid names (line 4) and the
+    /// password in the data dir, for the superuser and database <see cref="LocalPostgresCluster"/> creates.
+    /// </summary>
+    public string DatabaseConnectionString => new NpgsqlConnectionStringBuilder
+    {
+        Host = "127.0.0.1",
+        Port = int.Parse(File.ReadLines(Path.Combine(_work, "data", "postgres", "postmaster.pid")).ElementAt(3), CultureInfo.InvariantCulture),
+        Username = "gateway",
+        Password = File.ReadAllText(Path.Combine(_work, "data", "postgres.password")).Trim(),
+        Database = "gateway",
+    }.ConnectionString;
+
+    /// <summary>
+    /// Another instance of the same deployment: its own process, port and data dir, on this gateway's PostgreSQL, with
+    /// the same configuration, master key and admin token, so the keys issued here authenticate there.
+    /// </summary>
+    public async Task<GatewayInstance> StartInstanceAsync(string name)
+    {
+        var port = LocalPostgresCluster.FreeLoopbackPort();
+        var environment = new Dictionary<string, string>(_launch.Environment ?? new Dictionary<string, string>())
+        {
+            // The environment rather than --database-url: the password stays out of the process list.
+            ["GATEWAY_DATABASE_URL"] = DatabaseConnectionString,
+        };
+        var process = StartGateway(_work, name, Path.Combine(_work, $"data-{name}"), _launch with { Environment = environment }, port);
+        await ChildProcess.WaitForAsync(new Uri($"http://127.0.0.1:{port}/health/readiness"), TimeSpan.FromSeconds(120), process);
+        return new GatewayInstance(process, new Uri($"http://127.0.0.1:{port}/v1/chat/completions"));
+    }
+
     /// <param name="moreConfig">YAML the gateway's file ends with, given the upstream's port.</param>
     /// <param name="gatewayDll">Another build of the gateway to run (to compare two builds in one run); this build's by default.</param>
     /// <param name="environment">Variables the gateway process gets besides its tokens (runtime settings to compare).</param>
@@ -85,15 +121,8 @@ internal sealed class BenchGateway : IAsyncDisposable
                   - key: bench-upstream-key
 
             """ + (moreConfig?.Invoke(upstreamPort) ?? ""));
-        gatewayDll ??= Path.Combine(AppContext.BaseDirectory, "gateway.dll");
-        var gateway = ChildProcess.Start(
-            "dotnet", [gatewayDll, "serve", "--urls", $"http://127.0.0.1:{gatewayPort}", "--data-dir", Path.Combine(work, "data"), "--config", Path.Combine(work, "gateway.yaml")],
-            work, Path.Combine(work, "gateway.log"),
-            new Dictionary<string, string>(environment ?? new Dictionary<string, string>())
-            {
-                ["GATEWAY_ADMIN_TOKEN"] = AdminToken,
-                ["GATEWAY_MASTER_KEY"] = Convert.ToBase64String(new byte[32]),
-            });
+        var launch = new Launch(gatewayDll ?? Path.Combine(AppContext.BaseDirectory, "gateway.dll"), environment);
+        var gateway = StartGateway(work, "gateway", Path.Combine(work, "data"), launch, gatewayPort);
         await ChildProcess.WaitForAsync(new Uri($"http://127.0.0.1:{gatewayPort}/health/readiness"), TimeSpan.FromSeconds(120), gateway);
         var readyAt = DateTime.UtcNow;
         using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gatewayPort}") };
@@ -101,8 +130,19 @@ internal sealed class BenchGateway : IAsyncDisposable
         var key = await IssueKeyAsync(admin, "bench");
         var budgeted = await IssueKeyAsync(admin, "bench-budgeted", org => new { name = "bench", org_id = org, limit_usd = 1_000_000m, period = "month" });
         await PostAsync(admin, "/v1/pricing", new { model = "fake:bench-model", input_per_million = 1m, output_per_million = 2m });
-        return new BenchGateway(work, upstream, gateway, upstreamPort, gatewayPort, key, budgeted) { ReadyAt = readyAt };
+        return new BenchGateway(work, upstream, gateway, launch, upstreamPort, gatewayPort, key, budgeted) { ReadyAt = readyAt };
     }
+
+    /// <summary>A gateway process logging to <paramref name="name"/>.log in <paramref name="work"/>.</summary>
+    private static ChildProcess StartGateway(string work, string name, string dataDir, Launch launch, int port) =>
+        ChildProcess.Start(
+            "dotnet", [launch.GatewayDll, "serve", "--urls", $"http://127.0.0.1:{port}", "--data-dir", dataDir, "--config", Path.Combine(work, "gateway.yaml")],
+            work, Path.Combine(work, $"{name}.log"),
+            new Dictionary<string, string>(launch.Environment ?? new Dictionary<string, string>())
+            {
+                ["GATEWAY_ADMIN_TOKEN"] = AdminToken,
+                ["GATEWAY_MASTER_KEY"] = Convert.ToBase64String(new byte[32]),
+            });
 
     public async ValueTask DisposeAsync()
     {

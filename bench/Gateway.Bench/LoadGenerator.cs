@@ -11,21 +11,27 @@ internal static class LoadGenerator
     internal sealed record Target(string Name, Uri Url, IReadOnlyDictionary<string, string> Headers, string Model, string? Tools = null);
 
     /// <param name="CpuMsPerRequest">CPU milliseconds each process group spent per request, when measured.</param>
-    internal sealed record Result(double RequestsPerSecond, double P50Ms, double P99Ms, int Errors, IReadOnlyDictionary<string, double> CpuMsPerRequest);
+    /// <param name="Requests">How many requests were sent, failures and a load generator's own warm-up included: what the gateway had to record.</param>
+    internal sealed record Result(double RequestsPerSecond, double P50Ms, double P99Ms, int Errors, IReadOnlyDictionary<string, double> CpuMsPerRequest, long Requests);
 
     /// <summary>The one request every load generator sends: a short chat completion, whole or streamed.</summary>
     public static string Body(Target target, bool stream) =>
         $$"""{"model":"{{target.Model}}","messages":[{"role":"user","content":"Say something short."}],"stream":{{(stream ? "true" : "false")}}{{(target.Tools is null ? "" : ",\"tools\":" + target.Tools)}}}""";
 
-    public static async Task<Result> RunAsync(Target target, bool stream, int concurrency, TimeSpan duration, CpuMeter? meter = null)
+    public static Task<Result> RunAsync(Target target, bool stream, int concurrency, TimeSpan duration, CpuMeter? meter = null) =>
+        RunAsync([target], stream, concurrency, duration, meter);
+
+    /// <summary>The load spread over several instances of one deployment: worker w sends to target w modulo their count.</summary>
+    public static async Task<Result> RunAsync(IReadOnlyList<Target> targets, bool stream, int concurrency, TimeSpan duration, CpuMeter? meter = null)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, UseProxy = false, PooledConnectionLifetime = TimeSpan.FromMinutes(10) };
         using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
-        var body = Encoding.UTF8.GetBytes(Body(target, stream));
+        var bodies = targets.Select(t => Encoding.UTF8.GetBytes(Body(t, stream))).ToArray();
 
-        async Task<bool> OnceAsync()
+        async Task<bool> OnceAsync(int worker)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, target.Url) { Content = new ByteArrayContent(body) };
+            var target = targets[worker % targets.Count];
+            using var request = new HttpRequestMessage(HttpMethod.Post, target.Url) { Content = new ByteArrayContent(bodies[worker % targets.Count]) };
             request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
             foreach (var (name, value) in target.Headers)
                 request.Headers.TryAddWithoutValidation(name, value);
@@ -36,10 +42,14 @@ internal static class LoadGenerator
         }
 
         var warmup = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        var warmed = 0;
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async w =>
         {
             while (warmup.Elapsed < TimeSpan.FromSeconds(1))
-                await OnceAsync();
+            {
+                await OnceAsync(w);
+                Interlocked.Increment(ref warmed);
+            }
         }));
 
         var latencies = new List<double>[concurrency];
@@ -52,7 +62,7 @@ internal static class LoadGenerator
             while (clock.Elapsed < duration)
             {
                 var start = Stopwatch.GetTimestamp();
-                var ok = await OnceAsync();
+                var ok = await OnceAsync(w);
                 mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
                 if (!ok)
                     Interlocked.Increment(ref errors);
@@ -62,6 +72,6 @@ internal static class LoadGenerator
         var all = latencies.SelectMany(l => l).Order().ToArray();
         return new Result(
             all.Length / clock.Elapsed.TotalSeconds, all[all.Length / 2], all[Math.Min(all.Length - 1, (int)(all.Length * 0.99))], errors,
-            cpu.ToDictionary(c => c.Key, c => c.Value / all.Length));
+            cpu.ToDictionary(c => c.Key, c => c.Value / all.Length), warmed + all.Length);
     }
 }

@@ -4,15 +4,24 @@ using Gateway.Bench;
 //   dotnet run -c Release --project bench/Gateway.Bench -- [eventstore|proxy|warmup|toolloop|all] [--seconds N] [--writers N]
 //     proxy also takes [--rounds N] (targets take turns N times, medians reported), [--warmup S] (seconds per target
 //     and mode before timing, 8 by default) and [--compare other/gateway.dll]
+//   ... -- soak [--minutes 10] [--interval S] [--concurrency 16] [--stream] [--budget] [--warmup S]
+//   ... -- scaleout [--instances 1,2,3] [--seconds 5] [--concurrency 16] [--stream] [--budget] [--warmup S]
 //   (the "upstream --port N" and "yarp --port N --upstream URL" commands are the fake upstream and the bare YARP
 //   forwarder the proxy benchmark starts as their own processes)
 var command = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
-var seconds = args.SkipWhile(a => a != "--seconds").Skip(1).Select(int.Parse).FirstOrDefault(5);
-var writers = args.SkipWhile(a => a != "--writers").Skip(1).Select(int.Parse).FirstOrDefault(8);
-var rounds = args.SkipWhile(a => a != "--rounds").Skip(1).Select(int.Parse).FirstOrDefault(1);
-var warmup = TimeSpan.FromSeconds(args.SkipWhile(a => a != "--warmup").Skip(1).Select(int.Parse).FirstOrDefault(8));
+var seconds = Option("--seconds", 5);
+var writers = Option("--writers", 8);
+var rounds = Option("--rounds", 1);
+var warmup = TimeSpan.FromSeconds(Option("--warmup", 8));
 var compare = args.SkipWhile(a => a != "--compare").Skip(1).Select(Path.GetFullPath).FirstOrDefault();
 var duration = TimeSpan.FromSeconds(seconds);
+var load = new LoadShape(Option("--concurrency", 16), args.Contains("--stream"), args.Contains("--budget"), warmup);
+var instances = args.SkipWhile(a => a != "--instances").Skip(1).Select(v => v.Split(',').Select(int.Parse).ToArray()).FirstOrDefault([1, 2, 3]);
+if (instances.Any(n => n < 1 || n > load.Concurrency))
+{
+    Console.Error.WriteLine($"--instances {string.Join(',', instances)}: each must be at least 1 and at most the concurrency ({load.Concurrency}), or an instance would get no connection");
+    return 2;
+}
 
 switch (command)
 {
@@ -34,6 +43,15 @@ switch (command)
     case "toolloop":
         await ToolLoopBench.RunAsync(duration);
         break;
+    case "soak" when Option("--interval", 60) < 1:
+        Console.Error.WriteLine("--interval is in whole seconds, at least 1");
+        return 2;
+    case "soak":
+        await SoakBench.RunAsync(TimeSpan.FromMinutes(Option("--minutes", 10)), TimeSpan.FromSeconds(Option("--interval", 60)), load);
+        break;
+    case "scaleout":
+        await ScaleoutBench.RunAsync(instances, duration, load);
+        break;
     case "all":
         await EventStoreBench.RunAsync(duration, writers);
         await ProxyBench.RunAsync(duration, rounds, compare, warmup);
@@ -41,8 +59,10 @@ switch (command)
         await ToolLoopBench.RunAsync(duration);
         break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{command}': use eventstore, proxy, warmup, toolloop or all");
+        Console.Error.WriteLine($"unknown benchmark '{command}': use eventstore, proxy, warmup, toolloop, soak, scaleout or all");
         return 2;
 }
 
 return 0;
+
+int Option(string name, int fallback) => args.SkipWhile(a => a != name).Skip(1).Select(int.Parse).FirstOrDefault(fallback);

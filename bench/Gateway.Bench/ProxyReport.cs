@@ -74,7 +74,7 @@ internal static class ProxyReport
         var groups = rounds.SelectMany(r => r.CpuMsPerRequest.Keys).Distinct();
         return new LoadGenerator.Result(
             Mid(rounds.Select(r => r.RequestsPerSecond)), Mid(rounds.Select(r => r.P50Ms)), Mid(rounds.Select(r => r.P99Ms)), rounds.Sum(r => r.Errors),
-            groups.ToDictionary(g => g, g => Mid(rounds.Select(r => r.CpuMsPerRequest.GetValueOrDefault(g)))));
+            groups.ToDictionary(g => g, g => Mid(rounds.Select(r => r.CpuMsPerRequest.GetValueOrDefault(g)))), rounds.Sum(r => r.Requests));
     }
 
     /// <summary>A process's resident memory, from /proc; null where there is none.</summary>

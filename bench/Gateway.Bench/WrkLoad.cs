@@ -15,16 +15,30 @@ internal static partial class WrkLoad
 
     public static string Name => Available ? "wrk" : "an in-process HttpClient loop (install wrk for lighter load)";
 
-    public static async Task<LoadGenerator.Result> RunAsync(LoadGenerator.Target target, bool stream, int concurrency, TimeSpan duration, CpuMeter? meter = null)
+    public static async Task<LoadGenerator.Result> RunAsync(LoadGenerator.Target target, bool stream, int concurrency, TimeSpan duration, CpuMeter? meter = null) =>
+        Available
+            ? await RunWrkAsync(target, Script(target, stream), stream, Math.Min(concurrency, 2), concurrency, duration, meter)
+            : await LoadGenerator.RunAsync(target, stream, concurrency, duration, meter);
+
+    /// <summary>
+    /// The load spread over several instances of one deployment (the same request to each, the same path on other
+    /// ports) by one wrk, so the latencies fall in one histogram: each connection gets its own thread, and the threads
+    /// are dealt to the instances in turn (wrk's <c>setup</c> sets each thread's address), so 16 connections over 3
+    /// instances are 6, 5 and 5. One instance is loaded the same way, so that the figures for 1, 2 and 3 compare.
+    /// </summary>
+    public static async Task<LoadGenerator.Result> RunAsync(IReadOnlyList<LoadGenerator.Target> targets, bool stream, int concurrency, TimeSpan duration, CpuMeter? meter = null) =>
+        Available
+            ? await RunWrkAsync(targets[0], Script(targets[0], stream) + Spread(targets), stream, concurrency, concurrency, duration, meter)
+            : await LoadGenerator.RunAsync(targets, stream, concurrency, duration, meter);
+
+    private static async Task<LoadGenerator.Result> RunWrkAsync(LoadGenerator.Target target, string lua, bool stream, int threads, int concurrency, TimeSpan duration, CpuMeter? meter)
     {
-        if (!Available)
-            return await LoadGenerator.RunAsync(target, stream, concurrency, duration, meter);
         var script = Path.Combine(Path.GetTempPath(), $"gateway-bench-{Environment.ProcessId}-{target.Name}-{stream}.lua");
-        await File.WriteAllTextAsync(script, Script(target, stream));
+        await File.WriteAllTextAsync(script, lua);
         try
         {
             meter?.Start();
-            var output = await RunWrkAsync(target.Url, concurrency, duration, script);
+            var output = await WrkAsync(target.Url, threads, concurrency, duration, script);
             var cpu = meter?.Stop() ?? new Dictionary<string, double>();
             return Parse(output, cpu);
         }
@@ -41,10 +55,16 @@ internal static partial class WrkLoad
         return $"wrk.method = \"POST\"\nwrk.body = '{body}'\nwrk.headers[\"Content-Type\"] = \"application/json\"\n{headers}";
     }
 
-    private static async Task<string> RunWrkAsync(Uri url, int concurrency, TimeSpan duration, string script)
+    private static string Spread(IReadOnlyList<LoadGenerator.Target> targets)
+    {
+        var ports = string.Join(", ", targets.Select(t => $"\"{t.Url.Port.ToString(CultureInfo.InvariantCulture)}\""));
+        return $"local ports = {{ {ports} }}\nlocal dealt = 0\nfunction setup(thread)\n  thread.addr = wrk.lookup(\"127.0.0.1\", ports[dealt % #ports + 1])[1]\n  dealt = dealt + 1\nend\n";
+    }
+
+    private static async Task<string> WrkAsync(Uri url, int threads, int concurrency, TimeSpan duration, string script)
     {
         var psi = new ProcessStartInfo("wrk") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { $"-t{Math.Min(concurrency, 2)}", $"-c{concurrency}", $"-d{(int)duration.TotalSeconds}s", "--latency", "--timeout", "30s", "-s", script, url.ToString() })
+        foreach (var arg in new[] { $"-t{threads}", $"-c{concurrency}", $"-d{(int)duration.TotalSeconds}s", "--latency", "--timeout", "30s", "-s", script, url.ToString() })
             psi.ArgumentList.Add(arg);
         using var wrk = Process.Start(psi)!;
         var output = wrk.StandardOutput.ReadToEndAsync();
@@ -64,7 +84,7 @@ internal static partial class WrkLoad
         if (SocketErrors().Match(output) is { Success: true } s)
             failed += Enumerable.Range(1, 4).Sum(i => int.Parse(s.Groups[i].Value, CultureInfo.InvariantCulture));
         return new LoadGenerator.Result(rps, Percentile(output, "50"), Percentile(output, "99"), failed,
-            cpuMs.ToDictionary(c => c.Key, c => requests == 0 ? 0 : c.Value / requests));
+            cpuMs.ToDictionary(c => c.Key, c => requests == 0 ? 0 : c.Value / requests), requests);
     }
 
     private static double Percentile(string output, string which)

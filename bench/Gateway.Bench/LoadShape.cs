@@ -1,0 +1,14 @@
+namespace Gateway.Bench;
+
+/// <summary>
+/// The load the soak and scale-out benchmarks hold a gateway deployment under: the same request at a fixed
+/// concurrency, whole or streamed, with the key of the organisation without a budget or, budgeted, of the one with a
+/// budget (every request then takes the lease path); warmed for <see cref="Warmup"/> before anything is timed.
+/// </summary>
+internal sealed record LoadShape(int Concurrency, bool Stream, bool Budgeted, TimeSpan Warmup)
+{
+    public IReadOnlyDictionary<string, string> Headers(BenchGateway gateway) => Budgeted ? gateway.BudgetedHeaders : gateway.Headers;
+
+    public override string ToString() =>
+        $"{(Stream ? "stream" : "json")}, c={Concurrency}, {(Budgeted ? "a key of an organisation with a budget (leases)" : "a key without a budget")}, load by {WrkLoad.Name}, {Warmup.TotalSeconds:0} s of warm-up";
+}
