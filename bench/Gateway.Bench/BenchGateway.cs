@@ -99,8 +99,9 @@ internal sealed class BenchGateway : IAsyncDisposable
     /// <param name="moreConfig">YAML the gateway's file ends with, given the upstream's port.</param>
     /// <param name="gatewayDll">Another build of the gateway to run (to compare two builds in one run); this build's by default.</param>
     /// <param name="environment">Variables the gateway process gets besides its tokens (runtime settings to compare).</param>
+    /// <param name="limits">Rate limits far above any load on the upstream key and both virtual keys: every request spends shares of shared windows.</param>
     public static async Task<BenchGateway> StartAsync(
-        string name, Func<int, string>? moreConfig = null, string? gatewayDll = null, IReadOnlyDictionary<string, string>? environment = null)
+        string name, Func<int, string>? moreConfig = null, string? gatewayDll = null, IReadOnlyDictionary<string, string>? environment = null, bool limits = false)
     {
         var work = Directory.CreateTempSubdirectory($"gateway-{name}bench-").FullName;
         // Run as root, the embedded PostgreSQL runs as the postgres user, which must enter this folder.
@@ -111,6 +112,7 @@ internal sealed class BenchGateway : IAsyncDisposable
         var upstream = ChildProcess.Start("dotnet", [self, "upstream", "--port", upstreamPort.ToString(CultureInfo.InvariantCulture)], work, Path.Combine(work, "upstream.log"));
         await ChildProcess.WaitForAsync(new Uri($"http://127.0.0.1:{upstreamPort}/health"), TimeSpan.FromSeconds(30), upstream);
 
+        var keyEntry = limits ? "- { key: bench-upstream-key, rpm: 1000000000, rpd: 1000000000, tpm: 1000000000 }" : "- key: bench-upstream-key";
         await File.WriteAllTextAsync(Path.Combine(work, "gateway.yaml"), $"""
             providers:
               - name: fake
@@ -118,7 +120,7 @@ internal sealed class BenchGateway : IAsyncDisposable
                 base_url: http://127.0.0.1:{upstreamPort}/v1
                 models: [bench-model]
                 keys:
-                  - key: bench-upstream-key
+                  {keyEntry}
 
             """ + (moreConfig?.Invoke(upstreamPort) ?? ""));
         var launch = new Launch(gatewayDll ?? Path.Combine(AppContext.BaseDirectory, "gateway.dll"), environment);
@@ -127,8 +129,8 @@ internal sealed class BenchGateway : IAsyncDisposable
         var readyAt = DateTime.UtcNow;
         using var admin = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gatewayPort}") };
         admin.DefaultRequestHeaders.Authorization = new("Bearer", AdminToken);
-        var key = await IssueKeyAsync(admin, "bench");
-        var budgeted = await IssueKeyAsync(admin, "bench-budgeted", org => new { name = "bench", org_id = org, limit_usd = 1_000_000m, period = "month" });
+        var key = await IssueKeyAsync(admin, "bench", limits: limits);
+        var budgeted = await IssueKeyAsync(admin, "bench-budgeted", org => new { name = "bench", org_id = org, limit_usd = 1_000_000m, period = "month" }, limits);
         await PostAsync(admin, "/v1/pricing", new { model = "fake:bench-model", input_per_million = 1m, output_per_million = 2m });
         return new BenchGateway(work, upstream, gateway, launch, upstreamPort, gatewayPort, key, budgeted) { ReadyAt = readyAt };
     }
@@ -152,12 +154,13 @@ internal sealed class BenchGateway : IAsyncDisposable
     }
 
     /// <summary>A new organisation, with the budget <paramref name="budget"/> gives for its id when it has one, and a key of it.</summary>
-    private static async Task<string> IssueKeyAsync(HttpClient admin, string name, Func<string, object>? budget = null)
+    private static async Task<string> IssueKeyAsync(HttpClient admin, string name, Func<string, object>? budget = null, bool limits = false)
     {
         var org = (string)(await PostAsync(admin, "/v1/organizations", new { name }))["id"]!;
         if (budget is not null)
             await PostAsync(admin, "/v1/budgets", budget(org));
-        return (string)(await PostAsync(admin, "/v1/keys", new { org_id = org, name }))["secret"]!;
+        object key = limits ? new { org_id = org, name, rpm_limit = 1_000_000_000, tpm_limit = 1_000_000_000 } : new { org_id = org, name };
+        return (string)(await PostAsync(admin, "/v1/keys", key))["secret"]!;
     }
 
     private static async Task<JsonObject> PostAsync(HttpClient admin, string path, object body)

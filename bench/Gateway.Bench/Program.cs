@@ -4,8 +4,8 @@ using Gateway.Bench;
 //   dotnet run -c Release --project bench/Gateway.Bench -- [eventstore|proxy|warmup|toolloop|all] [--seconds N] [--writers N]
 //     proxy also takes [--rounds N] (targets take turns N times, medians reported), [--warmup S] (seconds per target
 //     and mode before timing, 8 by default) and [--compare other/gateway.dll]
-//   ... -- soak [--minutes 10] [--interval S] [--concurrency 16] [--stream] [--budget] [--warmup S]
-//   ... -- scaleout [--instances 1,2,3] [--seconds 5] [--concurrency 16] [--stream] [--budget] [--warmup S]
+//   ... -- soak [--minutes 10] [--interval S] [--concurrency 16] [--stream] [--budget] [--limits] [--warmup S]
+//   ... -- scaleout [--instances 1,2,3] [--seconds 5] [--concurrency 16] [--stream] [--budget] [--limits] [--warmup S]
 //   (the "upstream --port N" and "yarp --port N --upstream URL" commands are the fake upstream and the bare YARP
 //   forwarder the proxy benchmark starts as their own processes)
 var command = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal)) ?? "all";
@@ -15,7 +15,7 @@ var rounds = Option("--rounds", 1);
 var warmup = TimeSpan.FromSeconds(Option("--warmup", 8));
 var compare = args.SkipWhile(a => a != "--compare").Skip(1).Select(Path.GetFullPath).FirstOrDefault();
 var duration = TimeSpan.FromSeconds(seconds);
-var load = new LoadShape(Option("--concurrency", 16), args.Contains("--stream"), args.Contains("--budget"), warmup);
+var load = new LoadShape(Option("--concurrency", 16), args.Contains("--stream"), args.Contains("--budget"), warmup, args.Contains("--limits"));
 var instances = args.SkipWhile(a => a != "--instances").Skip(1).Select(v => v.Split(',').Select(int.Parse).ToArray()).FirstOrDefault([1, 2, 3]);
 if (instances.Any(n => n < 1 || n > load.Concurrency))
 {

@@ -17,7 +17,7 @@ internal static class ScaleoutBench
 
     public static async Task RunAsync(IReadOnlyList<int> instances, TimeSpan duration, LoadShape load)
     {
-        await using var first = await BenchGateway.StartAsync("scaleout");
+        await using var first = await BenchGateway.StartAsync("scaleout", limits: load.Limited);
         var more = new List<GatewayInstance>();
         var loadPid = Environment.ProcessId;
         // Read at every sample: the instances change between steps.

@@ -21,7 +21,7 @@ internal static class SoakBench
 
     public static async Task RunAsync(TimeSpan total, TimeSpan interval, LoadShape load)
     {
-        await using var gateway = await BenchGateway.StartAsync("soak");
+        await using var gateway = await BenchGateway.StartAsync("soak", limits: load.Limited);
         var target = new LoadGenerator.Target("gateway", gateway.ChatUrl, load.Headers(gateway), "fake:bench-model");
         var loadPid = Environment.ProcessId;
         var meter = new CpuMeter((pid, command, parent) =>

@@ -30,8 +30,9 @@ public readonly record struct QuotaKey(string Owner, string Scope, string Group,
 /// <paramref name="Limit"/>, as <see cref="QuotaSizing.Grant"/> says.
 /// </summary>
 /// <param name="CountsUntil">Until when the new grant counts in the window (see <see cref="QuotaShares.UseWithin"/>).</param>
+/// <param name="Need">What the request that asked takes from the window: a grant to another request may already cover it.</param>
 public sealed record QuotaWant(
-    QuotaKey Key, long Limit, long Shortfall, long Extra, long Forced, DateTimeOffset Now, DateTimeOffset CountsUntil, IReadOnlyList<QuotaClosing> Closings);
+    QuotaKey Key, long Limit, long Shortfall, long Extra, long Forced, DateTimeOffset Now, DateTimeOffset CountsUntil, IReadOnlyList<QuotaClosing> Closings, long Need = 1);
 
 /// <summary>A grant this instance is done with: what it did not use goes back, and it counts only until its last use left the window.</summary>
 public sealed record QuotaClosing(long GrantId, long Unused, DateTimeOffset CountsUntil);

@@ -83,7 +83,7 @@ public sealed class QuotaShares
             var forced = share.TakeDebt();
             var shortfall = Math.Max(0, need - share.Available(now));
             var extra = Math.Max(need, (long)Math.Ceiling(share.UnitsPerSecond(now)));
-            return new QuotaWant(key, limit, shortfall, extra, forced, now, key.PerMinute ? now + UseWithin + MinuteWindow.Length : countsUntil, closings);
+            return new QuotaWant(key, limit, shortfall, extra, forced, now, key.PerMinute ? now + UseWithin + MinuteWindow.Length : countsUntil, closings, need);
         }
     }
 
@@ -173,6 +173,7 @@ public sealed class QuotaShares
         private readonly List<Grant> _grants = [];
         private readonly MinuteWindow _recent = new();
         private long _debt;
+        private DateTimeOffset _busySince;
 
         public DateTimeOffset LastTakenAt { get; private set; } = DateTimeOffset.MinValue;
 
@@ -187,7 +188,7 @@ public sealed class QuotaShares
         public void Add(long id, long units, DateTimeOffset now, DateTimeOffset usableUntil, DateTimeOffset countsUntil)
         {
             // A grant is activity: the request that asked for it has yet to spend it, so the share is not idle.
-            LastTakenAt = now;
+            Touch(now);
             _grants.Add(new Grant(id, units, usableUntil, countsUntil));
         }
 
@@ -195,7 +196,7 @@ public sealed class QuotaShares
 
         public void Take(long units, DateTimeOffset now)
         {
-            LastTakenAt = now;
+            Touch(now);
             _recent.Add(now, (int)Math.Min(units, int.MaxValue));
             var rest = units;
             foreach (var grant in _grants.Where(g => g.UsableUntil > now && g.Left > 0))
@@ -210,7 +211,7 @@ public sealed class QuotaShares
 
         public void Settle(long reserved, long actual, DateTimeOffset now)
         {
-            LastTakenAt = now;
+            Touch(now);
             if (actual > reserved)
             {
                 _debt += actual - reserved;
@@ -229,6 +230,13 @@ public sealed class QuotaShares
         }
 
         public void Owe(long units) => _debt += units;
+
+        private void Touch(DateTimeOffset now)
+        {
+            if (now - LastTakenAt >= MinuteWindow.Length)
+                _busySince = now;
+            LastTakenAt = now;
+        }
 
         public long TakeDebt()
         {
@@ -262,7 +270,14 @@ public sealed class QuotaShares
             return closings;
         }
 
-        /// <summary>Units taken per second over the last minute's busiest measure: a lease sized to about a second of traffic.</summary>
-        public double UnitsPerSecond(DateTimeOffset now) => _recent.Sum(now) / MinuteWindow.Length.TotalSeconds;
+        /// <summary>
+        /// Units taken per second over the last minute, or over the time since the share became busy when that is shorter
+        /// (so a lease grows to about a second of traffic within a second or two of load, not after a minute of it).
+        /// </summary>
+        public double UnitsPerSecond(DateTimeOffset now)
+        {
+            var seconds = Math.Clamp((now - _busySince).TotalSeconds, 1, MinuteWindow.Length.TotalSeconds);
+            return _recent.Sum(now) / seconds;
+        }
     }
 }

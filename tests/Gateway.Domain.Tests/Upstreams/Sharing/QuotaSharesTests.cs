@@ -101,7 +101,7 @@ public sealed class QuotaSharesTests
     }
 
     [Fact]
-    public void Should_size_a_lease_to_about_a_second_of_the_traffic_it_has_seen()
+    public void Should_size_a_lease_to_about_a_second_of_the_traffic_since_it_became_busy()
     {
         var shares = new QuotaShares();
         shares.Granted(shares.Want(Rpm, 100_000, 1, Now, Now), new QuotaGrant(1, 6000, null, 0), Now);
@@ -110,6 +110,19 @@ public sealed class QuotaSharesTests
 
         var want = shares.Want(Rpm, 100_000, 1, Now.AddSeconds(3), Now);
 
-        Assert.Equal(100, want.Extra);
+        Assert.Equal(2000, want.Extra);
+    }
+
+    [Fact]
+    public void Should_skip_asking_for_a_want_only_when_its_whole_need_is_covered()
+    {
+        var shares = new QuotaShares();
+        shares.Granted(shares.Want(Tpm, 10_000, 100, Now, Now), new QuotaGrant(1, 100, null, 0), Now);
+        shares.TryTake(Tpm, 80, Now);
+
+        var want = shares.Want(Tpm, 10_000, 50, Now, Now);
+
+        Assert.Equal(50, want.Need);
+        Assert.Equal(30, want.Shortfall);
     }
 }

@@ -47,7 +47,7 @@ internal sealed partial class SharedQuotas(
             try
             {
                 // Granted to a request that queued ahead: nothing to ask unless this want carries closings or overspend.
-                if (want.Closings.Count == 0 && want.Forced == 0 && shares.Available(want.Key, time.GetUtcNow()) >= Math.Max(1, want.Shortfall))
+                if (want.Closings.Count == 0 && want.Forced == 0 && shares.Available(want.Key, time.GetUtcNow()) >= want.Need)
                     continue;
                 await GrantAsync(want, granted, ct);
             }
