@@ -82,7 +82,7 @@ internal sealed partial class PoolStateWriter(PoolVerdictQueue queue, NpgsqlData
 
         write.BatchCommands.Add(Command(
             $"select pg_notify('{PoolStateStore.Channel}', current_schema() || '|' || p) from unnest($1::text[]) as p",
-            (object)batch.Select(b => b.Provider).Distinct(StringComparer.OrdinalIgnoreCase).ToArray()));
+            (object)batch.Select(b => b.Provider).Distinct().ToArray()));
         await write.ExecuteNonQueryAsync(ct);
         await transaction.CommitAsync(ct);
     }
