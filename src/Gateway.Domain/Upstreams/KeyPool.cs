@@ -160,7 +160,9 @@ public sealed class KeyPool(TimeZoneInfo quotaZone, PoolOptions options, Random?
     /// repeat without an upstream hint. Errors of the request itself leave the key untouched.
     /// </summary>
     /// <param name="tokens">What the upstream produced before it failed (a stream that stalled): it counts in the windows all the same.</param>
-    public void Fail(PoolLease lease, UpstreamFailure failure, DateTimeOffset now, int tokens = 0)
+    /// <returns>What the other instances must know, when this changed the key's standing; null when nothing lasting was learned
+    /// (a first transient failure, an error of the request, a cooldown no longer than the one in force).</returns>
+    public PoolVerdict? Fail(PoolLease lease, UpstreamFailure failure, DateTimeOffset now, int tokens = 0)
     {
         lock (_lock)
         {
@@ -169,29 +171,51 @@ public sealed class KeyPool(TimeZoneInfo quotaZone, PoolOptions options, Random?
                 Quota(lease.Scope, lease.Group, now).Tokens.Add(now, tokens);
             SettleTokens(lease, tokens, now);
             if (state is null || failure.Kind is FailureKind.BadRequest or FailureKind.ContextLength)
-                return;
+                return null;
             state.Failures++;
             state.ConsecutiveFailures++;
             state.LastError = failure.Detail;
             var group = failure.Model is null ? lease.Group : options.GroupOf(failure.Model);
             var quota = Quota(lease.Scope, group, now);
+            PoolVerdict Cooled(PoolVerdictKind kind, DateTimeOffset until) => new(lease.KeyId, lease.Scope, group, kind, until, failure.Detail);
             switch (failure.Kind)
             {
                 case FailureKind.KeyRejected:
                     state.Disable(failure.Detail);
-                    break;
+                    return new PoolVerdict(lease.KeyId, lease.Scope, group, PoolVerdictKind.Disabled, null, failure.Detail);
                 case FailureKind.DailyQuotaExhausted:
-                    quota.CoolDown(QuotaClock.NextDailyReset(quotaZone, now), failure.Detail);
-                    break;
+                    var reset = QuotaClock.NextDailyReset(quotaZone, now);
+                    return quota.CoolDown(reset, failure.Detail) ? Cooled(PoolVerdictKind.DailyExhausted, reset) : null;
                 case FailureKind.RateLimited:
                     var wait = failure.RetryAfter is { } hint ? TimeSpan.FromSeconds(Math.Max(1, hint.TotalSeconds)) : options.Cooldown(state.ConsecutiveFailures);
-                    quota.CoolDown(now + wait, failure.Detail);
-                    break;
+                    return quota.CoolDown(now + wait, failure.Detail) ? Cooled(PoolVerdictKind.CooledDown, now + wait) : null;
                 case FailureKind.Transient when state.ConsecutiveFailures >= 2:
                     // The first transient failure is retried on the same key; repeated ones bench it.
-                    quota.CoolDown(now + (failure.RetryAfter ?? options.Cooldown(state.ConsecutiveFailures - 1)), failure.Detail);
-                    break;
+                    var until = now + (failure.RetryAfter ?? options.Cooldown(state.ConsecutiveFailures - 1));
+                    return quota.CoolDown(until, failure.Detail) ? Cooled(PoolVerdictKind.CooledDown, until) : null;
             }
+
+            // A first transient failure: retried on the same key, nothing lasting learned yet.
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// What another instance learned (<see cref="Fail"/>'s verdict there), applied here as if this pool had
+    /// learned it: a cooldown only ever extends the one in force (and waits for keys of its scope added
+    /// later), a rejection disables the key. A verdict whose time has passed, or a rejection of a key this
+    /// pool does not hold, changes nothing.
+    /// </summary>
+    public void Apply(PoolVerdict verdict, DateTimeOffset now)
+    {
+        if (!verdict.InForceAt(now))
+            return;
+        lock (_lock)
+        {
+            if (verdict.Kind == PoolVerdictKind.Disabled)
+                Find(verdict.KeyId)?.Disable(verdict.Reason);
+            else if (verdict.Until is { } until)
+                Quota(verdict.Scope, verdict.Group, now).CoolDown(until, verdict.Reason);
         }
     }
 
@@ -445,13 +469,14 @@ public sealed class KeyPool(TimeZoneInfo quotaZone, PoolOptions options, Random?
 
         public string? CooldownReason { get; private set; }
 
-        public void CoolDown(DateTimeOffset until, string reason)
+        /// <returns>Whether this extended the cooldown in force.</returns>
+        public bool CoolDown(DateTimeOffset until, string reason)
         {
-            if (CooldownUntil is null || until > CooldownUntil)
-            {
-                CooldownUntil = until;
-                CooldownReason = reason;
-            }
+            if (CooldownUntil is not null && until <= CooldownUntil)
+                return false;
+            CooldownUntil = until;
+            CooldownReason = reason;
+            return true;
         }
 
         /// <summary>Starts a new day's count at the daily reset.</summary>

@@ -137,7 +137,7 @@ internal sealed partial class InferenceRunner(
         }
 
         var detail = $"no bytes for {served.Provider.StreamIdleTimeout.TotalSeconds:0} s after the stream began";
-        pool.Fail(served.Lease, new UpstreamFailure(FailureKind.Transient, null, null, $"stream stalled: {detail}"), time.GetUtcNow(), tokens);
+        caller.Fail(served.Provider, served.Lease, new UpstreamFailure(FailureKind.Transient, null, null, $"stream stalled: {detail}"), tokens);
         return [.. attempts.SkipLast(1), attempts[^1] with { Outcome = "stream_idle_timeout", Detail = detail }];
     }
 

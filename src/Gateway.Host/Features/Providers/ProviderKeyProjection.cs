@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Gateway.Domain.Upstreams;
 using Gateway.Host.Http;
 using Gateway.Host.Persistence;
 using Gateway.Host.Persistence.EventStore;
@@ -36,12 +37,21 @@ internal sealed class ProviderKeyProjection() : NotifyingProjection(Channel)
                 {
                     keyId = document.RootElement.GetProperty("key_id").GetString();
                     var reason = e.Type == Disabled ? document.RootElement.GetProperty("reason").GetString() : null;
-                    cmd.CommandText = "update provider_keys set disabled_reason = $2, removed = $3, version = $4, updated_at = $5 where id = $1";
+                    // An operator's enable also forgets an upstream's rejection, on every instance; a removed key takes
+                    // its rejection and its own cooldowns along (a project's stay: its other keys share them).
+                    cmd.CommandText = """
+                        with forgotten as (
+                            delete from pool_key_state
+                            where $6 and key_id = $1 and kind = 'disabled' or $3 and (key_id = $1 and kind = 'disabled' or scope = $7))
+                        update provider_keys set disabled_reason = $2, removed = $3, version = $4, updated_at = $5 where id = $1
+                        """;
                     cmd.Parameters.Add(new() { Value = keyId! });
                     cmd.Parameters.Add(new() { Value = (object?)reason ?? DBNull.Value });
                     cmd.Parameters.Add(new() { Value = e.Type == Removed });
                     cmd.Parameters.Add(new() { Value = e.Version ?? 0 });
                     cmd.Parameters.Add(new() { Value = e.CreatedAt });
+                    cmd.Parameters.Add(new() { Value = e.Type == Enabled });
+                    cmd.Parameters.Add(new() { Value = new PoolKey(keyId!).Scope });
                 }
 
                 break;

@@ -8,6 +8,8 @@ namespace Gateway.Host.Features.Providers;
 /// <summary>
 /// Brings run-time provider key changes into this instance's pools: all stored keys at start (opened
 /// with the master key), then each change as its NOTIFY arrives, and everything again after a reconnect.
+/// A key is out of rotation while an operator disabled it or an upstream rejected it (<c>pool_key_state</c>,
+/// cleared when an operator enables it), so a reload never puts back a key some instance saw rejected.
 /// </summary>
 internal sealed partial class ProviderKeyStore(
     NpgsqlDataSource dataSource, ProviderRegistry registry, SecretBox box, EventStore store, NotificationListener notifications,
@@ -17,8 +19,11 @@ internal sealed partial class ProviderKeyStore(
     protected override async Task ApplyUnderGateAsync(string? keyId, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand("""
-            select id, provider, label, last_four, sealed_secret, project, priority, weight, max_concurrency, rpm, rpd, tpm, disabled_reason, removed, limits_table
-            from provider_keys where $1::text is null or id = $1
+            select k.id, k.provider, k.label, k.last_four, k.sealed_secret, k.project, k.priority, k.weight, k.max_concurrency, k.rpm, k.rpd, k.tpm,
+                coalesce(k.disabled_reason, s.reason), k.removed, k.limits_table
+            from provider_keys k
+            left join pool_key_state s on s.kind = 'disabled' and s.provider = k.provider and s.key_id = k.id
+            where $1::text is null or k.id = $1
             """);
         cmd.Parameters.Add(new() { Value = (object?)keyId ?? DBNull.Value });
         var found = false;
@@ -59,7 +64,10 @@ internal sealed partial class ProviderKeyStore(
         {
             var events = await store.ReadStreamAsync(keyId, 0, ct);
             if (events.Count > 0)
-                Apply(configured, keyId, events[^1].Type == ProviderKeyEvents.Disabled ? events[^1].Deserialize<ProviderKeyEvents.KeyDisabled>(Http.GatewayJson.Options).Reason : null);
+            {
+                var byOperator = events[^1].Type == ProviderKeyEvents.Disabled ? events[^1].Deserialize<ProviderKeyEvents.KeyDisabled>(Http.GatewayJson.Options).Reason : null;
+                Apply(configured, keyId, byOperator ?? await RejectedAsync(configured, keyId, ct));
+            }
         }
 
         if (keyId is null)
@@ -70,6 +78,15 @@ internal sealed partial class ProviderKeyStore(
                     await ApplyUnderGateAsync(configuredKey, ct);
             }
         }
+    }
+
+    /// <summary>Why an upstream rejected the key, as some instance's pool recorded it; null when none did.</summary>
+    private async Task<string?> RejectedAsync(Provider provider, string keyId, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand("select reason from pool_key_state where kind = 'disabled' and provider = $1 and key_id = $2");
+        cmd.Parameters.Add(new() { Value = provider.Name });
+        cmd.Parameters.Add(new() { Value = keyId });
+        return (string?)await cmd.ExecuteScalarAsync(ct);
     }
 
     private static void Apply(Provider provider, string keyId, string? disabledReason)

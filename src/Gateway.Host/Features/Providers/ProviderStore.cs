@@ -50,7 +50,12 @@ internal sealed class ProviderStore(
 
         // A provider built afresh has an empty pool: its stored keys go back in. (Resolved late: the
         // key store depends on the registry this store fills first.)
+        // Its stored keys and what the pools learned of them go back in. (Resolved late: the key store
+        // depends on the registry this store fills first.)
         if (changed)
+        {
             await services.GetRequiredService<ProviderKeyStore>().ApplyAsync(null, ct);
+            await services.GetRequiredService<PoolStateStore>().ApplyAsync(null, ct);
+        }
     }
 }

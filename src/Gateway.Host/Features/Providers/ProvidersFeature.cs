@@ -22,6 +22,11 @@ internal static class ProvidersFeature
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ProviderStore>());
         builder.Services.AddSingleton<ProviderKeyStore>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ProviderKeyStore>());
+        // After the keys: a rejection applies only to a key the pool holds.
+        builder.Services.AddSingleton<PoolStateStore>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PoolStateStore>());
+        builder.Services.AddSingleton(sp => new PoolVerdictQueue(sp.GetRequiredService<ILogger<PoolVerdictQueue>>()));
+        builder.Services.AddHostedService<PoolStateWriter>();
     }
 
     public static void MapProvidersFeature(this IEndpointRouteBuilder app)

@@ -15,8 +15,9 @@ namespace Gateway.Host.Features.Upstreams;
 /// stalls mid-body is retried like one that never answered. A stream's body then has the provider's
 /// idle timeout instead (<see cref="IdleTimeoutStream"/>), as a generation may rightly run for long.
 /// </summary>
+/// <param name="verdicts">What a failure taught about a key, on its way to the other instances.</param>
 /// <param name="quotas">Leases shares of the windows keys share with other instances; null: every pool counts on its own.</param>
-internal sealed class UpstreamCaller(UpstreamHttp http, TimeProvider time, SharedQuotas? quotas = null)
+internal sealed class UpstreamCaller(UpstreamHttp http, PoolVerdictQueue verdicts, TimeProvider time, SharedQuotas? quotas = null)
 {
     /// <summary>How many times one attempt may lease shares before it counts the key as unavailable: grants race other requests.</summary>
     private const int LeaseRounds = 3;
@@ -101,7 +102,7 @@ internal sealed class UpstreamCaller(UpstreamHttp http, TimeProvider time, Share
                         System.Text.Encoding.UTF8.GetString(body), time.GetUtcNow());
                     if (RetryPolicy.After(failure, failuresOnKey.GetValueOrDefault(key.Id) + 1) == NextStep.Answer)
                     {
-                        provider.Pool.Fail(lease, failure, time.GetUtcNow());
+                        Fail(provider, lease, failure);
                         attempts.Add(Record(provider, key, (int)response.StatusCode, failure, clock));
                         var failed = new CallResult.Failed((int)response.StatusCode, body, response.Content.Headers.ContentType?.ToString(), provider, target, attempts);
                         response.Dispose();
@@ -126,7 +127,7 @@ internal sealed class UpstreamCaller(UpstreamHttp http, TimeProvider time, Share
                         : $"the answer did not finish within {provider.Timeout.TotalSeconds:0} s");
                 }
 
-                provider.Pool.Fail(lease, failure, time.GetUtcNow());
+                Fail(provider, lease, failure);
                 attempts.Add(Record(provider, key, response is null ? null : (int)response.StatusCode, failure, clock));
                 failuresOnKey[key.Id] = failuresOnKey.GetValueOrDefault(key.Id) + 1;
                 if (RetryPolicy.After(failure, failuresOnKey[key.Id]) == NextStep.RetrySameKey)
@@ -140,6 +141,14 @@ internal sealed class UpstreamCaller(UpstreamHttp http, TimeProvider time, Share
         }
 
         return new CallResult.Exhausted(retryAt, string.Join("; ", reasons), attempts);
+    }
+
+    /// <summary>Counts a refusal against the key, and hands what it taught about the key on to the other instances.</summary>
+    /// <param name="tokens">What the upstream produced before it failed (a stream that stalled).</param>
+    public void Fail(Provider provider, PoolLease lease, UpstreamFailure failure, int tokens = 0)
+    {
+        if (provider.Pool.Fail(lease, failure, time.GetUtcNow(), tokens) is { } verdict)
+            verdicts.Add(provider.Name, verdict);
     }
 
     private static AttemptRecord Record(Provider provider, UpstreamKey key, int? status, UpstreamFailure failure, Stopwatch clock) =>

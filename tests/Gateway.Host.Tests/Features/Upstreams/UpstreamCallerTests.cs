@@ -7,6 +7,7 @@ using Gateway.Host.Features.Providers.Protocols;
 using Gateway.Host.Features.Upstreams;
 using Gateway.Host.Hosting;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Gateway.Host.Tests.Features.Upstreams;
@@ -19,6 +20,9 @@ public sealed class UpstreamCallerTests
     private static readonly RouteTarget Second = new("second", "model");
 
     private readonly FakeTimeProvider _time = new(Now);
+
+    /// <summary>What the caller hands on to the other instances.</summary>
+    private PoolVerdictQueue Verdicts { get; } = new(NullLogger<PoolVerdictQueue>.Instance);
 
     /// <summary>Two OpenAI-compatible providers: "first" with keys a and b, tried in that order, and "second" with key c.</summary>
     private readonly ProviderRegistry _registry = ProviderRegistry.FromConfiguration(
@@ -41,7 +45,7 @@ public sealed class UpstreamCallerTests
     private async Task<CallResult> CallAsync(ScriptedHandler network, params RouteTarget[] targets)
     {
         using var http = new UpstreamHttp(network);
-        return await new UpstreamCaller(http, _time).CallAsync(
+        return await new UpstreamCaller(http, Verdicts, _time).CallAsync(
             targets, _registry.Providers, (p, t, k) => OpenAIProtocol.Post(p, t, k, "chat/completions", new JsonObject()),
             stickyKey: null, estimatedTokens: 10, stream: false, TestContext.Current.CancellationToken);
     }
@@ -64,6 +68,19 @@ public sealed class UpstreamCallerTests
         Assert.Equal(["key-a", "key-b"], network.Keys);
         Assert.Equal([(Id("key-a"), "rate_limited"), (Id("key-b"), "ok")], Attempts(result));
         Assert.Equal(Now.AddSeconds(30), Status("first", "key-a").Quotas["model"].CooldownUntil);
+    }
+
+    [Fact]
+    public async Task Should_hand_on_to_the_other_instances_what_a_rate_limit_taught_and_nothing_of_a_first_transient_failure()
+    {
+        var network = new ScriptedHandler(
+            ScriptedHandler.Status(HttpStatusCode.ServiceUnavailable), ScriptedHandler.Status(HttpStatusCode.TooManyRequests, retryAfter: "30"), ScriptedHandler.Ok());
+
+        await Assert.IsType<CallResult.Served>(await CallAsync(network, First)).DisposeAsync();
+
+        Assert.True(Verdicts.Reader.TryRead(out var learned));
+        Assert.Equal(new LearnedVerdict("first", new PoolVerdict(Id("key-a"), "key:" + Id("key-a"), "model", PoolVerdictKind.CooledDown, Now.AddSeconds(30), "rate limited: no")), learned);
+        Assert.False(Verdicts.Reader.TryRead(out _));
     }
 
     [Fact]
