@@ -10,8 +10,8 @@ namespace Gateway.Bench;
 
 /// <summary>
 /// What the usage writer stores per second, one batch at a time as the usage log drains, on a durable
-/// cluster whose usage_records already holds history: first history from earlier days (what day
-/// partitions keep out of the way of today's inserts), then as much again from today.
+/// cluster whose usage_records already holds history in its day partitions: first history from earlier
+/// days (which day partitions keep out of the way of today's inserts), then as much again from today.
 /// </summary>
 internal static class UsageWriterBench
 {
@@ -31,6 +31,11 @@ internal static class UsageWriterBench
             await new Migrator(dataSource, "bench", NullLogger<Migrator>.Instance).ApplyAsync(CancellationToken.None);
             var writer = new UsageWriter(dataSource);
             var now = DateTimeOffset.UtcNow;
+            // The day partitions a gateway running all along would have made.
+            var partitions = new UsagePartitions(dataSource, TimeProvider.System, NullLogger<UsagePartitions>.Instance);
+            for (var day = partitions.Today().AddDays(-10); day < partitions.Today(); day = day.AddDays(1))
+                await partitions.CreateAsync(day, CancellationToken.None);
+            await partitions.CreateAheadAsync(partitions.Today(), CancellationToken.None);
 
             Console.WriteLine($"usage writer on PostgreSQL ({cluster.ConnectionString.Split(';')[0]}), durable, batches of {BatchSize}, {duration.TotalSeconds:N0} s per scenario, {Environment.ProcessorCount} cores");
             Console.WriteLine($"{"scenario",-56} {"rows/s",10} {"p50 ms",8} {"p99 ms",8}");
