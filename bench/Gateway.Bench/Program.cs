@@ -1,7 +1,8 @@
 using Gateway.Bench;
 
 // Runnable benchmarks; every run is bounded in time and stops by itself, and every target is on 127.0.0.1.
-//   dotnet run -c Release --project bench/Gateway.Bench -- [eventstore|proxy|warmup|toolloop|all] [--seconds N] [--writers N]
+//   dotnet run -c Release --project bench/Gateway.Bench -- [eventstore|proxy|warmup|toolloop|usagewriter|all] [--seconds N] [--writers N]
+//     usagewriter also takes [--history N] (rows already stored before each scenario, 1,000,000 by default)
 //     proxy also takes [--rounds N] (targets take turns N times, medians reported), [--warmup S] (seconds per target
 //     and mode before timing, 8 by default) and [--compare other/gateway.dll]
 //   ... -- soak [--minutes 10] [--interval S] [--concurrency 16] [--stream] [--budget] [--limits] [--warmup S]
@@ -13,6 +14,7 @@ var seconds = Option("--seconds", 5);
 var writers = Option("--writers", 8);
 var rounds = Option("--rounds", 1);
 var warmup = TimeSpan.FromSeconds(Option("--warmup", 8));
+var history = Option("--history", 1_000_000);
 var compare = args.SkipWhile(a => a != "--compare").Skip(1).Select(Path.GetFullPath).FirstOrDefault();
 var duration = TimeSpan.FromSeconds(seconds);
 var load = new LoadShape(Option("--concurrency", 16), args.Contains("--stream"), args.Contains("--budget"), warmup, args.Contains("--limits"));
@@ -52,14 +54,18 @@ switch (command)
     case "scaleout":
         await ScaleoutBench.RunAsync(instances, duration, load);
         break;
+    case "usagewriter":
+        await UsageWriterBench.RunAsync(duration, history);
+        break;
     case "all":
         await EventStoreBench.RunAsync(duration, writers);
         await ProxyBench.RunAsync(duration, rounds, compare, warmup);
         await WarmupBench.RunAsync(duration);
         await ToolLoopBench.RunAsync(duration);
+        await UsageWriterBench.RunAsync(duration, history);
         break;
     default:
-        Console.Error.WriteLine($"unknown benchmark '{command}': use eventstore, proxy, warmup, toolloop, soak, scaleout or all");
+        Console.Error.WriteLine($"unknown benchmark '{command}': use eventstore, proxy, warmup, toolloop, soak, scaleout, usagewriter or all");
         return 2;
 }
 

@@ -19,7 +19,10 @@ internal static class JobCatalog
             "Records a key.expired event in the audit log, once, for each virtual key whose expiry has passed.",
             "30 * * * * ?"),
         new(UsageRetentionJob.Name, typeof(UsageRetentionJob),
-            "Deletes usage records older than usage_retention_days, in small batches; the daily aggregates are kept.",
+            "Deletes usage records older than usage_retention_days: whole day partitions, and the rows of the day the cutoff falls in in small batches; the daily aggregates are kept.",
             "0 17 * * * ?"),
+        new(UsagePartitionsJob.Name, typeof(UsagePartitionsJob),
+            "Creates the day partitions of usage records for today and the next days, and moves into them any of their rows the default partition took.",
+            "0 7 * * * ?"),
     ];
 }

@@ -20,7 +20,7 @@ internal static class JobEndpoints
             new DateTimeOffset(2026, 11, 22, 10, 17, 0, TimeSpan.Zero),
             new JobRunResponse(
                 new DateTimeOffset(2026, 11, 22, 9, 17, 0, 12, TimeSpan.Zero), new DateTimeOffset(2026, 11, 22, 9, 17, 0, TimeSpan.Zero), 184.6, "ok",
-                "deleted 12840 usage records from before 2026-10-23T09:17:00Z in 3 batches", null, "gw-host-1-3f9c2a71b0de"));
+                "deleted 12840 usage records from before 2026-10-23T09:17:00Z in 3 batches and dropped 1 day partitions (2026-10-22)", null, "gw-host-1-3f9c2a71b0de"));
     }
 
     /// <param name="Result">ok or failed.</param>

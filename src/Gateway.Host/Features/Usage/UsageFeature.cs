@@ -9,6 +9,9 @@ internal static class UsageFeature
     {
         builder.Services.AddSingleton(_ => new UsageJournal(UsageLog.FolderFor(settings)));
         builder.Services.AddSingleton<UsageWriter>();
+        // Before the usage log, so today's partition is there before the first batch.
+        builder.Services.AddSingleton<UsagePartitions>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<UsagePartitions>());
         builder.Services.AddSingleton<UsageLog>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<UsageLog>());
     }

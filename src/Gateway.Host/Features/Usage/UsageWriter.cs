@@ -2,32 +2,64 @@ using System.Text.Json;
 using Gateway.Host.Http;
 using Npgsql;
 using NpgsqlTypes;
+using static Gateway.Host.Features.Usage.UsageDailyTotals;
 
 namespace Gateway.Host.Features.Usage;
 
 /// <summary>
-/// Stores a batch of usage records in one statement: rows already stored (a replay) are skipped,
-/// and the daily aggregates grow by exactly the rows inserted, in the same transaction.
+/// Stores a batch of usage records in one transaction: binary COPY into a staging table, then one insert
+/// from it that skips rows already stored (a replay) and charges budgets for the rows it did insert;
+/// the daily aggregates grow by exactly those rows, summed here first into one row per group.
 /// </summary>
 internal sealed class UsageWriter(NpgsqlDataSource dataSource)
 {
-    private const string Sql = """
-        with batch as (
-            select * from unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
-                $9::text[], $10::text[], $11::text[], $12::text[], $13::int[], $14::bool[], $15::float8[], $16::float8[], $17::int[], $18::int[],
-                $19::int[], $20::bool[], $21::bool[], $22::numeric[], $23::jsonb[], $24::text[], $25::jsonb[], $26::int[], $27::int[],
-                $28::numeric[], $29::numeric[], $30::numeric[], $31::numeric[], $32::numeric[])
-                as b(id, at, request_id, org_id, user_id, key_id, dialect, endpoint, requested_model, provider, model, upstream_key_id, status,
-                     stream, latency_ms, ttft_ms, prompt_tokens, completion_tokens, cached_tokens, usage_estimated, client_cancelled, cost, attempts,
-                     instance_id, charges, cache_write_5m_tokens, cache_write_1h_tokens, input_cost, cache_read_cost, cache_write_5m_cost,
-                     cache_write_1h_cost, output_cost)
-        ), inserted as (
-            insert into usage_records
-            select * from batch
-            on conflict (id) do nothing
-            returning id, at, org_id, user_id, key_id, provider, model, status, prompt_tokens, completion_tokens, cached_tokens, cost,
-                instance_id, charges, cache_write_5m_tokens, cache_write_1h_tokens, input_cost, cache_read_cost, cache_write_5m_cost,
-                cache_write_1h_cost, output_cost
+    /// <summary>The staging table's columns, in the order COPY sends them, with what each holds.</summary>
+    private static readonly Column[] Columns =
+    [
+        Column.Of("id", r => r.Id, NpgsqlDbType.Uuid),
+        Column.Of("at", r => r.StartedAt.ToUniversalTime(), NpgsqlDbType.TimestampTz),
+        Column.Of("request_id", r => r.RequestId, NpgsqlDbType.Text),
+        Column.Of("org_id", r => r.OrgId, NpgsqlDbType.Text),
+        Column.Of("user_id", r => r.UserId, NpgsqlDbType.Text),
+        Column.Of("key_id", r => r.KeyId, NpgsqlDbType.Text),
+        Column.Of("dialect", r => r.Dialect, NpgsqlDbType.Text),
+        Column.Of("endpoint", r => r.Endpoint, NpgsqlDbType.Text),
+        Column.Of("requested_model", r => r.RequestedModel, NpgsqlDbType.Text),
+        Column.Of("provider", r => r.Provider, NpgsqlDbType.Text),
+        Column.Of("model", r => r.UpstreamModel, NpgsqlDbType.Text),
+        Column.Of("upstream_key_id", r => r.UpstreamKeyId, NpgsqlDbType.Text),
+        Column.Of("status", r => r.Status, NpgsqlDbType.Integer),
+        Column.Of("stream", r => r.Stream, NpgsqlDbType.Boolean),
+        Column.Of("latency_ms", r => r.LatencyMs, NpgsqlDbType.Double),
+        Column.Of("ttft_ms", r => r.TimeToFirstTokenMs, NpgsqlDbType.Double),
+        Column.Of("prompt_tokens", r => r.PromptTokens, NpgsqlDbType.Integer),
+        Column.Of("completion_tokens", r => r.CompletionTokens, NpgsqlDbType.Integer),
+        Column.Of("cached_tokens", r => r.CachedTokens, NpgsqlDbType.Integer),
+        Column.Of("usage_estimated", r => r.UsageEstimated, NpgsqlDbType.Boolean),
+        Column.Of("client_cancelled", r => r.ClientCancelled, NpgsqlDbType.Boolean),
+        Column.Of("cost", r => Stored(r.Cost), NpgsqlDbType.Numeric),
+        Column.Of("attempts", r => JsonSerializer.Serialize(r.Attempts, GatewayJson.Options), NpgsqlDbType.Jsonb),
+        Column.Of("instance_id", r => r.Instance, NpgsqlDbType.Text),
+        Column.Of("charges", r => JsonSerializer.Serialize(r.Charges ?? [], GatewayJson.Options), NpgsqlDbType.Jsonb),
+        Column.Of("cache_write_5m_tokens", r => r.CacheWrite5mTokens, NpgsqlDbType.Integer),
+        Column.Of("cache_write_1h_tokens", r => r.CacheWrite1hTokens, NpgsqlDbType.Integer),
+        Column.Of("input_cost", r => Stored(r.CostSplit?.Input), NpgsqlDbType.Numeric),
+        Column.Of("cache_read_cost", r => Stored(r.CostSplit?.CacheRead), NpgsqlDbType.Numeric),
+        Column.Of("cache_write_5m_cost", r => Stored(r.CostSplit?.CacheWrite5m), NpgsqlDbType.Numeric),
+        Column.Of("cache_write_1h_cost", r => Stored(r.CostSplit?.CacheWrite1h), NpgsqlDbType.Numeric),
+        Column.Of("output_cost", r => Stored(r.CostSplit?.Output), NpgsqlDbType.Numeric),
+    ];
+
+    /// <summary>Gone at commit; shaped like usage_records, so the insert below takes its rows as they are.</summary>
+    private const string StagingSql = "create temp table usage_batch (like usage_records) on commit drop";
+
+    private static readonly string CopySql = $"copy usage_batch ({string.Join(", ", Columns.Select(c => c.Name))}) from stdin (format binary)";
+
+    private const string InsertSql = """
+        with inserted as (
+            insert into usage_records select * from usage_batch
+            on conflict (id, at) do nothing
+            returning id, instance_id, charges, cost, prompt_tokens, completion_tokens
         ), charged as (
             select c.budget_id, c.period_start, i.instance_id, coalesce(sum(i.cost), 0) as usd,
                    sum(i.prompt_tokens + i.completion_tokens) as tokens, count(*) as requests
@@ -43,28 +75,28 @@ internal sealed class UsageWriter(NpgsqlDataSource dataSource)
             update budget_leases l set usd = greatest(0, l.usd - c.usd), tokens = greatest(0, l.tokens - c.tokens),
                 requests = greatest(0, l.requests - c.requests)
             from charged c where l.budget_id = c.budget_id and l.period_start = c.period_start and l.instance_id = c.instance_id
-        ), daily as (
-            insert into usage_daily
-            select (at at time zone 'UTC')::date, coalesce(org_id, ''), coalesce(user_id, ''), coalesce(key_id, ''), coalesce(provider, ''),
-                   coalesce(model, ''), count(*), count(*) filter (where status >= 400), sum(prompt_tokens), sum(completion_tokens),
-                   sum(cached_tokens), coalesce(sum(cost), 0), sum(cache_write_5m_tokens), sum(cache_write_1h_tokens),
-                   coalesce(sum(input_cost), 0), coalesce(sum(cache_read_cost), 0), coalesce(sum(cache_write_5m_cost), 0),
-                   coalesce(sum(cache_write_1h_cost), 0), coalesce(sum(output_cost), 0)
-            from inserted
-            group by 1, 2, 3, 4, 5, 6
-            on conflict (day, org_id, user_id, key_id, provider, model) do update set
-                requests = usage_daily.requests + excluded.requests, errors = usage_daily.errors + excluded.errors,
-                prompt_tokens = usage_daily.prompt_tokens + excluded.prompt_tokens,
-                completion_tokens = usage_daily.completion_tokens + excluded.completion_tokens,
-                cached_tokens = usage_daily.cached_tokens + excluded.cached_tokens, cost = usage_daily.cost + excluded.cost,
-                cache_write_5m_tokens = usage_daily.cache_write_5m_tokens + excluded.cache_write_5m_tokens,
-                cache_write_1h_tokens = usage_daily.cache_write_1h_tokens + excluded.cache_write_1h_tokens,
-                input_cost = usage_daily.input_cost + excluded.input_cost, cache_read_cost = usage_daily.cache_read_cost + excluded.cache_read_cost,
-                cache_write_5m_cost = usage_daily.cache_write_5m_cost + excluded.cache_write_5m_cost,
-                cache_write_1h_cost = usage_daily.cache_write_1h_cost + excluded.cache_write_1h_cost,
-                output_cost = usage_daily.output_cost + excluded.output_cost
         )
         select id from inserted
+        """;
+
+    private const string DailySql = """
+        insert into usage_daily (day, org_id, user_id, key_id, provider, model, requests, errors, prompt_tokens, completion_tokens,
+            cached_tokens, cost, cache_write_5m_tokens, cache_write_1h_tokens, input_cost, cache_read_cost, cache_write_5m_cost,
+            cache_write_1h_cost, output_cost)
+        select * from unnest($1::date[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int8[], $8::int8[], $9::int8[],
+            $10::int8[], $11::int8[], $12::numeric[], $13::int8[], $14::int8[], $15::numeric[], $16::numeric[], $17::numeric[],
+            $18::numeric[], $19::numeric[])
+        on conflict (day, org_id, user_id, key_id, provider, model) do update set
+            requests = usage_daily.requests + excluded.requests, errors = usage_daily.errors + excluded.errors,
+            prompt_tokens = usage_daily.prompt_tokens + excluded.prompt_tokens,
+            completion_tokens = usage_daily.completion_tokens + excluded.completion_tokens,
+            cached_tokens = usage_daily.cached_tokens + excluded.cached_tokens, cost = usage_daily.cost + excluded.cost,
+            cache_write_5m_tokens = usage_daily.cache_write_5m_tokens + excluded.cache_write_5m_tokens,
+            cache_write_1h_tokens = usage_daily.cache_write_1h_tokens + excluded.cache_write_1h_tokens,
+            input_cost = usage_daily.input_cost + excluded.input_cost, cache_read_cost = usage_daily.cache_read_cost + excluded.cache_read_cost,
+            cache_write_5m_cost = usage_daily.cache_write_5m_cost + excluded.cache_write_5m_cost,
+            cache_write_1h_cost = usage_daily.cache_write_1h_cost + excluded.cache_write_1h_cost,
+            output_cost = usage_daily.output_cost + excluded.output_cost
         """;
 
     /// <summary>
@@ -88,8 +120,8 @@ internal sealed class UsageWriter(NpgsqlDataSource dataSource)
             return inserted;
         var periods = records.SelectMany(r => r.Charges ?? []).Select(c => (c.BudgetId, Start: c.PeriodStart.ToUniversalTime())).Distinct().ToList();
         await using var conn = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = periods.Count > 0 ? await conn.BeginTransactionAsync(ct) : null;
-        if (tx is not null)
+        await using var tx = await conn.BeginTransactionAsync(ct);
+        if (periods.Count > 0)
         {
             await using var locking = new NpgsqlCommand(LockPeriodsSql, conn, tx);
             locking.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. periods.Select(p => p.BudgetId)] });
@@ -97,58 +129,70 @@ internal sealed class UsageWriter(NpgsqlDataSource dataSource)
             await locking.ExecuteNonQueryAsync(ct);
         }
 
-        await using var cmd = new NpgsqlCommand(Sql, conn, tx);
-        Add(cmd, records, r => r.Id);
-        Add(cmd, records, r => r.StartedAt);
-        Add(cmd, records, r => r.RequestId);
-        Add(cmd, records, r => r.OrgId);
-        Add(cmd, records, r => r.UserId);
-        Add(cmd, records, r => r.KeyId);
-        Add(cmd, records, r => r.Dialect);
-        Add(cmd, records, r => r.Endpoint);
-        Add(cmd, records, r => r.RequestedModel);
-        Add(cmd, records, r => r.Provider);
-        Add(cmd, records, r => r.UpstreamModel);
-        Add(cmd, records, r => r.UpstreamKeyId);
-        Add(cmd, records, r => r.Status);
-        Add(cmd, records, r => r.Stream);
-        Add(cmd, records, r => r.LatencyMs);
-        Add(cmd, records, r => r.TimeToFirstTokenMs);
-        Add(cmd, records, r => r.PromptTokens);
-        Add(cmd, records, r => r.CompletionTokens);
-        Add(cmd, records, r => r.CachedTokens);
-        Add(cmd, records, r => r.UsageEstimated);
-        Add(cmd, records, r => r.ClientCancelled);
-        Add(cmd, records, r => r.Cost);
-        cmd.Parameters.Add(new NpgsqlParameter<string[]>
-        {
-            TypedValue = [.. records.Select(r => JsonSerializer.Serialize(r.Attempts, GatewayJson.Options))],
-            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
-        });
-        Add(cmd, records, r => r.Instance);
-        cmd.Parameters.Add(new NpgsqlParameter<string[]>
-        {
-            TypedValue = [.. records.Select(r => JsonSerializer.Serialize(r.Charges ?? [], GatewayJson.Options))],
-            NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb,
-        });
-        Add(cmd, records, r => r.CacheWrite5mTokens);
-        Add(cmd, records, r => r.CacheWrite1hTokens);
-        Add(cmd, records, r => r.CostSplit?.Input);
-        Add(cmd, records, r => r.CostSplit?.CacheRead);
-        Add(cmd, records, r => r.CostSplit?.CacheWrite5m);
-        Add(cmd, records, r => r.CostSplit?.CacheWrite1h);
-        Add(cmd, records, r => r.CostSplit?.Output);
-        await using (var reader = await cmd.ExecuteReaderAsync(ct))
+        await using (var staging = new NpgsqlCommand(StagingSql, conn, tx))
+            await staging.ExecuteNonQueryAsync(ct);
+        await CopyAsync(conn, records, ct);
+        await using (var insert = new NpgsqlCommand(InsertSql, conn, tx))
+        await using (var reader = await insert.ExecuteReaderAsync(ct))
         {
             while (await reader.ReadAsync(ct))
                 inserted.Add(reader.GetGuid(0));
         }
 
-        if (tx is not null)
-            await tx.CommitAsync(ct);
+        // A record twice in one batch is stored, and counted, once.
+        var uncounted = new HashSet<Guid>(inserted);
+        await AddDailyAsync(conn, tx, Of(records.Where(r => uncounted.Remove(r.Id))), ct);
+        await tx.CommitAsync(ct);
         return inserted;
     }
 
-    private static void Add<T>(NpgsqlCommand cmd, IReadOnlyList<InferenceRecord> records, Func<InferenceRecord, T> column) =>
-        cmd.Parameters.Add(new NpgsqlParameter<T[]> { TypedValue = [.. records.Select(column)] });
+    private static async Task CopyAsync(NpgsqlConnection conn, IReadOnlyList<InferenceRecord> records, CancellationToken ct)
+    {
+        await using var copy = await conn.BeginBinaryImportAsync(CopySql, ct);
+        foreach (var record in records)
+        {
+            await copy.StartRowAsync(ct);
+            foreach (var column in Columns)
+                await column.Write(copy, record, ct);
+        }
+
+        await copy.CompleteAsync(ct);
+    }
+
+    private static async Task AddDailyAsync(NpgsqlConnection conn, NpgsqlTransaction tx, SortedDictionary<Group, Totals> groups, CancellationToken ct)
+    {
+        if (groups.Count == 0)
+            return;
+        await using var cmd = new NpgsqlCommand(DailySql, conn, tx);
+        Add(cmd, groups.Keys, g => g.Day);
+        Add(cmd, groups.Keys, g => g.OrgId);
+        Add(cmd, groups.Keys, g => g.UserId);
+        Add(cmd, groups.Keys, g => g.KeyId);
+        Add(cmd, groups.Keys, g => g.Provider);
+        Add(cmd, groups.Keys, g => g.Model);
+        Add(cmd, groups.Values, t => t.Requests);
+        Add(cmd, groups.Values, t => t.Errors);
+        Add(cmd, groups.Values, t => t.PromptTokens);
+        Add(cmd, groups.Values, t => t.CompletionTokens);
+        Add(cmd, groups.Values, t => t.CachedTokens);
+        Add(cmd, groups.Values, t => t.Cost);
+        Add(cmd, groups.Values, t => t.CacheWrite5mTokens);
+        Add(cmd, groups.Values, t => t.CacheWrite1hTokens);
+        Add(cmd, groups.Values, t => t.InputCost);
+        Add(cmd, groups.Values, t => t.CacheReadCost);
+        Add(cmd, groups.Values, t => t.CacheWrite5mCost);
+        Add(cmd, groups.Values, t => t.CacheWrite1hCost);
+        Add(cmd, groups.Values, t => t.OutputCost);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static void Add<TItem, T>(NpgsqlCommand cmd, IEnumerable<TItem> items, Func<TItem, T> column) =>
+        cmd.Parameters.Add(new NpgsqlParameter<T[]> { TypedValue = [.. items.Select(column)] });
+
+    /// <summary>One column of a COPY row: its name in the COPY's column list, and how a record's value is written.</summary>
+    private sealed record Column(string Name, Func<NpgsqlBinaryImporter, InferenceRecord, CancellationToken, Task> Write)
+    {
+        public static Column Of<T>(string name, Func<InferenceRecord, T> value, NpgsqlDbType type) =>
+            new(name, (copy, record, ct) => copy.WriteAsync(value(record), type, ct));
+    }
 }

@@ -10,7 +10,9 @@ namespace Gateway.Host.Persistence.Migrations;
 /// schema, each once, each in its own transaction, under an advisory lock so that instances starting
 /// together take turns instead of racing.
 /// </summary>
-internal sealed partial class Migrator(NpgsqlDataSource dataSource, string schema, ILogger<Migrator> logger)
+/// <param name="migrations">What to apply: the embedded migrations, or (to test one against data stored before it) the first of them.</param>
+internal sealed partial class Migrator(
+    NpgsqlDataSource dataSource, string schema, ILogger<Migrator> logger, IReadOnlyList<Migrator.Migration>? migrations = null)
 {
     internal sealed record Migration(int Version, string Name, string Sql)
     {
@@ -40,7 +42,7 @@ internal sealed partial class Migrator(NpgsqlDataSource dataSource, string schem
                 """, ct);
             var applied = await AppliedAsync(conn, ct);
             var done = new List<string>();
-            foreach (var migration in Embedded)
+            foreach (var migration in migrations ?? Embedded)
             {
                 if (applied.TryGetValue(migration.Version, out var checksum))
                 {

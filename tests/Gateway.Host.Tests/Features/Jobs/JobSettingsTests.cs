@@ -33,7 +33,7 @@ public sealed class JobSettingsTests
     [InlineData("usage_retention_days", "0", "usage_retention_days must be a whole number of days from 1 to 36500, not '0'")]
     [InlineData("usage_retention_days", "thirty", "usage_retention_days must be a whole number of days from 1 to 36500, not 'thirty'")]
     [InlineData("jobs:key_expiry", "every minute", "jobs.key_expiry 'every minute' is not a Quartz cron expression (seconds first, e.g. \"0 */5 * * * ?\")")]
-    [InlineData("jobs:discovery", "0 * * * * ?", "jobs.discovery is not a job; the jobs are budget_lease_sweep, key_expiry, usage_retention")]
+    [InlineData("jobs:discovery", "0 * * * * ?", "jobs.discovery is not a job; the jobs are budget_lease_sweep, key_expiry, usage_retention, usage_partitions")]
     public void Should_refuse_a_mistake_with_a_line_naming_the_field(string key, string value, string message) =>
         Assert.Equal(message, Assert.Throws<SettingsException>(() => Read((key, value))).Message);
 }
