@@ -84,7 +84,7 @@ internal static class SoakBench
         if (baseline.RssMb is { } from && intervals[^1].RssMb is { } to)
         {
             Console.WriteLine(Invariant(
-                $"RSS {from:N0} MB at {Clock(baseline.End)} ({(baseline == intervals[0] ? "the first interval: the run has no later minute" : "the end of minute 1")}) to {to:N0} MB at the end: {(to - from) / from:+0.0%;-0.0%} [< +10 %]"));
+                $"RSS {from:N0} MB at {Clock(baseline.End)} ({(baseline.End >= TimeSpan.FromMinutes(1) ? "the end of minute 1" : "the first interval: the run has no later minute")}) to {to:N0} MB at the end: {(to - from) / from:+0.0%;-0.0%} [< +10 %]"));
         }
 
         Console.WriteLine(Invariant(
