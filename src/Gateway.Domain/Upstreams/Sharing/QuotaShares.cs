@@ -24,6 +24,9 @@ public sealed class QuotaShares
     /// <summary>How long a window the store refused stays refused here before it is asked again (others may give back).</summary>
     public static readonly TimeSpan AskAgainAfter = TimeSpan.FromSeconds(1);
 
+    /// <summary>The fewest requests' worth a grant adds beyond the one that asked, however quiet the share: a burst on a cold share needs no grant per request.</summary>
+    public const long FewestExtra = 4;
+
     private readonly Lock _lock = new();
     private readonly Dictionary<QuotaKey, Share> _shares = [];
 
@@ -82,7 +85,7 @@ public sealed class QuotaShares
             var closings = share.Close(now, all: false, key.PerMinute);
             var forced = share.TakeDebt();
             var shortfall = Math.Max(0, need - share.Available(now));
-            var extra = Math.Max(need, (long)Math.Ceiling(share.UnitsPerSecond(now)));
+            var extra = Math.Max(need * FewestExtra, (long)Math.Ceiling(share.UnitsPerSecond(now)));
             return new QuotaWant(key, limit, shortfall, extra, forced, now, key.PerMinute ? now + UseWithin + MinuteWindow.Length : countsUntil, closings, need);
         }
     }

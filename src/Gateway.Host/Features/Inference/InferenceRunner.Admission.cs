@@ -148,7 +148,7 @@ internal sealed partial class InferenceRunner
         var (rpm, tpm) = directory.RateLimits(run.Principal.KeyId);
         var keyId = run.Principal.KeyId ?? "";
         var limited = limits.TryAdmit(keyId, rpm, tpm, run.Estimate, time.GetUtcNow());
-        for (var round = 0; limited?.Wants is { } wants && round < 3; round++)
+        for (var round = 0; limited?.Wants is { } wants && round < 8; round++)
         {
             await quotas.LeaseAsync(wants, (want, grant) => limits.Granted(want, grant, time.GetUtcNow()), run.Context.RequestAborted);
             limited = limits.TryAdmit(keyId, rpm, tpm, run.Estimate, time.GetUtcNow());

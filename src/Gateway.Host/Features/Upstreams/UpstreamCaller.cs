@@ -20,7 +20,7 @@ namespace Gateway.Host.Features.Upstreams;
 internal sealed class UpstreamCaller(UpstreamHttp http, PoolVerdictQueue verdicts, TimeProvider time, SharedQuotas? quotas = null)
 {
     /// <summary>How many times one attempt may lease shares before it counts the key as unavailable: grants race other requests.</summary>
-    private const int LeaseRounds = 3;
+    private const int LeaseRounds = 8;
 
     private const int MaxErrorBody = 64 * 1024;
 
@@ -61,7 +61,9 @@ internal sealed class UpstreamCaller(UpstreamHttp http, PoolVerdictQueue verdict
                     }
 
                     reasons.Add($"{target}: {selection.Reason ?? "its keys' shares of their limits shared across instances could not be leased"}");
-                    if (selection.RetryAt is { } at && (retryAt is null || at < retryAt))
+                    // Shares still leasing after every round: other requests took each grant first; a moment later they will not.
+                    var at = selection.RetryAt ?? (selection.Wants is not null ? time.GetUtcNow().AddSeconds(1) : null);
+                    if (at is not null && (retryAt is null || at < retryAt))
                         retryAt = at;
                     break;
                 }

@@ -24,7 +24,7 @@ internal sealed partial class SharedQuotas(
     private static readonly TimeSpan SettleEvery = TimeSpan.FromMilliseconds(500);
     private const char Separator = '\u001f';
 
-    private readonly ConcurrentDictionary<QuotaKey, SemaphoreSlim> _gates = new();
+    private readonly ConcurrentDictionary<QuotaKey, Gate> _gates = new();
     private readonly ConcurrentDictionary<QuotaKey, byte> _askedBack = new();
     private readonly ConcurrentDictionary<QuotaKey, TaskCompletionSource> _returned = new();
     private readonly ConcurrentDictionary<QuotaKey, DateTimeOffset> _lastAsked = new();
@@ -42,18 +42,30 @@ internal sealed partial class SharedQuotas(
     {
         foreach (var want in wants)
         {
-            var gate = _gates.GetOrAdd(want.Key, _ => new SemaphoreSlim(1, 1));
-            await gate.WaitAsync(ct);
+            var gate = _gates.GetOrAdd(want.Key, _ => new Gate());
+            Interlocked.Increment(ref gate.Waiting);
+            try
+            {
+                await gate.Lock.WaitAsync(ct);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref gate.Waiting);
+            }
+
             try
             {
                 // Granted to a request that queued ahead: nothing to ask unless this want carries closings or overspend.
                 if (want.Closings.Count == 0 && want.Forced == 0 && shares.Available(want.Key, time.GetUtcNow()) >= want.Need)
                     continue;
-                await GrantAsync(want, granted, ct);
+                // Requests queued behind this one want the same window: one grant for all of them, not one each (a cold
+                // share under a burst would otherwise hand each grant to whoever admits first and starve the rest).
+                var queued = Volatile.Read(ref gate.Waiting);
+                await GrantAsync(queued == 0 ? want : want with { Extra = Math.Max(want.Extra, (queued + 1) * want.Need) }, granted, ct);
             }
             finally
             {
-                gate.Release();
+                gate.Lock.Release();
             }
         }
     }
@@ -163,7 +175,7 @@ internal sealed partial class SharedQuotas(
     public override void Dispose()
     {
         foreach (var gate in _gates.Values)
-            gate.Dispose();
+            gate.Lock.Dispose();
         _wake.Dispose();
         base.Dispose();
         GC.SuppressFinalize(this);
@@ -214,6 +226,14 @@ internal sealed partial class SharedQuotas(
         await using var cmd = dataSource.CreateCommand($"select pg_notify('{Channel}', current_schema() || '|' || $1)");
         cmd.Parameters.Add(new() { Value = string.Join(Separator, verb, Instance, key.Owner, key.Scope, key.Group, key.Dimension.ToString()) });
         await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>One grant at a time per window on this instance, and how many requests wait for it.</summary>
+    private sealed class Gate
+    {
+        public int Waiting;
+
+        public SemaphoreSlim Lock { get; } = new(1, 1);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not reach the shared limits store for {Window}; counting it on this instance alone meanwhile")]
