@@ -2,6 +2,7 @@ using System.Text.Json;
 using Gateway.Domain.Tenancy;
 using Gateway.Host.Features.Auth;
 using Gateway.Host.Http;
+using Gateway.Host.Persistence;
 using Gateway.Host.Persistence.EventStore;
 using Npgsql;
 using NpgsqlTypes;
@@ -31,9 +32,7 @@ internal sealed class TenancyProjection : IInlineProjection
                 cmd.Parameters.Add(parameter);
             await cmd.ExecuteNonQueryAsync(ct);
 
-            await using var notify = new NpgsqlCommand($"select pg_notify('{TenancyChangeListener.Channel}', current_schema() || '|' || $1)", connection, transaction);
-            notify.Parameters.Add(new() { Value = e.StreamId });
-            await notify.ExecuteNonQueryAsync(ct);
+            await ChangeNotice.SendAsync(connection, transaction, TenancyChangeListener.Channel, e.StreamId, ct);
         }
     }
 

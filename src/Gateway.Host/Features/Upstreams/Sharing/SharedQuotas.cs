@@ -221,12 +221,8 @@ internal sealed partial class SharedQuotas(
         }
     }
 
-    private async Task NotifyAsync(string verb, QuotaKey key, CancellationToken ct)
-    {
-        await using var cmd = dataSource.CreateCommand($"select pg_notify('{Channel}', current_schema() || '|' || $1)");
-        cmd.Parameters.Add(new() { Value = string.Join(Separator, verb, Instance, key.Owner, key.Scope, key.Group, key.Dimension.ToString()) });
-        await cmd.ExecuteNonQueryAsync(ct);
-    }
+    private Task NotifyAsync(string verb, QuotaKey key, CancellationToken ct) =>
+        ChangeNotice.SendAsync(dataSource, Channel, string.Join(Separator, verb, Instance, key.Owner, key.Scope, key.Group, key.Dimension.ToString()), ct);
 
     /// <summary>One grant at a time per window on this instance, and how many requests wait for it.</summary>
     private sealed class Gate
