@@ -3,8 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using Gateway.Host.Persistence;
 using Gateway.Host.Persistence.EventStore;
-using Gateway.Host.Persistence.Migrations;
-using Gateway.Host.Persistence.Postgres;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -20,47 +18,33 @@ internal static class EventStoreBench
     {
         var seconds = (int)duration.TotalSeconds;
 
-        var dir = Path.Combine(Path.GetTempPath(), $"gateway-bench-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
-        if (Environment.UserName == "root")
-            File.SetUnixFileMode(dir, File.GetUnixFileMode(dir) | UnixFileMode.OtherExecute | UnixFileMode.GroupExecute);
-        var cluster = await LocalPostgresCluster.StartAsync(dir, null, durable: true, CancellationToken.None);
-        try
-        {
-            var connection = new NpgsqlConnectionStringBuilder(cluster.ConnectionString) { SearchPath = "bench", MaxPoolSize = 64 };
-            await using var dataSource = NpgsqlDataSource.Create(connection.ConnectionString);
-            await new Migrator(dataSource, "bench", NullLogger<Migrator>.Instance).ApplyAsync(CancellationToken.None);
-            var store = new EventStore(dataSource, new JsonSerializerOptions(JsonSerializerDefaults.Web), []);
+        await using var database = await DurableBenchDatabase.StartAsync(maxPoolSize: 64);
+        var dataSource = database.DataSource;
+        var store = new EventStore(dataSource, new JsonSerializerOptions(JsonSerializerDefaults.Web), []);
 
-            Console.WriteLine($"event store on PostgreSQL ({cluster.ConnectionString.Split(';')[0]}), durable, {writers} concurrent writers, {seconds} s per scenario, {Environment.ProcessorCount} cores");
-            Console.WriteLine($"{"scenario",-48} {"appends/s",10} {"events/s",10} {"p50 ms",8} {"p99 ms",8}");
+        Console.WriteLine($"event store on PostgreSQL ({database.Address}), durable, {writers} concurrent writers, {seconds} s per scenario, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"{"scenario",-48} {"appends/s",10} {"events/s",10} {"p50 ms",8} {"p99 ms",8}");
 
-            await Scenario.RunAsync("versioned append, 1 event, own stream per writer", writers, duration, 1, async (w, i) =>
-                await store.AppendAsync($"own-{w}", "bench", i == 0 ? ExpectedVersion.NoStream : ExpectedVersion.Exactly(i), [Usage()], default));
-            await Scenario.RunAsync("versioned append, 1 event, all writers on 1 stream", writers, duration, 1, async (_, _) =>
-                await store.AppendAsync("hot", "bench", ExpectedVersion.Any, [Usage()], default));
-            await Scenario.RunAsync("fact fast path, 1 event per call", writers, duration, 1, async (_, _) =>
-                await store.AppendFactsAsync("usage", "usage", [Usage()], default));
-            await Scenario.RunAsync("fact fast path, batches of 100", writers, duration, 100, async (_, _) =>
-                await store.AppendFactsAsync("usage", "usage", [.. Enumerable.Range(0, 100).Select(_ => Usage())], default));
+        await Scenario.RunAsync("versioned append, 1 event, own stream per writer", writers, duration, 1, async (w, i) =>
+            await store.AppendAsync($"own-{w}", "bench", i == 0 ? ExpectedVersion.NoStream : ExpectedVersion.Exactly(i), [Usage()], default));
+        await Scenario.RunAsync("versioned append, 1 event, all writers on 1 stream", writers, duration, 1, async (_, _) =>
+            await store.AppendAsync("hot", "bench", ExpectedVersion.Any, [Usage()], default));
+        await Scenario.RunAsync("fact fast path, 1 event per call", writers, duration, 1, async (_, _) =>
+            await store.AppendFactsAsync("usage", "usage", [Usage()], default));
+        await Scenario.RunAsync("fact fast path, batches of 100", writers, duration, 100, async (_, _) =>
+            await store.AppendFactsAsync("usage", "usage", [.. Enumerable.Range(0, 100).Select(_ => Usage())], default));
 
-            var total = await CountAsync(dataSource);
-            var runner = new ProjectionRunner(dataSource, [new NullProjection()], new NotificationListener(dataSource, NullLogger<NotificationListener>.Instance), NullLogger<ProjectionRunner>.Instance) { BatchSize = 1000 };
-            await runner.EnsureCheckpointsAsync(default);
-            var clock = Stopwatch.StartNew();
-            long applied = 0;
-            int batch;
-            while ((batch = await runner.RunBatchAsync(new NullProjection(), default)) > 0)
-                applied += batch;
-            Console.WriteLine($"{"async projection catch-up (batches of 1000)",-48} {"",10} {(applied / clock.Elapsed.TotalSeconds).ToString("N0", CultureInfo.InvariantCulture),10}   ({applied:N0} of {total:N0} events)");
+        var total = await CountAsync(dataSource);
+        var runner = new ProjectionRunner(dataSource, [new NullProjection()], new NotificationListener(dataSource, NullLogger<NotificationListener>.Instance), NullLogger<ProjectionRunner>.Instance) { BatchSize = 1000 };
+        await runner.EnsureCheckpointsAsync(default);
+        var clock = Stopwatch.StartNew();
+        long applied = 0;
+        int batch;
+        while ((batch = await runner.RunBatchAsync(new NullProjection(), default)) > 0)
+            applied += batch;
+        Console.WriteLine($"{"async projection catch-up (batches of 1000)",-48} {"",10} {(applied / clock.Elapsed.TotalSeconds).ToString("N0", CultureInfo.InvariantCulture),10}   ({applied:N0} of {total:N0} events)");
 
-            await AuthBench.RunAsync(connection.ConnectionString, duration);
-        }
-        finally
-        {
-            await cluster.StopAsync();
-            Directory.Delete(dir, recursive: true);
-        }
+        await AuthBench.RunAsync(database.ConnectionString, duration);
     }
 
     private static NewEvent Usage() => NewEvent.Create(

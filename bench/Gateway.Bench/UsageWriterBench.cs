@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Gateway.Host.Features.Usage;
-using Gateway.Host.Persistence.Migrations;
-using Gateway.Host.Persistence.Postgres;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
@@ -19,36 +17,22 @@ internal static class UsageWriterBench
 
     public static async Task RunAsync(TimeSpan duration, int history)
     {
-        var dir = Path.Combine(Path.GetTempPath(), $"gateway-bench-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(dir);
-        if (Environment.UserName == "root")
-            File.SetUnixFileMode(dir, File.GetUnixFileMode(dir) | UnixFileMode.OtherExecute | UnixFileMode.GroupExecute);
-        var cluster = await LocalPostgresCluster.StartAsync(dir, null, durable: true, CancellationToken.None);
-        try
-        {
-            var connection = new NpgsqlConnectionStringBuilder(cluster.ConnectionString) { SearchPath = "bench" };
-            await using var dataSource = NpgsqlDataSource.Create(connection.ConnectionString);
-            await new Migrator(dataSource, "bench", NullLogger<Migrator>.Instance).ApplyAsync(CancellationToken.None);
-            var writer = new UsageWriter(dataSource);
-            var now = DateTimeOffset.UtcNow;
-            // The day partitions a gateway running all along would have made.
-            var partitions = new UsagePartitions(dataSource, TimeProvider.System, NullLogger<UsagePartitions>.Instance);
-            for (var day = partitions.Today().AddDays(-10); day < partitions.Today(); day = day.AddDays(1))
-                await partitions.CreateAsync(day, CancellationToken.None);
-            await partitions.CreateAheadAsync(partitions.Today(), CancellationToken.None);
+        await using var database = await DurableBenchDatabase.StartAsync();
+        var dataSource = database.DataSource;
+        var writer = new UsageWriter(dataSource);
+        var now = DateTimeOffset.UtcNow;
+        // The day partitions a gateway running all along would have made.
+        var partitions = new UsagePartitions(dataSource, TimeProvider.System, NullLogger<UsagePartitions>.Instance);
+        for (var day = partitions.Today().AddDays(-10); day < partitions.Today(); day = day.AddDays(1))
+            await partitions.CreateAsync(day, CancellationToken.None);
+        await partitions.CreateAheadAsync(partitions.Today(), CancellationToken.None);
 
-            Console.WriteLine($"usage writer on PostgreSQL ({cluster.ConnectionString.Split(';')[0]}), durable, batches of {BatchSize}, {duration.TotalSeconds:N0} s per scenario, {Environment.ProcessorCount} cores");
-            Console.WriteLine($"{"scenario",-56} {"rows/s",10} {"p50 ms",8} {"p99 ms",8}");
-            await FillAsync(dataSource, history, now.AddDays(-10), now.AddDays(-1));
-            await MeasureAsync($"{history:N0} rows in the 10 days before", writer, duration);
-            await FillAsync(dataSource, history, now.AddHours(-1), now);
-            await MeasureAsync($"{history:N0} more rows today", writer, duration);
-        }
-        finally
-        {
-            await cluster.StopAsync();
-            Directory.Delete(dir, recursive: true);
-        }
+        Console.WriteLine($"usage writer on PostgreSQL ({database.Address}), durable, batches of {BatchSize}, {duration.TotalSeconds:N0} s per scenario, {Environment.ProcessorCount} cores");
+        Console.WriteLine($"{"scenario",-56} {"rows/s",10} {"p50 ms",8} {"p99 ms",8}");
+        await FillAsync(dataSource, history, now.AddDays(-10), now.AddDays(-1));
+        await MeasureAsync($"{history:N0} rows in the 10 days before", writer, duration);
+        await FillAsync(dataSource, history, now.AddHours(-1), now);
+        await MeasureAsync($"{history:N0} more rows today", writer, duration);
     }
 
     /// <summary>Rows spread evenly from <paramref name="from"/> to <paramref name="to"/>, in the mix of owners the batches use.</summary>
