@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Gateway.Domain.Chat;
 using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Dialects;
+using Gateway.Host.Features.Upstreams.Sharing;
 using Gateway.Host.Http;
 using Microsoft.Net.Http.Headers;
 
@@ -148,7 +149,7 @@ internal sealed partial class InferenceRunner
         var (rpm, tpm) = directory.RateLimits(run.Principal.KeyId);
         var keyId = run.Principal.KeyId ?? "";
         var limited = limits.TryAdmit(keyId, rpm, tpm, run.Estimate, time.GetUtcNow());
-        for (var round = 0; limited?.Wants is { } wants && round < 8; round++)
+        for (var round = 0; limited?.Wants is { } wants && round < SharedQuotas.LeaseRounds; round++)
         {
             await quotas.LeaseAsync(wants, (want, grant) => limits.Granted(want, grant, time.GetUtcNow()), run.Context.RequestAborted);
             limited = limits.TryAdmit(keyId, rpm, tpm, run.Estimate, time.GetUtcNow());

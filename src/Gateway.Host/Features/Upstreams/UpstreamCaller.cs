@@ -19,9 +19,6 @@ namespace Gateway.Host.Features.Upstreams;
 /// <param name="quotas">Leases shares of the windows keys share with other instances; null: every pool counts on its own.</param>
 internal sealed class UpstreamCaller(UpstreamHttp http, PoolVerdictQueue verdicts, TimeProvider time, SharedQuotas? quotas = null)
 {
-    /// <summary>How many times one attempt may lease shares before it counts the key as unavailable: grants race other requests.</summary>
-    private const int LeaseRounds = 8;
-
     private const int MaxErrorBody = 64 * 1024;
 
     /// <param name="build">Makes the upstream request for a target and key (each attempt gets a fresh one).</param>
@@ -45,7 +42,7 @@ internal sealed class UpstreamCaller(UpstreamHttp http, PoolVerdictQueue verdict
                 // A retry on the same key excludes every other key, so it is that key or nothing.
                 var exclude = retryKey is null ? tried : [.. provider.Keys.Keys.Where(k => k != retryKey)];
                 var selection = provider.Pool.Acquire(target.Model, time.GetUtcNow(), exclude, stickyKey, estimatedTokens);
-                if (selection.Wants is { } wants && quotas is not null && leaseRounds++ < LeaseRounds)
+                if (selection.Wants is { } wants && quotas is not null && leaseRounds++ < SharedQuotas.LeaseRounds)
                 {
                     await quotas.LeaseAsync(wants, (want, grant) => provider.Pool.Granted(want, grant, time.GetUtcNow()), ct);
                     continue;

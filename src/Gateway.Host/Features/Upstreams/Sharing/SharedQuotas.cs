@@ -18,6 +18,9 @@ internal sealed partial class SharedQuotas(
     /// <summary>Instances ask each other to give back here (<c>ask</c>) and say they did (<c>returned</c>).</summary>
     public const string Channel = "gateway_quota_giveback";
 
+    /// <summary>How many times one request may lease shares before its limit counts as unavailable: grants race other requests.</summary>
+    public const int LeaseRounds = 8;
+
     /// <summary>How long a request that came up short waits for the holders to give back before it is refused.</summary>
     public static readonly TimeSpan GiveBackWait = TimeSpan.FromMilliseconds(300);
 
