@@ -83,6 +83,16 @@ public sealed class TenancyDecisionTests
     }
 
     [Fact]
+    public void Should_sort_ids_made_within_one_millisecond_in_the_order_they_were_made()
+    {
+        var ids = Enumerable.Range(0, 10_000).Select(_ => ResourceId.New(ResourceId.Key)).ToList();
+
+        Assert.Equal(ids, ids.Order(StringComparer.Ordinal));
+        Assert.Equal(ids.Count, ids.Distinct().Count());
+        Assert.All(ids, id => Assert.True(ResourceId.IsValid(ResourceId.Key, id) && Guid.Parse(id[4..]).Version == 7, id));
+    }
+
+    [Fact]
     public void Should_collect_every_field_problem_at_once()
     {
         var errors = new List<KeyValuePair<string, string>>();
