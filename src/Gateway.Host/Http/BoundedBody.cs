@@ -24,10 +24,12 @@ internal static class BoundedBody
             return null;
         }
 
+        // Sized to the Content-Length when there is one (one more byte sees the end), so a small body
+        // costs a small array; a body of unknown length grows from 16 KiB as it comes.
         var buffer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? 16 * 1024, limit) + 1);
         while (true)
         {
-            var read = await request.Body.ReadAsync(buffer.GetMemory(16 * 1024), ct);
+            var read = await request.Body.ReadAsync(buffer.GetMemory(), ct);
             if (read == 0)
                 return buffer.WrittenMemory;
             buffer.Advance(read);

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using System.Text.Json;
 using Gateway.Host.Http;
 using Microsoft.Win32.SafeHandles;
@@ -9,6 +11,8 @@ namespace Gateway.Host.Features.Usage;
 /// open segment at once (a positioned write; no lock is held while writing), so a killed process loses nothing the kernel
 /// has. The writer seals the segment every tick and feeds sealed segments to the database, deleting
 /// each only once it is stored; while the database is unreachable they simply wait here (the spool).
+/// A segment this journal wrote is fed from the records it keeps in memory beside the file, so the disk
+/// is read back (and the JSON parsed) only for what a killed or stopped process left behind.
 /// </summary>
 internal sealed class UsageJournal : IDisposable
 {
@@ -17,6 +21,7 @@ internal sealed class UsageJournal : IDisposable
     private readonly string _folder;
     private readonly string _instance = Guid.NewGuid().ToString("N")[..12];
     private readonly Lock _rotation = new();
+    private readonly ConcurrentDictionary<string, InferenceRecord[]> _sealedHere = new(StringComparer.Ordinal);
     private Segment _current;
     private long _sequence;
 
@@ -30,12 +35,17 @@ internal sealed class UsageJournal : IDisposable
 
     public string Folder => _folder;
 
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? _line;
+
     public void Append(InferenceRecord record)
     {
-        var line = JsonSerializer.SerializeToUtf8Bytes(record, GatewayJson.Options);
-        var bytes = new byte[line.Length + 1];
-        line.CopyTo(bytes, 0);
-        bytes[^1] = (byte)'\n';
+        var line = _line ??= new ArrayBufferWriter<byte>(4096);
+        line.ResetWrittenCount();
+        using (var json = new Utf8JsonWriter(line))
+            JsonSerializer.Serialize(json, record, GatewayJson.Options);
+        line.GetSpan(1)[0] = (byte)'\n';
+        line.Advance(1);
         Segment segment;
         lock (_rotation)
         {
@@ -45,8 +55,9 @@ internal sealed class UsageJournal : IDisposable
 
         try
         {
-            var offset = Interlocked.Add(ref segment.Length, bytes.Length) - bytes.Length;
-            RandomAccess.Write(segment.Handle, bytes, offset);
+            var offset = Interlocked.Add(ref segment.Length, line.WrittenCount) - line.WrittenCount;
+            RandomAccess.Write(segment.Handle, line.WrittenSpan, offset);
+            segment.Records.Enqueue(record);
         }
         finally
         {
@@ -70,18 +81,39 @@ internal sealed class UsageJournal : IDisposable
             // Appends that took the old segment before the swap finish before it is closed.
             SpinWait.SpinUntil(() => Volatile.Read(ref old.Writers) == 0);
             old.Handle.Dispose();
-            File.Move(old.Path, Path.ChangeExtension(old.Path, Sealed));
+            var sealedPath = Path.ChangeExtension(old.Path, Sealed);
+            File.Move(old.Path, sealedPath);
+            _sealedHere[sealedPath] = [.. old.Records];
         }
 
-        return Pending();
+        var pending = Pending();
+        // Another instance on the same folder may have stored a segment of ours first.
+        foreach (var path in _sealedHere.Keys)
+        {
+            if (!pending.Contains(path, StringComparer.Ordinal))
+                _sealedHere.TryRemove(path, out _);
+        }
+
+        return pending;
     }
 
     /// <summary>Sealed segments waiting for the database, oldest first (names sort by time).</summary>
     public IReadOnlyList<string> Pending() =>
         [.. Directory.EnumerateFiles(_folder, "*" + Sealed).Order(StringComparer.Ordinal)];
 
-    /// <summary>The records of a sealed segment; a line torn by a crash mid-write is skipped.</summary>
-    public static List<InferenceRecord> Read(string path, Action<int>? torn = null)
+    /// <summary>The records of a sealed segment: from memory when this journal wrote it, else from disk.</summary>
+    /// <param name="torn">Told how many lines were skipped, torn by a crash mid-write.</param>
+    public IReadOnlyList<InferenceRecord> RecordsOf(string path, Action<int>? torn = null) =>
+        _sealedHere.TryGetValue(path, out var records) ? records : Read(path, torn);
+
+    /// <summary>Deletes a sealed segment whose records are all stored.</summary>
+    public void Stored(string path)
+    {
+        File.Delete(path);
+        _sealedHere.TryRemove(path, out _);
+    }
+
+    private static List<InferenceRecord> Read(string path, Action<int>? torn)
     {
         var records = new List<InferenceRecord>();
         var bad = 0;
@@ -145,5 +177,8 @@ internal sealed class UsageJournal : IDisposable
         public long Length;
 
         public int Writers;
+
+        /// <summary>What was written, in memory until the segment is stored.</summary>
+        public ConcurrentQueue<InferenceRecord> Records { get; } = new();
     }
 }

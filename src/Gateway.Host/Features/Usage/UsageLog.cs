@@ -99,10 +99,9 @@ internal sealed partial class UsageLog(
 
     private async Task StoreAsync(string segment, CancellationToken ct)
     {
-        var records = UsageJournal.Read(segment, torn => LogTornLines(torn, segment));
-        for (var i = 0; i < records.Count; i += BatchSize)
+        var records = journal.RecordsOf(segment, torn => LogTornLines(torn, segment));
+        foreach (var batch in records.Chunk(BatchSize))
         {
-            var batch = records.GetRange(i, Math.Min(BatchSize, records.Count - i));
             var inserted = await writer.WriteAsync(batch, ct);
             foreach (var r in batch)
             {
@@ -114,7 +113,7 @@ internal sealed partial class UsageLog(
             await alerts.CheckAsync([.. batch.SelectMany(r => r.Charges ?? [])], ct);
         }
 
-        File.Delete(segment);
+        journal.Stored(segment);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Usage records cannot reach the database; keeping them in {Folder} until it is back")]
