@@ -28,7 +28,7 @@ internal static class UsageWriterBench
         await partitions.CreateAheadAsync(partitions.Today(), CancellationToken.None);
 
         Console.WriteLine($"usage writer on PostgreSQL ({database.Address}), durable, batches of {BatchSize}, {duration.TotalSeconds:N0} s per scenario, {Environment.ProcessorCount} cores");
-        Console.WriteLine($"{"scenario",-56} {"rows/s",10} {"p50 ms",8} {"p99 ms",8}");
+        Console.WriteLine($"{"scenario",-56} {"rows/s",10} {"p50 ms",8} {"p99 ms",8} {"writer µs/row",14} {"pg µs/row",10}");
         await FillAsync(dataSource, history, now.AddDays(-10), now.AddDays(-1));
         await MeasureAsync($"{history:N0} rows in the 10 days before", writer, duration);
         await FillAsync(dataSource, history, now.AddHours(-1), now);
@@ -64,6 +64,9 @@ internal static class UsageWriterBench
         for (var i = 0; i < 20; i++)
             await writer.WriteAsync([.. Enumerable.Range(0, BatchSize).Select(Record)], CancellationToken.None);
         var latencies = new List<double>();
+        // CPU per row: this process (the writer, and the making of the records), and every PostgreSQL process.
+        var meter = new CpuMeter((pid, command, _) => pid == Environment.ProcessId ? "writer" : command == "postgres" ? "postgres" : null);
+        meter.Start();
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < duration)
         {
@@ -73,10 +76,12 @@ internal static class UsageWriterBench
             latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }
 
+        var cpu = meter.Stop();
         var total = latencies.Sum();
         var sorted = latencies.Order().ToArray();
+        var rows = (double)sorted.Length * BatchSize;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{name,-56} {sorted.Length * BatchSize / (total / 1000),10:N0} {sorted[sorted.Length / 2],8:N2} {sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * 0.99))],8:N2}"));
+            $"{name,-56} {rows / (total / 1000),10:N0} {sorted[sorted.Length / 2],8:N2} {sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * 0.99))],8:N2} {cpu.GetValueOrDefault("writer") * 1000 / rows,14:N1} {cpu.GetValueOrDefault("postgres") * 1000 / rows,10:N1}"));
     }
 
     /// <summary>A streamed request's record, as the gateway stores it: four organisations, eight users and keys.</summary>

@@ -5,7 +5,7 @@ namespace Gateway.Bench;
 
 /// <summary>
 /// How soon after readiness a fresh gateway serves at full speed: each variant (this build as the JIT compiles it, the
-/// same published ReadyToRun, and runtime settings on top) is started cold and loaded at once, json at concurrency
+/// same published ReadyToRun, and runtime settings of tiering and the GC on top) is started cold and loaded at once, json at concurrency
 /// 16, one-second slices for the whole run; full speed is the median of its last five slices, and the run says after
 /// how many seconds a slice first reached 90 % of it.
 /// </summary>
@@ -24,6 +24,11 @@ internal static class WarmupBench
                 variants.Add(new("r2r", published, new Dictionary<string, string>()));
                 variants.Add(new("r2r, no PGO", published, new Dictionary<string, string> { ["DOTNET_TieredPGO"] = "0" }));
                 variants.Add(new("r2r, TC delay 0", published, new Dictionary<string, string> { ["DOTNET_TC_CallCountingDelayMs"] = "0" }));
+                // No tiering: ReadyToRun code stays as it is, and what it lacks is compiled optimised at once.
+                variants.Add(new("r2r, TC off", published, new Dictionary<string, string> { ["DOTNET_TieredCompilation"] = "0" }));
+                // Server GC adapts its heap count to the load (DATAS) from one heap up; these take that out of the ramp.
+                variants.Add(new("r2r, no DATAS", published, new Dictionary<string, string> { ["DOTNET_GCDynamicAdaptationMode"] = "0" }));
+                variants.Add(new("r2r, wks GC", published, new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" }));
             }
 
             var seconds = Math.Max(10, (int)duration.TotalSeconds);
