@@ -18,8 +18,13 @@ public sealed class MinuteWindow
     private Entry? _open;
     private long _sum;
 
+    /// <summary>The entries kept, the open one included: at most one per <see cref="Slot"/> of the last minute, and one more.</summary>
+    public int Entries => _entries.Count + (_open is null ? 0 : 1);
+
     public void Add(DateTimeOffset now, int amount)
     {
+        // Rolled here too, not only when read: a window of a limit nobody reads (none is set) stays small.
+        Roll(now);
         _sum += amount;
         if (_open is { } open && now < open.SlotStart + Slot)
         {

@@ -20,6 +20,18 @@ public sealed class MinuteWindowTests
     }
 
     [Fact]
+    public void Should_keep_a_minute_of_entries_when_it_is_only_added_to()
+    {
+        // A window of a limit that is not set is added to and never read; a soak found it growing without end.
+        var window = new MinuteWindow();
+        for (var i = 0; i < 6000; i++)
+            window.Add(Now.AddMilliseconds(100 * i), 1);
+
+        Assert.InRange(window.Entries, 600, 601);
+        Assert.Equal(600, window.Sum(Now.AddMilliseconds(100 * 5999)));
+    }
+
+    [Fact]
     public void Should_start_a_new_entry_a_slot_after_the_first_amount_of_the_last_one()
     {
         var window = new MinuteWindow();
