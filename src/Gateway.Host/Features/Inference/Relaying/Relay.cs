@@ -34,11 +34,24 @@ internal static class Relay
     public static async Task<RelayResult> AnswerAsync(
         Stream upstream, HttpResponse client, Func<byte[], RelayedAnswer> answer, Stopwatch clock, CancellationToken clientAborted)
     {
-        using var buffered = new MemoryStream();
-        await upstream.CopyToAsync(buffered, clientAborted);
-        var relayed = answer(buffered.ToArray());
+        var relayed = answer(await ReadWholeAsync(upstream, clientAborted));
         await client.Body.WriteAsync(relayed.Body, clientAborted);
         return new RelayResult(RelayEnd.Completed, relayed.Usage, relayed.UsageEstimated, clock.Elapsed.TotalMilliseconds);
+    }
+
+    /// <summary>A buffered answer's stream knows its length: read into one array of it, rather than grown and copied again.</summary>
+    private static async Task<byte[]> ReadWholeAsync(Stream upstream, CancellationToken ct)
+    {
+        if (upstream.CanSeek)
+        {
+            var bytes = new byte[upstream.Length - upstream.Position];
+            await upstream.ReadExactlyAsync(bytes, ct);
+            return bytes;
+        }
+
+        using var buffered = new MemoryStream();
+        await upstream.CopyToAsync(buffered, ct);
+        return buffered.ToArray();
     }
 
     private static async Task<(RelayEnd End, double? FirstTokenMs)> CopyAsync(
