@@ -14,6 +14,7 @@ public sealed class BudgetAccount
     private DateTimeOffset _windowStart;
     private int _windowHolds;
     private double _holdsPerSecond;
+    private DateTimeOffset? _askedToGiveBackAt;
 
     /// <summary>Granted to this instance and not yet written off as stored spend.</summary>
     public Spend Lease { get { lock (_lock) return _lease; } }
@@ -41,6 +42,41 @@ public sealed class BudgetAccount
     }
 
     private static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(1);
+
+    /// <summary>What of the lease is in use here: held for requests in flight, and spent but not yet stored.</summary>
+    public LeaseUse Use
+    {
+        get
+        {
+            lock (_lock)
+            {
+                var held = Spend.Zero;
+                foreach (var hold in _holds.Values)
+                    held += hold;
+                return new LeaseUse(held, _settled);
+            }
+        }
+    }
+
+    /// <summary>Whether leases here are sized small, because another instance asked for headroom back lately (<see cref="LeaseSizing.CoolOff"/>).</summary>
+    public bool CoolingOff(DateTimeOffset now)
+    {
+        lock (_lock)
+            return LeaseSizing.CoolingOff(_askedToGiveBackAt, now);
+    }
+
+    /// <summary>
+    /// Another instance lacks headroom: the unused lease is taken out (as <see cref="TakeUnused"/>, for the caller to
+    /// give back) and leases here stay small for a while.
+    /// </summary>
+    public Spend GiveBack(DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            _askedToGiveBackAt = now;
+            return TakeUnusedUnderLock();
+        }
+    }
 
     /// <summary>Requests in flight here.</summary>
     public int HoldCount { get { lock (_lock) return _holds.Count; } }
@@ -110,11 +146,14 @@ public sealed class BudgetAccount
     public Spend TakeUnused()
     {
         lock (_lock)
-        {
-            var unused = Free().AtLeastZero;
-            _lease -= unused;
-            return unused;
-        }
+            return TakeUnusedUnderLock();
+    }
+
+    private Spend TakeUnusedUnderLock()
+    {
+        var unused = Free().AtLeastZero;
+        _lease -= unused;
+        return unused;
     }
 
     /// <summary>A request asked to hold at <paramref name="now"/>: the hold rate's window moves on when a second has passed. Call under the lock.</summary>

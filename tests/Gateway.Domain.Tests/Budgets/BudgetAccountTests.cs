@@ -63,4 +63,22 @@ public sealed class BudgetAccountTests
         Assert.Equal(new Spend(14m, 200, 2), account.Lease);
         Assert.False(account.TryHold(Guid.NewGuid(), One, Now));
     }
+
+    [Fact]
+    public void Should_say_what_of_the_lease_is_held_for_requests_in_flight_and_what_is_spent_but_not_stored()
+    {
+        var account = new BudgetAccount();
+        account.Grant(new Spend(21m, 1000, 10));
+        var spent = Guid.NewGuid();
+        account.TryHold(spent, One, Now);
+        account.Settle(spent, new Spend(2m, 40, 1));
+        account.TryHold(Guid.NewGuid(), One, Now);
+        account.TryHold(Guid.NewGuid(), One, Now);
+
+        Assert.Equal(new LeaseUse(new Spend(14m, 200, 2), new Spend(2m, 40, 1)), account.Use);
+
+        account.Stored(new Spend(2m, 40, 1));
+
+        Assert.Equal(new LeaseUse(new Spend(14m, 200, 2), Spend.Zero), account.Use);
+    }
 }

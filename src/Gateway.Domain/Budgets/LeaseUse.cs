@@ -1,0 +1,4 @@
+namespace Gateway.Domain.Budgets;
+
+/// <summary>What of an instance's lease on a budget period is in use: held for requests in flight, and spent but not yet stored.</summary>
+public readonly record struct LeaseUse(Spend Held, Spend Unstored);
