@@ -19,25 +19,20 @@ public enum ShortageKind
 public sealed record HeadroomShortage(ShortageKind Kind, Spend Spent, Spend Held, Spend Free)
 {
     /// <param name="limit">The budget's limit.</param>
-    /// <param name="stored">The period's spend as the database has stored it.</param>
-    /// <param name="need">The worst case of the request that found no room.</param>
-    /// <param name="holders">
-    /// Each instance's live lease on the period, with what it said is in use of it (null when it did not answer: all
-    /// of its lease may be unused). A lease is read after the answer, so it may have shrunk since (spend stored: it is
-    /// in <paramref name="stored"/> now) or grown (leased again: that part is not in use).
+    /// <param name="storedBefore">
+    /// The period's stored spend, read before the holders were asked. What a holder had not stored when it answered was
+    /// not stored then either, so nothing is counted twice; what was stored in between is counted nowhere, which can
+    /// only make the verdict <see cref="ShortageKind.HeldElsewhere"/> where it might have been the limit.
     /// </param>
-    public static HeadroomShortage Judge(Spend limit, Spend stored, Spend need, IEnumerable<(Spend Lease, LeaseUse? Use)> holders)
+    /// <param name="need">The worst case of the request that found no room.</param>
+    /// <param name="uses">What each instance that answered (and the asker itself) keeps in use of its lease.</param>
+    public static HeadroomShortage Judge(Spend limit, Spend storedBefore, Spend need, IEnumerable<LeaseUse> uses)
     {
-        var (spent, held) = (stored, Spend.Zero);
-        foreach (var (lease, use) in holders)
+        var (spent, held) = (storedBefore, Spend.Zero);
+        foreach (var use in uses)
         {
-            if (use is not { } answered)
-                continue;
-            var inUse = Spend.Min(lease, answered.Held + answered.Unstored);
-            // Stored spend left the lease first: what remains of it in use is the holds, then unstored spend.
-            var holding = Spend.Min(answered.Held, inUse);
-            held += holding;
-            spent += inUse - holding;
+            spent += use.Unstored;
+            held += use.Held;
         }
 
         var free = limit - spent - held;

@@ -17,9 +17,9 @@ internal sealed class BudgetGiveBack(NpgsqlDataSource dataSource, NotificationLi
     public const string Channel = "gateway_budget_give_back";
 
     /// <summary>
-    /// How long an asker waits for every holder to answer before it refuses as held elsewhere: a live holder answers in
-    /// milliseconds, so this bounds only what a holder that died (its lease lives on until it expires) or lost its
-    /// listening connection costs a request.
+    /// How long an asker waits for the holders (over every round of asking) before it refuses as held elsewhere: a live
+    /// holder answers in milliseconds, so this bounds what a holder that died (its lease lives on until it expires) or
+    /// lost its listening connection costs a request.
     /// </summary>
     public static readonly TimeSpan Wait = TimeSpan.FromMilliseconds(500);
 
@@ -39,18 +39,18 @@ internal sealed class BudgetGiveBack(NpgsqlDataSource dataSource, NotificationLi
 
     /// <summary>
     /// Asks <paramref name="holders"/> to give back what they do not use of the period, and waits until each has
-    /// answered or <see cref="Wait"/> is over.
+    /// answered or <paramref name="wait"/> is over.
     /// </summary>
     /// <returns>What each holder that answered keeps in use (its unused headroom is back in the database by then).</returns>
     public async Task<IReadOnlyDictionary<string, LeaseUse>> AskAsync(
-        string asker, string budgetId, DateTimeOffset periodStart, IReadOnlyCollection<string> holders, CancellationToken ct)
+        string asker, string budgetId, DateTimeOffset periodStart, IReadOnlyCollection<string> holders, TimeSpan wait, CancellationToken ct)
     {
         var id = Guid.NewGuid().ToString("N");
         var asking = _asking[id] = new Asking([.. holders]);
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(ct);
         try
         {
-            var over = Task.Delay(Wait, time, waiting.Token);
+            var over = Task.Delay(wait, time, waiting.Token);
             // The answers come on this instance's own listening connection: an ask sent before it listens hears none.
             if (await Task.WhenAny(_listening.Task, over) == _listening.Task)
             {

@@ -15,6 +15,9 @@ internal sealed partial class BudgetLedger
     /// <summary>When a refusal for headroom held elsewhere says to try again.</summary>
     private const int HeldRetryAfterSeconds = 1;
 
+    /// <summary>The most rounds of asking one request waits through, however its clock runs.</summary>
+    private const int MostRounds = 8;
+
     /// <summary>Grants for one period on this instance, one at a time, and the last refusal reached under them.</summary>
     private sealed class PeriodGate
     {
@@ -74,31 +77,32 @@ internal sealed partial class BudgetLedger
 
     /// <summary>
     /// The grant came back short: the other instances leasing the period give back what they do not use, and the grant
-    /// is tried again. What is still short is judged by what they said they keep in use.
+    /// is tried again. What is still short is judged by what they said they keep in use; when that leaves room (one of
+    /// them leased again for requests of its own before this grant, or spend was stored meanwhile), it is all done
+    /// again while the wait lasts.
     /// </summary>
     private async Task<Refusal?> AskHoldersAsync(Hold hold, DateTimeOffset now, CancellationToken ct)
     {
         var (budget, start) = (hold.Budget, hold.PeriodStart);
-        var holdings = await leases.HoldingsAsync(budget.Id, start, ct);
-        var others = holdings.Leases.Keys.Where(instance => instance != Instance).ToList();
-        IReadOnlyDictionary<string, LeaseUse> kept = new Dictionary<string, LeaseUse>();
-        if (others.Count > 0)
+        var until = time.GetUtcNow() + BudgetGiveBack.Wait;
+        var before = await leases.HoldingsAsync(budget.Id, start, ct);
+        for (var round = 1; ; round++)
         {
-            kept = await giveBack.AskAsync(Instance, budget.Id, start, others, ct);
-            if (await GrantAndHoldAsync(hold, now, ct))
+            var others = Others(before);
+            IReadOnlyDictionary<string, LeaseUse> kept = others.Count == 0 ? new Dictionary<string, LeaseUse>() : await giveBack.AskAsync(Instance, budget.Id, start, others, until - time.GetUtcNow(), ct);
+            // The first round without holders to ask follows the grant that came back short: it has nothing new to try.
+            if ((others.Count > 0 || round > 1) && await GrantAndHoldAsync(hold, now, ct))
                 return null;
-            holdings = await leases.HoldingsAsync(budget.Id, start, ct);
+            var shortage = HeadroomShortage.Judge(budget.Limit, before.Spent, hold.Need, kept.Values.Append(hold.Account.Use));
+            if (shortage.Kind == ShortageKind.LimitReached)
+                return NoRoom(budget, shortage, hold.Need, budget.Period.NextReset(now));
+            if (kept.Count < others.Count || round == MostRounds || time.GetUtcNow() >= until)
+                return HeldElsewhere(budget);
+            before = await leases.HoldingsAsync(budget.Id, start, ct);
         }
-
-        var ours = hold.Account.Use;
-        var shortage = HeadroomShortage.Judge(budget.Limit, holdings.Spent, hold.Need, holdings.Leases.Select(lease =>
-            (lease.Value, lease.Key == Instance ? ours : kept.TryGetValue(lease.Key, out var use) ? use : (LeaseUse?)null)));
-        return shortage.Kind switch
-        {
-            ShortageKind.LimitReached => NoRoom(budget, shortage, hold.Need, budget.Period.NextReset(now)),
-            ShortageKind.HeldElsewhere => HeldElsewhere(budget),
-        };
     }
+
+    private List<string> Others(BudgetLeases.Holdings holdings) => [.. holdings.Leases.Keys.Where(instance => instance != Instance)];
 
     private static Refusal NoRoom(Budget budget, HeadroomShortage shortage, Spend need, DateTimeOffset? resetAt)
     {
