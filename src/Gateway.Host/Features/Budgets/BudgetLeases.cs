@@ -15,8 +15,8 @@ internal sealed class BudgetLeases(NpgsqlDataSource dataSource)
         public Spend Left(Budget budget) => (budget.Limit - Spent - Leased).AtLeastZero;
     }
 
-    /// <summary>A period's stored spend and each instance's live, non-empty lease on it.</summary>
-    internal sealed record Holdings(Spend Spent, IReadOnlyDictionary<string, Spend> Leases);
+    /// <summary>A period's stored spend, and the instances with a live, non-empty lease on it.</summary>
+    internal sealed record Holdings(Spend Spent, IReadOnlySet<string> Holders);
 
     /// <summary>
     /// Grants the <paramref name="shortfall"/> and up to <paramref name="extra"/> more of what the period has left (limit
@@ -149,7 +149,7 @@ internal sealed class BudgetLeases(NpgsqlDataSource dataSource)
     public async Task<Holdings> HoldingsAsync(string budgetId, DateTimeOffset periodStart, CancellationToken ct)
     {
         await using var cmd = dataSource.CreateCommand("""
-            select coalesce(p.spent_usd, 0), coalesce(p.spent_tokens, 0), coalesce(p.spent_requests, 0), l.instance_id, l.usd, l.tokens, l.requests
+            select coalesce(p.spent_usd, 0), coalesce(p.spent_tokens, 0), coalesce(p.spent_requests, 0), l.instance_id
             from (select $1::text as budget_id, $2::timestamptz as period_start) k
             left join budget_periods p on p.budget_id = k.budget_id and p.period_start = k.period_start
             left join budget_leases l on l.budget_id = k.budget_id and l.period_start = k.period_start and l.expires_at > now()
@@ -159,15 +159,15 @@ internal sealed class BudgetLeases(NpgsqlDataSource dataSource)
         cmd.Parameters.Add(new() { Value = periodStart });
         await using var r = await cmd.ExecuteReaderAsync(ct);
         var spent = Spend.Zero;
-        var leases = new Dictionary<string, Spend>(StringComparer.Ordinal);
+        var holders = new HashSet<string>(StringComparer.Ordinal);
         while (await r.ReadAsync(ct))
         {
             spent = new Spend(r.GetDecimal(0), r.GetInt64(1), r.GetInt64(2));
             if (!r.IsDBNull(3))
-                leases[r.GetString(3)] = new Spend(r.GetDecimal(4), r.GetInt64(5), r.GetInt64(6));
+                holders.Add(r.GetString(3));
         }
 
-        return new Holdings(spent, leases);
+        return new Holdings(spent, holders);
     }
 
     public async Task<PeriodState> ReadAsync(string budgetId, DateTimeOffset periodStart, CancellationToken ct)

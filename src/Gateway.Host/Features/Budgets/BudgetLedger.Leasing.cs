@@ -102,7 +102,7 @@ internal sealed partial class BudgetLedger
         }
     }
 
-    private List<string> Others(BudgetLeases.Holdings holdings) => [.. holdings.Leases.Keys.Where(instance => instance != Instance)];
+    private List<string> Others(BudgetLeases.Holdings holdings) => [.. holdings.Holders.Where(instance => instance != Instance)];
 
     private static Refusal NoRoom(Budget budget, HeadroomShortage shortage, Spend need, DateTimeOffset? resetAt)
     {

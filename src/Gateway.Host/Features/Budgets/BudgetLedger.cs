@@ -94,13 +94,21 @@ internal sealed partial class BudgetLedger(
             hold.Account.Release(hold.Id);
     }
 
+    /// <summary>The usage writer is storing these charges of this instance (<see cref="BudgetAccount.Storing"/>).</summary>
+    public void Storing(IEnumerable<Charge> charges, Spend spend) => Charged(charges, account => account.Storing(spend));
+
+    /// <summary>The usage writer did not store these charges of this instance: they are unstored again.</summary>
+    public void NotStored(IEnumerable<Charge> charges, Spend spend) => Charged(charges, account => account.NotStored(spend));
+
     /// <summary>The usage writer stored these charges of this instance: the database took them out of its leases.</summary>
-    public void Stored(IEnumerable<Charge> charges, Spend spend)
+    public void Stored(IEnumerable<Charge> charges, Spend spend) => Charged(charges, account => account.Stored(spend));
+
+    private void Charged(IEnumerable<Charge> charges, Action<BudgetAccount> apply)
     {
         foreach (var charge in charges)
         {
             if (_accounts.TryGetValue((charge.BudgetId, charge.PeriodStart), out var account))
-                account.Stored(spend);
+                apply(account);
         }
     }
 

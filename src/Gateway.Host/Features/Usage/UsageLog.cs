@@ -103,11 +103,29 @@ internal sealed partial class UsageLog(
         for (var i = 0; i < records.Count; i += BatchSize)
         {
             var batch = records.GetRange(i, Math.Min(BatchSize, records.Count - i));
-            var inserted = await writer.WriteAsync(batch, ct);
-            foreach (var r in batch)
+            // This instance's charges are on their way while the batch is written: an instance asking this one what it
+            // keeps unstored must not hear of spend the database may have taken already.
+            var ours = batch.Where(r => r.Charges is { Count: > 0 } && r.Instance == ledger.Instance).ToList();
+            foreach (var r in ours)
+                ledger.Storing(r.Charges!, r.Spend);
+            HashSet<Guid> inserted;
+            try
             {
-                if (r.Charges is { Count: > 0 } charges && r.Instance == ledger.Instance && inserted.Contains(r.Id))
-                    ledger.Stored(charges, r.Spend);
+                inserted = await writer.WriteAsync(batch, ct);
+            }
+            catch
+            {
+                foreach (var r in ours)
+                    ledger.NotStored(r.Charges!, r.Spend);
+                throw;
+            }
+
+            foreach (var r in ours)
+            {
+                if (inserted.Contains(r.Id))
+                    ledger.Stored(r.Charges!, r.Spend);
+                else
+                    ledger.NotStored(r.Charges!, r.Spend);
             }
 
             // Every charged period of the batch, replayed rows included: an alert a crash kept from being raised is raised now.
