@@ -41,10 +41,13 @@ internal sealed class BudgetGiveBack(NpgsqlDataSource dataSource, NotificationLi
     /// Asks <paramref name="holders"/> to give back what they do not use of the period, and waits until each has
     /// answered or <paramref name="wait"/> is over.
     /// </summary>
+    /// <param name="wait">What is left of the asker's wait; one already over (the asker's last read took it up) asks nobody.</param>
     /// <returns>What each holder that answered keeps in use (its unused headroom is back in the database by then).</returns>
     public async Task<IReadOnlyDictionary<string, LeaseUse>> AskAsync(
         string asker, string budgetId, DateTimeOffset periodStart, IReadOnlyCollection<string> holders, TimeSpan wait, CancellationToken ct)
     {
+        if (wait <= TimeSpan.Zero)
+            return new Dictionary<string, LeaseUse>();
         var id = Guid.NewGuid().ToString("N");
         var asking = _asking[id] = new Asking([.. holders]);
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(ct);

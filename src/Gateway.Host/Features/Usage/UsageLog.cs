@@ -108,10 +108,9 @@ internal sealed partial class UsageLog(
             var ours = batch.Where(r => r.Charges is { Count: > 0 } && r.Instance == ledger.Instance).ToList();
             foreach (var r in ours)
                 ledger.Storing(r.Charges!, r.Spend);
-            HashSet<Guid> inserted;
             try
             {
-                inserted = await writer.WriteAsync(batch, ct);
+                await writer.WriteAsync(batch, ct);
             }
             catch
             {
@@ -120,13 +119,10 @@ internal sealed partial class UsageLog(
                 throw;
             }
 
+            // A record of ours the write did not insert was stored before (an earlier attempt committed although it seemed
+            // to fail): it is in the database's spend all the same, and counting it unstored again would count it twice.
             foreach (var r in ours)
-            {
-                if (inserted.Contains(r.Id))
-                    ledger.Stored(r.Charges!, r.Spend);
-                else
-                    ledger.NotStored(r.Charges!, r.Spend);
-            }
+                ledger.Stored(r.Charges!, r.Spend);
 
             // Every charged period of the batch, replayed rows included: an alert a crash kept from being raised is raised now.
             await alerts.CheckAsync([.. batch.SelectMany(r => r.Charges ?? [])], ct);

@@ -2,6 +2,7 @@ using System.Net;
 using Gateway.Host.Features.Budgets;
 using Gateway.Host.Tests.Fakes;
 using Gateway.Host.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using static Gateway.Host.Tests.Infrastructure.WireJson;
 
@@ -86,6 +87,18 @@ public sealed class BudgetHeldElsewhereTests(PostgresFixture postgres) : BudgetT
             + "this one needs up to $36.00); it does not reset",
             (string?)error["message"]);
         Assert.Empty(Upstream.Requests);
+    }
+
+    [Fact]
+    public async Task Should_hear_no_holder_when_the_wait_ran_out_before_the_next_round_of_asking()
+    {
+        // Under load, the asker's read of who holds the period can take up the rest of its 500 ms: a wait already over must
+        // end the asking (and the request is refused as held elsewhere), not fail it.
+        var giveBack = Server.Services.GetRequiredService<BudgetGiveBack>();
+
+        var kept = await giveBack.AskAsync("asker", "bdg_any", DateTimeOffset.UnixEpoch, [Holder], TimeSpan.FromMilliseconds(-3), TestContext.Current.CancellationToken);
+
+        Assert.Empty(kept);
     }
 
     /// <summary>A lifetime budget of $100 at $1 a completion token, <paramref name="usd"/> of it leased by the test's holder.</summary>
