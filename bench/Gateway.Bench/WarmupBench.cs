@@ -29,6 +29,8 @@ internal static class WarmupBench
                 // Server GC adapts its heap count to the load (DATAS) from one heap up; these take that out of the ramp.
                 variants.Add(new("r2r, no DATAS", published, new Dictionary<string, string> { ["DOTNET_GCDynamicAdaptationMode"] = "0" }));
                 variants.Add(new("r2r, wks GC", published, new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" }));
+                // Code pages mapped once, writable and executable, rather than twice (W^X): every JIT and stub write toggles no mapping.
+                variants.Add(new("r2r, W^X off", published, new Dictionary<string, string> { ["DOTNET_EnableWriteXorExecute"] = "0" }));
             }
 
             var seconds = Math.Max(10, (int)duration.TotalSeconds);

@@ -11,15 +11,17 @@ public sealed class BudgetAccount
     private readonly Dictionary<Guid, Spend> _holds = [];
     private Spend _lease;
     private Spend _settled;
+    private Spend _storing;
     private DateTimeOffset _windowStart;
     private int _windowHolds;
     private double _holdsPerSecond;
+    private DateTimeOffset? _askedToGiveBackAt;
 
     /// <summary>Granted to this instance and not yet written off as stored spend.</summary>
     public Spend Lease { get { lock (_lock) return _lease; } }
 
     /// <summary>Spent here and not yet stored in the database.</summary>
-    public Spend Settled { get { lock (_lock) return _settled; } }
+    public Spend Settled { get { lock (_lock) return _settled + _storing; } }
 
     /// <summary>What this instance may still hold without asking the database.</summary>
     public Spend Available { get { lock (_lock) return Free(); } }
@@ -41,6 +43,45 @@ public sealed class BudgetAccount
     }
 
     private static readonly TimeSpan RateWindow = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// What of the lease is in use here: held for requests in flight, and spent but not yet stored. Spend the usage writer
+    /// is storing counts in neither: the database may have it already, and another instance adding this answer to the
+    /// stored spend must not count it twice.
+    /// </summary>
+    public LeaseUse Use
+    {
+        get
+        {
+            lock (_lock)
+            {
+                var held = Spend.Zero;
+                foreach (var hold in _holds.Values)
+                    held += hold;
+                return new LeaseUse(held, _settled);
+            }
+        }
+    }
+
+    /// <summary>Whether leases here are sized small, because another instance asked for headroom back lately (<see cref="LeaseSizing.CoolOff"/>).</summary>
+    public bool CoolingOff(DateTimeOffset now)
+    {
+        lock (_lock)
+            return LeaseSizing.CoolingOff(_askedToGiveBackAt, now);
+    }
+
+    /// <summary>
+    /// Another instance lacks headroom: the unused lease is taken out (as <see cref="TakeUnused"/>, for the caller to
+    /// give back) and leases here stay small for a while.
+    /// </summary>
+    public Spend GiveBack(DateTimeOffset now)
+    {
+        lock (_lock)
+        {
+            _askedToGiveBackAt = now;
+            return TakeUnusedUnderLock();
+        }
+    }
 
     /// <summary>Requests in flight here.</summary>
     public int HoldCount { get { lock (_lock) return _holds.Count; } }
@@ -93,13 +134,37 @@ public sealed class BudgetAccount
             _lease += extra;
     }
 
+    /// <summary>The usage writer is storing this spend: until it says how that went, the spend is on its way.</summary>
+    public void Storing(Spend spend)
+    {
+        lock (_lock)
+        {
+            var moving = Spend.Min(_settled, spend).AtLeastZero;
+            _settled -= moving;
+            _storing += moving;
+        }
+    }
+
+    /// <summary>The spend the usage writer tried to store is not stored (the write failed): it is unstored again.</summary>
+    public void NotStored(Spend spend)
+    {
+        lock (_lock)
+        {
+            var back = Spend.Min(_storing, spend).AtLeastZero;
+            _storing -= back;
+            _settled += back;
+        }
+    }
+
     /// <summary>Spend from here is now stored: the database took it out of this instance's lease too.</summary>
     public void Stored(Spend spend)
     {
         lock (_lock)
         {
             _lease = (_lease - spend).AtLeastZero;
-            _settled = (_settled - spend).AtLeastZero;
+            var stored = Spend.Min(_storing, spend).AtLeastZero;
+            _storing -= stored;
+            _settled = (_settled - (spend - stored)).AtLeastZero;
         }
     }
 
@@ -110,11 +175,14 @@ public sealed class BudgetAccount
     public Spend TakeUnused()
     {
         lock (_lock)
-        {
-            var unused = Free().AtLeastZero;
-            _lease -= unused;
-            return unused;
-        }
+            return TakeUnusedUnderLock();
+    }
+
+    private Spend TakeUnusedUnderLock()
+    {
+        var unused = Free().AtLeastZero;
+        _lease -= unused;
+        return unused;
     }
 
     /// <summary>A request asked to hold at <paramref name="now"/>: the hold rate's window moves on when a second has passed. Call under the lock.</summary>
@@ -135,7 +203,7 @@ public sealed class BudgetAccount
     /// <summary>The lease less what is spent and held; negative when spend ran past a hold. Call under the lock.</summary>
     private Spend Free()
     {
-        var free = _lease - _settled;
+        var free = _lease - _settled - _storing;
         foreach (var hold in _holds.Values)
             free -= hold;
         return free;

@@ -63,4 +63,43 @@ public sealed class BudgetAccountTests
         Assert.Equal(new Spend(14m, 200, 2), account.Lease);
         Assert.False(account.TryHold(Guid.NewGuid(), One, Now));
     }
+
+    [Fact]
+    public void Should_say_what_of_the_lease_is_held_for_requests_in_flight_and_what_is_spent_but_not_stored()
+    {
+        var account = new BudgetAccount();
+        account.Grant(new Spend(21m, 1000, 10));
+        var spent = Guid.NewGuid();
+        account.TryHold(spent, One, Now);
+        account.Settle(spent, new Spend(2m, 40, 1));
+        account.TryHold(Guid.NewGuid(), One, Now);
+        account.TryHold(Guid.NewGuid(), One, Now);
+
+        Assert.Equal(new LeaseUse(new Spend(14m, 200, 2), new Spend(2m, 40, 1)), account.Use);
+
+        account.Stored(new Spend(2m, 40, 1));
+
+        Assert.Equal(new LeaseUse(new Spend(14m, 200, 2), Spend.Zero), account.Use);
+    }
+
+    [Fact]
+    public void Should_count_spend_being_stored_neither_as_unstored_nor_as_free_until_the_writer_says_how_it_went()
+    {
+        var account = new BudgetAccount();
+        account.Grant(new Spend(21m, 1000, 10));
+        var spent = Guid.NewGuid();
+        account.TryHold(spent, One, Now);
+        account.Settle(spent, One);
+
+        account.Storing(One);
+        var whileStoring = (account.Use, account.Available, account.Settled);
+        account.NotStored(One);
+        var afterFailure = account.Use;
+        account.Storing(One);
+        account.Stored(One);
+
+        Assert.Equal((new LeaseUse(Spend.Zero, Spend.Zero), new Spend(14m, 900, 9), One), whileStoring);
+        Assert.Equal(new LeaseUse(Spend.Zero, One), afterFailure);
+        Assert.Equal((new Spend(14m, 900, 9), Spend.Zero, new Spend(14m, 900, 9)), (account.Lease, account.Settled, account.Available));
+    }
 }

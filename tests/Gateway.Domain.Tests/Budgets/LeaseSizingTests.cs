@@ -24,6 +24,51 @@ public sealed class LeaseSizingTests
     }
 
     [Fact]
+    public void Should_ask_for_the_shortfall_and_a_single_hold_more_while_cooling_off_however_busy()
+    {
+        var (shortfall, extra) = LeaseSizing.Want(Need, new Spend(0.004m, 400, 0), holdsPerSecond: 2_500, coolingOff: true);
+
+        Assert.Equal(new Spend(0.006m, 600, 1), shortfall);
+        Assert.Equal(Need, extra);
+    }
+
+    [Fact]
+    public void Should_cool_off_for_a_while_after_the_last_ask_to_give_back_and_never_without_one()
+    {
+        Assert.False(LeaseSizing.CoolingOff(null, Now));
+        Assert.True(LeaseSizing.CoolingOff(Now, Now));
+        Assert.True(LeaseSizing.CoolingOff(Now, Now + LeaseSizing.CoolOff - TimeSpan.FromMilliseconds(1)));
+        Assert.False(LeaseSizing.CoolingOff(Now, Now + LeaseSizing.CoolOff));
+    }
+
+    [Fact]
+    public void Should_give_back_the_unused_lease_and_lease_small_until_the_cool_off_is_over()
+    {
+        var account = new BudgetAccount();
+        account.Grant(new Spend(0.05m, 5_000, 5));
+        var inFlight = Guid.NewGuid();
+        account.TryHold(inFlight, Need, Now);
+
+        Assert.False(account.CoolingOff(Now));
+        Assert.Equal(new Spend(0.04m, 4_000, 4), account.GiveBack(Now));
+        Assert.Equal(Spend.Zero, account.Available);
+        Assert.True(account.CoolingOff(Now.AddSeconds(1)));
+        Assert.False(account.CoolingOff(Now + LeaseSizing.CoolOff));
+        Assert.True(account.Settle(inFlight, Need));
+    }
+
+    [Fact]
+    public void Should_cool_off_from_the_latest_ask_when_asked_again()
+    {
+        var account = new BudgetAccount();
+        account.GiveBack(Now);
+        account.GiveBack(Now.AddSeconds(4));
+
+        Assert.True(account.CoolingOff(Now + LeaseSizing.CoolOff));
+        Assert.False(account.CoolingOff(Now.AddSeconds(4) + LeaseSizing.CoolOff));
+    }
+
+    [Fact]
     public void Should_grant_the_shortfall_whole_and_at_most_half_of_what_is_left_beyond_it()
     {
         var left = new Spend(10m, 1_000_000, 1_000);

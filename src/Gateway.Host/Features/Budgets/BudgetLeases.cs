@@ -15,6 +15,9 @@ internal sealed class BudgetLeases(NpgsqlDataSource dataSource)
         public Spend Left(Budget budget) => (budget.Limit - Spent - Leased).AtLeastZero;
     }
 
+    /// <summary>A period's stored spend, and the instances with a live, non-empty lease on it.</summary>
+    internal sealed record Holdings(Spend Spent, IReadOnlySet<string> Holders);
+
     /// <summary>
     /// Grants the <paramref name="shortfall"/> and up to <paramref name="extra"/> more of what the period has left (limit
     /// minus spend minus live leases), as <see cref="LeaseSizing.Grant"/> says, under a row lock so concurrent grants on
@@ -140,6 +143,31 @@ internal sealed class BudgetLeases(NpgsqlDataSource dataSource)
         delete.Parameters.Add(new() { Value = budgetIds.ToArray() });
         delete.Parameters.Add(new() { Value = starts.ToArray() });
         return await delete.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Who holds a period's headroom: read when a grant came back short, to know whom to ask to give some back.</summary>
+    public async Task<Holdings> HoldingsAsync(string budgetId, DateTimeOffset periodStart, CancellationToken ct)
+    {
+        await using var cmd = dataSource.CreateCommand("""
+            select coalesce(p.spent_usd, 0), coalesce(p.spent_tokens, 0), coalesce(p.spent_requests, 0), l.instance_id
+            from (select $1::text as budget_id, $2::timestamptz as period_start) k
+            left join budget_periods p on p.budget_id = k.budget_id and p.period_start = k.period_start
+            left join budget_leases l on l.budget_id = k.budget_id and l.period_start = k.period_start and l.expires_at > now()
+                                     and (l.usd > 0 or l.tokens > 0 or l.requests > 0)
+            """);
+        cmd.Parameters.Add(new() { Value = budgetId });
+        cmd.Parameters.Add(new() { Value = periodStart });
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        var spent = Spend.Zero;
+        var holders = new HashSet<string>(StringComparer.Ordinal);
+        while (await r.ReadAsync(ct))
+        {
+            spent = new Spend(r.GetDecimal(0), r.GetInt64(1), r.GetInt64(2));
+            if (!r.IsDBNull(3))
+                holders.Add(r.GetString(3));
+        }
+
+        return new Holdings(spent, holders);
     }
 
     public async Task<PeriodState> ReadAsync(string budgetId, DateTimeOffset periodStart, CancellationToken ct)

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using Gateway.Domain.Budgets;
 using Gateway.Domain.Tenancy;
 using Gateway.Host.Features.Dialects;
@@ -12,11 +11,12 @@ namespace Gateway.Host.Features.Budgets;
 /// round trip while this instance's leased headroom lasts. Holds are worst cases; settlement charges
 /// the actual cost and frees the hold exactly once; failures release it whole.
 /// </summary>
-internal sealed partial class BudgetLedger(BudgetStore budgets, BudgetLeases leases, TimeProvider time, ILogger<BudgetLedger> logger) : BackgroundService
+internal sealed partial class BudgetLedger(
+    BudgetStore budgets, BudgetLeases leases, BudgetGiveBack giveBack, TimeProvider time, ILogger<BudgetLedger> logger) : BackgroundService
 {
     private static readonly TimeSpan IdleReturn = TimeSpan.FromSeconds(5);
     private readonly ConcurrentDictionary<(string BudgetId, DateTimeOffset Start), BudgetAccount> _accounts = new();
-    private readonly ConcurrentDictionary<(string BudgetId, DateTimeOffset Start), SemaphoreSlim> _granting = new();
+    private readonly ConcurrentDictionary<(string BudgetId, DateTimeOffset Start), PeriodGate> _granting = new();
 
     /// <summary>This process's name on its leases and on the usage it records.</summary>
     public string Instance { get; } = Guid.NewGuid().ToString("N")[..16];
@@ -32,7 +32,10 @@ internal sealed partial class BudgetLedger(BudgetStore budgets, BudgetLeases lea
     internal sealed record Charge(string BudgetId, DateTimeOffset PeriodStart);
 
     /// <param name="need">The worst case a request may cost under one budget.</param>
-    /// <returns>The holds, or 402 naming the first budget without room for them and when it resets.</returns>
+    /// <returns>
+    /// The holds, or the refusal of the first budget without room for them: 402 when what is spent and held for requests in
+    /// flight leaves too little, 429 when the room is leased by other instances that did not give it back in time.
+    /// </returns>
     /// <exception cref="NpgsqlException">The database could not be asked for headroom: refuse rather than overspend.</exception>
     public async Task<RefusalOr<Admission>> AdmitAsync(
         Principal principal, IReadOnlyList<(string Provider, string Model)> targets, Spend need, CancellationToken ct)
@@ -49,23 +52,16 @@ internal sealed partial class BudgetLedger(BudgetStore budgets, BudgetLeases lea
             var hold = new Hold(budget, start, account, Guid.NewGuid(), need);
             if (budget.Mode == BudgetMode.AlertOnly)
                 account.ForceHold(hold.Id, need, now);
-            else if (!account.TryHold(hold.Id, need, now) && !await LeaseAndHoldAsync(hold, now, ct))
+            else if (!account.TryHold(hold.Id, need, now) && await LeaseAndHoldAsync(hold, now, ct) is { } refused)
             {
                 Release(new Admission(holds));
-                return NoRoom(budget, budget.Period.NextReset(now));
+                return refused;
             }
 
             holds.Add(hold);
         }
 
         return new Admission(holds);
-    }
-
-    private static Refusal NoRoom(Budget budget, DateTimeOffset? resetAt)
-    {
-        var resets = resetAt is { } reset ? "it resets at " + reset.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) : "it does not reset";
-        return new Refusal(402, "budget_exceeded",
-            string.Create(CultureInfo.InvariantCulture, $"budget '{budget.Name}' ({budget.Id}) has no room for this request (limit ${budget.LimitUsd:0.00##########}); {resets}"));
     }
 
     /// <summary>
@@ -98,19 +94,32 @@ internal sealed partial class BudgetLedger(BudgetStore budgets, BudgetLeases lea
             hold.Account.Release(hold.Id);
     }
 
+    /// <summary>The usage writer is storing these charges of this instance (<see cref="BudgetAccount.Storing"/>).</summary>
+    public void Storing(IEnumerable<Charge> charges, Spend spend) => Charged(charges, account => account.Storing(spend));
+
+    /// <summary>The usage writer did not store these charges of this instance: they are unstored again.</summary>
+    public void NotStored(IEnumerable<Charge> charges, Spend spend) => Charged(charges, account => account.NotStored(spend));
+
     /// <summary>The usage writer stored these charges of this instance: the database took them out of its leases.</summary>
-    public void Stored(IEnumerable<Charge> charges, Spend spend)
+    public void Stored(IEnumerable<Charge> charges, Spend spend) => Charged(charges, account => account.Stored(spend));
+
+    private void Charged(IEnumerable<Charge> charges, Action<BudgetAccount> apply)
     {
         foreach (var charge in charges)
         {
             if (_accounts.TryGetValue((charge.BudgetId, charge.PeriodStart), out var account))
-                account.Stored(spend);
+                apply(account);
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         budgets.Changed += id => _ = ReturnOnChangeAsync(id, stoppingToken);
+        return Task.WhenAll(giveBack.RunAsync(ask => OnAsked(ask, stoppingToken), stoppingToken), RenewAsync(stoppingToken));
+    }
+
+    private async Task RenewAsync(CancellationToken stoppingToken)
+    {
         using var timer = new PeriodicTimer(BudgetLeases.Lifetime / 6);
         try
         {
@@ -149,29 +158,9 @@ internal sealed partial class BudgetLedger(BudgetStore budgets, BudgetLeases lea
     public override void Dispose()
     {
         foreach (var gate in _granting.Values)
-            gate.Dispose();
+            gate.Lock.Dispose();
         base.Dispose();
         GC.SuppressFinalize(this);
-    }
-
-    private async Task<bool> LeaseAndHoldAsync(Hold hold, DateTimeOffset now, CancellationToken ct)
-    {
-        // One grant at a time per period on this instance: a burst of requests asks the database once.
-        var gate = _granting.GetOrAdd((hold.Budget.Id, hold.PeriodStart), _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(ct);
-        try
-        {
-            if (hold.Account.TryHold(hold.Id, hold.Need, now))
-                return true;
-            // The shortfall plus about a second of this account's traffic, so the next ones need no round trip.
-            var (shortfall, extra) = LeaseSizing.Want(hold.Need, hold.Account.Available, hold.Account.HoldsPerSecond);
-            hold.Account.Grant(await leases.GrantAsync(hold.Budget, hold.PeriodStart, Instance, shortfall, extra, ct));
-            return hold.Account.TryHold(hold.Id, hold.Need, now);
-        }
-        finally
-        {
-            gate.Release();
-        }
     }
 
     private async Task ReturnIdleAsync(CancellationToken ct)
@@ -181,7 +170,7 @@ internal sealed partial class BudgetLedger(BudgetStore budgets, BudgetLeases lea
         {
             if (now - account.LastHeldAt < IdleReturn || account.HoldCount > 0)
                 continue;
-            await ReturnAsync(budgetId, start, account, ct);
+            await ReturnAsync(budgetId, start, account, account.TakeUnused(), ct);
 
             // A finished period with nothing in flight and nothing unstored is done with here.
             if (budgets.Find(budgetId) is not { } b || b.Budget.Period.StartOf(now) != start)
@@ -201,7 +190,7 @@ internal sealed partial class BudgetLedger(BudgetStore budgets, BudgetLeases lea
         foreach (var ((id, start), account) in _accounts)
         {
             if (id == budgetId)
-                await ReturnAsync(id, start, account, ct);
+                await ReturnAsync(id, start, account, account.TakeUnused(), ct);
         }
     }
 
@@ -218,9 +207,9 @@ internal sealed partial class BudgetLedger(BudgetStore budgets, BudgetLeases lea
         }
     }
 
-    private async Task ReturnAsync(string budgetId, DateTimeOffset start, BudgetAccount account, CancellationToken ct)
+    /// <param name="unused">What was taken out of the account to give back (<see cref="BudgetAccount.TakeUnused"/>).</param>
+    private async Task ReturnAsync(string budgetId, DateTimeOffset start, BudgetAccount account, Spend unused, CancellationToken ct)
     {
-        var unused = account.TakeUnused();
         if (unused == Spend.Zero)
             return;
         try

@@ -11,6 +11,7 @@ internal static class BudgetsFeature
         builder.Services.AddSingleton<BudgetStore>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BudgetStore>());
         builder.Services.AddSingleton<BudgetLeases>();
+        builder.Services.AddSingleton<BudgetGiveBack>();
         builder.Services.AddSingleton<BudgetLedger>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<BudgetLedger>());
         builder.Services.AddSingleton<Spending>();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Gateway.Domain.Chat;
 using Gateway.Domain.Chat.Anthropic;
 using Gateway.Domain.Chat.Gemini;
@@ -13,8 +14,12 @@ namespace Gateway.Host.Features.Dialects;
 /// </summary>
 internal static class DialectErrors
 {
-    public static Task WriteAsync(HttpContext context, Dialect dialect, Refusal refusal) =>
-        WriteAsync(context, dialect, refusal.Status, refusal.Code, refusal.Message, refusal.Fields);
+    public static Task WriteAsync(HttpContext context, Dialect dialect, Refusal refusal)
+    {
+        if (refusal.RetryAfterSeconds is { } seconds)
+            context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return WriteAsync(context, dialect, refusal.Status, refusal.Code, refusal.Message, refusal.Fields);
+    }
 
     /// <param name="code">Machine-readable reason, e.g. <c>invalid_api_key</c>.</param>
     /// <param name="fields">The request fields at fault, when the refusal is about some.</param>

@@ -10,7 +10,8 @@ namespace Gateway.Host.Features.Usage;
 /// Usage records on local disk before they reach PostgreSQL: each request's record is written to the
 /// open segment at once (a positioned write; no lock is held while writing), so a killed process loses nothing the kernel
 /// has. The writer seals the segment every tick and feeds sealed segments to the database, deleting
-/// each only once it is stored; while the database is unreachable they simply wait here (the spool).
+/// each only once it is stored; while the database is unreachable they simply wait here (the spool). Instances that
+/// share the folder each store their own segments, and those of an instance no longer running.
 /// A segment this journal wrote is fed from the records it keeps in memory beside the file, so the disk
 /// is read back (and the JSON parsed) only for what a killed or stopped process left behind.
 /// </summary>
@@ -18,10 +19,12 @@ internal sealed class UsageJournal : IDisposable
 {
     private const string Open = ".open";
     private const string Sealed = ".sealed";
+    private const string Running = ".running";
     private readonly string _folder;
     private readonly string _instance = Guid.NewGuid().ToString("N")[..12];
     private readonly Lock _rotation = new();
     private readonly ConcurrentDictionary<string, InferenceRecord[]> _sealedHere = new(StringComparer.Ordinal);
+    private readonly SafeFileHandle _running;
     private Segment _current;
     private long _sequence;
 
@@ -29,6 +32,8 @@ internal sealed class UsageJournal : IDisposable
     {
         _folder = folder;
         Directory.CreateDirectory(folder);
+        // Locked as the open segments are, for as long as this journal runs: while it does, its segments are its own to store.
+        _running = File.OpenHandle(RunningPath(_instance), FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.DeleteOnClose);
         SealAbandoned();
         _current = NewSegment();
     }
@@ -87,7 +92,7 @@ internal sealed class UsageJournal : IDisposable
         }
 
         var pending = Pending();
-        // Another instance on the same folder may have stored a segment of ours first.
+        // A segment gone from the folder (removed by hand) is forgotten.
         foreach (var path in _sealedHere.Keys)
         {
             if (!pending.Contains(path, StringComparer.Ordinal))
@@ -97,9 +102,18 @@ internal sealed class UsageJournal : IDisposable
         return pending;
     }
 
-    /// <summary>Sealed segments waiting for the database, oldest first (names sort by time).</summary>
-    public IReadOnlyList<string> Pending() =>
-        [.. Directory.EnumerateFiles(_folder, "*" + Sealed).Order(StringComparer.Ordinal)];
+    /// <summary>
+    /// Sealed segments waiting for this journal to store them, oldest first (names sort by time): its own, and those of
+    /// journals no longer running. A running instance's segments are left to it: its budget ledger counts their spend as
+    /// on its way to the database until its own writer has stored them, which another writer storing them would belie.
+    /// </summary>
+    public IReadOnlyList<string> Pending()
+    {
+        var running = new Dictionary<string, bool>(StringComparer.Ordinal);
+        return [.. Directory.EnumerateFiles(_folder, "*" + Sealed)
+            .Where(path => WriterOf(path) is not { } writer || writer == _instance || !IsRunning(running, writer))
+            .Order(StringComparer.Ordinal)];
+    }
 
     /// <summary>The records of a sealed segment: from memory when this journal wrote it, else from disk.</summary>
     /// <param name="torn">Told how many lines were skipped, torn by a crash mid-write.</param>
@@ -136,7 +150,41 @@ internal sealed class UsageJournal : IDisposable
         return records;
     }
 
-    public void Dispose() => _current.Handle.Dispose();
+    public void Dispose()
+    {
+        _current.Handle.Dispose();
+        _running.Dispose();
+    }
+
+    /// <summary>The journal that wrote a segment, from its name (<see cref="NewSegment"/>); null for a name of another shape.</summary>
+    private static string? WriterOf(string path) =>
+        Path.GetFileNameWithoutExtension(path).Split('-') is ["usage", _, var writer, _] ? writer : null;
+
+    private bool IsRunning(Dictionary<string, bool> known, string writer)
+    {
+        if (known.TryGetValue(writer, out var running))
+            return running;
+        try
+        {
+            using (File.OpenHandle(RunningPath(writer), FileMode.Open, FileAccess.Write, FileShare.None))
+                running = false;
+            // Left behind by a process that was killed: no journal takes that name again.
+            File.Delete(RunningPath(writer));
+        }
+        catch (FileNotFoundException)
+        {
+            running = false;
+        }
+        catch (IOException)
+        {
+            // Locked: that journal's process is alive.
+            running = true;
+        }
+
+        return known[writer] = running;
+    }
+
+    private string RunningPath(string writer) => Path.Combine(_folder, $"usage-{writer}{Running}");
 
     private Segment NewSegment()
     {

@@ -102,12 +102,26 @@ internal sealed partial class UsageLog(
         var records = journal.RecordsOf(segment, torn => LogTornLines(torn, segment));
         foreach (var batch in records.Chunk(BatchSize))
         {
-            var inserted = await writer.WriteAsync(batch, ct);
-            foreach (var r in batch)
+            // This instance's charges are on their way while the batch is written: an instance asking this one what it
+            // keeps unstored must not hear of spend the database may have taken already.
+            var ours = batch.Where(r => r.Charges is { Count: > 0 } && r.Instance == ledger.Instance).ToList();
+            foreach (var r in ours)
+                ledger.Storing(r.Charges!, r.Spend);
+            try
             {
-                if (r.Charges is { Count: > 0 } charges && r.Instance == ledger.Instance && inserted.Contains(r.Id))
-                    ledger.Stored(charges, r.Spend);
+                await writer.WriteAsync(batch, ct);
             }
+            catch
+            {
+                foreach (var r in ours)
+                    ledger.NotStored(r.Charges!, r.Spend);
+                throw;
+            }
+
+            // A record of ours the write did not insert was stored before (an earlier attempt committed although it seemed
+            // to fail): it is in the database's spend all the same, and counting it unstored again would count it twice.
+            foreach (var r in ours)
+                ledger.Stored(r.Charges!, r.Spend);
 
             // Every charged period of the batch, replayed rows included: an alert a crash kept from being raised is raised now.
             await alerts.CheckAsync([.. batch.SelectMany(r => r.Charges ?? [])], ct);
