@@ -91,12 +91,12 @@ internal static class ProxyBench
         public ValueTask DisposeAsync() => Process.DisposeAsync();
     }
 
-    /// <summary>The bare YARP forwarder in its own process, with the gateway's GC settings (server GC).</summary>
+    /// <summary>The bare YARP forwarder in its own process, with the gateway's GC settings (workstation GC, concurrent).</summary>
     private static async Task<Yarp> StartYarpAsync(BenchGateway gateway)
     {
         var port = Gateway.Host.Persistence.Postgres.LocalPostgresCluster.FreeLoopbackPort();
         var process = ChildProcess.Start("dotnet", [typeof(ProxyBench).Assembly.Location, "yarp", "--port", port.ToString(CultureInfo.InvariantCulture), "--upstream", gateway.UpstreamChatUrl.ToString()],
-            gateway.Work, Path.Combine(gateway.Work, "yarp.log"), new Dictionary<string, string> { ["DOTNET_gcServer"] = "1" });
+            gateway.Work, Path.Combine(gateway.Work, "yarp.log"), new Dictionary<string, string> { ["DOTNET_gcServer"] = "0" });
         await ChildProcess.WaitForAsync(new Uri($"http://127.0.0.1:{port}/health"), TimeSpan.FromSeconds(30), process);
         return new Yarp(process, port);
     }
