@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Domain.Chat;
@@ -158,8 +157,7 @@ internal sealed partial class InferenceRunner
         if (limited is null)
             return null;
         var seconds = Math.Max(1, (int)Math.Ceiling((limited.RetryAt - time.GetUtcNow()).TotalSeconds));
-        run.Context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        return new Refusal(429, "rate_limit_exceeded", $"{limited.Reason}; retry in {seconds} s");
+        return new Refusal(429, "rate_limit_exceeded", $"{limited.Reason}; retry in {seconds} s", RetryAfterSeconds: seconds);
     }
 
     private async Task<Refusal?> AdmitToBudgetsAsync(InferenceRun run)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Auth;
 using Gateway.Host.Features.Budgets;
@@ -145,9 +144,9 @@ internal sealed partial class InferenceRunner(
     public Task AnswerAsync(HttpContext context, ClientDialect dialect, CallResult.Exhausted exhausted)
     {
         var wait = exhausted.RetryAt is { } at ? Math.Max(1, (int)Math.Ceiling((at - time.GetUtcNow()).TotalSeconds)) : 60;
-        context.Response.Headers.RetryAfter = wait.ToString(CultureInfo.InvariantCulture);
-        return DialectErrors.WriteAsync(context, dialect.Wire, 429, "all_keys_exhausted",
-            $"every upstream key for '{dialect.Model}' is rate limited, out of quota or disabled ({exhausted.Reason}); retry in {wait} s");
+        return DialectErrors.WriteAsync(context, dialect.Wire, new Refusal(429, "all_keys_exhausted",
+            $"every upstream key for '{dialect.Model}' is rate limited, out of quota or disabled ({exhausted.Reason}); retry in {wait} s",
+            RetryAfterSeconds: wait));
     }
 
     /// <summary>An upstream error: passed through as it came when the upstream speaks the client's wire format, translated otherwise.</summary>
