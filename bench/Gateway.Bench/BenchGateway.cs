@@ -48,6 +48,9 @@ internal sealed class BenchGateway : IAsyncDisposable
     /// <summary>When the gateway answered its readiness probe: the clock of "full speed within N s of readiness".</summary>
     public DateTime ReadyAt { get; private init; }
 
+    /// <summary>From the gateway process's start to its first ready answer: what compiling at once costs at start.</summary>
+    public TimeSpan StartToReady { get; private init; }
+
     /// <summary>The header of the virtual key whose organisation has no budget.</summary>
     public IReadOnlyDictionary<string, string> Headers { get; }
 
@@ -124,6 +127,7 @@ internal sealed class BenchGateway : IAsyncDisposable
 
             """ + (moreConfig?.Invoke(upstreamPort) ?? ""));
         var launch = new Launch(gatewayDll ?? Path.Combine(AppContext.BaseDirectory, "gateway.dll"), environment);
+        var startedAt = DateTime.UtcNow;
         var gateway = StartGateway(work, "gateway", Path.Combine(work, "data"), launch, gatewayPort);
         await ChildProcess.WaitForAsync(new Uri($"http://127.0.0.1:{gatewayPort}/health/readiness"), TimeSpan.FromSeconds(120), gateway);
         var readyAt = DateTime.UtcNow;
@@ -132,7 +136,7 @@ internal sealed class BenchGateway : IAsyncDisposable
         var key = await IssueKeyAsync(admin, "bench", limits: limits);
         var budgeted = await IssueKeyAsync(admin, "bench-budgeted", org => new { name = "bench", org_id = org, limit_usd = 1_000_000m, period = "month" }, limits);
         await PostAsync(admin, "/v1/pricing", new { model = "fake:bench-model", input_per_million = 1m, output_per_million = 2m });
-        return new BenchGateway(work, upstream, gateway, launch, upstreamPort, gatewayPort, key, budgeted) { ReadyAt = readyAt };
+        return new BenchGateway(work, upstream, gateway, launch, upstreamPort, gatewayPort, key, budgeted) { ReadyAt = readyAt, StartToReady = readyAt - startedAt };
     }
 
     /// <summary>A gateway process logging to <paramref name="name"/>.log in <paramref name="work"/>.</summary>

@@ -5,6 +5,7 @@ using Gateway.Bench;
 //     usagewriter also takes [--history N] (rows already stored before each scenario, 1,000,000 by default)
 //     proxy also takes [--rounds N] (targets take turns N times, medians reported), [--warmup S] (seconds per target
 //     and mode before timing, 8 by default) and [--compare other/gateway.dll]
+//   ... -- warmup [--seconds 20] [--only "variant name"]... (repeatable; all variants by default)
 //   ... -- soak [--minutes 10] [--interval S] [--concurrency 16] [--stream] [--budget] [--limits] [--warmup S]
 //   ... -- scaleout [--instances 1,2,3] [--seconds 5] [--concurrency 16] [--stream] [--budget] [--limits] [--warmup S]
 //   (the "upstream --port N" and "yarp --port N --upstream URL" commands are the fake upstream and the bare YARP
@@ -40,7 +41,7 @@ switch (command)
         await ProxyBench.RunAsync(duration, rounds, compare, warmup);
         break;
     case "warmup":
-        await WarmupBench.RunAsync(duration);
+        await WarmupBench.RunAsync(duration, args.Select((a, i) => (a, i)).Where(p => p.a == "--only" && p.i + 1 < args.Length).Select(p => args[p.i + 1]).ToArray());
         break;
     case "toolloop":
         await ToolLoopBench.RunAsync(duration);
@@ -60,7 +61,7 @@ switch (command)
     case "all":
         await EventStoreBench.RunAsync(duration, writers);
         await ProxyBench.RunAsync(duration, rounds, compare, warmup);
-        await WarmupBench.RunAsync(duration);
+        await WarmupBench.RunAsync(duration, args.Select((a, i) => (a, i)).Where(p => p.a == "--only" && p.i + 1 < args.Length).Select(p => args[p.i + 1]).ToArray());
         await ToolLoopBench.RunAsync(duration);
         await UsageWriterBench.RunAsync(duration, history);
         break;

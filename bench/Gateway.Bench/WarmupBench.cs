@@ -13,13 +13,27 @@ internal static class WarmupBench
 {
     private sealed record Variant(string Name, string GatewayDll, IReadOnlyDictionary<string, string> Environment);
 
-    public static async Task RunAsync(TimeSpan duration)
+    /// <param name="only">Names of the variants to run (all when empty).</param>
+    public static async Task RunAsync(TimeSpan duration, IReadOnlyCollection<string> only)
     {
         var work = Directory.CreateTempSubdirectory("gateway-warmupbench-").FullName;
         try
         {
-            var variants = new List<Variant> { new("jit", Path.Combine(AppContext.BaseDirectory, "gateway.dll"), new Dictionary<string, string>()) };
-            if (await PublishReadyToRunAsync(work) is { } published)
+            var jit = Path.Combine(AppContext.BaseDirectory, "gateway.dll");
+            var variants = new List<Variant>
+            {
+                new("jit", jit, new Dictionary<string, string>()),
+                // No tiering: the gateway's own code is compiled optimised at its first call; the framework's ReadyToRun code stays.
+                new("jit, TC off", jit, new Dictionary<string, string> { ["DOTNET_TieredCompilation"] = "0" }),
+                // Nothing precompiled is used and nothing tiers: every method is compiled optimised at its first call, before readiness
+                // for what start-up runs, and the slower start is the price.
+                new("jit, R2R off, TC off", jit, new Dictionary<string, string> { ["DOTNET_TieredCompilation"] = "0", ["DOTNET_ReadyToRun"] = "0" }),
+                // Methods without precompiled code are compiled optimised at once; precompiled ones still tier up (with PGO).
+                new("jit, QuickJit off", jit, new Dictionary<string, string> { ["DOTNET_TC_QuickJit"] = "0" }),
+                // Call counting begins at once rather than after 100 ms without new first calls, which a loaded gateway keeps putting off.
+                new("jit, TC delay 0", jit, new Dictionary<string, string> { ["DOTNET_TC_CallCountingDelayMs"] = "0" }),
+            };
+            if ((only.Count == 0 || only.Any(o => o.StartsWith("r2r", StringComparison.Ordinal))) && await PublishReadyToRunAsync(work) is { } published)
             {
                 variants.Add(new("r2r", published, new Dictionary<string, string>()));
                 variants.Add(new("r2r, no PGO", published, new Dictionary<string, string> { ["DOTNET_TieredPGO"] = "0" }));
@@ -36,7 +50,7 @@ internal static class WarmupBench
             var seconds = Math.Max(10, (int)duration.TotalSeconds);
             Console.WriteLine();
             Console.WriteLine($"warm-up: req/s in each second after readiness, json, c=16, load by {WrkLoad.Name}; full speed = the median of the last 5 s");
-            foreach (var variant in variants)
+            foreach (var variant in variants.Where(v => only.Count == 0 || only.Contains(v.Name)))
                 await MeasureAsync(variant, seconds);
         }
         finally
@@ -56,7 +70,7 @@ internal static class WarmupBench
         var full = slices.TakeLast(5).Order().ElementAt(2);
         var reached = slices.FindIndex(s => s >= 0.9 * full);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{variant.Name,-16} full speed {full,7:N0} req/s, 90 % of it in second {reached + 1,2} after the load began ({(loadBegan - gateway.ReadyAt).TotalSeconds:N1} s after readiness); first seconds: {string.Join(" ", slices.Take(8).Select(s => s.ToString("N0", CultureInfo.InvariantCulture)))}"));
+            $"{variant.Name,-16} full speed {full,7:N0} req/s, 90 % of it in second {reached + 1,2} after the load began ({(loadBegan - gateway.ReadyAt).TotalSeconds:N1} s after readiness, ready {gateway.StartToReady.TotalSeconds:N1} s after start); each second: {string.Join(" ", slices.Select(s => s.ToString("N0", CultureInfo.InvariantCulture)))}"));
     }
 
     /// <summary>This build's gateway published as ReadyToRun into <paramref name="work"/>; null (said why) when the SDK cannot.</summary>

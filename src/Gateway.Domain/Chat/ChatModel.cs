@@ -127,7 +127,11 @@ public enum FinishReason
 /// <param name="CachedTokens">Prompt tokens read from the cache.</param>
 /// <param name="CacheWrite5mTokens">Prompt tokens written to the cache for 5 minutes (Anthropic's default lifetime).</param>
 /// <param name="CacheWrite1hTokens">Prompt tokens written to the cache for 1 hour.</param>
-public sealed record ChatUsage(int PromptTokens, int CompletionTokens, int CachedTokens, int CacheWrite5mTokens = 0, int CacheWrite1hTokens = 0)
+/// <param name="ReasoningTokens">
+/// Completion tokens the model spent thinking (already counted in <paramref name="CompletionTokens"/>): OpenAI's
+/// <c>reasoning_tokens</c>, Gemini's <c>thoughtsTokenCount</c>; Anthropic reports none apart.
+/// </param>
+public sealed record ChatUsage(int PromptTokens, int CompletionTokens, int CachedTokens, int CacheWrite5mTokens = 0, int CacheWrite1hTokens = 0, int ReasoningTokens = 0)
 {
     public static ChatUsage None { get; } = new(0, 0, 0);
 

@@ -29,7 +29,7 @@ public sealed class ThinkingTests
             """));
 
         Assert.Equal<ChatPart>([new ThinkingPart("Weighing it up."), new TextPart("Yes.")], response.Parts);
-        Assert.Equal(new ChatUsage(4, 7, 0), response.Usage);
+        Assert.Equal(new ChatUsage(4, 7, 0, ReasoningTokens: 6), response.Usage);
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public sealed class ThinkingTests
         var deltas = chunks.SelectMany(c => reader.Read(Json(c))).ToList();
 
         Assert.Equal<ChatDelta>(
-            [new StreamStarted("g-2", "gemini-2.5-flash", null), new ThinkingDelta("Hmm, "), new ThinkingDelta("two."), new TextDelta("4"), new StreamFinished(FinishReason.Stop, new ChatUsage(3, 6, 0))],
+            [new StreamStarted("g-2", "gemini-2.5-flash", null), new ThinkingDelta("Hmm, "), new ThinkingDelta("two."), new TextDelta("4"), new StreamFinished(FinishReason.Stop, new ChatUsage(3, 6, 0, ReasoningTokens: 5))],
             deltas);
     }
 

@@ -80,6 +80,7 @@ public static class GeminiResponseReader
         if (!root.TryGetProperty("usageMetadata", out var usage))
             return new ChatUsage(0, 0, 0);
         int Read(string name) => usage.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetInt32() : 0;
-        return new ChatUsage(Read("promptTokenCount"), Read("candidatesTokenCount") + Read("thoughtsTokenCount"), Read("cachedContentTokenCount"));
+        var thoughts = Read("thoughtsTokenCount");
+        return new ChatUsage(Read("promptTokenCount"), Read("candidatesTokenCount") + thoughts, Read("cachedContentTokenCount"), ReasoningTokens: thoughts);
     }
 }

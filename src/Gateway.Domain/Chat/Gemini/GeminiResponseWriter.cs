@@ -67,17 +67,19 @@ public static class GeminiResponseWriter
     };
 
     /// <summary>
-    /// Gemini counts cached tokens inside promptTokenCount, as the canonical model does. Thinking tokens
-    /// are inside the canonical completion count and cannot be told apart, so they are candidates here.
+    /// Gemini counts cached tokens inside promptTokenCount, as the canonical model does. Thinking tokens are inside the
+    /// canonical completion count; Gemini counts them apart (thoughtsTokenCount), so they leave the candidates.
     /// </summary>
     private static JsonObject UsageMetadata(ChatUsage usage)
     {
         var metadata = new JsonObject
         {
             ["promptTokenCount"] = usage.PromptTokens,
-            ["candidatesTokenCount"] = usage.CompletionTokens,
+            ["candidatesTokenCount"] = usage.CompletionTokens - usage.ReasoningTokens,
             ["totalTokenCount"] = usage.PromptTokens + usage.CompletionTokens,
         };
+        if (usage.ReasoningTokens > 0)
+            metadata["thoughtsTokenCount"] = usage.ReasoningTokens;
         if (usage.CachedTokens > 0)
             metadata["cachedContentTokenCount"] = usage.CachedTokens;
         return metadata;

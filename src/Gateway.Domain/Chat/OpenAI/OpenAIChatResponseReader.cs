@@ -37,15 +37,18 @@ public static class OpenAIChatResponseReader
     /// <summary>
     /// Reads <c>usage</c> from a response or chunk object; null when it has none. prompt_tokens already counts the
     /// cache reads of <c>prompt_tokens_details.cached_tokens</c>; OpenAI reports no cache writes (it bills none).
+    /// completion_tokens already counts <c>completion_tokens_details.reasoning_tokens</c>.
     /// </summary>
     public static ChatUsage? ReadUsage(JsonElement root)
     {
         if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("usage", out var usage) || usage.ValueKind != JsonValueKind.Object)
             return null;
-        var cached = usage.TryGetProperty("prompt_tokens_details", out var details) && details.ValueKind == JsonValueKind.Object
-            && details.TryGetProperty("cached_tokens", out var c) && c.ValueKind == JsonValueKind.Number ? c.GetInt32() : 0;
-        int Read(string name) => usage.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt32() : 0;
-        return new ChatUsage(Read("prompt_tokens"), Read("completion_tokens"), cached);
+        int Read(JsonElement within, string name) => within.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt32() : 0;
+        int Detail(string details, string name) =>
+            usage.TryGetProperty(details, out var within) && within.ValueKind == JsonValueKind.Object ? Read(within, name) : 0;
+        return new ChatUsage(
+            Read(usage, "prompt_tokens"), Read(usage, "completion_tokens"), Detail("prompt_tokens_details", "cached_tokens"),
+            ReasoningTokens: Detail("completion_tokens_details", "reasoning_tokens"));
     }
 
     /// <summary>A message's or delta's reasoning text: <c>reasoning_content</c> (DeepSeek, vLLM), else <c>reasoning</c> (OpenRouter); null when empty.</summary>

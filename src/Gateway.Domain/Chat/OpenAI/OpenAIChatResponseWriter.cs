@@ -40,13 +40,20 @@ public static class OpenAIChatResponseWriter
     internal static JsonObject ToolCall(string id, string name, string arguments) =>
         new() { ["id"] = id, ["type"] = "function", ["function"] = new JsonObject { ["name"] = name, ["arguments"] = arguments } };
 
-    internal static JsonObject Usage(ChatUsage usage) => new()
+    /// <summary>The usage object; <c>completion_tokens_details</c> only when the model reasoned, so other answers read as before.</summary>
+    internal static JsonObject Usage(ChatUsage usage)
     {
-        ["prompt_tokens"] = usage.PromptTokens,
-        ["completion_tokens"] = usage.CompletionTokens,
-        ["total_tokens"] = usage.PromptTokens + usage.CompletionTokens,
-        ["prompt_tokens_details"] = new JsonObject { ["cached_tokens"] = usage.CachedTokens },
-    };
+        var written = new JsonObject
+        {
+            ["prompt_tokens"] = usage.PromptTokens,
+            ["completion_tokens"] = usage.CompletionTokens,
+            ["total_tokens"] = usage.PromptTokens + usage.CompletionTokens,
+            ["prompt_tokens_details"] = new JsonObject { ["cached_tokens"] = usage.CachedTokens },
+        };
+        if (usage.ReasoningTokens > 0)
+            written["completion_tokens_details"] = new JsonObject { ["reasoning_tokens"] = usage.ReasoningTokens };
+        return written;
+    }
 
     internal static string? Finish(FinishReason? reason) => reason switch
     {

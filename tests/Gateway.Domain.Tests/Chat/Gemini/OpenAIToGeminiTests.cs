@@ -76,7 +76,7 @@ public sealed class OpenAIToGeminiTests
             {"id":"resp-1","object":"chat.completion","created":0,"model":"gemini-2.5-flash",
              "choices":[{"index":0,"finish_reason":"tool_calls","message":{"role":"assistant","content":"Checking.","reasoning_content":"thinking...",
                "tool_calls":[{"id":"call_0","type":"function","function":{"name":"weather","arguments":"{\"city\":\"Oslo\"}"}}]}}],
-             "usage":{"prompt_tokens":30,"completion_tokens":20,"total_tokens":50,"prompt_tokens_details":{"cached_tokens":10}}}
+             "usage":{"prompt_tokens":30,"completion_tokens":20,"total_tokens":50,"prompt_tokens_details":{"cached_tokens":10},"completion_tokens_details":{"reasoning_tokens":8}}}
             """, OpenAIChatResponseWriter.Write(response, 0));
     }
 
