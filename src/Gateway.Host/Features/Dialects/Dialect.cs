@@ -6,4 +6,7 @@ internal enum Dialect
     OpenAI,
     Anthropic,
     Gemini,
+
+    /// <summary>OpenAI's Responses API: its errors are OpenAI's; usage records name it apart from chat completions.</summary>
+    Responses,
 }

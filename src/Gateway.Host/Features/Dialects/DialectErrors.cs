@@ -29,7 +29,7 @@ internal static class DialectErrors
         context.Response.ContentType = "application/json";
         var body = dialect switch
         {
-            Dialect.OpenAI => OpenAIError.Of(status, code, message, fields is { Count: > 0 } ? fields[0].Path : null).ToJsonString(),
+            Dialect.OpenAI or Dialect.Responses => OpenAIError.Of(status, code, message, fields is { Count: > 0 } ? fields[0].Path : null).ToJsonString(),
             Dialect.Anthropic => AnthropicError.Of(status, message).ToJsonString(),
             Dialect.Gemini => GoogleError.Of(status, message, fields).ToJsonString(),
         };
@@ -43,7 +43,7 @@ internal static class DialectErrors
     public static int StatusOf(Dialect dialect, int upstreamStatus) => dialect switch
     {
         Dialect.Anthropic when upstreamStatus == 503 => 529,
-        Dialect.OpenAI or Dialect.Anthropic or Dialect.Gemini => upstreamStatus,
+        Dialect.OpenAI or Dialect.Anthropic or Dialect.Gemini or Dialect.Responses => upstreamStatus,
     };
 
     /// <summary>

@@ -29,6 +29,12 @@ internal abstract class ClientDialect
     /// <summary>The provider kind that speaks the client's wire format: requests pass through to it, and its errors come back as they came.</summary>
     public abstract ProviderKind Native { get; }
 
+    /// <summary>What a provider of the <see cref="Native"/> kind must also serve for the request to pass through to it (else it is translated).</summary>
+    protected virtual Capability PassthroughNeeds => Needs;
+
+    /// <summary>Whether the provider serves the client's own API, so the request can pass through to it untranslated.</summary>
+    public bool SpeaksNatively(Provider provider) => provider.Kind == Native && provider.Capabilities.HasFlag(PassthroughNeeds);
+
     /// <summary>The model named by the path rather than the body (Gemini's <c>models/{model}:generateContent</c>), or null.</summary>
     public virtual string? PathModel => null;
 
@@ -89,7 +95,7 @@ internal abstract class ClientDialect
                 $"provider '{provider.Name}' ({target}) is configured without {CapabilityNames.Of(Needs)} (its capabilities: {CapabilityNames.Describe(provider.Capabilities)})");
         }
 
-        if (provider.Kind == Native && !canonical)
+        if (SpeaksNatively(provider) && !canonical)
             return new Passthrough(this);
         return Translation(provider.Protocol) is { } translation
             ? translation

@@ -40,8 +40,8 @@ internal sealed class InferenceRun(HttpContext context, ClientDialect dialect, D
     /// <summary>Where the request may go, in fallback order; each step keeps fewer.</summary>
     public IReadOnlyList<RouteTarget> Targets { get; set; } = [];
 
-    /// <summary>The way to each protocol the targets speak.</summary>
-    public Dictionary<ProviderKind, Way> Ways { get; } = [];
+    /// <summary>The way to each target's provider, by its name (two providers of one kind may differ: one serves the client's API, one does not).</summary>
+    public Dictionary<string, Way> Ways { get; } = [];
 
     /// <summary>The gateway's estimate of the request's tokens (prompt bytes / 4 plus the output cap), for rate limits and streams that report no usage.</summary>
     public int Estimate { get; set; }
@@ -53,5 +53,5 @@ internal sealed class InferenceRun(HttpContext context, ClientDialect dialect, D
     public IChatLoop? Loop { get; set; }
 
     /// <summary>The request for one attempt, by the way to the provider's protocol.</summary>
-    public HttpRequestMessage Request(Provider provider, RouteTarget target, UpstreamKey key) => Ways[provider.Kind].Request(provider, target, key);
+    public HttpRequestMessage Request(Provider provider, RouteTarget target, UpstreamKey key) => Ways[provider.Name].Request(provider, target, key);
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Gateway.Domain.Chat;
 using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Dialects;
+using Gateway.Host.Features.Providers;
 using Gateway.Host.Features.Upstreams.Sharing;
 using Gateway.Host.Http;
 using Microsoft.Net.Http.Headers;
@@ -62,7 +63,7 @@ internal sealed partial class InferenceRunner
         var dialect = run.Dialect;
         if (!translation.Strict)
             return null;
-        var translated = run.Targets.FirstOrDefault(t => !PassesThrough(run, registry.Providers[t.Provider].Kind));
+        var translated = run.Targets.FirstOrDefault(t => !PassesThrough(run, registry.Providers[t.Provider]));
         if (translated is null || dialect.Unmapped is not { Count: > 0 } unmapped)
             return null;
         var kind = registry.Providers[translated.Provider].Kind.ToString().ToLowerInvariant();
@@ -84,46 +85,48 @@ internal sealed partial class InferenceRunner
         foreach (var target in run.Targets)
         {
             var provider = registry.Providers[target.Provider];
-            if (NativeToolUnserved(run, provider.Kind, target) is { } native)
+            if (NativeToolUnserved(run, provider, target) is { } native)
             {
                 unserved ??= native;
                 continue;
             }
 
-            if (run.Dialect.WayTo(provider, target, canonical: !PassesThrough(run, provider.Kind)).Refused(out var refusal, out var way))
+            if (run.Dialect.WayTo(provider, target, canonical: !PassesThrough(run, provider)).Refused(out var refusal, out var way))
             {
                 unserved ??= refusal;
                 continue;
             }
 
-            run.Ways.TryAdd(provider.Kind, way);
+            run.Ways.TryAdd(provider.Name, way);
             reachable.Add(target);
         }
 
         if (reachable.Count == 0)
             return unserved;
         run.Targets = reachable;
-        return run.Dialect.Prepare(translating: reachable.Any(t => !PassesThrough(run, registry.Providers[t.Provider].Kind)));
+        return run.Dialect.Prepare(translating: reachable.Any(t => !PassesThrough(run, registry.Providers[t.Provider])));
     }
 
     /// <summary>Whether calls to a provider of this kind run the request's loop (else they are one call, passed through or translated).</summary>
     private static bool Looped(InferenceRun run, ProviderKind kind) => run.Loop is { } loop && loop.PassedThrough != kind;
 
     /// <summary>
-    /// Whether calls to a provider of this kind get the client's body as it came: one of the client's own wire format,
-    /// for a request that runs no loop there and echoes nothing of the gateway's (which that provider never issued).
+    /// Whether calls to this provider get the client's body as it came: one that serves the client's own API
+    /// (<see cref="ClientDialect.SpeaksNatively"/>), for a request that runs no loop there and echoes nothing of the
+    /// gateway's (which that provider never issued).
     /// </summary>
-    private static bool PassesThrough(InferenceRun run, ProviderKind kind) =>
-        kind == run.Dialect.Native && !Looped(run, kind) && run.Dialect is not ChatDialect { EchoesGatewayTools: true };
+    private static bool PassesThrough(InferenceRun run, Provider provider) =>
+        run.Dialect.SpeaksNatively(provider) && !Looped(run, provider.Kind) && run.Dialect is not ChatDialect { EchoesGatewayTools: true };
 
     /// <summary>
     /// A provider-native tool (Anthropic's web search, Gemini's googleSearch, ...) goes only to a provider of its own
     /// kind, unless a loop runs the gateway's tool in its place (<c>tools.intercept_native</c>); the canonical form
     /// cannot carry it, and a target that would drop it silently would answer another question.
     /// </summary>
-    private static Refusal? NativeToolUnserved(InferenceRun run, ProviderKind kind, RouteTarget target)
+    private static Refusal? NativeToolUnserved(InferenceRun run, Provider provider, RouteTarget target)
     {
-        if (PassesThrough(run, kind) || Looped(run, kind) || run.Dialect is not ChatDialect { NativeTools: [var native, ..] })
+        var kind = provider.Kind;
+        if (PassesThrough(run, provider) || Looped(run, kind) || run.Dialect is not ChatDialect { NativeTools: [var native, ..] })
             return null;
         var wire = run.Dialect.Native.ToString().ToLowerInvariant();
         var why = kind == run.Dialect.Native

@@ -20,4 +20,11 @@ internal enum Capability
 
     /// <summary>Counting a prompt's tokens upstream, exactly; without it the gateway counts or estimates them itself.</summary>
     CountTokens = 8,
+
+    /// <summary>
+    /// OpenAI's Responses API (<c>/v1/responses</c>) served by the upstream itself: a Responses request passes through to
+    /// it. A provider without it still answers Responses requests, translated to its chat API. OpenAI's own API serves
+    /// it; most OpenAI-compatible servers do not, so elsewhere it is named in <c>capabilities:</c>.
+    /// </summary>
+    Responses = 16,
 }

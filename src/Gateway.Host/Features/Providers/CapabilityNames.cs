@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Gateway.Host.Features.Providers;
 
-/// <summary>Capabilities as the config file and the API write them: <c>chat</c>, <c>embeddings</c>, <c>moderations</c>, <c>count_tokens</c>.</summary>
+/// <summary>Capabilities as the config file and the API write them: <c>chat</c>, <c>embeddings</c>, <c>moderations</c>, <c>count_tokens</c>, <c>responses</c>.</summary>
 internal static class CapabilityNames
 {
     private static readonly Capability[] Each = [.. Enum.GetValues<Capability>().Where(c => c != Capability.None)];

@@ -112,7 +112,7 @@ internal sealed class ProviderRegistry
         if (config.DiscoveryIntervalMinutes is < 1 or > 10080)
             throw new SettingsException($"{at}.discovery_interval_minutes must be between 1 and 10080 (a week)");
         var structuredOutputs = StructuredOutputsOf(config, kind, at);
-        var capabilities = CapabilitiesOf(config, protocol, at);
+        var capabilities = CapabilitiesOf(config, protocol, baseUrl, at);
 
         foreach (var (model, limits) in config.ModelLimits)
             CheckLimits($"{at}.model_limits.{model}", limits.Rpm, limits.Rpd, limits.Tpm);
@@ -174,10 +174,10 @@ internal sealed class ProviderRegistry
     }
 
     /// <summary>What the protocol serves, or the part of it the config names: a capability its API lacks would route requests nowhere.</summary>
-    private static Capability CapabilitiesOf(ProviderConfig config, IUpstreamProtocol protocol, string at)
+    private static Capability CapabilitiesOf(ProviderConfig config, IUpstreamProtocol protocol, Uri baseUrl, string at)
     {
         if (config.Capabilities is not { Count: > 0 } names)
-            return protocol.Capabilities;
+            return protocol.DefaultCapabilities(baseUrl);
         var capabilities = Capability.None;
         foreach (var name in names)
         {

@@ -19,8 +19,11 @@ internal interface IUpstreamProtocol
     /// <summary>The base URL of the provider's own API, used when the config names none.</summary>
     Uri DefaultBaseUrl { get; }
 
-    /// <summary>What the protocol can carry: a provider's capabilities default to these and may only narrow them.</summary>
+    /// <summary>What the protocol can carry: a provider's capabilities may name only these.</summary>
     Capability Capabilities { get; }
+
+    /// <summary>What a provider at <paramref name="baseUrl"/> serves when its config names no capabilities.</summary>
+    Capability DefaultCapabilities(Uri baseUrl);
 
     /// <summary>Where the provider's quota day starts at midnight (<see cref="QuotaClock"/>).</summary>
     TimeZoneInfo QuotaZone { get; }

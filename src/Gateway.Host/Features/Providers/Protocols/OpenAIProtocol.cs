@@ -17,7 +17,11 @@ internal sealed class OpenAIProtocol : IEmbeddingProtocol
 
     public Uri DefaultBaseUrl { get; } = new("https://api.openai.com/v1/");
 
-    public Capability Capabilities => Capability.Chat | Capability.Embeddings | Capability.Moderations;
+    public Capability Capabilities => Capability.Chat | Capability.Embeddings | Capability.Moderations | Capability.Responses;
+
+    /// <summary>OpenAI's own API serves the Responses API; a compatible server (vLLM, Ollama, Groq, the mock) is not assumed to.</summary>
+    public Capability DefaultCapabilities(Uri baseUrl) =>
+        baseUrl.Host.Equals(DefaultBaseUrl.Host, StringComparison.OrdinalIgnoreCase) ? Capabilities : Capabilities & ~Capability.Responses;
 
     public TimeZoneInfo QuotaZone => TimeZoneInfo.Utc;
 

@@ -28,7 +28,7 @@ public sealed class UpstreamProtocolsTests
     [Fact]
     public void Should_serve_what_each_provider_api_has()
     {
-        Assert.Equal(Capability.Chat | Capability.Embeddings | Capability.Moderations, UpstreamProtocols.For(ProviderKind.OpenAI).Capabilities);
+        Assert.Equal(Capability.Chat | Capability.Embeddings | Capability.Moderations | Capability.Responses, UpstreamProtocols.For(ProviderKind.OpenAI).Capabilities);
         Assert.Equal(Capability.Chat | Capability.CountTokens, UpstreamProtocols.For(ProviderKind.Anthropic).Capabilities);
         Assert.Equal(Capability.Chat | Capability.Embeddings | Capability.CountTokens, UpstreamProtocols.For(ProviderKind.Gemini).Capabilities);
     }
