@@ -26,7 +26,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # The official JavaScript SDK and Claude Code, which the suite drives against a live gateway (tests/js, pinned by its lock file).
-if [ ! -d tests/js/node_modules/@google/genai ] || [ ! -d tests/js/node_modules/@anthropic-ai/claude-code ] || [ ! -d tests/js/node_modules/openai ] || [ ! -d tests/js/node_modules/@anthropic-ai/sdk ]; then
+if [ ! -d tests/js/node_modules/@google/genai ] || [ ! -d tests/js/node_modules/@anthropic-ai/claude-code ] || [ ! -d tests/js/node_modules/openai ] || [ ! -d tests/js/node_modules/@anthropic-ai/sdk ] || [ ! -d tests/js/node_modules/@openai/codex ]; then
   echo "test.sh: installing the JavaScript client SDKs (npm ci in tests/js)"
   npm ci --prefix tests/js --no-audit --no-fund --loglevel=error
 fi
