@@ -9,12 +9,13 @@ namespace Gateway.Host.Tests.Fakes;
 
 /// <summary>
 /// An OpenAI-compatible upstream on 127.0.0.1: a real Kestrel server speaking the chat completions
-/// wire format. Each upstream key can be scripted (429, 401, 500, context length, held or cut streams);
+/// wire format, and the Responses API (<c>FakeOpenAIUpstream.Responses.cs</c>). Each upstream key can be scripted (429, 401, 500, context length, held or cut streams);
 /// everything received is recorded, and the exact bytes of every stream it sent are kept.
 /// </summary>
-internal sealed class FakeOpenAIUpstream : IAsyncDisposable
+internal sealed partial class FakeOpenAIUpstream : IAsyncDisposable
 {
-    internal sealed record Received(string Key, JsonObject Body);
+    /// <param name="Path">The path it was posted to: chat completions unless said.</param>
+    internal sealed record Received(string Key, JsonObject Body, string Path = "/v1/chat/completions");
 
     /// <summary>Usage as OpenAI counts it: the prompt's tokens, of which <paramref name="Cached"/> were read from the cache.</summary>
     internal sealed record Usage(int Prompt, int Completion, int Cached);
@@ -103,6 +104,7 @@ internal sealed class FakeOpenAIUpstream : IAsyncDisposable
             app.MapPost("/v1/chat/completions", fake.HandleAsync);
             app.MapPost("/v1/embeddings", fake.EmbeddingsAsync);
             app.MapPost("/v1/moderations", fake.ModerationsAsync);
+            app.MapPost("/v1/responses", fake.ResponsesAsync);
             app.MapGet("/v1/models", fake.ModelsAsync);
         });
         fake.BaseUrl = new Uri(address + "/v1");
@@ -213,7 +215,7 @@ internal sealed class FakeOpenAIUpstream : IAsyncDisposable
         var body = (JsonObject)(await JsonNode.ParseAsync(context.Request.Body))!;
         if (context.Request.Headers.TryGetValue("traceparent", out var traceParent))
             TraceParents.Enqueue(traceParent.ToString());
-        Requests.Enqueue(new Received(key, body));
+        Requests.Enqueue(new Received(key, body, context.Request.Path));
         return body;
     }
 
