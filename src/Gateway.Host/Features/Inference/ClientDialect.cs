@@ -113,6 +113,9 @@ internal abstract class ClientDialect
     /// <summary>A whole answer passed through: its bytes as they came, its usage read in the client's wire format.</summary>
     internal abstract RelayedAnswer PassthroughAnswer(byte[] upstream, int estimatedTokens);
 
+    /// <summary>What the dialect keeps of the answers it serves, before the client sees them end; null for most (one per request).</summary>
+    internal virtual IAnswerKeeper? Keeper => null;
+
     /// <summary>What a passed-through stream's events go through (a new one for each stream); null for an API that does not stream.</summary>
     internal virtual IEventStrategy? PassthroughEvents() => null;
 

@@ -81,7 +81,7 @@ internal sealed partial class InferenceRunner(
         RelayResult relayed;
         try
         {
-            relayed = await run.Ways[served.Provider.Name].RelayAsync(run.Context.Response, served, run.Estimate, run.Clock, run.Context.RequestAborted);
+            relayed = await run.Ways[served.Provider.Name].RelayAsync(run.Context.Response, served, run.Estimate, run.Clock, run.Context.RequestAborted, run.Dialect.Keeper);
         }
         catch
         {

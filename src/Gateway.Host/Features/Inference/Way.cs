@@ -19,14 +19,17 @@ internal abstract class Way
 
     /// <summary>Sends the served answer to the client: its status and type, then its bytes, event by event or whole.</summary>
     /// <param name="estimatedTokens">The gateway's estimate of the request, for answers that report no usage.</param>
-    public Task<RelayResult> RelayAsync(HttpResponse client, CallResult.Served served, int estimatedTokens, Stopwatch clock, CancellationToken clientAborted)
+    /// <param name="keeper">The dialect's keeper of answers (<see cref="ClientDialect.Keeper"/>); given only successful answers.</param>
+    public Task<RelayResult> RelayAsync(
+        HttpResponse client, CallResult.Served served, int estimatedTokens, Stopwatch clock, CancellationToken clientAborted, IAnswerKeeper? keeper = null)
     {
         client.StatusCode = served.Status;
         client.ContentType = ContentType(served);
+        var kept = served.Status is >= 200 and < 300 ? keeper : null;
         if (Events() is not { } events)
-            return Relay.AnswerAsync(served.Body, client, upstream => Answer(upstream, served.Target, estimatedTokens), clock, clientAborted);
+            return Relay.AnswerAsync(served.Body, client, upstream => Answer(upstream, served.Target, estimatedTokens), clock, clientAborted, kept);
         client.Headers.CacheControl = "no-cache";
-        return Relay.StreamAsync(served.Body, client, events, estimatedTokens, clock, clientAborted);
+        return Relay.StreamAsync(served.Body, client, events, estimatedTokens, clock, clientAborted, kept);
     }
 
     protected abstract string ContentType(CallResult.Served served);

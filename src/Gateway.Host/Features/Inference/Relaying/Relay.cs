@@ -12,18 +12,21 @@ namespace Gateway.Host.Features.Inference.Relaying;
 /// with the client dialect's error event, never silently: the upstream broke off or sent an error
 /// (<see cref="RelayEnd.UpstreamBroke"/>), it stalled (<see cref="UpstreamStalledException"/>), or the gateway itself
 /// failed (<see cref="OpenStream"/>, for <see cref="InferenceFaults"/>). A stream that reports no usage is estimated:
-/// the gateway's estimate for the prompt, the characters seen for the output.
+/// the gateway's estimate for the prompt, the characters seen for the output. A dialect that keeps its answers
+/// (<see cref="IAnswerKeeper"/>) sees a whole answer before the client does, and holds back a stream's end until it
+/// has kept what the stream told.
 /// </summary>
 internal static class Relay
 {
     private const int ReadSize = 16 * 1024;
 
     /// <param name="estimatedTokens">The gateway's estimate of the request, standing for the prompt when the stream reports no usage.</param>
+    /// <param name="keeper">The dialect's keeper of answers, or null when it keeps none.</param>
     public static async Task<RelayResult> StreamAsync(
-        Stream upstream, HttpResponse client, IEventStrategy strategy, int estimatedTokens, Stopwatch clock, CancellationToken clientAborted)
+        Stream upstream, HttpResponse client, IEventStrategy strategy, int estimatedTokens, Stopwatch clock, CancellationToken clientAborted, IAnswerKeeper? keeper = null)
     {
         OpenStream.Begin(client, strategy.Failure);
-        var (end, firstToken) = await CopyAsync(upstream, client, strategy, clock, clientAborted);
+        var (end, firstToken) = await CopyAsync(upstream, client, strategy, keeper, clock, clientAborted);
         OpenStream.End(client);
         var usage = strategy.Usage;
         return new RelayResult(end, usage ?? new ChatUsage(estimatedTokens, strategy.OutputChars / 4, 0), usage is null, firstToken);
@@ -31,10 +34,13 @@ internal static class Relay
 
     /// <summary>A whole answer, already read whole by the call (its timeout covers the last byte).</summary>
     /// <param name="answer">What the client gets for the upstream's bytes: the same bytes, or the answer translated.</param>
+    /// <param name="keeper">The dialect's keeper of answers, or null when it keeps none (or the answer is an upstream's error).</param>
     public static async Task<RelayResult> AnswerAsync(
-        Stream upstream, HttpResponse client, Func<byte[], RelayedAnswer> answer, Stopwatch clock, CancellationToken clientAborted)
+        Stream upstream, HttpResponse client, Func<byte[], RelayedAnswer> answer, Stopwatch clock, CancellationToken clientAborted, IAnswerKeeper? keeper = null)
     {
         var relayed = answer(await ReadWholeAsync(upstream, clientAborted));
+        if (keeper is not null)
+            await keeper.KeepAnswerAsync(relayed.Body, clientAborted);
         await client.Body.WriteAsync(relayed.Body, clientAborted);
         return new RelayResult(RelayEnd.Completed, relayed.Usage, relayed.UsageEstimated, clock.Elapsed.TotalMilliseconds);
     }
@@ -55,7 +61,7 @@ internal static class Relay
     }
 
     private static async Task<(RelayEnd End, double? FirstTokenMs)> CopyAsync(
-        Stream upstream, HttpResponse client, IEventStrategy strategy, Stopwatch clock, CancellationToken clientAborted)
+        Stream upstream, HttpResponse client, IEventStrategy strategy, IAnswerKeeper? keeper, Stopwatch clock, CancellationToken clientAborted)
     {
         var pending = new ArrayBufferWriter<byte>(ReadSize);
         var read = ArrayPool<byte>.Shared.Rent(ReadSize);
@@ -79,9 +85,10 @@ internal static class Relay
                         return (RelayEnd.UpstreamBroke, firstToken);
                     }
 
-                    if (step.ToClient.IsEmpty)
+                    var now = keeper?.Pass(step.ToClient) ?? step.ToClient;
+                    if (now.IsEmpty)
                         continue;
-                    await client.Body.WriteAsync(step.ToClient, clientAborted);
+                    await client.Body.WriteAsync(now, clientAborted);
                     await client.Body.FlushAsync(clientAborted);
                     firstToken ??= clock.Elapsed.TotalMilliseconds;
                 }
@@ -101,9 +108,10 @@ internal static class Relay
                 return (RelayEnd.UpstreamBroke, firstToken);
             }
 
-            if (!last.ToClient.IsEmpty)
+            var ending = keeper is null ? last.ToClient : Concat(keeper.Pass(last.ToClient), await keeper.KeepStreamAsync(clientAborted));
+            if (!ending.IsEmpty)
             {
-                await client.Body.WriteAsync(last.ToClient, clientAborted);
+                await client.Body.WriteAsync(ending, clientAborted);
                 await client.Body.FlushAsync(clientAborted);
             }
 
@@ -128,6 +136,9 @@ internal static class Relay
             ArrayPool<byte>.Shared.Return(read);
         }
     }
+
+    private static ReadOnlyMemory<byte> Concat(ReadOnlyMemory<byte> first, ReadOnlyMemory<byte> second) =>
+        first.IsEmpty ? second : second.IsEmpty ? first : (byte[])[.. first.Span, .. second.Span];
 
     /// <summary>Bytes already reached the client: no retry is possible, so the stream ends with an error it can read.</summary>
     private static async Task EndAsync(HttpResponse client, ReadOnlyMemory<byte> errorEvent)
