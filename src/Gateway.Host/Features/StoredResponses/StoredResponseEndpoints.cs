@@ -16,6 +16,7 @@ internal static class StoredResponseEndpoints
 {
     public const string Tag = "OpenAI Responses";
 
+    /// <summary>What the errors are written in: the Responses API's error bodies are OpenAI's.</summary>
     private const Dialect Wire = Dialect.OpenAI;
 
     /// <param name="Object">Always <c>response</c>.</param>
