@@ -7,6 +7,7 @@ using Gateway.Host.Features.Jobs;
 using Gateway.Host.Features.Outbound;
 using Gateway.Host.Features.Pricing;
 using Gateway.Host.Features.Providers;
+using Gateway.Host.Features.StoredResponses;
 using Gateway.Host.Features.Tenancy;
 using Gateway.Host.Features.Tools;
 using Gateway.Host.Features.Upstreams;
@@ -50,6 +51,7 @@ internal static class GatewayApp
         // Budgets before usage, so the ledger stops after the usage log: the last spend is stored before leases go back.
         builder.AddBudgetsFeature();
         builder.AddUsageFeature(settings);
+        builder.AddStoredResponsesFeature();
         // The last hosted service, so the scheduler stops first: no job runs against a store that has stopped.
         builder.AddJobsFeature();
         builder.AddDocsFeature();
@@ -70,6 +72,7 @@ internal static class GatewayApp
         app.MapAuthFeature();
         app.MapTenancyFeature();
         app.MapInferenceFeature();
+        app.MapStoredResponsesFeature();
         app.MapProvidersFeature();
         app.MapPricingFeature();
         app.MapToolsFeature();

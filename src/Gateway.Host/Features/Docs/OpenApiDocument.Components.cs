@@ -20,6 +20,7 @@ internal static partial class OpenApiDocument
         ["Keys"] = "Virtual keys (gw_...): issue, list, change, rotate with a grace period, revoke. The secret is shown once.",
         ["Audit"] = "Every change as an event, with the acting principal and correlation id, newest first.",
         ["OpenAI"] = "Inference in OpenAI's wire format: chat completions, embeddings, moderations, the model list. Errors in OpenAI's shape.",
+        ["OpenAI Responses"] = "OpenAI's Responses API: responses kept per organisation, read back, listed by input item, deleted. Errors in OpenAI's shape.",
         ["Anthropic"] = "Inference in Anthropic's Messages format, for Claude Code and the Anthropic SDKs. Errors in Anthropic's shape.",
         ["Gemini"] = "Inference in Google's native Gemini format, for the Gemini SDKs: one path per model method, as Google's own API. Errors in Google's shape.",
         ["Providers"] = "Upstream provider instances and their key pools: live state, run-time declarations and keys (platform admin).",

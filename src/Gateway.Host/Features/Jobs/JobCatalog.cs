@@ -24,5 +24,8 @@ internal static class JobCatalog
         new(UsagePartitionsJob.Name, typeof(UsagePartitionsJob),
             "Creates the day partitions of usage records for today and the next days, and moves into them any of their rows the default partition took.",
             "0 7 * * * ?"),
+        new(ResponsesRetentionJob.Name, typeof(ResponsesRetentionJob),
+            "Deletes stored Responses API answers older than responses_retention_days, in small batches.",
+            "0 37 * * * ?"),
     ];
 }

@@ -1,3 +1,4 @@
+using Gateway.Host.Http;
 using Microsoft.OpenApi;
 
 namespace Gateway.Host.Features.Usage;
@@ -42,13 +43,7 @@ internal static class UsageDocs
     /// <summary>Describes every parameter, and the csv the operation also answers with.</summary>
     public static RouteHandlerBuilder WithUsageDocs(this RouteHandlerBuilder builder) => builder.AddOpenApiOperationTransformer((operation, _, _) =>
     {
-        foreach (var parameter in (operation.Parameters ?? []).OfType<OpenApiParameter>())
-        {
-            var (description, type) = Parameters[parameter.Name!];
-            parameter.Description = description;
-            parameter.Schema = new OpenApiSchema { Type = type };
-        }
-
+        ParameterDocs.Describe(operation, Parameters);
         operation.Responses![StatusCodes.Status200OK.ToString(System.Globalization.CultureInfo.InvariantCulture)].Content!["text/csv"] =
             new OpenApiMediaType { Schema = new OpenApiSchema { Type = JsonSchemaType.String, Description = "RFC 4180, with a header row of the json field names." } };
         return Task.CompletedTask;

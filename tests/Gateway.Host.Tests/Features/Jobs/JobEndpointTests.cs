@@ -22,7 +22,7 @@ public sealed class JobEndpointTests(PostgresFixture postgres) : JobsTestBase(po
         var jobs = await JobsAsync(admin);
         var now = Clock.GetUtcNow();
 
-        Assert.Equal([BudgetLeaseSweepJob.Name, KeyExpiryJob.Name, UsageRetentionJob.Name, UsagePartitionsJob.Name], jobs.Keys);
+        Assert.Equal([BudgetLeaseSweepJob.Name, KeyExpiryJob.Name, UsageRetentionJob.Name, UsagePartitionsJob.Name, ResponsesRetentionJob.Name], jobs.Keys);
         Assert.All(JobCatalog.All, j => Assert.Equal(j.Description, (string?)jobs[j.Name]["description"]));
         Assert.All(jobs.Values, j => Assert.Equal("UTC", (string?)j["time_zone"]));
         Assert.Equal(Never, (string?)jobs[BudgetLeaseSweepJob.Name]["schedule"]);
