@@ -17,7 +17,7 @@ internal static class StoredResponseEndpoints
     public const string Tag = "OpenAI Responses";
 
     /// <summary>What the errors are written in: the Responses API's error bodies are OpenAI's.</summary>
-    private const Dialect Wire = Dialect.OpenAI;
+    private const Dialect Wire = Dialect.Responses;
 
     /// <param name="Object">Always <c>response</c>.</param>
     /// <param name="Deleted">Always true: an id that is not there is a 404.</param>
