@@ -50,23 +50,21 @@ public static class OpenAIResponsesHistory
     public static JsonArray Normalise(JsonNode? input, string responseId)
     {
         var items = Items(input);
-        for (var i = 0; i < items.Count; i++)
+        foreach (var (item, i) in items.Select((item, i) => (item, i)).Where(p => JsonText.Of(p.item["id"]) is null))
         {
-            if (items[i] is not JsonObject item || JsonText.Of(item["id"]) is not null)
-                continue;
-            var type = JsonText.Of(item["type"]) ?? "item";
-            item.Insert(0, "id", OpenAIResponsesItems.ItemId(IdPrefixes.GetValueOrDefault(type, "item"), responseId, string.Create(CultureInfo.InvariantCulture, $"in_{i}")));
+            var prefix = IdPrefixes.GetValueOrDefault(JsonText.Of(item["type"]) ?? "", "item");
+            item.Insert(0, "id", OpenAIResponsesItems.ItemId(prefix, responseId, string.Create(CultureInfo.InvariantCulture, $"in_{i}")));
         }
 
-        return items;
+        return [.. items];
     }
 
     /// <summary>The input as items, copied: a string is one user message, a message without a type gets its type, and its string content a text part.</summary>
-    private static JsonArray Items(JsonNode? input)
+    private static List<JsonObject> Items(JsonNode? input)
     {
         if (JsonText.Of(input) is { } text)
             return [new JsonObject { ["type"] = "message", ["role"] = "user", ["content"] = new JsonArray(TextPart("user", text)) }];
-        var items = new JsonArray();
+        var items = new List<JsonObject>();
         foreach (var node in input as JsonArray ?? [])
         {
             if (node?.DeepClone() is not JsonObject item)

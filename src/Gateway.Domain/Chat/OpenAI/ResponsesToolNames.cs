@@ -58,9 +58,18 @@ public sealed class ResponsesToolNames
         return names;
     }
 
-    /// <summary>The canonical name of a tool the client names, declared or not.</summary>
-    public string Canonical(string name, string? space) =>
-        _canonical.TryGetValue((space, name), out var canonical) ? canonical : space is null ? name : Flat(space, name);
+    /// <summary>
+    /// The canonical name of a tool the client names, declared or not. A name without its namespace (a
+    /// <c>tool_choice</c> names a function by its name alone) is the namespaced tool of that name when there is just one.
+    /// </summary>
+    public string Canonical(string name, string? space)
+    {
+        if (_canonical.TryGetValue((space, name), out var canonical))
+            return canonical;
+        if (space is null)
+            return _canonical.Where(p => p.Key.Name == name).Select(p => p.Value).ToList() is [var only] ? only : name;
+        return Flat(space, name);
+    }
 
     /// <summary>The tool a canonical name stands for, as the client declared it; a plain function of that name when it declared none.</summary>
     public ResponsesToolName Client(string canonical) => _byCanonical.TryGetValue(canonical, out var tool) ? tool : new ResponsesToolName(canonical);

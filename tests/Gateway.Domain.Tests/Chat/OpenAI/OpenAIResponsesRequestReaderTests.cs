@@ -169,6 +169,12 @@ public sealed class OpenAIResponsesRequestReaderTests
         Assert.Equal(new ChatToolChoice(kind, name), Read($$"""{"model":"m","input":"x","tool_choice":{{choice}}}""").ToolChoice);
 
     [Fact]
+    public void Should_choose_a_namespaced_function_named_alone_when_no_other_tool_has_its_name() =>
+        Assert.Equal(
+            new ChatToolChoice(ToolChoiceKind.Named, "multi_agent_v1__spawn_agent"),
+            Read(ResponsesCases.CodexTurn.Replace("\"tool_choice\":\"auto\"", "\"tool_choice\":{\"type\":\"function\",\"name\":\"spawn_agent\"}", StringComparison.Ordinal)).ToolChoice);
+
+    [Fact]
     public void Should_narrow_the_tools_to_those_allowed_tools_lists_with_its_mode()
     {
         var request = Read("""
