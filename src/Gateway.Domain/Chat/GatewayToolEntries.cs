@@ -29,6 +29,24 @@ internal static class GatewayToolEntries
         return options;
     }
 
+    /// <summary>
+    /// The entries of an OpenAI request's <c>tools</c> (chat's and the Responses API's) other than the gateway's, each with
+    /// its path and its type, which every entry must have; the gateway's are checked as every dialect checks them (<see cref="Once"/>).
+    /// </summary>
+    public static IEnumerable<(JsonObject Tool, string Path, string? Type)> OtherThanTheGateways(JsonChecks check, JsonNode? node)
+    {
+        if (check.Array(node, "tools") is not { } tools)
+            yield break;
+        var gatewayTools = new HashSet<GatewayToolKind>();
+        foreach (var (tool, at) in check.Objects(tools, "tools"))
+        {
+            var type = check.String(tool["type"], JsonChecks.Field(at, "type"), required: true);
+            if (type is not null && GatewayToolNames.FromType(type) is { } kind)
+                Once(check, gatewayTools, kind, at);
+            else
+                yield return (tool, at, type);
+        }
+    }
 
     /// <summary>
     /// A request asks for each gateway tool at most once: the loop opens one session per tool, and two entries would

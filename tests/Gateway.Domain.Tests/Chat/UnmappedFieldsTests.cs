@@ -27,4 +27,21 @@ public sealed class UnmappedFieldsTests
             """)));
         Assert.Empty(UnmappedFields.OfGeminiGenerateContent(Json("""{"model":"m","contents":[],"systemInstruction":{},"tools":[],"toolConfig":{}}""")));
     }
+
+    [Fact]
+    public void Should_name_the_responses_fields_translation_drops_and_none_of_those_codex_sends()
+    {
+        Assert.Empty(UnmappedFields.OfOpenAIResponses(Json(OpenAI.ResponsesCases.CodexTurn)));
+        Assert.Empty(UnmappedFields.OfOpenAIResponses(Json("""
+            {"model":"m","input":"x","instructions":"i","store":true,"metadata":{"a":"b"},"previous_response_id":"resp_1","prompt_cache_retention":"24h",
+             "safety_identifier":"s","user":"u","stream_options":{"include_obfuscation":false},"background":false,"truncation":"disabled",
+             "include":["reasoning.encrypted_content","web_search_call.action.sources"],"text":{"format":{"type":"text"}},"max_output_tokens":20,"temperature":1,"top_p":1}
+            """)));
+        Assert.Equal(
+            ["context_management", "max_tool_calls", "prompt", "service_tier", "top_logprobs", "truncation 'auto'", "text.verbosity", "include 'message.output_text.logprobs'"],
+            UnmappedFields.OfOpenAIResponses(Json("""
+                {"model":"m","input":"x","service_tier":"flex","top_logprobs":2,"max_tool_calls":3,"prompt":{"id":"pmpt_1"},"context_management":[],
+                 "truncation":"auto","text":{"verbosity":"low"},"include":["message.output_text.logprobs","reasoning.encrypted_content"]}
+                """)));
+    }
 }

@@ -14,6 +14,9 @@ public static class OpenAIApi
 
     public const string ModelsPath = "models";
 
+    /// <summary>The Responses API: <c>POST responses</c> creates one, <c>responses/{id}</c> reads or deletes it.</summary>
+    public const string ResponsesPath = "responses";
+
     /// <summary>The data of a stream's last event, <c>data: [DONE]</c>.</summary>
     public const string StreamEnd = "[DONE]";
 }

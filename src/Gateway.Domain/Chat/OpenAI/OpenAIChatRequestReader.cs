@@ -138,7 +138,7 @@ public static class OpenAIChatRequestReader
     }
 
     /// <summary>data:image/png;base64,... becomes inline data; anything else stays a URL.</summary>
-    private static ImagePart Image(string url)
+    internal static ImagePart Image(string url)
     {
         if (url.StartsWith("data:", StringComparison.Ordinal) && url.IndexOf(";base64,", StringComparison.Ordinal) is var comma and > 5)
             return new ImagePart(url[5..comma], url[(comma + ";base64,".Length)..], null);

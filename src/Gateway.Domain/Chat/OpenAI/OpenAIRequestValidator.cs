@@ -167,18 +167,8 @@ public static partial class OpenAIRequestValidator
 
     private static void Tools(JsonChecks check, JsonNode? node)
     {
-        if (check.Array(node, "tools") is not { } tools)
-            return;
-        var gatewayTools = new HashSet<GatewayToolKind>();
-        foreach (var (tool, at) in check.Objects(tools, "tools"))
+        foreach (var (tool, at, type) in GatewayToolEntries.OtherThanTheGateways(check, node))
         {
-            var type = check.String(tool["type"], Field(at, "type"), required: true);
-            if (type is not null && GatewayToolNames.FromType(type) is { } kind)
-            {
-                GatewayToolEntries.Once(check, gatewayTools, kind, at);
-                continue;
-            }
-
             // Other tool types are the upstream's to judge: OpenAI-compatible APIs add their own.
             switch (type)
             {

@@ -97,4 +97,31 @@ public sealed class NativeToolRequestTests
     [Fact]
     public void Should_not_count_openais_web_search_options_among_the_fields_a_translation_drops() =>
         Assert.Equal(["seed"], UnmappedFields.OfOpenAIChat(Json("""{"model":"m","messages":[],"web_search_options":{},"seed":1}""")));
+
+    [Fact]
+    public void Should_read_the_responses_apis_hosted_search_with_its_allowed_domains_and_its_code_interpreter()
+    {
+        var uses = OpenAIResponsesNativeTools.Read(Json("""
+            {"tools":[{"type":"function","name":"look"},
+                      {"type":"web_search","filters":{"allowed_domains":["a.example"]},"search_context_size":"high","user_location":{"type":"approximate","city":"Oslo"}},
+                      {"type":"code_interpreter","container":{"type":"auto"}},{"type":"file_search","vector_store_ids":["vs_1"]}]}
+            """));
+
+        Assert.Equal(["tools[1] (web_search)", "tools[2] (code_interpreter)"], uses.Select(u => u.Entry));
+        Assert.Equal([GatewayToolKind.WebSearch, GatewayToolKind.CodeExecution], uses.Select(u => u.StandIn.Kind));
+        Assert.Equal("""{"allowed_domains":["a.example"]}""", uses[0].StandIn.Options.ToJsonString());
+        Assert.Equal("{}", uses[1].StandIn.Options.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("web_search", GatewayToolKind.WebSearch)]
+    [InlineData("web_search_preview", GatewayToolKind.WebSearch)]
+    [InlineData("web_search_2025_08_26", GatewayToolKind.WebSearch)]
+    [InlineData("web_search_preview_2025_03_11", GatewayToolKind.WebSearch)]
+    [InlineData("code_interpreter", GatewayToolKind.CodeExecution)]
+    [InlineData("web_search_latest", null)]
+    [InlineData("file_search", null)]
+    [InlineData("gateway_web_search", null)]
+    public void Should_know_the_responses_hosted_tools_the_gateway_can_stand_in_for(string type, GatewayToolKind? kind) =>
+        Assert.Equal(kind, OpenAIResponsesNativeTools.KindOf(type));
 }
