@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using Gateway.Domain.Budgets;
 using Gateway.Domain.Tenancy;
 using Gateway.Domain.Upstreams;
@@ -27,12 +26,8 @@ internal sealed class Spending(PriceStore prices, BudgetLedger ledger)
     /// every prompt token at the dearest of its target's input and cache-write prices, since the upstream may write any
     /// of them to its cache. Settlement then charges the exact split the upstream reported.
     /// </summary>
+    /// <param name="promptBytes">The prompt's size: the client's body (a stored conversation it continues included), or a loop's later call's prompt.</param>
     /// <param name="maxOutputTokens">The request's output cap in its dialect's field; <see cref="DefaultMaxOutputTokens"/> when it sets none.</param>
-    public Task<RefusalOr<BudgetLedger.Admission>> AdmitAsync(
-        HttpContext context, Principal principal, IReadOnlyList<RouteTarget> targets, JsonObject body, int? maxOutputTokens, DateTimeOffset at) =>
-        AdmitAsync(principal, targets, context.Request.ContentLength ?? body.ToJsonString().Length, maxOutputTokens, at, context.RequestAborted);
-
-    /// <summary>The same, for a prompt of <paramref name="promptBytes"/> (a loop's later call, whose prompt is no client body).</summary>
     public async Task<RefusalOr<BudgetLedger.Admission>> AdmitAsync(
         Principal principal, IReadOnlyList<RouteTarget> targets, long promptBytes, int? maxOutputTokens, DateTimeOffset at, CancellationToken ct)
     {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gateway.Domain.Chat;
+using Gateway.Domain.Tenancy;
 using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Dialects;
 using Gateway.Host.Features.Inference.Relaying;
@@ -69,6 +70,16 @@ internal abstract class ClientDialect
         Model = (string)body["model"]!;
         Stream = ReadStream(body);
     }
+
+    /// <summary>
+    /// Completes the accepted body from what the gateway holds for the caller (the Responses API's stored conversation
+    /// a <c>previous_response_id</c> names), before anything is read of it for routing or admission; a refusal says
+    /// what is missing. Nothing for most dialects.
+    /// </summary>
+    public virtual Task<Refusal?> ExpandAsync(Principal principal, CancellationToken ct) => Task.FromResult<Refusal?>(null);
+
+    /// <summary>The prompt's size in bytes for estimates and budget holds: the body's, unless <see cref="ExpandAsync"/> made it larger.</summary>
+    public virtual long? PromptBytes(long? contentLength) => contentLength;
 
     /// <summary>
     /// Readies the request for the ways it will take; a translation needs the canonical form, which the body may not fit

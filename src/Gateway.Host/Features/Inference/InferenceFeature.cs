@@ -3,6 +3,7 @@ using Gateway.Domain.Upstreams;
 using Gateway.Host.Features.Inference.Anthropic;
 using Gateway.Host.Features.Inference.Gemini;
 using Gateway.Host.Features.Inference.OpenAI;
+using Gateway.Host.Features.Inference.Responses;
 using Gateway.Host.Http;
 
 namespace Gateway.Host.Features.Inference;
@@ -23,6 +24,7 @@ internal static class InferenceFeature
     public static void MapInferenceFeature(this IEndpointRouteBuilder app)
     {
         app.MapOpenAIInference();
+        app.MapResponsesInference();
         app.MapAnthropicInference();
         app.MapGeminiInference();
         app.MapModels();

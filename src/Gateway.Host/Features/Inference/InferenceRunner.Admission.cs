@@ -23,6 +23,8 @@ internal sealed partial class InferenceRunner
         if (read.Refused(out var unreadable, out var body))
             return unreadable;
         run.Dialect.Accept(body);
+        if (await run.Dialect.ExpandAsync(run.Principal, run.Context.RequestAborted) is { } incomplete)
+            return incomplete;
         var (targets, routeError) = registry.Router.Resolve(run.Dialect.Model);
         if (routeError is not null)
             return new Refusal(404, "model_not_found", routeError);
@@ -141,7 +143,7 @@ internal sealed partial class InferenceRunner
     /// <summary>The key's own requests- and tokens-per-minute: 429 with Retry-After.</summary>
     private Task<Refusal?> LimitAsync(InferenceRun run)
     {
-        run.Estimate = EstimateTokens(run.Context.Request.ContentLength, run.Dialect);
+        run.Estimate = EstimateTokens(run.Dialect.PromptBytes(run.Context.Request.ContentLength), run.Dialect);
         return LimitCallAsync(run);
     }
 
@@ -165,7 +167,8 @@ internal sealed partial class InferenceRunner
 
     private async Task<Refusal?> AdmitToBudgetsAsync(InferenceRun run)
     {
-        var admitted = await spending.AdmitAsync(run.Context, run.Principal, run.Targets, run.Dialect.Body, run.Dialect.MaxOutputTokens, run.StartedAt);
+        var promptBytes = run.Dialect.PromptBytes(run.Context.Request.ContentLength) ?? run.Dialect.Body.ToJsonString().Length;
+        var admitted = await spending.AdmitAsync(run.Principal, run.Targets, promptBytes, run.Dialect.MaxOutputTokens, run.StartedAt, run.Context.RequestAborted);
         if (admitted.Refused(out var refusal, out var admission))
             return refusal;
         run.Admission = admission;

@@ -1,0 +1,86 @@
+using System.ClientModel;
+using System.Net.Http.Headers;
+using Gateway.Host.Tests.Fakes;
+using Gateway.Host.Tests.Features.Tenancy;
+using Gateway.Host.Tests.Infrastructure;
+using OpenAI.Responses;
+
+namespace Gateway.Host.Tests.Features.Inference.Responses;
+
+/// <summary>
+/// A gateway in front of an upstream of every kind, for Responses clients: "native" serves the Responses API
+/// (capabilities chat and responses, key up-native), "chat" is an OpenAI-compatible server of chat completions only
+/// (key up-chat), "claude" is Anthropic, "gemini" is Gemini; an organisation's virtual key, and another organisation's.
+/// </summary>
+public abstract class ResponsesTestBase(PostgresFixture postgres) : IAsyncLifetime
+{
+    public const string NativeModel = "native:gpt-4.1-mini";
+    public const string ChatModel = "chat:gpt-4o-mini";
+    public const string ClaudeModel = "claude:claude-sonnet-4-5";
+    public const string GeminiModel = "gemini:gemini-2.5-flash";
+
+    internal FakeOpenAIUpstream NativeUpstream { get; private set; } = null!;
+
+    internal FakeOpenAIUpstream ChatUpstream { get; private set; } = null!;
+
+    internal FakeAnthropicUpstream ClaudeUpstream { get; private set; } = null!;
+
+    internal FakeGeminiUpstream GeminiUpstream { get; private set; } = null!;
+
+    internal TestDatabase Db { get; private set; } = null!;
+
+    internal GatewayServer Server { get; private set; } = null!;
+
+    internal TenancyApi Admin { get; private set; } = null!;
+
+    internal string Secret { get; private set; } = "";
+
+    internal string OtherSecret { get; private set; } = "";
+
+    /// <summary>Raw HTTP with the organisation's key, for what an SDK does not show (events on the wire, headers).</summary>
+    internal HttpClient Http { get; private set; } = null!;
+
+    internal static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>Settings a test class adds (flattened YAML keys).</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
+
+    public async ValueTask InitializeAsync()
+    {
+        NativeUpstream = await FakeOpenAIUpstream.StartAsync();
+        ChatUpstream = await FakeOpenAIUpstream.StartAsync();
+        ClaudeUpstream = await FakeAnthropicUpstream.StartAsync();
+        GeminiUpstream = await FakeGeminiUpstream.StartAsync();
+        Db = await postgres.NewDatabaseAsync(GetType().Name);
+        var config = new GatewayConfig(
+                TestProviders.OpenAI("native", NativeUpstream.BaseUrl).Models("gpt-4.1-mini").Keys("up-native").Capabilities("chat", "responses"),
+                TestProviders.OpenAI("chat", ChatUpstream.BaseUrl).Models("gpt-4o-mini").Keys("up-chat"),
+                TestProviders.Anthropic("claude", ClaudeUpstream.BaseUrl).Models("claude-sonnet-4-5").Keys("sk-ant-only"),
+                TestProviders.Gemini("gemini", GeminiUpstream.BaseUrl).Models("gemini-2.5-flash").Keys("AIza-only-project-key-0000000001"))
+            .With(Settings)
+            .Flatten();
+        Server = await GatewayServer.StartAsync(Db.ConnectionString, Db.Schema, config);
+        Admin = TenancyApi.Admin(Server);
+        var org = await Admin.CreateOrganizationAsync();
+        (_, Secret) = await Admin.IssueKeyAsync(new { org_id = org, name = GetType().Name });
+        (_, OtherSecret) = await Admin.IssueKeyAsync(new { org_id = await Admin.CreateOrganizationAsync("Other"), name = "other" });
+        Http = new HttpClient { BaseAddress = Server.Client.BaseAddress };
+        Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Secret);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        Admin.Dispose();
+        await Server.DisposeAsync();
+        await Db.DisposeAsync();
+        await NativeUpstream.DisposeAsync();
+        await ChatUpstream.DisposeAsync();
+        await ClaudeUpstream.DisposeAsync();
+        await GeminiUpstream.DisposeAsync();
+    }
+
+    /// <summary>The official OpenAI .NET SDK's Responses client, pointed at the gateway with a key (this organisation's by default).</summary>
+    internal ResponsesClient Responses(string? secret = null) =>
+        new(new ApiKeyCredential(secret ?? Secret), new ResponsesClientOptions { Endpoint = new Uri(Server.Client.BaseAddress!, "/v1") });
+}
