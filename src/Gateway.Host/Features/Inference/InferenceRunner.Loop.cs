@@ -236,18 +236,32 @@ internal sealed partial class InferenceRunner
     }
 
     /// <summary>The loop stopped: a stream gets the run's finish with every call's usage, a whole answer is written once.</summary>
+    /// <summary>The loop's answer to the client, whole or as the stream's last frames; kept first by a dialect that keeps its answers.</summary>
     private static async Task CompleteLoopAsync(HttpResponse response, ChatDialect dialect, IChatEventWriter? writer, ChatResponse answer)
     {
+        var aborted = response.HttpContext.RequestAborted;
         if (writer is null)
         {
             response.StatusCode = StatusCodes.Status200OK;
             response.ContentType = dialect.AnswerContentType(null);
-            await response.WriteAsync(dialect.WriteAnswer(answer).ToJsonString(), response.HttpContext.RequestAborted);
+            var body = JsonSerializer.SerializeToUtf8Bytes(dialect.WriteAnswer(answer));
+            if (dialect.Keeper is { } keeper)
+                await keeper.KeepAnswerAsync(body, aborted);
+            await response.Body.WriteAsync(body, aborted);
             return;
         }
 
         OpenStream.End(response);
-        await WriteFramesAsync(response, [.. writer.Write(new StreamFinished(answer.FinishReason, answer.Usage)), .. writer.Complete(answer.Usage)]);
+        string[] frames = [.. writer.Write(new StreamFinished(answer.FinishReason, answer.Usage)), .. writer.Complete(answer.Usage)];
+        if (dialect.Keeper is not { } streamKeeper)
+        {
+            await WriteFramesAsync(response, frames);
+            return;
+        }
+
+        await response.Body.WriteAsync(streamKeeper.Pass(System.Text.Encoding.UTF8.GetBytes(string.Concat(frames))), aborted);
+        await response.Body.WriteAsync(await streamKeeper.KeepStreamAsync(aborted), aborted);
+        await response.Body.FlushAsync(aborted);
     }
 
     private static async Task WriteFramesAsync(HttpResponse response, IEnumerable<string> frames)
