@@ -24,24 +24,50 @@ internal sealed record StoredResponse(
 /// </summary>
 internal sealed partial class ResponseStore(NpgsqlDataSource dataSource)
 {
-    /// <summary>
-    /// Stores a response in one insert. A second answer under an id already stored (an upstream that repeats its ids)
-    /// replaces the first: the client continues from the one it saw last.
-    /// </summary>
+    /// <summary>Stores one response, on a connection of its own (<see cref="ResponseWriter"/> stores the dialect's, in batches).</summary>
     public async Task SaveAsync(StoredResponse response, CancellationToken ct)
     {
-        await using var cmd = dataSource.CreateCommand("""
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await SaveAllAsync(connection, [response], ct);
+    }
+
+    /// <summary>The connection <see cref="ResponseWriter"/> keeps: its commits do not wait for the WAL to reach the disk.</summary>
+    /// <remarks>
+    /// The rows are visible to every instance the moment the insert returns, which is what a client's next turn needs;
+    /// a PostgreSQL crash can lose the last fraction of a second of stored responses, never a usage record or a
+    /// charge, which commit durably on connections of their own.
+    /// </remarks>
+    public async Task<NpgsqlConnection> OpenWriterAsync(CancellationToken ct)
+    {
+        var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var relaxed = new NpgsqlCommand("set synchronous_commit to off", connection);
+        await relaxed.ExecuteNonQueryAsync(ct);
+        return connection;
+    }
+
+    /// <summary>
+    /// Stores responses in one statement. A second answer under an id already stored (an upstream that repeats its ids)
+    /// replaces the first: the client continues from the one it saw last; within one batch the last of them stands.
+    /// </summary>
+    public static async Task SaveAllAsync(NpgsqlConnection connection, IReadOnlyList<StoredResponse> responses, CancellationToken ct)
+    {
+        var rows = responses.GroupBy(r => (r.OrgId, r.Id)).Select(g => g.Last()).ToList();
+        await using var cmd = new NpgsqlCommand("""
             insert into stored_responses (org_id, id, key_id, previous_response_id, model, status, created_at, response, input)
-            values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::json[], $9::json[])
             on conflict (org_id, id) do update set
                 key_id = excluded.key_id, previous_response_id = excluded.previous_response_id, model = excluded.model,
                 status = excluded.status, created_at = excluded.created_at, response = excluded.response, input = excluded.input
-            """);
-        foreach (var value in new object?[] { response.OrgId, response.Id, response.KeyId, response.PreviousResponseId, response.Model, response.Status })
-            cmd.Parameters.Add(new() { Value = value ?? DBNull.Value });
-        cmd.Parameters.Add(new() { Value = response.CreatedAt.ToUniversalTime() });
-        cmd.Parameters.Add(new() { Value = response.Response, NpgsqlDbType = NpgsqlDbType.Json });
-        cmd.Parameters.Add(new() { Value = response.Input, NpgsqlDbType = NpgsqlDbType.Json });
+            """, connection);
+        cmd.Parameters.Add(new() { Value = rows.Select(r => r.OrgId).ToArray() });
+        cmd.Parameters.Add(new() { Value = rows.Select(r => r.Id).ToArray() });
+        cmd.Parameters.Add(new() { Value = rows.Select(r => r.KeyId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        cmd.Parameters.Add(new() { Value = rows.Select(r => r.PreviousResponseId).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        cmd.Parameters.Add(new() { Value = rows.Select(r => r.Model).ToArray() });
+        cmd.Parameters.Add(new() { Value = rows.Select(r => r.Status).ToArray() });
+        cmd.Parameters.Add(new() { Value = rows.Select(r => r.CreatedAt.ToUniversalTime()).ToArray() });
+        cmd.Parameters.Add(new() { Value = rows.Select(r => r.Response).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Json });
+        cmd.Parameters.Add(new() { Value = rows.Select(r => r.Input).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Json });
         await cmd.ExecuteNonQueryAsync(ct);
     }
 

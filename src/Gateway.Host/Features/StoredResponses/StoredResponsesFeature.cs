@@ -9,6 +9,7 @@ internal static class StoredResponsesFeature
     public static void AddStoredResponsesFeature(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ResponseStore>();
+        builder.Services.AddSingleton<ResponseWriter>();
         builder.Services.AddSingleton<ResponsesRetention>();
     }
 

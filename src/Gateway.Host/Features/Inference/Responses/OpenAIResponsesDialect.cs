@@ -22,7 +22,7 @@ namespace Gateway.Host.Features.Inference.Responses;
 /// carries the whole conversation as input and no id, so the next turn may go to any key, account or provider. With
 /// <c>store</c> (the default) the answer is stored before the client sees it end (<see cref="StoredResponseKeeper"/>).
 /// </summary>
-internal sealed class OpenAIResponsesDialect(TimeProvider time, ResponseStore store, ILogger logger) : ChatDialect
+internal sealed class OpenAIResponsesDialect(TimeProvider time, ResponseStore store, ResponseWriter writer, ILogger logger) : ChatDialect
 {
     private ResponsesEcho _echo = null!;
     private JsonNode? _input;
@@ -65,7 +65,7 @@ internal sealed class OpenAIResponsesDialect(TimeProvider time, ResponseStore st
         _createdAt = time.GetUtcNow().ToUnixTimeSeconds();
         _previousResponseId = Body["previous_response_id"] is JsonValue previous && previous.TryGetValue<string>(out var named) ? named : null;
         if (Body["store"]?.GetValueKind() != JsonValueKind.False && principal.OrgId is not null)
-            _keeper = new StoredResponseKeeper(store, principal, Model, _previousResponseId, _input, logger);
+            _keeper = new StoredResponseKeeper(writer, principal, Model, _previousResponseId, _input, logger);
         if (_previousResponseId is null)
             return null;
         if (principal.OrgId is not { } org)

@@ -13,8 +13,8 @@ namespace Gateway.Host.Features.Inference.Responses;
 internal static class ResponsesEndpoints
 {
     public static void MapResponsesInference(this IEndpointRouteBuilder app) =>
-        app.MapPost("/v1/responses", (HttpContext context, InferenceRunner runner, TimeProvider time, ResponseStore store, ILoggerFactory logs) =>
-                runner.RunAsync(context, new OpenAIResponsesDialect(time, store, logs.CreateLogger("Gateway.Responses"))))
+        app.MapPost("/v1/responses", (HttpContext context, InferenceRunner runner, TimeProvider time, ResponseStore store, ResponseWriter writer, ILoggerFactory logs) =>
+                runner.RunAsync(context, new OpenAIResponsesDialect(time, store, writer, logs.CreateLogger("Gateway.Responses"))))
             .WithTags(StoredResponseEndpoints.Tag)
             .WithName("createResponse")
             .WithSummary("A response in OpenAI's Responses format, streamed (SSE) or not: passed through to providers that serve the Responses API, translated for every other; stored unless store is false")

@@ -17,7 +17,7 @@ namespace Gateway.Host.Features.Inference.Responses;
 /// found later, and the log says why.
 /// </summary>
 internal sealed partial class StoredResponseKeeper(
-    ResponseStore store, Principal principal, string model, string? previousResponseId, JsonNode? input, ILogger logger) : IAnswerKeeper
+    ResponseWriter writer, Principal principal, string model, string? previousResponseId, JsonNode? input, ILogger logger) : IAnswerKeeper
 {
     private readonly List<byte> _held = [];
     private ReadOnlyMemory<byte> _terminal;
@@ -110,11 +110,11 @@ internal sealed partial class StoredResponseKeeper(
             var created = root.TryGetProperty("created_at", out var c) && c.TryGetInt64(out var seconds)
                 ? DateTimeOffset.FromUnixTimeSeconds(seconds)
                 : DateTimeOffset.UtcNow;
-            await store.SaveAsync(new StoredResponse(
+            await writer.SaveAsync(new StoredResponse(
                 org, id, principal.KeyId, previousResponseId, model, status, created,
                 Encoding.UTF8.GetString(responseJson.Span), OpenAIResponsesHistory.Normalise(input, id).ToJsonString()), ct);
         }
-        catch (Exception e) when (e is Npgsql.NpgsqlException or JsonException or TimeoutException)
+        catch (Exception e) when (e is Npgsql.NpgsqlException or JsonException or TimeoutException or ObjectDisposedException)
         {
             // The client still gets its answer; only continuing from it later fails, with previous_response_not_found.
             LogNotStored(logger, org, e.Message);
