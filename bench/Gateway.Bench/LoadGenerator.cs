@@ -8,14 +8,15 @@ namespace Gateway.Bench;
 internal static class LoadGenerator
 {
     /// <param name="Tools">The request's <c>tools</c> as JSON, when it asks for some.</param>
-    internal sealed record Target(string Name, Uri Url, IReadOnlyDictionary<string, string> Headers, string Model, string? Tools = null);
+    /// <param name="Body">The request's whole body, for an API other than chat completions (then <c>stream</c> is the body's to say).</param>
+    internal sealed record Target(string Name, Uri Url, IReadOnlyDictionary<string, string> Headers, string Model, string? Tools = null, string? Body = null);
 
     /// <param name="CpuMsPerRequest">CPU milliseconds each process group spent per request, when measured.</param>
     /// <param name="Requests">How many requests were sent, failures and a load generator's own warm-up included: what the gateway had to record.</param>
     internal sealed record Result(double RequestsPerSecond, double P50Ms, double P99Ms, int Errors, IReadOnlyDictionary<string, double> CpuMsPerRequest, long Requests);
 
     /// <summary>The one request every load generator sends: a short chat completion, whole or streamed.</summary>
-    public static string Body(Target target, bool stream) =>
+    public static string Body(Target target, bool stream) => target.Body ??
         $$"""{"model":"{{target.Model}}","messages":[{"role":"user","content":"Say something short."}],"stream":{{(stream ? "true" : "false")}}{{(target.Tools is null ? "" : ",\"tools\":" + target.Tools)}}}""";
 
     public static Task<Result> RunAsync(Target target, bool stream, int concurrency, TimeSpan duration, CpuMeter? meter = null) =>

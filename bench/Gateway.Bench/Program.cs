@@ -5,6 +5,7 @@ using Gateway.Bench;
 //     usagewriter also takes [--history N] (rows already stored before each scenario, 1,000,000 by default)
 //     proxy also takes [--rounds N] (targets take turns N times, medians reported), [--warmup S] (seconds per target
 //     and mode before timing, 8 by default) and [--compare other/gateway.dll]
+//   ... -- responses [--seconds 5] [--rounds N] [--warmup S] (stored Responses requests against store false and chat)
 //   ... -- warmup [--seconds 20] [--only "variant name"]... (repeatable; all variants by default)
 //   ... -- soak [--minutes 10] [--interval S] [--concurrency 16] [--stream] [--budget] [--limits] [--warmup S]
 //   ... -- scaleout [--instances 1,2,3] [--seconds 5] [--concurrency 16] [--stream] [--budget] [--limits] [--warmup S]
@@ -39,6 +40,9 @@ switch (command)
         break;
     case "proxy":
         await ProxyBench.RunAsync(duration, rounds, compare, warmup);
+        break;
+    case "responses":
+        await ResponsesBench.RunAsync(duration, rounds, warmup);
         break;
     case "warmup":
         await WarmupBench.RunAsync(duration, args.Select((a, i) => (a, i)).Where(p => p.a == "--only" && p.i + 1 < args.Length).Select(p => args[p.i + 1]).ToArray());
