@@ -8,10 +8,10 @@ namespace Gateway.Host.Tests.Fakes;
 /// <summary>
 /// The fake's Responses API (<c>POST /v1/responses</c>), for providers configured with the <c>responses</c>
 /// capability: a text answer or a function call, whole or streamed with OpenAI's event sequence (numbered from 0),
-/// a stream cut after its first words, and the scripted statuses. Its ids are fixed (<c>resp_fake</c>, <c>msg_fake</c>, <c>fc_fake</c>, <c>call_fake</c>)
-/// and its usage is <see cref="Reports"/> or 12 in, 7 out, 3 cached. It stores nothing: a request naming
-/// <c>previous_response_id</c> is answered 400, as OpenAI answers an id it does not hold, so a test sees whether the
-/// gateway expanded the conversation itself.
+/// a stream cut after its first words, and the scripted statuses. Its ids are fixed (<c>resp_fake</c>,
+/// <c>msg_fake</c>, <c>fc_fake</c>, <c>call_fake</c>) and its usage is <see cref="Reports"/> or 12 in, 7 out, 3
+/// cached. It stores nothing: a request naming <c>previous_response_id</c> is answered 400, as OpenAI answers an id
+/// it does not hold, so a test sees whether the gateway expanded the conversation itself.
 /// </summary>
 internal sealed partial class FakeOpenAIUpstream
 {
