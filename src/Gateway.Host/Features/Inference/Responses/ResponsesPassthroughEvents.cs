@@ -31,7 +31,8 @@ internal sealed class ResponsesPassthroughEvents : PassthroughEvents
         {
             case "response.created" or "response.in_progress" or "response.completed" or "response.incomplete" or "response.failed"
                 when data.TryGetProperty("response", out var response) && response.ValueKind == JsonValueKind.Object:
-                _response = System.Text.Json.Nodes.JsonObject.Create(response);
+                // A copy: a node over the element itself reads the event's document lazily, after it is disposed.
+                _response = System.Text.Json.Nodes.JsonObject.Create(response.Clone());
                 _usage = OpenAIResponsesUsage.Read(response) ?? _usage;
                 break;
             case "response.output_text.delta" or "response.reasoning_summary_text.delta" or "response.reasoning_text.delta" or "response.function_call_arguments.delta"
