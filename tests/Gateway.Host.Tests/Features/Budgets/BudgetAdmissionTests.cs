@@ -36,8 +36,13 @@ public sealed class BudgetAdmissionTests(PostgresFixture postgres) : BudgetTestB
         var admitted = answers.Count(a => a.StatusCode == HttpStatusCode.OK);
         var refused = answers.Where(a => a.StatusCode != HttpStatusCode.OK).ToList();
         Assert.InRange(admitted, 45, 50);
-        Assert.All(refused, r => Assert.Equal(HttpStatusCode.PaymentRequired, r.StatusCode));
-        Assert.Contains("budget_exceeded", refused[0].Text, StringComparison.Ordinal);
+        // 402 once the limit is reached; or, where the other instance did not answer this one's give-back ask within
+        // its wait (a loaded machine), 429 budget_headroom_held, which says to retry: never "exceeded" unconfirmed.
+        Assert.All(refused, r => Assert.True(
+            r.StatusCode == HttpStatusCode.PaymentRequired && r.Text.Contains("budget_exceeded", StringComparison.Ordinal)
+            || r.StatusCode == HttpStatusCode.TooManyRequests && r.Text.Contains("budget_headroom_held", StringComparison.Ordinal),
+            $"{(int)r.StatusCode}: {r.Text}"));
+        Assert.Contains(refused, r => r.StatusCode == HttpStatusCode.PaymentRequired);
         Assert.Equal(7m * admitted, await Db.ScalarAsync<decimal>("select spent_usd from budget_periods"));
         Assert.Equal(admitted, (int)await Db.ScalarAsync<long>("select spent_requests from budget_periods"));
         Assert.Equal(7m * admitted, await Db.ScalarAsync<decimal>("select sum(cost) from usage_records where charges <> '[]'"));
