@@ -9,7 +9,8 @@ namespace Gateway.Host.Tests.Fakes;
 /// The fake's Responses API (<c>POST /v1/responses</c>), for providers configured with the <c>responses</c>
 /// capability: a text answer or a function call, whole or streamed with OpenAI's event sequence (numbered from 0),
 /// and the scripted statuses. Its ids are fixed (<c>resp_fake</c>, <c>msg_fake</c>, <c>fc_fake</c>, <c>call_fake</c>)
-/// and its usage is <see cref="Reports"/> or 12 in, 7 out, 3 cached. It stores nothing: a request naming
+/// and its usage is <see cref="Reports"/> or 12 in, 7 out, 3 cached. A cut stream sends its words as text deltas of one
+/// message, then resets the connection. It stores nothing: a request naming
 /// <c>previous_response_id</c> is answered 400, as OpenAI answers an id it does not hold, so a test sees whether the
 /// gateway expanded the conversation itself.
 /// </summary>
@@ -32,11 +33,8 @@ internal sealed partial class FakeOpenAIUpstream
 
         JsonObject? item = reply switch
         {
-            OkReply ok => new JsonObject
-            {
-                ["id"] = "msg_fake", ["type"] = "message", ["status"] = "completed", ["role"] = "assistant",
-                ["content"] = new JsonArray(new JsonObject { ["type"] = "output_text", ["text"] = ok.Text, ["annotations"] = new JsonArray() }),
-            },
+            OkReply ok => Message(ok.Text),
+            CutStreamReply cut when stream => Message(string.Concat(Words(cut.ChunksBeforeCut))),
             ToolCallReply call => new JsonObject
             {
                 ["id"] = "fc_fake", ["type"] = "function_call", ["status"] = "completed", ["call_id"] = "call_fake", ["name"] = call.Name, ["arguments"] = call.ArgumentsJson,
@@ -61,8 +59,14 @@ internal sealed partial class FakeOpenAIUpstream
             return;
         }
 
-        await StreamResponseAsync(context, model, item, body);
+        await StreamResponseAsync(context, model, item, body, (reply as CutStreamReply)?.Cut);
     }
+
+    private static JsonObject Message(string text) => new()
+    {
+        ["id"] = "msg_fake", ["type"] = "message", ["status"] = "completed", ["role"] = "assistant",
+        ["content"] = new JsonArray(new JsonObject { ["type"] = "output_text", ["text"] = text, ["annotations"] = new JsonArray() }),
+    };
 
     /// <summary>The response object as OpenAI writes it, echoing the request's parameters.</summary>
     private JsonObject ResponseObject(string model, string status, JsonObject[] output, JsonObject request)
@@ -88,7 +92,8 @@ internal sealed partial class FakeOpenAIUpstream
     }
 
     /// <summary>OpenAI's event sequence for one output item: created, in progress, the item's events, completed.</summary>
-    private async Task StreamResponseAsync(HttpContext context, string model, JsonObject item, JsonObject request)
+    /// <param name="cut">When given, the connection is reset once it completes, after a message's text deltas.</param>
+    private async Task StreamResponseAsync(HttpContext context, string model, JsonObject item, JsonObject request, Task? cut = null)
     {
         context.Response.ContentType = "text/event-stream";
         var sent = new MemoryStream();
@@ -119,6 +124,12 @@ internal sealed partial class FakeOpenAIUpstream
             await SendAsync("response.content_part.added", With(new JsonObject { ["part"] = new JsonObject { ["type"] = "output_text", ["text"] = "", ["annotations"] = new JsonArray() } }));
             foreach (var word in text.Split(' ').Select((w, i) => i == 0 ? w : " " + w))
                 await SendAsync("response.output_text.delta", With(new JsonObject { ["delta"] = word, ["logprobs"] = new JsonArray() }));
+            if (cut is not null)
+            {
+                await CutAsync(context, cut);
+                return;
+            }
+
             await SendAsync("response.output_text.done", With(new JsonObject { ["text"] = text, ["logprobs"] = new JsonArray() }));
             await SendAsync("response.content_part.done", With(new JsonObject { ["part"] = item["content"]![0]!.DeepClone() }));
         }

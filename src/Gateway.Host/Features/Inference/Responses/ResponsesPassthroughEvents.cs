@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Gateway.Domain.Chat;
 using Gateway.Domain.Chat.OpenAI;
 using Gateway.Host.Features.Inference.Relaying;
@@ -15,12 +16,13 @@ internal sealed class ResponsesPassthroughEvents : PassthroughEvents
 {
     private ChatUsage? _usage;
     private int _nextSequence;
-    private System.Text.Json.Nodes.JsonObject? _response;
+    // The response object's JSON text, not a node over the element: the event's document is gone once Read returns.
+    private string? _response;
 
     public override ChatUsage? Usage => _usage;
 
     public override string Failure(StreamFault fault) =>
-        OpenAIResponsesEventWriter.ErrorFrames(fault.Status, fault.Code, fault.Message, _nextSequence, _response);
+        OpenAIResponsesEventWriter.ErrorFrames(fault.Status, fault.Code, fault.Message, _nextSequence, _response is null ? null : JsonNode.Parse(_response)!.AsObject());
 
     protected override bool Read(JsonElement data)
     {
@@ -31,7 +33,7 @@ internal sealed class ResponsesPassthroughEvents : PassthroughEvents
         {
             case "response.created" or "response.in_progress" or "response.completed" or "response.incomplete" or "response.failed"
                 when data.TryGetProperty("response", out var response) && response.ValueKind == JsonValueKind.Object:
-                _response = System.Text.Json.Nodes.JsonObject.Create(response);
+                _response = response.GetRawText();
                 _usage = OpenAIResponsesUsage.Read(response) ?? _usage;
                 break;
             case "response.output_text.delta" or "response.reasoning_summary_text.delta" or "response.reasoning_text.delta" or "response.function_call_arguments.delta"
