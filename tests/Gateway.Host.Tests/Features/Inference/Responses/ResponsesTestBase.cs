@@ -36,6 +36,8 @@ public abstract class ResponsesTestBase(PostgresFixture postgres) : IAsyncLifeti
 
     internal TenancyApi Admin { get; private set; } = null!;
 
+    internal string OrgId { get; private set; } = "";
+
     internal string Secret { get; private set; } = "";
 
     internal string OtherSecret { get; private set; } = "";
@@ -64,8 +66,8 @@ public abstract class ResponsesTestBase(PostgresFixture postgres) : IAsyncLifeti
             .Flatten();
         Server = await GatewayServer.StartAsync(Db.ConnectionString, Db.Schema, config);
         Admin = TenancyApi.Admin(Server);
-        var org = await Admin.CreateOrganizationAsync();
-        (_, Secret) = await Admin.IssueKeyAsync(new { org_id = org, name = GetType().Name });
+        OrgId = await Admin.CreateOrganizationAsync();
+        (_, Secret) = await Admin.IssueKeyAsync(new { org_id = OrgId, name = GetType().Name });
         (_, OtherSecret) = await Admin.IssueKeyAsync(new { org_id = await Admin.CreateOrganizationAsync("Other"), name = "other" });
         Http = new HttpClient { BaseAddress = Server.Client.BaseAddress };
         Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Secret);
