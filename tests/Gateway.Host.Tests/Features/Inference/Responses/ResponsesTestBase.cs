@@ -34,6 +34,9 @@ public abstract class ResponsesTestBase(PostgresFixture postgres) : IAsyncLifeti
 
     internal GatewayServer Server { get; private set; } = null!;
 
+    /// <summary>The gateway's settings, for another instance on the same database.</summary>
+    internal IReadOnlyDictionary<string, string?> Config { get; private set; } = null!;
+
     internal TenancyApi Admin { get; private set; } = null!;
 
     internal string OrgId { get; private set; } = "";
@@ -57,14 +60,14 @@ public abstract class ResponsesTestBase(PostgresFixture postgres) : IAsyncLifeti
         ClaudeUpstream = await FakeAnthropicUpstream.StartAsync();
         GeminiUpstream = await FakeGeminiUpstream.StartAsync();
         Db = await postgres.NewDatabaseAsync(GetType().Name);
-        var config = new GatewayConfig(
+        Config = new GatewayConfig(
                 TestProviders.OpenAI("native", NativeUpstream.BaseUrl).Models("gpt-4.1-mini").Keys("up-native").Capabilities("chat", "responses"),
                 TestProviders.OpenAI("chat", ChatUpstream.BaseUrl).Models("gpt-4o-mini").Keys("up-chat"),
                 TestProviders.Anthropic("claude", ClaudeUpstream.BaseUrl).Models("claude-sonnet-4-5").Keys("sk-ant-only"),
                 TestProviders.Gemini("gemini", GeminiUpstream.BaseUrl).Models("gemini-2.5-flash", "gemini-3-pro-preview").Keys("AIza-only-project-key-0000000001"))
             .With(Settings)
             .Flatten();
-        Server = await GatewayServer.StartAsync(Db.ConnectionString, Db.Schema, config);
+        Server = await GatewayServer.StartAsync(Db.ConnectionString, Db.Schema, Config);
         Admin = TenancyApi.Admin(Server);
         OrgId = await Admin.CreateOrganizationAsync();
         (_, Secret) = await Admin.IssueKeyAsync(new { org_id = OrgId, name = GetType().Name });
