@@ -19,6 +19,9 @@ public abstract class ResponsesTestBase(PostgresFixture postgres) : IAsyncLifeti
     public const string ClaudeModel = "claude:claude-sonnet-4-5";
     public const string GeminiModel = "gemini:gemini-2.5-flash";
 
+    /// <summary>A Gemini 3 model of the fake, which refuses function calls sent back without their thought signatures.</summary>
+    public const string Gemini3Model = "gemini:gemini-3-pro-preview";
+
     internal FakeOpenAIUpstream NativeUpstream { get; private set; } = null!;
 
     internal FakeOpenAIUpstream ChatUpstream { get; private set; } = null!;
@@ -31,7 +34,12 @@ public abstract class ResponsesTestBase(PostgresFixture postgres) : IAsyncLifeti
 
     internal GatewayServer Server { get; private set; } = null!;
 
+    /// <summary>The gateway's settings, for another instance on the same database.</summary>
+    internal IReadOnlyDictionary<string, string?> Config { get; private set; } = null!;
+
     internal TenancyApi Admin { get; private set; } = null!;
+
+    internal string OrgId { get; private set; } = "";
 
     internal string Secret { get; private set; } = "";
 
@@ -52,17 +60,17 @@ public abstract class ResponsesTestBase(PostgresFixture postgres) : IAsyncLifeti
         ClaudeUpstream = await FakeAnthropicUpstream.StartAsync();
         GeminiUpstream = await FakeGeminiUpstream.StartAsync();
         Db = await postgres.NewDatabaseAsync(GetType().Name);
-        var config = new GatewayConfig(
+        Config = new GatewayConfig(
                 TestProviders.OpenAI("native", NativeUpstream.BaseUrl).Models("gpt-4.1-mini").Keys("up-native").Capabilities("chat", "responses"),
                 TestProviders.OpenAI("chat", ChatUpstream.BaseUrl).Models("gpt-4o-mini").Keys("up-chat"),
                 TestProviders.Anthropic("claude", ClaudeUpstream.BaseUrl).Models("claude-sonnet-4-5").Keys("sk-ant-only"),
-                TestProviders.Gemini("gemini", GeminiUpstream.BaseUrl).Models("gemini-2.5-flash").Keys("AIza-only-project-key-0000000001"))
+                TestProviders.Gemini("gemini", GeminiUpstream.BaseUrl).Models("gemini-2.5-flash", "gemini-3-pro-preview").Keys("AIza-only-project-key-0000000001"))
             .With(Settings)
             .Flatten();
-        Server = await GatewayServer.StartAsync(Db.ConnectionString, Db.Schema, config);
+        Server = await GatewayServer.StartAsync(Db.ConnectionString, Db.Schema, Config);
         Admin = TenancyApi.Admin(Server);
-        var org = await Admin.CreateOrganizationAsync();
-        (_, Secret) = await Admin.IssueKeyAsync(new { org_id = org, name = GetType().Name });
+        OrgId = await Admin.CreateOrganizationAsync();
+        (_, Secret) = await Admin.IssueKeyAsync(new { org_id = OrgId, name = GetType().Name });
         (_, OtherSecret) = await Admin.IssueKeyAsync(new { org_id = await Admin.CreateOrganizationAsync("Other"), name = "other" });
         Http = new HttpClient { BaseAddress = Server.Client.BaseAddress };
         Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Secret);
@@ -79,6 +87,36 @@ public abstract class ResponsesTestBase(PostgresFixture postgres) : IAsyncLifeti
         await ClaudeUpstream.DisposeAsync();
         await GeminiUpstream.DisposeAsync();
     }
+
+    /// <summary>Arguments of the weather calls the fakes are scripted to make.</summary>
+    internal const string Oslo = """{"city":"Oslo"}""";
+
+    /// <summary>
+    /// The next answer of the model's upstream calls weather for Oslo (Anthropic's fake says a sentence first); for
+    /// Anthropic and Gemini the answer after it is text.
+    /// </summary>
+    internal void ScriptWeatherCall(string model)
+    {
+        switch (model)
+        {
+            case NativeModel:
+                NativeUpstream.Script("up-native", FakeOpenAIUpstream.Reply.ToolCall("weather", Oslo));
+                break;
+            case ChatModel:
+                ChatUpstream.Script("up-chat", FakeOpenAIUpstream.Reply.ToolCall("weather", Oslo));
+                break;
+            case ClaudeModel:
+                ClaudeUpstream.Script(FakeAnthropicUpstream.Reply.ToolUse("weather", Oslo), FakeAnthropicUpstream.Reply.Text("Hello after the tool"));
+                break;
+            default:
+                GeminiUpstream.Script(FakeGeminiUpstream.Reply.FunctionCall("weather", Oslo), FakeGeminiUpstream.Reply.Text("Hello after the tool"));
+                break;
+        }
+    }
+
+    /// <summary>The next stream of an OpenAI-speaking model's upstream sends two words, then is reset once <paramref name="cut"/> completes.</summary>
+    internal void ScriptCut(string model, Task cut) =>
+        (model == NativeModel ? NativeUpstream : ChatUpstream).Script(model == NativeModel ? "up-native" : "up-chat", FakeOpenAIUpstream.Reply.CutStream(2, cut));
 
     /// <summary>The official OpenAI .NET SDK's Responses client, pointed at the gateway with a key (this organisation's by default).</summary>
     internal ResponsesClient Responses(string? secret = null) =>
