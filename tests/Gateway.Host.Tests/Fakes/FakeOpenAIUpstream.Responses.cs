@@ -18,8 +18,7 @@ internal sealed partial class FakeOpenAIUpstream
     private async Task ResponsesAsync(HttpContext context)
     {
         var body = await ReceiveAsync(context);
-        var key = Requests.Last().Key;
-        var reply = _scripts.TryGetValue(key, out var queue) && queue.TryDequeue(out var next) ? next : Reply.Ok();
+        var reply = NextReply();
         var model = (string?)body["model"] ?? "unknown";
         var stream = body["stream"]?.GetValueKind() == JsonValueKind.True;
         if (body["previous_response_id"] is JsonValue previous)
@@ -47,12 +46,7 @@ internal sealed partial class FakeOpenAIUpstream
         };
         if (item is null)
         {
-            var status = reply as StatusReply ?? new StatusReply(500, """{"error":{"message":"the fake scripts no such Responses reply","type":"server_error"}}""", null);
-            context.Response.StatusCode = status.Code;
-            if (status.RetryAfter is not null)
-                context.Response.Headers.RetryAfter = status.RetryAfter;
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(status.Body);
+            await WriteStatusAsync(context, reply as StatusReply ?? new StatusReply(500, """{"error":{"message":"the fake scripts no such Responses reply","type":"server_error"}}""", null));
             return;
         }
 

@@ -111,11 +111,23 @@ internal sealed partial class FakeOpenAIUpstream : IAsyncDisposable
         return fake;
     }
 
+    /// <summary>The next reply scripted for the key the last request came with; a plain answer when none is.</summary>
+    private Reply NextReply() =>
+        _scripts.TryGetValue(Requests.Last().Key, out var queue) && queue.TryDequeue(out var next) ? next : Reply.Ok();
+
+    private static async Task WriteStatusAsync(HttpContext context, StatusReply status)
+    {
+        context.Response.StatusCode = status.Code;
+        if (status.RetryAfter is not null)
+            context.Response.Headers.RetryAfter = status.RetryAfter;
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(status.Body);
+    }
+
     private async Task HandleAsync(HttpContext context)
     {
         var body = await ReceiveAsync(context);
-        var key = Requests.Last().Key;
-        var reply = _scripts.TryGetValue(key, out var queue) && queue.TryDequeue(out var next) ? next : Reply.Ok();
+        var reply = NextReply();
         var model = (string?)body["model"] ?? "unknown";
         var stream = body["stream"]?.GetValueKind() == JsonValueKind.True;
         var includeUsage = body["stream_options"]?["include_usage"]?.GetValueKind() == JsonValueKind.True;
@@ -123,11 +135,7 @@ internal sealed partial class FakeOpenAIUpstream : IAsyncDisposable
         switch (reply)
         {
             case StatusReply status:
-                context.Response.StatusCode = status.Code;
-                if (status.RetryAfter is not null)
-                    context.Response.Headers.RetryAfter = status.RetryAfter;
-                context.Response.ContentType = "application/json";
-                await context.Response.WriteAsync(status.Body);
+                await WriteStatusAsync(context, status);
                 return;
             case ToolCallReply call when !stream:
                 await context.Response.WriteAsJsonAsync(new

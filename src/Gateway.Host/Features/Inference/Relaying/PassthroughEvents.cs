@@ -26,14 +26,7 @@ internal abstract class PassthroughEvents : IEventStrategy
 
     private bool HoldBack(ReadOnlyMemory<byte> sseEvent)
     {
-        var start = sseEvent.Span.IndexOf("data: "u8);
-        if (start < 0)
-            return false;
-        var payload = sseEvent[(start + 6)..];
-        var end = payload.Span.IndexOf((byte)'\n');
-        payload = end < 0 ? payload : payload[..end];
-        while (payload.Length > 0 && payload.Span[^1] is (byte)'\r' or (byte)'\n')
-            payload = payload[..^1];
+        var payload = SseEvents.Data(sseEvent);
         if (payload.Length == 0 || payload.Span[0] != (byte)'{')
             return false;
         try

@@ -3,6 +3,20 @@ namespace Gateway.Host.Features.Inference.Relaying;
 /// <summary>Where server-sent events end in the bytes of a stream, whatever line endings the upstream frames them with.</summary>
 internal static class SseEvents
 {
+    /// <summary>The payload of an event's first <c>data:</c> line, without its line ending; empty when it has none.</summary>
+    public static ReadOnlyMemory<byte> Data(ReadOnlyMemory<byte> sseEvent)
+    {
+        var start = sseEvent.Span.IndexOf("data: "u8);
+        if (start < 0)
+            return default;
+        var payload = sseEvent[(start + 6)..];
+        var end = payload.Span.IndexOf((byte)'\n');
+        payload = end < 0 ? payload : payload[..end];
+        while (payload.Length > 0 && payload.Span[^1] is (byte)'\r' or (byte)'\n')
+            payload = payload[..^1];
+        return payload;
+    }
+
     /// <summary>
     /// The length of the first complete event, through the blank line that ends it (<c>\n\n</c>, or <c>\r\n\r\n</c>,
     /// whose second half is <c>\n\r\n</c>); -1 while it is not complete.

@@ -20,13 +20,15 @@ internal sealed partial class StoredResponseKeeper(
     ResponseWriter writer, Principal principal, string model, string? previousResponseId, JsonNode? input, ILogger logger) : IAnswerKeeper
 {
     private readonly List<byte> _held = [];
-    private ReadOnlyMemory<byte> _terminal;
 
-    public Task KeepAnswerAsync(ReadOnlyMemory<byte> answer, CancellationToken ct) => SaveAsync(answer, ct);
+    /// <summary>The data of the terminal event held back, once one is: the bytes after it are held with it.</summary>
+    private byte[]? _ending;
+
+    public Task KeepAnswerAsync(ReadOnlyMemory<byte> answer, CancellationToken ct) => SaveAsync(answer, inEvent: false, ct);
 
     public ReadOnlyMemory<byte> Pass(ReadOnlyMemory<byte> frames)
     {
-        if (_held.Count > 0)
+        if (_ending is not null)
         {
             _held.AddRange(frames.Span);
             return default;
@@ -36,9 +38,10 @@ internal sealed partial class StoredResponseKeeper(
         int length;
         while ((length = SseEvents.End(frames.Span[at..])) >= 0)
         {
-            if (Terminal(frames.Slice(at, length)))
+            var data = SseEvents.Data(frames.Slice(at, length)).Span;
+            if (Terminal(data))
             {
-                _terminal = frames.Slice(at, length).ToArray();
+                _ending = data.ToArray();
                 _held.AddRange(frames.Span[at..]);
                 return frames[..at];
             }
@@ -51,32 +54,16 @@ internal sealed partial class StoredResponseKeeper(
 
     public async Task<ReadOnlyMemory<byte>> KeepStreamAsync(CancellationToken ct)
     {
-        if (_held.Count == 0)
+        if (_ending is null)
             return default;
-        if (DataOf(_terminal.Span) is { } data)
-        {
-            using var document = JsonDocument.Parse(data);
-            if (document.RootElement.TryGetProperty("response", out var response))
-                await SaveAsync(Encoding.UTF8.GetBytes(response.GetRawText()), ct);
-        }
-
+        await SaveAsync(_ending, inEvent: true, ct);
         return _held.ToArray();
     }
 
-    /// <summary>Whether one SSE event ends the response as completed or incomplete (a failed response is not stored).</summary>
-    private static bool Terminal(ReadOnlyMemory<byte> sseEvent) =>
-        DataOf(sseEvent.Span) is { } data && (data.IndexOf("\"response.completed\""u8) >= 0 || data.IndexOf("\"response.incomplete\""u8) >= 0)
+    /// <summary>Whether an event's data ends the response as completed or incomplete (a failed response is not stored).</summary>
+    private static bool Terminal(ReadOnlySpan<byte> data) =>
+        (data.IndexOf("\"response.completed\""u8) >= 0 || data.IndexOf("\"response.incomplete\""u8) >= 0)
         && TypeOf(data) is "response.completed" or "response.incomplete";
-
-    private static byte[]? DataOf(ReadOnlySpan<byte> sseEvent)
-    {
-        var start = sseEvent.IndexOf("data: "u8);
-        if (start < 0)
-            return null;
-        var data = sseEvent[(start + 6)..];
-        var end = data.IndexOf((byte)'\n');
-        return (end < 0 ? data : data[..end]).TrimEnd((byte)'\r').ToArray();
-    }
 
     private static string? TypeOf(ReadOnlySpan<byte> json)
     {
@@ -95,14 +82,17 @@ internal sealed partial class StoredResponseKeeper(
         return null;
     }
 
-    private async Task SaveAsync(ReadOnlyMemory<byte> responseJson, CancellationToken ct)
+    /// <param name="json">A response object, or with <paramref name="inEvent"/> the data of an event that carries one.</param>
+    private async Task SaveAsync(ReadOnlyMemory<byte> json, bool inEvent, CancellationToken ct)
     {
         if (principal.OrgId is not { } org)
             return;
         try
         {
-            using var document = JsonDocument.Parse(responseJson);
+            using var document = JsonDocument.Parse(json);
             var root = document.RootElement;
+            if (inEvent && !root.TryGetProperty("response", out root))
+                return;
             var id = root.TryGetProperty("id", out var i) && i.ValueKind == JsonValueKind.String ? i.GetString()! : null;
             var status = root.TryGetProperty("status", out var s) && s.ValueKind == JsonValueKind.String ? s.GetString()! : null;
             if (id is null || status is not ("completed" or "incomplete"))
@@ -110,9 +100,10 @@ internal sealed partial class StoredResponseKeeper(
             var created = root.TryGetProperty("created_at", out var c) && c.TryGetInt64(out var seconds)
                 ? DateTimeOffset.FromUnixTimeSeconds(seconds)
                 : DateTimeOffset.UtcNow;
+            // A whole answer's bytes as the client gets them, or the event's response object as it came.
+            var text = inEvent ? root.GetRawText() : Encoding.UTF8.GetString(json.Span);
             await writer.SaveAsync(new StoredResponse(
-                org, id, principal.KeyId, previousResponseId, model, status, created,
-                Encoding.UTF8.GetString(responseJson.Span), OpenAIResponsesHistory.Normalise(input, id).ToJsonString()), ct);
+                org, id, principal.KeyId, previousResponseId, model, status, created, text, OpenAIResponsesHistory.Normalise(input, id).ToJsonString()), ct);
         }
         catch (Exception e) when (e is Npgsql.NpgsqlException or JsonException or TimeoutException or ObjectDisposedException)
         {

@@ -18,8 +18,6 @@ internal sealed class AnthropicProtocol : ITokenCountingProtocol
 
     public Capability Capabilities => Capability.Chat | Capability.CountTokens;
 
-    public Capability DefaultCapabilities(Uri baseUrl) => Capabilities;
-
     public TimeZoneInfo QuotaZone => TimeZoneInfo.Utc;
 
     /// <summary>A POST to an Anthropic path with the given anthropic-version and anthropic-beta (a passthrough sends the client's, so they keep their meaning).</summary>

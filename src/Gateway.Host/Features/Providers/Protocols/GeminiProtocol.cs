@@ -19,8 +19,6 @@ internal sealed class GeminiProtocol : IEmbeddingProtocol, ITokenCountingProtoco
 
     public Capability Capabilities => Capability.Chat | Capability.Embeddings | Capability.CountTokens;
 
-    public Capability DefaultCapabilities(Uri baseUrl) => Capabilities;
-
     public TimeZoneInfo QuotaZone => GeminiApi.QuotaZone;
 
     /// <summary>A model method (generateContent, batchEmbedContents, ...) of the target's model.</summary>

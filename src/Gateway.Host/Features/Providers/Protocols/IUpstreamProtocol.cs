@@ -22,8 +22,8 @@ internal interface IUpstreamProtocol
     /// <summary>What the protocol can carry: a provider's capabilities may name only these.</summary>
     Capability Capabilities { get; }
 
-    /// <summary>What a provider at <paramref name="baseUrl"/> serves when its config names no capabilities.</summary>
-    Capability DefaultCapabilities(Uri baseUrl);
+    /// <summary>What a provider at <paramref name="baseUrl"/> serves when its config names no capabilities: all it can carry, unless the protocol says otherwise.</summary>
+    Capability DefaultCapabilities(Uri baseUrl) => Capabilities;
 
     /// <summary>Where the provider's quota day starts at midnight (<see cref="QuotaClock"/>).</summary>
     TimeZoneInfo QuotaZone { get; }
