@@ -259,8 +259,7 @@ internal sealed partial class InferenceRunner
             return;
         }
 
-        await response.Body.WriteAsync(streamKeeper.Pass(System.Text.Encoding.UTF8.GetBytes(string.Concat(frames))), aborted);
-        await response.Body.WriteAsync(await streamKeeper.KeepStreamAsync(aborted), aborted);
+        await response.Body.WriteAsync(await Relay.KeptEndingAsync(streamKeeper, System.Text.Encoding.UTF8.GetBytes(string.Concat(frames)), aborted), aborted);
         await response.Body.FlushAsync(aborted);
     }
 

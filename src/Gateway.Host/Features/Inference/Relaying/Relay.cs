@@ -108,7 +108,7 @@ internal static class Relay
                 return (RelayEnd.UpstreamBroke, firstToken);
             }
 
-            var ending = keeper is null ? last.ToClient : Concat(keeper.Pass(last.ToClient), await keeper.KeepStreamAsync(clientAborted));
+            var ending = keeper is null ? last.ToClient : await KeptEndingAsync(keeper, last.ToClient, clientAborted);
             if (!ending.IsEmpty)
             {
                 await client.Body.WriteAsync(ending, clientAborted);
@@ -137,8 +137,13 @@ internal static class Relay
         }
     }
 
-    private static ReadOnlyMemory<byte> Concat(ReadOnlyMemory<byte> first, ReadOnlyMemory<byte> second) =>
-        first.IsEmpty ? second : second.IsEmpty ? first : (byte[])[.. first.Span, .. second.Span];
+    /// <summary>A stream's last bytes, once the keeper has kept what the stream told: what it lets pass, then what it held.</summary>
+    public static async Task<ReadOnlyMemory<byte>> KeptEndingAsync(IAnswerKeeper keeper, ReadOnlyMemory<byte> last, CancellationToken ct)
+    {
+        var passed = keeper.Pass(last);
+        var held = await keeper.KeepStreamAsync(ct);
+        return passed.IsEmpty ? held : held.IsEmpty ? passed : (byte[])[.. passed.Span, .. held.Span];
+    }
 
     /// <summary>Bytes already reached the client: no retry is possible, so the stream ends with an error it can read.</summary>
     private static async Task EndAsync(HttpResponse client, ReadOnlyMemory<byte> errorEvent)
